@@ -1,0 +1,40 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include <caf/actor_addr.hpp>
+
+#include "strata/actors/context.hpp"
+#include "strata/actors/interfaces.hpp"
+
+namespace strata::actors {
+
+struct BranchState {
+  std::shared_ptr<const DatabaseContext> ctx;
+  std::shared_ptr<store::CommitClock> clock;
+  std::string branch;
+  /// Registered spaces (never contains "default", which always exists).
+  std::set<std::string> catalog;
+  /// Live space actors by name, spawned on first use.
+  std::map<std::string, space_actor> children;
+  /// Children that crashed and were replaced; their late exit messages are
+  /// ignored.
+  std::set<caf::actor_addr> retired;
+  /// How many times a crashed space actor was restarted (observability).
+  uint64_t restarts = 0;
+
+  static inline const char* name = "strata.branch";
+};
+
+/// The supervisor of one branch: the catalog of its spaces and the parent of
+/// one space actor per space. Children are linked: a crashed space actor is
+/// restarted at once (its store reopened from disk, so acknowledged data is
+/// kept), and when the supervisor stops its children stop with it.
+branch_actor::behavior_type branch_behavior(branch_actor::stateful_pointer<BranchState> self,
+                                            std::shared_ptr<const DatabaseContext> ctx,
+                                            std::string branch);
+
+}  // namespace strata::actors

@@ -1,0 +1,31 @@
+#pragma once
+
+// What the actors of one database share: where it lives and how its stores
+// are opened. Created by the runtime, immutable afterwards, passed to every
+// actor at spawn (no global state).
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "strata/store/clock.hpp"
+#include "strata/store/options.hpp"
+
+namespace strata::actors {
+
+struct DatabaseContext {
+  /// Root directory of the database (a virtual path in cache mode).
+  std::string root;
+  /// Options every space store is opened with; the pointers inside are owned
+  /// by the runtime and outlive all actors.
+  store::StoreOptions store_options;
+  /// Throughput budget of a space actor resumed inline on a caller thread.
+  size_t inline_budget = 8;
+
+  /// Directory of a branch.
+  std::string branch_dir(const std::string& branch) const;
+  /// Directory of one space's store.
+  std::string space_dir(const std::string& branch, const std::string& space) const;
+};
+
+}  // namespace strata::actors

@@ -1,0 +1,69 @@
+#pragma once
+
+// The typed actor protocols of Strata (CAF 0.17 `replies_to` style).
+//
+//   database_actor   (one per process or node)  -- owns the branch catalog
+//     └─ branch_actor (one per branch)           -- owns the space catalog
+//          └─ space_actor (one per space)        -- owns the space's store
+//
+// Every request is answered with the listed type or a caf::error carrying a
+// strata::errc. Includes CAF: for actors/ and runtime/ sources only.
+
+#include <string>
+#include <vector>
+
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "strata/messages/protocol.hpp"
+
+namespace strata::actors {
+
+/// One space: every primitive operation on it. Operations on one space are
+/// serialized by its actor, so the store needs no locks.
+using space_actor = caf::typed_actor<
+    caf::replies_to<kv_put_atom, std::string, Value>::with<uint64_t>,
+    caf::replies_to<kv_get_atom, std::string>::with<MaybeVersioned>,
+    caf::replies_to<kv_get_at_atom, std::string, uint64_t>::with<MaybeVersioned>,
+    caf::replies_to<kv_getv_atom, std::string>::with<MaybeHistory>,
+    caf::replies_to<kv_del_atom, std::string>::with<bool>,
+    caf::replies_to<kv_list_atom, ListOptions>::with<std::vector<std::string>>,
+    caf::replies_to<kv_list_at_atom, std::string, uint64_t>::with<std::vector<std::string>>,
+    caf::replies_to<kv_batch_atom, std::vector<KvEntry>>::with<std::vector<BatchItemResult>>,
+    /// Creates the space's store if absent (SpaceCreate). Replies true.
+    caf::replies_to<space_create_atom>::with<bool>,
+    /// Drops the space's data. With force=false an existing non-empty space
+    /// is refused (ConstraintViolation "space is non-empty"). Replies true
+    /// when there was a store to remove.
+    caf::replies_to<space_drop_atom, bool>::with<bool>,
+    /// Internal timer: syncs the log in standard durability.
+    caf::reacts_to<flush_atom>>;
+
+/// What a space actor tells its branch about registration (auto-registration
+/// on first write, SPEC 4.3; removal on delete).
+using space_registry = caf::typed_actor<caf::reacts_to<space_register_atom, std::string>,
+                                        caf::reacts_to<space_unregister_atom, std::string>>;
+
+/// One branch: its space catalog and space actors.
+using branch_actor = space_registry::extend<
+    /// The actor of a space (spawned on first use). Errors: InvalidInput for
+    /// a bad space name.
+    caf::replies_to<space_resolve_atom, std::string>::with<space_actor>,
+    /// Registered spaces plus "default", sorted.
+    caf::replies_to<space_list_atom>::with<std::vector<std::string>>,
+    /// "default" always exists; an invalid name does not.
+    caf::replies_to<space_exists_atom, std::string>::with<bool>,
+    /// Registers a space without data. Errors: InvalidInput.
+    caf::replies_to<space_create_atom, std::string>::with<bool>,
+    /// Deletes a space (force: with all its data). Deleting a space that does
+    /// not exist is not an error (replies false). Errors: InvalidInput,
+    /// ConstraintViolation ("Cannot delete the default space", "space is
+    /// non-empty").
+    caf::replies_to<space_drop_atom, std::string, bool>::with<bool>>;
+
+/// The database root: the catalog of branches.
+using database_actor = caf::typed_actor<
+    /// The supervisor of a branch. Errors: BranchNotFound.
+    caf::replies_to<branch_open_atom, std::string>::with<branch_actor>>;
+
+}  // namespace strata::actors

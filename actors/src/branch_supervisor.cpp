@@ -1,0 +1,114 @@
+#include "strata/actors/branch_supervisor.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include <caf/all.hpp>
+
+#include "strata/actors/space_actor.hpp"
+#include "strata/messages/limits.hpp"
+
+namespace strata::actors {
+
+namespace {
+
+using self_ptr = branch_actor::stateful_pointer<BranchState>;
+
+space_actor spawn_child(self_ptr self, const std::string& space) {
+  auto& st = self->state;
+  SpaceActorArgs args{st.ctx, st.clock, st.branch, space,
+                      caf::actor_cast<space_registry>(self)};
+  auto child = self->spawn<caf::linked>(space_behavior, std::move(args));
+  st.children[space] = child;
+  return child;
+}
+
+space_actor child_of(self_ptr self, const std::string& space) {
+  auto& children = self->state.children;
+  if (auto it = children.find(space); it != children.end())
+    return it->second;
+  return spawn_child(self, space);
+}
+
+// Spaces registered on disk: directories of the branch holding a store.
+void load_catalog(BranchState& st) {
+  if (st.ctx->store_options.durability == Durability::Cache)
+    return;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path spaces = fs::path(st.ctx->branch_dir(st.branch)) / "spaces";
+  for (auto it = fs::directory_iterator(spaces, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    auto name = it->path().filename().string();
+    if (name != default_space && !validate_space_name(name) &&
+        fs::exists(it->path() / "CURRENT"))
+      st.catalog.insert(name);
+  }
+}
+
+}  // namespace
+
+branch_actor::behavior_type branch_behavior(self_ptr self,
+                                            std::shared_ptr<const DatabaseContext> ctx,
+                                            std::string branch) {
+  auto& st = self->state;
+  st.ctx = std::move(ctx);
+  st.clock = std::make_shared<store::CommitClock>();
+  st.branch = std::move(branch);
+  load_catalog(st);
+  // Children are linked. An exit from a child is a crash (children never
+  // quit on their own): restart it. An exit from anyone else (the database
+  // root shutting down) stops the branch, and the links stop the children.
+  self->set_exit_handler([self](const caf::exit_msg& msg) {
+    auto& st = self->state;
+    for (auto& [space, child] : st.children) {
+      if (msg.source == caf::actor_cast<caf::actor_addr>(child)) {
+        st.retired.insert(msg.source);
+        ++st.restarts;
+        spawn_child(self, space);
+        return;
+      }
+    }
+    if (st.retired.count(msg.source) == 0)
+      self->quit(msg.reason);
+  });
+  return {
+    [=](space_register_atom, const std::string& space) {
+      if (space != default_space)
+        self->state.catalog.insert(space);
+    },
+    [=](space_unregister_atom, const std::string& space) { self->state.catalog.erase(space); },
+    [=](space_resolve_atom, const std::string& space) -> caf::result<space_actor> {
+      if (auto err = validate_space_name(space))
+        return err;
+      return child_of(self, space);
+    },
+    [=](space_list_atom) -> std::vector<std::string> {
+      std::vector<std::string> out(self->state.catalog.begin(), self->state.catalog.end());
+      out.insert(std::lower_bound(out.begin(), out.end(), std::string(default_space)),
+                 std::string(default_space));
+      return out;
+    },
+    [=](space_exists_atom, const std::string& space) -> bool {
+      return space == default_space || self->state.catalog.count(space) > 0;
+    },
+    [=](space_create_atom, const std::string& space) -> caf::result<bool> {
+      if (auto err = validate_space_name(space))
+        return err;
+      // The child registers itself (a message that reaches this mailbox
+      // before the caller sees the reply) and then answers the caller.
+      return self->delegate(child_of(self, space), space_create_atom::value);
+    },
+    [=](space_drop_atom, const std::string& space, bool force) -> caf::result<bool> {
+      if (auto err = validate_space_name(space))
+        return err;
+      if (space == default_space)
+        return make_error(errc::ConstraintViolation, "Cannot delete the default space");
+      if (self->state.catalog.count(space) == 0)
+        return false;
+      return self->delegate(child_of(self, space), space_drop_atom::value, force);
+    },
+  };
+}
+
+}  // namespace strata::actors

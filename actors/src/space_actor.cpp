@@ -1,0 +1,167 @@
+#include "strata/actors/space_actor.hpp"
+
+#include <chrono>
+
+#include <caf/all.hpp>
+
+#include "strata/store/space_store.hpp"
+
+namespace strata::actors {
+
+namespace {
+
+using self_ptr = space_actor::stateful_pointer<SpaceState>;
+
+// Runs after every successful write: registers the space on its first write
+// (SPEC 4.3) and arms the standard-mode sync timer.
+void after_write(self_ptr self) {
+  auto& st = self->state;
+  if (!st.registered && st.store->exists()) {
+    st.registered = true;
+    self->send(st.args.registry, space_register_atom::value, st.args.space);
+  }
+  if (!st.flush_scheduled && st.store->needs_sync()) {
+    st.flush_scheduled = true;
+    self->delayed_send(self, std::chrono::milliseconds(100), flush_atom::value);
+  }
+}
+
+template <class T>
+caf::result<T> written(self_ptr self, result<T>&& r) {
+  if (!r)
+    return std::move(r.error());
+  after_write(self);
+  return std::move(*r);
+}
+
+template <class T>
+caf::result<T> read(result<T>&& r) {
+  if (!r)
+    return std::move(r.error());
+  return std::move(*r);
+}
+
+}  // namespace
+
+space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
+  auto& st = self->state;
+  st.args = std::move(args);
+  const auto& ctx = *st.args.ctx;
+  auto opened = store::SpaceStore::open(ctx.space_dir(st.args.branch, st.args.space),
+                                        ctx.store_options, *st.args.clock);
+  if (opened) {
+    st.store = std::move(*opened);
+    st.registered = st.store->exists();
+  } else {
+    st.open_error = std::move(opened.error());
+  }
+  // A store that failed to open answers every request with the reason, so
+  // callers get a clear error instead of a dead actor.
+  auto guard = [self]() -> caf::error { return self->state.open_error; };
+  return {
+    [=](kv_put_atom, const std::string& key, const Value& value) -> caf::result<uint64_t> {
+      if (auto err = guard())
+        return err;
+      return written(self, self->state.store->kv_put(key, value));
+    },
+    [=](kv_get_atom, const std::string& key) -> caf::result<MaybeVersioned> {
+      if (auto err = guard())
+        return err;
+      auto r = self->state.store->kv_get(key);
+      if (!r)
+        return std::move(r.error());
+      return MaybeVersioned::from(std::move(*r));
+    },
+    [=](kv_get_at_atom, const std::string& key, uint64_t as_of) -> caf::result<MaybeVersioned> {
+      if (auto err = guard())
+        return err;
+      auto r = self->state.store->kv_get_at(key, as_of);
+      if (!r)
+        return std::move(r.error());
+      return MaybeVersioned::from(std::move(*r));
+    },
+    [=](kv_getv_atom, const std::string& key) -> caf::result<MaybeHistory> {
+      if (auto err = guard())
+        return err;
+      auto r = self->state.store->kv_getv(key);
+      if (!r)
+        return std::move(r.error());
+      MaybeHistory out;
+      if (*r) {
+        out.found = true;
+        out.versions = std::move(**r);
+      }
+      return out;
+    },
+    [=](kv_del_atom, const std::string& key) -> caf::result<bool> {
+      if (auto err = guard())
+        return err;
+      auto& store = *self->state.store;
+      auto r = store.kv_delete(key);
+      // A delete is a write command: it registers the space even when the
+      // key was absent (SPEC 4.3).
+      if (r && !store.exists())
+        if (auto err = store.create())
+          return err;
+      return written(self, std::move(r));
+    },
+    [=](kv_list_atom, const ListOptions& opts) -> caf::result<std::vector<std::string>> {
+      if (auto err = guard())
+        return err;
+      return read(self->state.store->kv_list(opts));
+    },
+    [=](kv_list_at_atom, const std::string& prefix,
+        uint64_t as_of) -> caf::result<std::vector<std::string>> {
+      if (auto err = guard())
+        return err;
+      return read(self->state.store->kv_list_at(prefix, as_of));
+    },
+    [=](kv_batch_atom,
+        const std::vector<KvEntry>& entries) -> caf::result<std::vector<BatchItemResult>> {
+      if (auto err = guard())
+        return err;
+      return written(self, self->state.store->kv_batch_put(entries));
+    },
+    [=](space_create_atom) -> caf::result<bool> {
+      if (auto err = guard())
+        return err;
+      if (auto err = self->state.store->create())
+        return err;
+      after_write(self);
+      return true;
+    },
+    [=](space_drop_atom, bool force) -> caf::result<bool> {
+      if (auto err = guard())
+        return err;
+      auto& st = self->state;
+      if (!st.store->exists())
+        return false;
+      if (!force) {
+        auto empty = st.store->is_empty();
+        if (!empty)
+          return std::move(empty.error());
+        if (!*empty)
+          return make_error(errc::ConstraintViolation, "space is non-empty");
+      }
+      if (auto err = st.store->destroy())
+        return err;
+      // The actor stays the owner of the (now absent) store: a later write
+      // re-creates the space empty and registers it again.
+      st.registered = false;
+      self->send(st.args.registry, space_unregister_atom::value, st.args.space);
+      return true;
+    },
+    [=](flush_atom) {
+      auto& st = self->state;
+      st.flush_scheduled = false;
+      if (st.store)
+        if (auto err = st.store->sync())
+          // A failed fsync leaves acknowledged writes in the OS only; stop
+          // the actor so that the supervisor reopens the store and callers
+          // see the failure instead of silently losing durability.
+          self->quit(err);
+    },
+  };
+}
+
+}  // namespace strata::actors

@@ -1,0 +1,211 @@
+// kv_bench — Strata's synchronous KV calls against raw LevelDB, side by side
+// in one run, on the same keys and values (issue 2's performance target:
+// kv_put >= 40% of raw Put, kv_get >= 50% of raw Get, single handle,
+// standard durability).
+//
+// Raw LevelDB gets the options Strata gives each space (bloom filter, shared
+// block cache, 4 MiB write buffer) so that the ratio measures what Strata
+// adds: the actor round trip, versioning, Cap'n Proto records.
+// Rounds alternate raw and Strata so that machine noise hits both; the
+// table reports the median round of each and their ratio.
+//
+// Run: ./build/bench/kv_bench [ops_per_round=20000] [rounds=5]
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <unistd.h>
+
+#include <leveldb/cache.h>
+#include <leveldb/db.h>
+#include <leveldb/filter_policy.h>
+
+#include <strata/strata.hpp>
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+struct Raw {
+  std::unique_ptr<leveldb::Cache> cache{leveldb::NewLRUCache(32u << 20)};
+  std::unique_ptr<const leveldb::FilterPolicy> filter{leveldb::NewBloomFilterPolicy(10)};
+  std::unique_ptr<leveldb::DB> db;
+
+  explicit Raw(const std::string& dir) {
+    leveldb::Options o;
+    o.create_if_missing = true;
+    o.block_cache = cache.get();
+    o.filter_policy = filter.get();
+    o.max_open_files = 64;
+    leveldb::DB* raw = nullptr;
+    if (!leveldb::DB::Open(o, dir, &raw).ok()) {
+      std::fprintf(stderr, "cannot open raw leveldb at %s\n", dir.c_str());
+      std::exit(1);
+    }
+    db.reset(raw);
+  }
+};
+
+std::vector<std::string> make_keys(size_t n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<std::string> keys(n);
+  char buf[17];
+  for (auto& k : keys) {
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
+    k = buf;
+  }
+  return keys;
+}
+
+std::string make_value(std::mt19937_64& rng) {
+  static const char alphabet[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/";
+  std::string v(100, ' ');
+  for (auto& c : v)
+    c = alphabet[rng() % 64];
+  return v;
+}
+
+template <class F>
+double ops_per_sec(size_t n, F&& body) {
+  auto start = clock_type::now();
+  for (size_t i = 0; i < n; ++i)
+    body(i);
+  std::chrono::duration<double> secs = clock_type::now() - start;
+  return n / secs.count();
+}
+
+double median(std::vector<double> xs) {
+  std::sort(xs.begin(), xs.end());
+  return xs[xs.size() / 2];
+}
+
+void check(bool ok, const char* what) {
+  if (!ok) {
+    std::fprintf(stderr, "benchmark failed: %s\n", what);
+    std::exit(1);
+  }
+}
+
+void report(const char* name, const std::vector<double>& raw, const std::vector<double>& ours,
+            double target) {
+  double r = median(raw), s = median(ours);
+  std::printf("%-34s %12.0f %12.0f %8.1f%%   (target >= %.0f%%)\n", name, r, s, 100.0 * s / r,
+              target);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_t per_round = argc > 1 ? std::stoul(argv[1]) : 20000;
+  size_t rounds = argc > 2 ? std::stoul(argv[2]) : 5;
+  namespace fs = std::filesystem;
+  auto base = fs::temp_directory_path() / ("strata-kv-bench-" + std::to_string(::getpid()));
+  fs::remove_all(base);
+  fs::create_directories(base);
+
+  size_t n = per_round * rounds;
+  // Single-thread puts use keys [0, n); the scaling runs use fresh keys so
+  // that every run measures first writes only.
+  auto keys = make_keys(n * 4, 42);
+  std::mt19937_64 rng(7);
+  std::vector<std::string> values(n * 4);
+  for (auto& v : values)
+    v = make_value(rng);
+  std::vector<size_t> order(n);
+  for (size_t i = 0; i < n; ++i)
+    order[i] = i;
+  std::shuffle(order.begin(), order.end(), rng);
+
+  Raw raw((base / "raw").string());
+  auto opened = strata::Strata::open((base / "strata").string());
+  check(bool(opened), "open strata");
+  auto& db = *opened;
+
+  std::printf("Strata vs raw LevelDB, %zu ops x %zu rounds, 16 B keys, 100 B values\n",
+              per_round, rounds);
+  std::printf("%-34s %12s %12s %9s\n", "operation (1 thread)", "raw ops/s", "strata ops/s",
+              "ratio");
+
+  std::vector<double> raw_put, our_put, raw_get, our_get;
+  for (size_t r = 0; r < rounds; ++r) {
+    size_t off = r * per_round;
+    leveldb::WriteOptions wo;
+    raw_put.push_back(ops_per_sec(per_round, [&](size_t i) {
+      check(raw.db->Put(wo, keys[off + i], values[off + i]).ok(), "raw put");
+    }));
+    our_put.push_back(ops_per_sec(per_round, [&](size_t i) {
+      check(bool(db.kv_put(keys[off + i], strata::Value{values[off + i]})), "kv_put");
+    }));
+  }
+  for (size_t r = 0; r < rounds; ++r) {
+    size_t off = r * per_round;
+    std::string out;
+    leveldb::ReadOptions ro;
+    raw_get.push_back(ops_per_sec(per_round, [&](size_t i) {
+      check(raw.db->Get(ro, keys[order[off + i]], &out).ok(), "raw get");
+    }));
+    our_get.push_back(ops_per_sec(per_round, [&](size_t i) {
+      auto v = db.kv_get(keys[order[off + i]]);
+      check(v && v->has_value(), "kv_get");
+    }));
+  }
+  report("put (standard durability)", raw_put, our_put, 40);
+  report("get (random, all hits)", raw_get, our_get, 50);
+
+  // Scaling: 2 threads, each with its own handle and space, against 2 threads
+  // on 2 raw databases; and 1 thread of each for the same total work.
+  Raw raw2((base / "raw2").string());
+  std::vector<strata::Strata> handles;
+  for (int t = 0; t < 2; ++t) {
+    auto h = db.new_handle();
+    check(bool(h), "new_handle");
+    check(bool(h->set_space(t == 0 ? "bench-a" : "bench-b")), "set_space");
+    handles.push_back(std::move(*h));
+  }
+  Raw* raws[2] = {&raw, &raw2};
+  // Each (threads, round) pair writes its own fresh key range.
+  auto run_threads = [&](int threads, bool strata_side, size_t round) {
+    auto start = clock_type::now();
+    std::vector<std::thread> ts;
+    for (int t = 0; t < threads; ++t)
+      ts.emplace_back([&, t] {
+        size_t off = n * (threads == 1 ? 1 : 2 + t) + round * per_round;
+        for (size_t i = 0; i < per_round; ++i) {
+          const auto& k = keys[off + i];
+          const auto& v = values[off + i];
+          if (strata_side)
+            check(bool(handles[t].kv_put(k, strata::Value{v})), "kv_put mt");
+          else
+            check(raws[t]->db->Put(leveldb::WriteOptions{}, k, v).ok(), "raw put mt");
+        }
+      });
+    for (auto& t : ts)
+      t.join();
+    std::chrono::duration<double> secs = clock_type::now() - start;
+    return threads * per_round / secs.count();
+  };
+  std::vector<double> raw1, ours1, raw2t, ours2;
+  for (size_t r = 0; r < rounds; ++r) {
+    raw1.push_back(run_threads(1, false, r));
+    ours1.push_back(run_threads(1, true, r));
+    raw2t.push_back(run_threads(2, false, r));
+    ours2.push_back(run_threads(2, true, r));
+  }
+  std::printf("\n%-34s %12s %12s %9s\n", "put, handles on own spaces", "raw ops/s", "strata ops/s",
+              "ratio");
+  report("1 thread / 1 handle", raw1, ours1, 40);
+  report("2 threads / 2 handles, 2 spaces", raw2t, ours2, 40);
+  std::printf("strata scaling 1 -> 2 handles: %.2fx (raw LevelDB 1 -> 2 databases: %.2fx)\n",
+              median(ours2) / median(ours1), median(raw2t) / median(raw1));
+  handles.clear();
+  fs::remove_all(base);
+  return 0;
+}

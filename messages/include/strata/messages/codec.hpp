@@ -1,0 +1,46 @@
+#pragma once
+
+// Encoders and decoders for the Cap'n Proto records of messages/schema/.
+//
+// Decoding is a trust edge: the bytes may come from a damaged file or a
+// peer. Every decode_* checks alignment (copying when needed), applies
+// ReaderOptions limits sized to the input, converts kj::Exception into
+// errc::Serialization, and never crashes on any byte sequence.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "strata/messages/error.hpp"
+#include "strata/messages/value.hpp"
+
+namespace strata {
+
+/// One version of a versioned entry (schema VersionedRecord).
+struct VersionedRecord {
+  uint64_t version = 0;
+  uint64_t timestamp = 0;
+  bool tombstone = false;
+  Value value;
+};
+
+/// Per-space bookkeeping (schema SpaceMeta).
+struct SpaceMeta {
+  uint32_t format_version = 1;
+  uint64_t max_timestamp = 0;
+};
+
+/// Appends the flat (unpacked) Cap'n Proto encoding to `out`.
+void encode(const VersionedRecord& rec, std::string& out);
+void encode(const SpaceMeta& meta, std::string& out);
+void encode(const Value& value, std::string& out);
+/// Encodes a VersionedRecord without copying the value; a null `value`
+/// encodes a tombstone.
+void encode_record(uint64_t version, uint64_t timestamp, const Value* value, std::string& out);
+
+/// Errors: Serialization ("corrupt record: ...") for any malformed input.
+[[nodiscard]] result<VersionedRecord> decode_versioned_record(std::string_view bytes);
+[[nodiscard]] result<SpaceMeta> decode_space_meta(std::string_view bytes);
+[[nodiscard]] result<Value> decode_value(std::string_view bytes);
+
+}  // namespace strata

@@ -1,0 +1,172 @@
+#pragma once
+
+// The vocabulary actors exchange: atoms, reply structs, CAF `inspect`
+// overloads and the type-ID block. Every type here is serializable, so the
+// same messages can cross to another node.
+//
+// This header includes CAF; keep it out of widely included headers (it is
+// meant for actors/ and runtime/ sources only).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include <caf/atom.hpp>
+#include <caf/detail/stringification_inspector.hpp>
+#include <caf/meta/load_callback.hpp>
+#include <caf/meta/type_name.hpp>
+#include <caf/none.hpp>
+#include <caf/type_id.hpp>
+
+#include "strata/messages/codec.hpp"
+#include "strata/messages/types.hpp"
+#include "strata/messages/value.hpp"
+
+namespace strata {
+
+// -- atoms (text at most 10 characters) ---------------------------------------
+
+using kv_put_atom = caf::atom_constant<caf::atom("kv_put")>;
+using kv_get_atom = caf::atom_constant<caf::atom("kv_get")>;
+using kv_get_at_atom = caf::atom_constant<caf::atom("kv_get_at")>;
+using kv_getv_atom = caf::atom_constant<caf::atom("kv_getv")>;
+using kv_del_atom = caf::atom_constant<caf::atom("kv_del")>;
+using kv_list_atom = caf::atom_constant<caf::atom("kv_list")>;
+using kv_list_at_atom = caf::atom_constant<caf::atom("kv_list_at")>;
+using kv_batch_atom = caf::atom_constant<caf::atom("kv_batch")>;
+
+using space_create_atom = caf::atom_constant<caf::atom("sp_create")>;
+using space_drop_atom = caf::atom_constant<caf::atom("sp_drop")>;
+using space_list_atom = caf::atom_constant<caf::atom("sp_list")>;
+using space_exists_atom = caf::atom_constant<caf::atom("sp_exists")>;
+using space_resolve_atom = caf::atom_constant<caf::atom("sp_resolve")>;
+using space_register_atom = caf::atom_constant<caf::atom("sp_reg")>;
+using space_unregister_atom = caf::atom_constant<caf::atom("sp_unreg")>;
+
+using branch_open_atom = caf::atom_constant<caf::atom("br_open")>;
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
+
+// -- reply types ----------------------------------------------------------------
+
+/// An optional VersionedValue in message form (CAF 0.17 cannot serialize
+/// std::optional).
+struct MaybeVersioned {
+  bool found = false;
+  VersionedValue entry;
+
+  std::optional<VersionedValue> to_optional() && {
+    if (!found)
+      return std::nullopt;
+    return std::move(entry);
+  }
+  static MaybeVersioned from(std::optional<VersionedValue>&& x) {
+    MaybeVersioned out;
+    if (x) {
+      out.found = true;
+      out.entry = std::move(*x);
+    }
+    return out;
+  }
+};
+
+/// An optional version history in message form.
+struct MaybeHistory {
+  bool found = false;
+  std::vector<VersionedValue> versions;
+};
+
+// -- inspect --------------------------------------------------------------------
+
+/// Value travels as its Cap'n Proto encoding; decoding checks the bytes like
+/// any other trust edge. deep_to_string shows JSON.
+template <class Inspector>
+typename std::enable_if<Inspector::reads_state, typename Inspector::result_type>::type
+inspect(Inspector& f, Value& x) {
+  if constexpr (std::is_same<Inspector, caf::detail::stringification_inspector>::value) {
+    auto text = x.to_json();
+    return f(caf::meta::type_name("strata::Value"), text);
+  } else {
+    std::string blob;
+    encode(x, blob);
+    return f(caf::meta::type_name("strata::Value"), blob);
+  }
+}
+
+template <class Inspector>
+typename std::enable_if<Inspector::writes_state, typename Inspector::result_type>::type
+inspect(Inspector& f, Value& x) {
+  std::string blob;
+  auto load = caf::meta::load_callback([&]() -> caf::error {
+    auto decoded = decode_value(blob);
+    if (!decoded)
+      return std::move(decoded.error());
+    x = std::move(*decoded);
+    return caf::none;
+  });
+  return f(caf::meta::type_name("strata::Value"), blob, load);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, VersionedValue& x) {
+  return f(caf::meta::type_name("strata::VersionedValue"), x.value, x.version, x.timestamp);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, KvEntry& x) {
+  return f(caf::meta::type_name("strata::KvEntry"), x.key, x.value);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, MaybeVersioned& x) {
+  return f(caf::meta::type_name("strata::MaybeVersioned"), x.found, x.entry);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, MaybeHistory& x) {
+  return f(caf::meta::type_name("strata::MaybeHistory"), x.found, x.versions);
+}
+
+/// std::optional members travel as a flag plus a value.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, BatchItemResult& x) {
+  bool has = x.version.has_value();
+  uint64_t version = x.version.value_or(0);
+  auto load = caf::meta::load_callback([&]() -> caf::error {
+    x.version = has ? std::optional<uint64_t>{version} : std::nullopt;
+    return caf::none;
+  });
+  return f(caf::meta::type_name("strata::BatchItemResult"), has, version, x.error, load);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ListOptions& x) {
+  bool has_cursor = x.cursor.has_value();
+  std::string cursor = x.cursor.value_or(std::string{});
+  bool has_limit = x.limit.has_value();
+  uint64_t limit = x.limit.value_or(0);
+  auto load = caf::meta::load_callback([&]() -> caf::error {
+    x.cursor = has_cursor ? std::optional<std::string>{cursor} : std::nullopt;
+    x.limit = has_limit ? std::optional<uint64_t>{limit} : std::nullopt;
+    return caf::none;
+  });
+  return f(caf::meta::type_name("strata::ListOptions"), x.prefix, has_cursor, cursor, has_limit,
+           limit, load);
+}
+
+}  // namespace strata
+
+// One type-ID block for every type that may cross a process boundary.
+CAF_BEGIN_TYPE_ID_BLOCK(strata, caf::first_custom_type_id)
+  CAF_ADD_TYPE_ID(strata, (strata::Value))
+  CAF_ADD_TYPE_ID(strata, (strata::VersionedValue))
+  CAF_ADD_TYPE_ID(strata, (strata::KvEntry))
+  CAF_ADD_TYPE_ID(strata, (strata::MaybeVersioned))
+  CAF_ADD_TYPE_ID(strata, (strata::MaybeHistory))
+  CAF_ADD_TYPE_ID(strata, (strata::BatchItemResult))
+  CAF_ADD_TYPE_ID(strata, (strata::ListOptions))
+  CAF_ADD_TYPE_ID(strata, (std::vector<strata::KvEntry>))
+  CAF_ADD_TYPE_ID(strata, (std::vector<strata::BatchItemResult>))
+  CAF_ADD_TYPE_ID(strata, (std::vector<strata::VersionedValue>))
+CAF_END_TYPE_ID_BLOCK(strata)

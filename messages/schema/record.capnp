@@ -1,0 +1,29 @@
+# Records stored in a space's LevelDB. The key grammar that addresses them
+# is at the top of store/src/key_codec.cpp.
+@0xc3a6e1f0b2d47e15;
+
+using Cxx = import "/capnp/c++.capnp";
+$Cxx.namespace("strata::schema");
+
+using import "value.capnp".Value;
+
+# One version of a versioned entry (a KV key, later a state cell or a JSON
+# document). The newest version lives under the entry's head key; older
+# versions under its history keys.
+struct VersionedRecord {
+  version @0 :UInt64;       # per-entry counter: 1 for the first write, +1 per
+                            # write; a deletion also takes a number, so a
+                            # number is never reused (SPEC 5.0)
+  timestamp @1 :UInt64;     # commit time, microseconds since the Unix epoch;
+                            # strictly increasing within a branch
+  tombstone @2 :Bool;       # true: the entry was deleted at this version and
+                            # `value` is unset
+  value @3 :Value;          # the user's value (when not a tombstone)
+}
+
+# Per-space bookkeeping, stored under the meta key "m:space".
+struct SpaceMeta {
+  formatVersion @0 :UInt32; # on-disk format of this space; 1 today
+  maxTimestamp @1 :UInt64;  # the largest commit timestamp written, so the
+                            # branch clock never runs backwards after reopen
+}

@@ -1,0 +1,189 @@
+#include "strata/messages/codec.hpp"
+
+#include <cstring>
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+#include <kj/exception.h>
+
+#include "messages/schema/record.capnp.h"
+#include "messages/schema/value.capnp.h"
+
+namespace strata {
+
+namespace {
+
+capnp::Data::Reader data_of(const std::string& s) {
+  return capnp::Data::Reader(reinterpret_cast<const kj::byte*>(s.data()), s.size());
+}
+
+void write_value(const Value& v, schema::Value::Builder b) {
+  switch (v.kind()) {
+    case ValueKind::Null: b.setNull(); break;
+    case ValueKind::Bool: b.setBool(*v.as_bool()); break;
+    case ValueKind::Int: b.setInt(*v.as_int()); break;
+    case ValueKind::Float: b.setFloat(*v.as_float()); break;
+    case ValueKind::String: b.setText(data_of(*v.as_str())); break;
+    case ValueKind::Bytes: {
+      const auto& bytes = *v.as_bytes();
+      b.setData(capnp::Data::Reader(bytes.data(), bytes.size()));
+      break;
+    }
+    case ValueKind::Array: {
+      const auto& arr = *v.as_array();
+      auto list = b.initList(static_cast<unsigned>(arr.size()));
+      for (unsigned i = 0; i < arr.size(); ++i)
+        write_value(arr[i], list[i]);
+      break;
+    }
+    case ValueKind::Object: {
+      const auto& obj = *v.as_object();
+      auto fields = b.initObject(static_cast<unsigned>(obj.size()));
+      unsigned i = 0;
+      for (const auto& m : obj) {
+        fields[i].setName(data_of(m.first));
+        write_value(m.second, fields[i].initValue());
+        ++i;
+      }
+      break;
+    }
+  }
+}
+
+std::string to_string(capnp::Data::Reader d) {
+  return std::string(reinterpret_cast<const char*>(d.begin()), d.size());
+}
+
+Value read_value(schema::Value::Reader r) {
+  switch (r.which()) {
+    case schema::Value::NULL_: return Value{};
+    case schema::Value::BOOL: return Value{r.getBool()};
+    case schema::Value::INT: return Value{r.getInt()};
+    case schema::Value::FLOAT: return Value{r.getFloat()};
+    case schema::Value::TEXT: return Value{to_string(r.getText())};
+    case schema::Value::DATA: {
+      auto d = r.getData();
+      return Value{Bytes(d.begin(), d.end())};
+    }
+    case schema::Value::LIST: {
+      auto list = r.getList();
+      Array arr;
+      arr.reserve(list.size());
+      for (auto item : list)
+        arr.push_back(read_value(item));
+      return Value{std::move(arr)};
+    }
+    case schema::Value::OBJECT: {
+      auto fields = r.getObject();
+      Object obj;
+      obj.reserve(fields.size());
+      for (auto f : fields)
+        obj.set(to_string(f.getName()), read_value(f.getValue()));
+      return Value{std::move(obj)};
+    }
+  }
+  // An unknown union tag: written by a newer format or damaged bytes.
+  kj::throwFatalException(KJ_EXCEPTION(FAILED, "unknown Value variant"));
+}
+
+template <class Fill>
+void encode_message(std::string& out, Fill&& fill) {
+  capnp::MallocMessageBuilder builder;
+  fill(builder);
+  auto words = capnp::messageToFlatArray(builder);
+  auto bytes = words.asBytes();
+  out.append(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+}
+
+// Runs `read` on a reader over `bytes`, handling alignment, limits and
+// exceptions. Values nest two struct levels per Strata level (Value ->
+// Field -> Value), so the nesting limit leaves room for 128 levels and more.
+template <class T, class Read>
+result<T> decode_message(std::string_view bytes, const char* what, Read&& read) {
+  if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0)
+    return make_error(errc::Serialization, std::string("corrupt ") + what + ": size " +
+                                               std::to_string(bytes.size()) +
+                                               " is not a whole number of words");
+  size_t n_words = bytes.size() / sizeof(capnp::word);
+  kj::Array<capnp::word> copy;
+  const capnp::word* words = reinterpret_cast<const capnp::word*>(bytes.data());
+  if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(capnp::word) != 0) {
+    copy = kj::heapArray<capnp::word>(n_words);
+    std::memcpy(copy.begin(), bytes.data(), bytes.size());
+    words = copy.begin();
+  }
+  capnp::ReaderOptions opts;
+  // Traversal is bounded by the input size, which defeats amplification
+  // through shared pointers while allowing every legitimate record.
+  opts.traversalLimitInWords = n_words * 4 + 1024;
+  opts.nestingLimit = 600;
+  try {
+    capnp::FlatArrayMessageReader reader(kj::ArrayPtr<const capnp::word>(words, n_words), opts);
+    return read(reader);
+  } catch (const kj::Exception& e) {
+    return make_error(errc::Serialization, std::string("corrupt ") + what + ": " +
+                                               e.getDescription().cStr());
+  }
+}
+
+}  // namespace
+
+void encode(const Value& value, std::string& out) {
+  encode_message(out, [&](capnp::MallocMessageBuilder& b) {
+    write_value(value, b.initRoot<schema::Value>());
+  });
+}
+
+void encode_record(uint64_t version, uint64_t timestamp, const Value* value, std::string& out) {
+  encode_message(out, [&](capnp::MallocMessageBuilder& b) {
+    auto root = b.initRoot<schema::VersionedRecord>();
+    root.setVersion(version);
+    root.setTimestamp(timestamp);
+    root.setTombstone(value == nullptr);
+    if (value != nullptr)
+      write_value(*value, root.initValue());
+  });
+}
+
+void encode(const VersionedRecord& rec, std::string& out) {
+  encode_record(rec.version, rec.timestamp, rec.tombstone ? nullptr : &rec.value, out);
+}
+
+void encode(const SpaceMeta& meta, std::string& out) {
+  encode_message(out, [&](capnp::MallocMessageBuilder& b) {
+    auto root = b.initRoot<schema::SpaceMeta>();
+    root.setFormatVersion(meta.format_version);
+    root.setMaxTimestamp(meta.max_timestamp);
+  });
+}
+
+result<Value> decode_value(std::string_view bytes) {
+  return decode_message<Value>(bytes, "value", [](capnp::MessageReader& r) -> result<Value> {
+    return read_value(r.getRoot<schema::Value>());
+  });
+}
+
+result<VersionedRecord> decode_versioned_record(std::string_view bytes) {
+  return decode_message<VersionedRecord>(
+      bytes, "record", [](capnp::MessageReader& r) -> result<VersionedRecord> {
+        auto root = r.getRoot<schema::VersionedRecord>();
+        VersionedRecord rec;
+        rec.version = root.getVersion();
+        rec.timestamp = root.getTimestamp();
+        rec.tombstone = root.getTombstone();
+        if (!rec.tombstone)
+          rec.value = read_value(root.getValue());
+        return rec;
+      });
+}
+
+result<SpaceMeta> decode_space_meta(std::string_view bytes) {
+  return decode_message<SpaceMeta>(bytes, "space meta",
+                                   [](capnp::MessageReader& r) -> result<SpaceMeta> {
+                                     auto root = r.getRoot<schema::SpaceMeta>();
+                                     return SpaceMeta{root.getFormatVersion(),
+                                                      root.getMaxTimestamp()};
+                                   });
+}
+
+}  // namespace strata

@@ -1,0 +1,165 @@
+#pragma once
+
+// Strata — an embedded database for AI agents, built as an actor system.
+//
+//   auto db = strata::Strata::open("/data/agent");   // or Strata::cache()
+//   if (!db) { std::cerr << strata::describe(db.error()); return 1; }
+//   db->set_space("conversations");
+//   db->kv_put("msg_001", "hello");
+//
+// A Strata object is a *handle*: a lightweight client of the database's
+// actors that carries its own current branch and space. Handles share no
+// mutable state; give each thread its own (`new_handle()`), and use one
+// handle from one thread at a time. The database closes when its last
+// handle is destroyed.
+//
+// Errors: every fallible call returns `strata::result<T>`
+// (`caf::expected<T>`); `describe(err)` renders "<Kind>: <message>" and
+// `kind_of(err)` gives the `strata::errc`. A missing key is an empty
+// std::optional, not an error. A call rejected for bad input changes
+// nothing.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "strata/messages/error.hpp"
+#include "strata/messages/json.hpp"
+#include "strata/messages/limits.hpp"
+#include "strata/messages/types.hpp"
+#include "strata/messages/value.hpp"
+#include "strata/store/options.hpp"
+
+namespace strata {
+
+/// How a database is opened. Every field has a working default.
+struct OpenOptions {
+  /// Durability::Standard by default; Durability::Always fsyncs every write.
+  /// (Durability::Cache is what Strata::cache() uses.)
+  Durability durability = Durability::Standard;
+  /// Key and value limits (SPEC 1.4 defaults).
+  Limits limits;
+  /// Worker threads of the actor scheduler. Most calls run on the caller's
+  /// thread, so few are needed; 0 means 2.
+  size_t scheduler_threads = 0;
+  /// Block cache shared by every space of the database.
+  size_t block_cache_bytes = 32u << 20;
+};
+
+namespace detail {
+class Database;
+struct HandleImpl;
+}  // namespace detail
+
+class Strata {
+ public:
+  // -- opening ------------------------------------------------------------------
+
+  /// Opens (creating if missing) the database in directory `path`, with the
+  /// default OpenOptions. Takes an exclusive lock on `<path>/.lock`: a second
+  /// open of the same directory, from this or another process, fails with
+  /// errc::Io "database at '<path>' is already in use by another process".
+  /// Reopening after the last handle closed restores every space and value.
+  [[nodiscard]] static result<Strata> open(const std::string& path);
+  [[nodiscard]] static result<Strata> open(const std::string& path, OpenOptions options);
+
+  /// An ephemeral in-memory database (Durability::Cache): no files; the data
+  /// is gone when the last handle closes.
+  [[nodiscard]] static result<Strata> cache();
+  [[nodiscard]] static result<Strata> cache(OpenOptions options);
+
+  /// A new, independent handle on the same database, starting on branch
+  /// "default" and space "default".
+  [[nodiscard]] result<Strata> new_handle() const;
+
+  Strata(Strata&&) noexcept;
+  Strata& operator=(Strata&&) noexcept;
+  ~Strata();
+
+  /// The database directory ("" for a cache database).
+  const std::string& path() const;
+  Durability durability() const;
+
+  // -- spaces (seed: spaces-guide.md) ---------------------------------------------
+
+  const std::string& current_branch() const;
+  /// The handle's current space; "default" on a new handle.
+  const std::string& current_space() const;
+
+  /// Switches this handle's current space. Does not create the space (the
+  /// first write does). Errors: InvalidInput for a name breaking SPEC 4.4.
+  [[nodiscard]] result<void> set_space(std::string_view name);
+
+  /// Every registered space of the current branch plus "default", sorted.
+  [[nodiscard]] result<std::vector<std::string>> list_spaces();
+
+  /// Registers a space without writing data (idempotent).
+  /// Errors: InvalidInput.
+  [[nodiscard]] result<void> create_space(std::string_view name);
+
+  /// True for "default" and every registered space; false for an invalid
+  /// name.
+  [[nodiscard]] result<bool> space_exists(std::string_view name);
+
+  /// Deletes an empty space. It is not an error if the space does not exist.
+  /// Errors: ConstraintViolation for "default" and for a space holding data
+  /// ("space is non-empty"); InvalidInput for a bad name.
+  [[nodiscard]] result<void> delete_space(std::string_view name);
+
+  /// Deletes a space and all its data; a later write re-creates it empty.
+  /// Errors: ConstraintViolation for "default"; InvalidInput.
+  [[nodiscard]] result<void> delete_space_force(std::string_view name);
+
+  // -- KV (SPEC 5.1), in the current space ----------------------------------------
+
+  /// Creates or overwrites `key`; returns its new version (1, 2, ...; never
+  /// reused after a delete). Auto-registers the space.
+  /// Errors: InvalidInput (empty key, NUL, "_strata/" prefix),
+  /// ConstraintViolation (key over 1024 bytes, value over a limit).
+  [[nodiscard]] result<uint64_t> kv_put(std::string_view key, Value value);
+
+  /// The current value; empty when absent or deleted.
+  [[nodiscard]] result<std::optional<Value>> kv_get(std::string_view key);
+
+  /// The current value with its version and commit timestamp.
+  [[nodiscard]] result<std::optional<VersionedValue>> kv_get_versioned(std::string_view key);
+
+  /// The value as of `as_of_us` (microseconds since the epoch, inclusive);
+  /// empty when the key did not exist or was deleted then.
+  [[nodiscard]] result<std::optional<Value>> kv_get_at(std::string_view key, uint64_t as_of_us);
+
+  /// Every version, newest first (deletions are not listed); empty optional
+  /// when the key was never written.
+  [[nodiscard]] result<std::optional<std::vector<VersionedValue>>> kv_getv(std::string_view key);
+
+  /// Deletes `key`; true when it existed. Deleting a missing key is not an
+  /// error (returns false).
+  [[nodiscard]] result<bool> kv_delete(std::string_view key);
+
+  /// Live keys, ascending by bytes, optionally filtered by a byte prefix.
+  [[nodiscard]] result<std::vector<std::string>> kv_list(
+      std::optional<std::string_view> prefix = std::nullopt);
+
+  /// One page of keys: those after `opts.cursor`, at most `opts.limit`.
+  /// The next page starts after the last key returned.
+  [[nodiscard]] result<std::vector<std::string>> kv_list_page(const ListOptions& opts);
+
+  /// Keys that were live at `as_of_us`.
+  [[nodiscard]] result<std::vector<std::string>> kv_list_at(std::optional<std::string_view> prefix,
+                                                            uint64_t as_of_us);
+
+  /// Writes many keys in one atomic batch. Each item gets its version or its
+  /// own error; invalid items do not stop the valid ones.
+  [[nodiscard]] result<std::vector<BatchItemResult>> kv_batch_put(std::vector<KvEntry> entries);
+
+ private:
+  explicit Strata(std::unique_ptr<detail::HandleImpl> impl);
+  static result<Strata> open_database(std::optional<std::string> path, OpenOptions options);
+
+  std::unique_ptr<detail::HandleImpl> impl_;
+};
+
+}  // namespace strata

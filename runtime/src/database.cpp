@@ -1,0 +1,122 @@
+#include "database.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <caf/all.hpp>
+#include <leveldb/cache.h>
+#include <leveldb/env.h>
+#include <leveldb/filter_policy.h>
+#include <leveldb/helpers/memenv.h>
+
+#include "strata/actors/database_root.hpp"
+#include "strata/messages/protocol.hpp"
+
+namespace strata::detail {
+
+namespace {
+
+std::string render_error(uint8_t code, caf::atom_value, const caf::message& ctx) {
+  std::string out = to_string(static_cast<errc>(code));
+  if (ctx.size() == 1 && ctx.match_element<std::string>(0)) {
+    out += ": ";
+    out += ctx.get_as<std::string>(0);
+  }
+  return out;
+}
+
+// Takes the database-wide lock. flock() locks belong to the open file
+// description, so a second open from this process conflicts as well.
+result<int> take_lock(const std::string& path) {
+  auto lock_path = path + "/.lock";
+  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return make_error(errc::Io, "cannot open " + lock_path + ": " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    int err = errno;
+    ::close(fd);
+    if (err == EWOULDBLOCK)
+      return make_error(errc::Io, "database at '" + path +
+                                      "' is already in use by another process");
+    return make_error(errc::Io, "cannot lock " + lock_path + ": " + std::strerror(err));
+  }
+  return fd;
+}
+
+}  // namespace
+
+result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path,
+                                                 const OpenOptions& options) {
+  std::shared_ptr<Database> db{new Database};
+  db->options_ = options;
+  auto ctx = std::make_shared<actors::DatabaseContext>();
+  if (path) {
+    if (path->empty())
+      return make_error(errc::InvalidInput, "database path must not be empty");
+    if (options.durability == Durability::Cache)
+      return make_error(errc::InvalidInput,
+                        "Durability::Cache has no files: use Strata::cache() instead of open()");
+    std::error_code ec;
+    std::filesystem::create_directories(*path, ec);
+    if (ec || !std::filesystem::is_directory(*path))
+      return make_error(errc::Io, "cannot create database directory '" + *path + "'" +
+                                      (ec ? ": " + ec.message() : std::string{}));
+    db->path_ = std::filesystem::absolute(*path).lexically_normal().string();
+    while (db->path_.size() > 1 && db->path_.back() == '/')
+      db->path_.pop_back();
+    auto fd = take_lock(db->path_);
+    if (!fd)
+      return fd.error();
+    db->lock_fd_ = *fd;
+    ctx->root = db->path_;
+    ctx->store_options.env = leveldb::Env::Default();
+    ctx->store_options.durability = options.durability;
+  } else {
+    db->mem_env_.reset(leveldb::NewMemEnv(leveldb::Env::Default()));
+    ctx->root = "/strata-cache";
+    ctx->store_options.env = db->mem_env_.get();
+    ctx->store_options.durability = Durability::Cache;
+    db->options_.durability = Durability::Cache;
+  }
+  db->block_cache_.reset(leveldb::NewLRUCache(options.block_cache_bytes));
+  db->filter_.reset(leveldb::NewBloomFilterPolicy(10));
+  ctx->store_options.block_cache = db->block_cache_.get();
+  ctx->store_options.filter_policy = db->filter_.get();
+  ctx->store_options.limits = options.limits;
+  db->context_ = ctx;
+
+  auto& cfg = db->config_;
+  cfg.add_message_types<caf::id_block::strata>();
+  cfg.add_error_category(error_category(), render_error);
+  size_t threads = options.scheduler_threads == 0 ? 2 : options.scheduler_threads;
+  cfg.set("scheduler.max-threads", threads);
+  // Callers resume actors inline; workers only run timers and handed-off
+  // mail, so they may sleep early instead of burning a core polling.
+  cfg.set("work-stealing.aggressive-poll-attempts", 100);
+  db->system_ = std::make_unique<caf::actor_system>(cfg);
+  db->root_ = db->system_->spawn(actors::database_behavior,
+                                 std::shared_ptr<const actors::DatabaseContext>(ctx));
+  return db;
+}
+
+Database::~Database() {
+  if (system_) {
+    // Stopping the root stops every branch and space actor through their
+    // links; each closes (and in standard mode syncs) its store on exit.
+    caf::anon_send_exit(root_, caf::exit_reason::user_shutdown);
+    root_ = nullptr;
+    system_->await_all_actors_done();
+    system_.reset();
+  }
+  if (lock_fd_ >= 0) {
+    ::flock(lock_fd_, LOCK_UN);
+    ::close(lock_fd_);
+  }
+}
+
+}  // namespace strata::detail

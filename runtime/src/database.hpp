@@ -1,0 +1,55 @@
+#pragma once
+
+// detail::Database — one open database: the actor system, the root actor,
+// the process-exclusive lock and the LevelDB objects every space shares.
+// Shared by all handles; closed when the last handle lets go.
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+
+#include "strata/actors/context.hpp"
+#include "strata/actors/interfaces.hpp"
+#include "strata/strata.hpp"
+
+namespace leveldb {
+class Cache;
+class Env;
+class FilterPolicy;
+}  // namespace leveldb
+
+namespace strata::detail {
+
+class Database {
+ public:
+  /// Opens the database at `path`, or a cache database when `path` is empty.
+  /// Errors: Io (cannot create the directory, locked by another process).
+  [[nodiscard]] static result<std::shared_ptr<Database>> open(std::optional<std::string> path,
+                                                              const OpenOptions& options);
+  ~Database();
+
+  caf::actor_system& system() { return *system_; }
+  const actors::database_actor& root() const { return root_; }
+  const std::string& path() const { return path_; }
+  const OpenOptions& options() const { return options_; }
+  size_t inline_budget() const { return context_->inline_budget; }
+
+ private:
+  Database() = default;
+
+  std::string path_;
+  OpenOptions options_;
+  int lock_fd_ = -1;
+  std::unique_ptr<leveldb::Env> mem_env_;
+  std::unique_ptr<leveldb::Cache> block_cache_;
+  std::unique_ptr<const leveldb::FilterPolicy> filter_;
+  std::shared_ptr<actors::DatabaseContext> context_;
+  caf::actor_system_config config_;
+  std::unique_ptr<caf::actor_system> system_;
+  actors::database_actor root_;
+};
+
+}  // namespace strata::detail

@@ -1,0 +1,260 @@
+// The public facade: each Strata handle is a Client actor plus its current
+// branch and space, and a cache of the space actors it has talked to.
+
+#include "strata/strata.hpp"
+
+#include <thread>
+#include <unordered_map>
+
+#include <caf/all.hpp>
+
+#include "database.hpp"
+#include "strata/actors/client.hpp"
+
+namespace strata {
+
+namespace detail {
+
+struct HandleImpl {
+  HandleImpl(std::shared_ptr<Database> database)
+      : db(std::move(database)),
+        client(db->system(), db->inline_budget()),
+        branch(default_branch),
+        space(default_space) {
+  }
+
+  std::shared_ptr<Database> db;
+  actors::Client client;
+  std::string branch;
+  std::string space;
+  actors::branch_actor branch_actor;
+  std::unordered_map<std::string, actors::space_actor> spaces;
+
+  result<actors::branch_actor> current_branch_actor() {
+    if (!branch_actor) {
+      auto r = client.call(db->root(), branch_open_atom::value, branch);
+      if (!r)
+        return r.error();
+      branch_actor = std::move(*r);
+    }
+    return branch_actor;
+  }
+
+  result<actors::space_actor> space_actor(const std::string& name) {
+    if (auto it = spaces.find(name); it != spaces.end())
+      return it->second;
+    auto br = current_branch_actor();
+    if (!br)
+      return br.error();
+    auto r = client.call(*br, space_resolve_atom::value, name);
+    if (!r)
+      return r.error();
+    spaces.emplace(name, *r);
+    return std::move(*r);
+  }
+
+  static bool receiver_down(const caf::error& err) {
+    return err.category() == caf::atom("system") &&
+           err.code() == static_cast<uint8_t>(caf::sec::request_receiver_down);
+  }
+
+  /// Sends a request to the current space's actor. A space actor that died
+  /// bounces the request unprocessed, so it is safe to resolve the actor
+  /// again and resend. The supervisor learns of the death (and restarts the
+  /// space) through a link message that may trail the bounce by a moment,
+  /// so a few attempts may see the dead actor again.
+  template <class... Ts>
+  auto on_space(const Ts&... xs) {
+    using reply_type = decltype(client.call(std::declval<actors::space_actor>(), xs...));
+    for (int attempt = 0;; ++attempt) {
+      auto actor = space_actor(space);
+      if (!actor)
+        return reply_type{actor.error()};
+      auto r = client.call(*actor, xs...);
+      if (r || attempt >= max_resend_attempts || !receiver_down(r.error()))
+        return r;
+      spaces.erase(space);
+      std::this_thread::yield();
+    }
+  }
+
+  static constexpr int max_resend_attempts = 1000;
+
+  /// Sends a request to the current branch's supervisor, re-resolving once
+  /// if it was restarted.
+  template <class... Ts>
+  auto on_branch(const Ts&... xs) {
+    using reply_type = decltype(client.call(std::declval<actors::branch_actor>(), xs...));
+    for (int attempt = 0;; ++attempt) {
+      auto br = current_branch_actor();
+      if (!br)
+        return reply_type{br.error()};
+      auto r = client.call(*br, xs...);
+      if (r || attempt > 0 || !receiver_down(r.error()))
+        return r;
+      branch_actor = nullptr;
+      spaces.clear();
+    }
+  }
+};
+
+}  // namespace detail
+
+namespace {
+
+template <class T>
+result<void> to_void(result<T>&& r) {
+  if (!r)
+    return std::move(r.error());
+  return {};
+}
+
+}  // namespace
+
+Strata::Strata(std::unique_ptr<detail::HandleImpl> impl) : impl_(std::move(impl)) {
+}
+
+Strata::Strata(Strata&&) noexcept = default;
+Strata& Strata::operator=(Strata&&) noexcept = default;
+Strata::~Strata() = default;
+
+result<Strata> Strata::open_database(std::optional<std::string> path, OpenOptions options) {
+  auto db = detail::Database::open(std::move(path), options);
+  if (!db)
+    return db.error();
+  return Strata{std::make_unique<detail::HandleImpl>(std::move(*db))};
+}
+
+result<Strata> Strata::open(const std::string& path) {
+  return open_database(path, OpenOptions{});
+}
+
+result<Strata> Strata::open(const std::string& path, OpenOptions options) {
+  return open_database(path, options);
+}
+
+result<Strata> Strata::cache() {
+  return open_database(std::nullopt, OpenOptions{});
+}
+
+result<Strata> Strata::cache(OpenOptions options) {
+  return open_database(std::nullopt, options);
+}
+
+result<Strata> Strata::new_handle() const {
+  return Strata{std::make_unique<detail::HandleImpl>(impl_->db)};
+}
+
+const std::string& Strata::path() const {
+  return impl_->db->path();
+}
+
+Durability Strata::durability() const {
+  return impl_->db->options().durability;
+}
+
+// -- spaces ----------------------------------------------------------------------
+
+const std::string& Strata::current_branch() const {
+  return impl_->branch;
+}
+
+const std::string& Strata::current_space() const {
+  return impl_->space;
+}
+
+result<void> Strata::set_space(std::string_view name) {
+  if (auto err = validate_space_name(name))
+    return err;
+  impl_->space = std::string(name);
+  return {};
+}
+
+result<std::vector<std::string>> Strata::list_spaces() {
+  return impl_->on_branch(space_list_atom::value);
+}
+
+result<void> Strata::create_space(std::string_view name) {
+  return to_void(impl_->on_branch(space_create_atom::value, std::string(name)));
+}
+
+result<bool> Strata::space_exists(std::string_view name) {
+  if (validate_space_name(name))
+    return false;
+  return impl_->on_branch(space_exists_atom::value, std::string(name));
+}
+
+result<void> Strata::delete_space(std::string_view name) {
+  return to_void(impl_->on_branch(space_drop_atom::value, std::string(name), false));
+}
+
+result<void> Strata::delete_space_force(std::string_view name) {
+  return to_void(impl_->on_branch(space_drop_atom::value, std::string(name), true));
+}
+
+// -- KV ----------------------------------------------------------------------------
+
+result<uint64_t> Strata::kv_put(std::string_view key, Value value) {
+  return impl_->on_space(kv_put_atom::value, std::string(key), value);
+}
+
+result<std::optional<VersionedValue>> Strata::kv_get_versioned(std::string_view key) {
+  auto r = impl_->on_space(kv_get_atom::value, std::string(key));
+  if (!r)
+    return std::move(r.error());
+  return std::move(*r).to_optional();
+}
+
+result<std::optional<Value>> Strata::kv_get(std::string_view key) {
+  auto r = impl_->on_space(kv_get_atom::value, std::string(key));
+  if (!r)
+    return std::move(r.error());
+  if (!r->found)
+    return std::optional<Value>{};
+  return std::optional<Value>{std::move(r->entry.value)};
+}
+
+result<std::optional<Value>> Strata::kv_get_at(std::string_view key, uint64_t as_of_us) {
+  auto r = impl_->on_space(kv_get_at_atom::value, std::string(key), as_of_us);
+  if (!r)
+    return std::move(r.error());
+  if (!r->found)
+    return std::optional<Value>{};
+  return std::optional<Value>{std::move(r->entry.value)};
+}
+
+result<std::optional<std::vector<VersionedValue>>> Strata::kv_getv(std::string_view key) {
+  using out_type = std::optional<std::vector<VersionedValue>>;
+  auto r = impl_->on_space(kv_getv_atom::value, std::string(key));
+  if (!r)
+    return std::move(r.error());
+  if (!r->found)
+    return out_type{};
+  return out_type{std::move(r->versions)};
+}
+
+result<bool> Strata::kv_delete(std::string_view key) {
+  return impl_->on_space(kv_del_atom::value, std::string(key));
+}
+
+result<std::vector<std::string>> Strata::kv_list(std::optional<std::string_view> prefix) {
+  ListOptions opts;
+  if (prefix)
+    opts.prefix = std::string(*prefix);
+  return impl_->on_space(kv_list_atom::value, opts);
+}
+
+result<std::vector<std::string>> Strata::kv_list_page(const ListOptions& opts) {
+  return impl_->on_space(kv_list_atom::value, opts);
+}
+
+result<std::vector<std::string>> Strata::kv_list_at(std::optional<std::string_view> prefix,
+                                                    uint64_t as_of_us) {
+  return impl_->on_space(kv_list_at_atom::value, std::string(prefix.value_or("")), as_of_us);
+}
+
+result<std::vector<BatchItemResult>> Strata::kv_batch_put(std::vector<KvEntry> entries) {
+  return impl_->on_space(kv_batch_atom::value, entries);
+}
+
+}  // namespace strata

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+
+#include "strata/messages/limits.hpp"
+
+namespace leveldb {
+class Cache;
+class Env;
+class FilterPolicy;
+}  // namespace leveldb
+
+namespace strata {
+
+/// How far a write has travelled when the call returns (DESIGN.md, SPEC 2.3).
+enum class Durability : uint8_t {
+  /// Memory only (LevelDB's in-memory Env); everything is lost on exit.
+  Cache,
+  /// The write has reached the OS before the call returns, so a killed
+  /// process loses nothing; the log is fsynced at least every 100 ms, so a
+  /// machine crash loses at most that window.
+  Standard,
+  /// fsync before the call returns: nothing acknowledged is ever lost.
+  Always,
+};
+
+/// "cache", "standard" or "always".
+const char* to_string(Durability d) noexcept;
+
+namespace store {
+
+/// What every space store of one database shares. Owned by the database;
+/// must outlive every SpaceStore opened with it.
+struct StoreOptions {
+  Durability durability = Durability::Standard;
+  /// The Env all stores use: LevelDB's default Env on disk, an in-memory
+  /// Env for Durability::Cache. REQUIRES: non-null.
+  leveldb::Env* env = nullptr;
+  /// Block cache shared by all spaces, so that memory does not grow with the
+  /// number of spaces. May be null (LevelDB then gives each store its own
+  /// 8 MiB cache).
+  leveldb::Cache* block_cache = nullptr;
+  /// Bloom filter shared by all spaces; may be null (no filter).
+  const leveldb::FilterPolicy* filter_policy = nullptr;
+  /// Open table files per space; kept small because a database may hold
+  /// thousands of spaces.
+  int max_open_files = 64;
+  /// Memtable size per space before it is flushed to a table file.
+  size_t write_buffer_bytes = 4u << 20;
+  Limits limits;
+};
+
+}  // namespace store
+}  // namespace strata

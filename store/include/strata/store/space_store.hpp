@@ -1,0 +1,125 @@
+#pragma once
+
+// SpaceStore — the durable storage of one space: one LevelDB instance
+// holding every primitive of the space, with MVCC version chains.
+//
+// Thread-safety: none. A SpaceStore has a single owner (its space actor),
+// which serializes every call. It starts no threads of its own.
+//
+// Lifecycle: a store whose directory holds no database yet is "absent":
+// reads return empty results and nothing is created on disk. The first
+// write creates the database (auto-registration of the space, SPEC 4.3).
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "strata/messages/codec.hpp"
+#include "strata/messages/error.hpp"
+#include "strata/messages/types.hpp"
+#include "strata/messages/value.hpp"
+#include "strata/store/clock.hpp"
+#include "strata/store/options.hpp"
+
+namespace leveldb {
+class DB;
+class WriteBatch;
+}  // namespace leveldb
+
+namespace strata::store {
+
+class SpaceStore {
+ public:
+  /// Opens the store at `dir` (created on the first write if absent).
+  /// `options` and `clock` must outlive the store.
+  /// Errors: Io when an existing database cannot be opened (e.g. locked by
+  /// another process, or damaged beyond LevelDB's recovery).
+  [[nodiscard]] static result<std::unique_ptr<SpaceStore>> open(std::string dir,
+                                                                const StoreOptions& options,
+                                                                CommitClock& clock);
+
+  ~SpaceStore();
+  SpaceStore(const SpaceStore&) = delete;
+  SpaceStore& operator=(const SpaceStore&) = delete;
+
+  /// True once the database exists on its Env (the space is registered).
+  bool exists() const { return db_ != nullptr; }
+
+  /// Creates the database if absent (SpaceCreate). Idempotent.
+  [[nodiscard]] caf::error create();
+
+  /// True when the space holds no live data of any primitive.
+  [[nodiscard]] result<bool> is_empty();
+
+  /// Closes the database and removes every file of it. The store is absent
+  /// afterwards (a later write re-creates it empty).
+  [[nodiscard]] caf::error destroy();
+
+  /// Forces the log to stable storage. Cheap no-op when nothing was written
+  /// since the last sync. Standard mode calls this at least every 100 ms.
+  [[nodiscard]] caf::error sync();
+  /// True when writes were made since the last sync().
+  bool needs_sync() const { return unsynced_writes_ > 0; }
+
+  // -- KV (SPEC 5.1) ---------------------------------------------------------
+
+  /// Creates or overwrites `key`. Returns the new per-key version (1 for the
+  /// first write; numbers are never reused, also across deletes).
+  /// Errors: InvalidInput / ConstraintViolation for a bad key or value (and
+  /// nothing is written); Io.
+  [[nodiscard]] result<uint64_t> kv_put(std::string_view key, const Value& value);
+
+  /// Writes all valid items in one atomic LevelDB batch. Invalid items get
+  /// their error in the result and are skipped (SPEC 5.1).
+  [[nodiscard]] result<std::vector<BatchItemResult>> kv_batch_put(
+      const std::vector<KvEntry>& entries);
+
+  /// The newest live version, or empty when absent or deleted.
+  [[nodiscard]] result<std::optional<VersionedValue>> kv_get(std::string_view key);
+
+  /// The newest version with timestamp <= as_of; empty when none is that old
+  /// or it was a deletion.
+  [[nodiscard]] result<std::optional<VersionedValue>> kv_get_at(std::string_view key,
+                                                                uint64_t as_of);
+
+  /// Every stored value version, newest first; deletions are not listed.
+  /// Empty optional when the key was never written.
+  [[nodiscard]] result<std::optional<std::vector<VersionedValue>>> kv_getv(std::string_view key);
+
+  /// Removes `key`. Returns true when it was live. It is not an error if the
+  /// key did not exist (returns false, writes nothing).
+  [[nodiscard]] result<bool> kv_delete(std::string_view key);
+
+  /// Live keys, ascending by bytes, filtered and paged by `opts`.
+  [[nodiscard]] result<std::vector<std::string>> kv_list(const ListOptions& opts);
+
+  /// Keys live at `as_of`, ascending.
+  [[nodiscard]] result<std::vector<std::string>> kv_list_at(std::string_view prefix,
+                                                            uint64_t as_of);
+
+ private:
+  SpaceStore(std::string dir, const StoreOptions& options, CommitClock& clock);
+
+  caf::error open_db(bool create);
+  caf::error write(leveldb::WriteBatch& batch);
+  // Reads the head record of (tag, key) into `raw` and `out`. Returns false
+  // when absent.
+  result<bool> read_head(char tag, std::string_view key, std::string& raw,
+                         VersionedRecord& out);
+  result<std::optional<VersionedValue>> get_at(char tag, std::string_view key, uint64_t as_of);
+
+  std::string dir_;
+  const StoreOptions& options_;
+  CommitClock& clock_;
+  std::unique_ptr<leveldb::DB> db_;
+  uint64_t unsynced_writes_ = 0;
+  // Largest commit timestamp written; persisted in SpaceMeta on close so the
+  // branch clock never hands out an older one after reopen.
+  uint64_t max_timestamp_ = 0;
+  uint64_t stored_max_timestamp_ = 0;
+};
+
+}  // namespace strata::store

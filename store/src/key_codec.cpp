@@ -1,0 +1,76 @@
+// Key encoding of one space's LevelDB.
+//
+//   stored-key  := head-key | history-key | meta-key
+//   head-key    := 'h' tag user-key
+//                  -> VersionedRecord: the newest version of the entry,
+//                     a tombstone after a delete
+//   history-key := 'v' tag user-key 0x00 inv-version
+//                  -> VersionedRecord: an older version of the entry
+//   meta-key    := 'm' name
+//                  -> per-space bookkeeping (SpaceMeta under "space")
+//   tag         := 'k'                      ; KV (more primitives follow)
+//   inv-version := uint64 big-endian of (2^64 - 1 - version)
+//
+// Why this shape:
+// - The newest version of every entry is one point lookup (head-key), so
+//   get costs one LevelDB Get and a put one Get plus one batch.
+// - Heads of one primitive are contiguous and sorted by user key, so a
+//   prefix listing is a single range scan without skipping old versions.
+// - User keys never contain 0x00 (validate_key rejects NUL), so the 0x00
+//   separator makes "a" + versions sort before "ab" and keeps each entry's
+//   history contiguous; the inverted version puts the newest first.
+
+#include "key_codec.hpp"
+
+namespace strata::store::keys {
+
+namespace {
+
+void append_be64(std::string& out, uint64_t x) {
+  for (int shift = 56; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((x >> shift) & 0xff));
+}
+
+}  // namespace
+
+std::string head(char tag, std::string_view user_key) {
+  std::string out;
+  out.reserve(2 + user_key.size());
+  out.push_back(head_family);
+  out.push_back(tag);
+  out.append(user_key);
+  return out;
+}
+
+std::string head_prefix(char tag, std::string_view user_prefix) {
+  return head(tag, user_prefix);
+}
+
+std::string history_prefix(char tag, std::string_view user_key) {
+  std::string out;
+  out.reserve(3 + user_key.size() + 8);
+  out.push_back(history_family);
+  out.push_back(tag);
+  out.append(user_key);
+  out.push_back('\0');
+  return out;
+}
+
+std::string history(char tag, std::string_view user_key, uint64_t version) {
+  std::string out = history_prefix(tag, user_key);
+  append_be64(out, ~version);
+  return out;
+}
+
+std::string meta(std::string_view name) {
+  std::string out;
+  out.push_back(meta_family);
+  out.append(name);
+  return out;
+}
+
+std::string_view user_key_of_head(std::string_view stored) {
+  return stored.substr(2);
+}
+
+}  // namespace strata::store::keys

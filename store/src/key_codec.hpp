@@ -1,0 +1,32 @@
+#pragma once
+
+// Stored-key encoding of a space's LevelDB. The grammar is at the top of
+// key_codec.cpp.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace strata::store::keys {
+
+/// Primitive tags.
+inline constexpr char kv = 'k';
+
+/// First byte of each key family.
+inline constexpr char head_family = 'h';
+inline constexpr char history_family = 'v';
+inline constexpr char meta_family = 'm';
+
+std::string head(char tag, std::string_view user_key);
+/// The prefix shared by all heads of `tag` whose user key starts with
+/// `user_prefix`.
+std::string head_prefix(char tag, std::string_view user_prefix);
+std::string history(char tag, std::string_view user_key, uint64_t version);
+/// The prefix shared by every history key of one entry, newest first.
+std::string history_prefix(char tag, std::string_view user_key);
+std::string meta(std::string_view name);
+
+/// The user key of a head key (REQUIRES: a head key).
+std::string_view user_key_of_head(std::string_view stored);
+
+}  // namespace strata::store::keys

@@ -1,0 +1,442 @@
+#include "strata/store/space_store.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <unordered_map>
+
+#include <leveldb/db.h>
+#include <leveldb/env.h>
+#include <leveldb/write_batch.h>
+
+#include "key_codec.hpp"
+#include "strata/messages/limits.hpp"
+
+namespace strata {
+
+const char* to_string(Durability d) noexcept {
+  switch (d) {
+    case Durability::Cache: return "cache";
+    case Durability::Standard: return "standard";
+    case Durability::Always: return "always";
+  }
+  return "standard";
+}
+
+namespace store {
+
+namespace {
+
+caf::error io_error(const leveldb::Status& s, const std::string& what) {
+  return make_error(errc::Io, what + ": " + s.ToString());
+}
+
+leveldb::Slice slice(std::string_view s) {
+  return leveldb::Slice(s.data(), s.size());
+}
+
+bool starts_with(const leveldb::Slice& s, std::string_view prefix) {
+  return s.size() >= prefix.size() && std::memcmp(s.data(), prefix.data(), prefix.size()) == 0;
+}
+
+VersionedValue to_versioned(VersionedRecord&& rec) {
+  return VersionedValue{std::move(rec.value), rec.version, rec.timestamp};
+}
+
+}  // namespace
+
+SpaceStore::SpaceStore(std::string dir, const StoreOptions& options, CommitClock& clock)
+    : dir_(std::move(dir)), options_(options), clock_(clock) {
+}
+
+SpaceStore::~SpaceStore() {
+  if (db_) {
+    if (max_timestamp_ > stored_max_timestamp_) {
+      std::string out;
+      encode(SpaceMeta{1, max_timestamp_}, out);
+      (void)db_->Put(leveldb::WriteOptions{}, keys::meta("space"), out);
+      ++unsynced_writes_;
+    }
+    // Leave the log durable on a clean close in standard mode.
+    (void)sync();
+  }
+}
+
+result<std::unique_ptr<SpaceStore>> SpaceStore::open(std::string dir, const StoreOptions& options,
+                                                     CommitClock& clock) {
+  std::unique_ptr<SpaceStore> store{new SpaceStore(std::move(dir), options, clock)};
+  if (options.env->FileExists(store->dir_ + "/CURRENT")) {
+    if (auto err = store->open_db(false))
+      return err;
+  }
+  return store;
+}
+
+caf::error SpaceStore::open_db(bool create) {
+  if (create && options_.durability != Durability::Cache) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir_, ec);
+    if (ec)
+      return make_error(errc::Io, "cannot create " + dir_ + ": " + ec.message());
+  }
+  leveldb::Options opts;
+  opts.env = options_.env;
+  opts.create_if_missing = create;
+  opts.block_cache = options_.block_cache;
+  opts.filter_policy = options_.filter_policy;
+  opts.max_open_files = options_.max_open_files;
+  opts.write_buffer_size = options_.write_buffer_bytes;
+  leveldb::DB* raw = nullptr;
+  auto st = leveldb::DB::Open(opts, dir_, &raw);
+  if (!st.ok())
+    return io_error(st, "cannot open space store " + dir_);
+  db_.reset(raw);
+  std::string meta_raw;
+  st = db_->Get(leveldb::ReadOptions{}, keys::meta("space"), &meta_raw);
+  if (st.ok()) {
+    auto meta = decode_space_meta(meta_raw);
+    if (!meta)
+      return meta.error();
+    if (meta->format_version != 1)
+      return make_error(errc::Io, "space store " + dir_ + " has unsupported format version " +
+                                      std::to_string(meta->format_version));
+    clock_.observe(meta->max_timestamp);
+    max_timestamp_ = stored_max_timestamp_ = meta->max_timestamp;
+  } else if (st.IsNotFound()) {
+    std::string out;
+    encode(SpaceMeta{1, 0}, out);
+    st = db_->Put(leveldb::WriteOptions{}, keys::meta("space"), out);
+    if (!st.ok())
+      return io_error(st, "cannot initialise space store " + dir_);
+  } else {
+    return io_error(st, "cannot read space store " + dir_);
+  }
+  return {};
+}
+
+caf::error SpaceStore::create() {
+  if (db_)
+    return {};
+  return open_db(true);
+}
+
+caf::error SpaceStore::write(leveldb::WriteBatch& batch) {
+  if (!db_)
+    if (auto err = open_db(true))
+      return err;
+  leveldb::WriteOptions wo;
+  wo.sync = options_.durability == Durability::Always;
+  auto st = db_->Write(wo, &batch);
+  if (!st.ok())
+    return io_error(st, "write failed in " + dir_);
+  max_timestamp_ = std::max(max_timestamp_, clock_.last());
+  if (options_.durability == Durability::Standard)
+    ++unsynced_writes_;
+  return {};
+}
+
+caf::error SpaceStore::sync() {
+  if (!db_ || unsynced_writes_ == 0)
+    return {};
+  leveldb::WriteOptions wo;
+  wo.sync = true;
+  leveldb::WriteBatch empty;
+  auto st = db_->Write(wo, &empty);
+  if (!st.ok())
+    return io_error(st, "sync failed in " + dir_);
+  unsynced_writes_ = 0;
+  return {};
+}
+
+result<bool> SpaceStore::is_empty() {
+  if (!db_)
+    return true;
+  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
+  const std::string heads(1, keys::head_family);
+  for (it->Seek(heads); it->Valid() && starts_with(it->key(), heads); it->Next()) {
+    auto rec = decode_versioned_record(std::string_view(it->value().data(), it->value().size()));
+    if (!rec)
+      return rec.error();
+    if (!rec->tombstone)
+      return false;
+  }
+  if (!it->status().ok())
+    return io_error(it->status(), "scan failed in " + dir_);
+  return true;
+}
+
+caf::error SpaceStore::destroy() {
+  if (!db_ && !options_.env->FileExists(dir_ + "/CURRENT"))
+    return {};
+  db_.reset();
+  unsynced_writes_ = 0;
+  leveldb::Options opts;
+  opts.env = options_.env;
+  auto st = leveldb::DestroyDB(dir_, opts);
+  if (!st.ok())
+    return io_error(st, "cannot remove space store " + dir_);
+  if (options_.durability != Durability::Cache) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+    if (ec)
+      return make_error(errc::Io, "cannot remove " + dir_ + ": " + ec.message());
+  }
+  return {};
+}
+
+result<bool> SpaceStore::read_head(char tag, std::string_view key, std::string& raw,
+                                   VersionedRecord& out) {
+  if (!db_)
+    return false;
+  auto st = db_->Get(leveldb::ReadOptions{}, keys::head(tag, key), &raw);
+  if (st.IsNotFound())
+    return false;
+  if (!st.ok())
+    return io_error(st, "read failed in " + dir_);
+  auto rec = decode_versioned_record(raw);
+  if (!rec)
+    return rec.error();
+  out = std::move(*rec);
+  return true;
+}
+
+// -- KV ----------------------------------------------------------------------
+
+result<uint64_t> SpaceStore::kv_put(std::string_view key, const Value& value) {
+  if (auto err = validate_key(key, options_.limits))
+    return err;
+  if (auto err = validate_value(value, options_.limits))
+    return err;
+  std::string prev_raw;
+  VersionedRecord prev;
+  auto found = read_head(keys::kv, key, prev_raw, prev);
+  if (!found)
+    return found.error();
+  leveldb::WriteBatch batch;
+  VersionedRecord next;
+  if (*found) {
+    next.version = prev.version + 1;
+    next.timestamp = clock_.next(prev.timestamp);
+    batch.Put(keys::history(keys::kv, key, prev.version), prev_raw);
+  } else {
+    next.version = 1;
+    next.timestamp = clock_.next();
+  }
+  std::string encoded;
+  encode_record(next.version, next.timestamp, &value, encoded);
+  batch.Put(keys::head(keys::kv, key), encoded);
+  if (auto err = write(batch))
+    return err;
+  return next.version;
+}
+
+result<std::vector<BatchItemResult>> SpaceStore::kv_batch_put(const std::vector<KvEntry>& entries) {
+  std::vector<BatchItemResult> results(entries.size());
+  leveldb::WriteBatch batch;
+  // Versions assigned earlier in this batch, so a key repeated in one batch
+  // gets consecutive versions.
+  std::unordered_map<std::string, VersionedRecord> pending;
+  std::unordered_map<std::string, std::string> pending_raw;
+  size_t written = 0;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const auto& e = entries[i];
+    if (auto err = validate_key(e.key, options_.limits)) {
+      results[i].error = std::move(err);
+      continue;
+    }
+    if (auto err = validate_value(e.value, options_.limits)) {
+      results[i].error = std::move(err);
+      continue;
+    }
+    VersionedRecord prev;
+    std::string prev_raw;
+    bool have_prev = false;
+    if (auto it = pending.find(e.key); it != pending.end()) {
+      prev = it->second;
+      prev_raw = pending_raw[e.key];
+      have_prev = true;
+    } else {
+      auto found = read_head(keys::kv, e.key, prev_raw, prev);
+      if (!found) {
+        results[i].error = found.error();
+        continue;
+      }
+      have_prev = *found;
+    }
+    VersionedRecord next;
+    next.version = have_prev ? prev.version + 1 : 1;
+    next.timestamp = clock_.next(have_prev ? prev.timestamp : 0);
+    if (have_prev)
+      batch.Put(keys::history(keys::kv, e.key, prev.version), prev_raw);
+    std::string encoded;
+    encode_record(next.version, next.timestamp, &e.value, encoded);
+    batch.Put(keys::head(keys::kv, e.key), encoded);
+    results[i].version = next.version;
+    pending_raw[e.key] = std::move(encoded);
+    pending[e.key] = std::move(next);
+    ++written;
+  }
+  if (written > 0)
+    if (auto err = write(batch))
+      return err;
+  return results;
+}
+
+result<std::optional<VersionedValue>> SpaceStore::kv_get(std::string_view key) {
+  if (auto err = validate_key(key, options_.limits))
+    return err;
+  std::string raw;
+  VersionedRecord rec;
+  auto found = read_head(keys::kv, key, raw, rec);
+  if (!found)
+    return found.error();
+  if (!*found || rec.tombstone)
+    return std::optional<VersionedValue>{};
+  return std::optional<VersionedValue>{to_versioned(std::move(rec))};
+}
+
+result<std::optional<VersionedValue>> SpaceStore::get_at(char tag, std::string_view key,
+                                                         uint64_t as_of) {
+  std::string raw;
+  VersionedRecord rec;
+  auto found = read_head(tag, key, raw, rec);
+  if (!found)
+    return found.error();
+  if (!*found)
+    return std::optional<VersionedValue>{};
+  if (rec.timestamp <= as_of) {
+    if (rec.tombstone)
+      return std::optional<VersionedValue>{};
+    return std::optional<VersionedValue>{to_versioned(std::move(rec))};
+  }
+  auto prefix = keys::history_prefix(tag, key);
+  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
+  for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
+    auto old = decode_versioned_record(std::string_view(it->value().data(), it->value().size()));
+    if (!old)
+      return old.error();
+    if (old->timestamp <= as_of) {
+      if (old->tombstone)
+        return std::optional<VersionedValue>{};
+      return std::optional<VersionedValue>{to_versioned(std::move(*old))};
+    }
+  }
+  if (!it->status().ok())
+    return io_error(it->status(), "scan failed in " + dir_);
+  return std::optional<VersionedValue>{};
+}
+
+result<std::optional<VersionedValue>> SpaceStore::kv_get_at(std::string_view key, uint64_t as_of) {
+  if (auto err = validate_key(key, options_.limits))
+    return err;
+  return get_at(keys::kv, key, as_of);
+}
+
+result<std::optional<std::vector<VersionedValue>>> SpaceStore::kv_getv(std::string_view key) {
+  using out_type = std::optional<std::vector<VersionedValue>>;
+  if (auto err = validate_key(key, options_.limits))
+    return err;
+  std::string raw;
+  VersionedRecord rec;
+  auto found = read_head(keys::kv, key, raw, rec);
+  if (!found)
+    return found.error();
+  if (!*found)
+    return out_type{};
+  std::vector<VersionedValue> history;
+  if (!rec.tombstone)
+    history.push_back(to_versioned(std::move(rec)));
+  auto prefix = keys::history_prefix(keys::kv, key);
+  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
+  for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
+    auto old = decode_versioned_record(std::string_view(it->value().data(), it->value().size()));
+    if (!old)
+      return old.error();
+    if (!old->tombstone)
+      history.push_back(to_versioned(std::move(*old)));
+  }
+  if (!it->status().ok())
+    return io_error(it->status(), "scan failed in " + dir_);
+  return out_type{std::move(history)};
+}
+
+result<bool> SpaceStore::kv_delete(std::string_view key) {
+  if (auto err = validate_key(key, options_.limits))
+    return err;
+  std::string prev_raw;
+  VersionedRecord prev;
+  auto found = read_head(keys::kv, key, prev_raw, prev);
+  if (!found)
+    return found.error();
+  if (!*found || prev.tombstone)
+    return false;
+  VersionedRecord tomb;
+  tomb.version = prev.version + 1;
+  tomb.timestamp = clock_.next(prev.timestamp);
+  tomb.tombstone = true;
+  leveldb::WriteBatch batch;
+  batch.Put(keys::history(keys::kv, key, prev.version), prev_raw);
+  std::string encoded;
+  encode(tomb, encoded);
+  batch.Put(keys::head(keys::kv, key), encoded);
+  if (auto err = write(batch))
+    return err;
+  return true;
+}
+
+result<std::vector<std::string>> SpaceStore::kv_list(const ListOptions& opts) {
+  if (auto err = validate_prefix(opts.prefix, options_.limits))
+    return err;
+  std::vector<std::string> out;
+  if (!db_ || (opts.limit && *opts.limit == 0))
+    return out;
+  auto prefix = keys::head_prefix(keys::kv, opts.prefix);
+  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
+  auto start = opts.cursor ? keys::head(keys::kv, *opts.cursor) : prefix;
+  if (start <= prefix) {
+    it->Seek(prefix);
+  } else {
+    it->Seek(start);
+    if (it->Valid() && it->key() == leveldb::Slice(start))
+      it->Next();
+  }
+  for (; it->Valid() && starts_with(it->key(), prefix); it->Next()) {
+    auto rec = decode_versioned_record(std::string_view(it->value().data(), it->value().size()));
+    if (!rec)
+      return rec.error();
+    if (rec->tombstone)
+      continue;
+    auto k = it->key();
+    out.emplace_back(keys::user_key_of_head(std::string_view(k.data(), k.size())));
+    if (opts.limit && out.size() >= *opts.limit)
+      break;
+  }
+  if (!it->status().ok())
+    return io_error(it->status(), "scan failed in " + dir_);
+  return out;
+}
+
+result<std::vector<std::string>> SpaceStore::kv_list_at(std::string_view prefix, uint64_t as_of) {
+  if (auto err = validate_prefix(prefix, options_.limits))
+    return err;
+  std::vector<std::string> out;
+  if (!db_)
+    return out;
+  auto head_prefix = keys::head_prefix(keys::kv, prefix);
+  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
+  for (it->Seek(head_prefix); it->Valid() && starts_with(it->key(), head_prefix); it->Next()) {
+    auto k = it->key();
+    auto user_key = keys::user_key_of_head(std::string_view(k.data(), k.size()));
+    auto hit = get_at(keys::kv, user_key, as_of);
+    if (!hit)
+      return hit.error();
+    if (*hit)
+      out.emplace_back(user_key);
+  }
+  if (!it->status().ok())
+    return io_error(it->status(), "scan failed in " + dir_);
+  return out;
+}
+
+}  // namespace store
+}  // namespace strata

@@ -1,0 +1,224 @@
+// The KV store through the public handle (SPEC 5.1): versions, history,
+// time travel, listing, batches, and every value type.
+
+#include <cmath>
+#include <limits>
+
+#include "test_util.hpp"
+
+using strata::Strata;
+using strata::Value;
+using strata::errc;
+using Names = std::vector<std::string>;
+
+BOOST_AUTO_TEST_SUITE(kv)
+
+BOOST_AUTO_TEST_CASE(put_returns_per_key_versions_starting_at_one) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_put("counter", 1)) == 1u);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_put("counter", 2)) == 2u);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_put("other", 1)) == 1u);
+  auto v = STRATA_REQUIRE_OK(db.kv_get_versioned("counter"));
+  BOOST_REQUIRE(v.has_value());
+  BOOST_TEST(v->version == 2u);
+  BOOST_TEST(v->value == Value{2});
+  BOOST_TEST(v->timestamp > 0u);
+}
+
+BOOST_AUTO_TEST_CASE(versions_are_never_reused_after_a_delete) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  auto v1 = STRATA_REQUIRE_OK(db.kv_put("k", "a"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_delete("k")));
+  auto v2 = STRATA_REQUIRE_OK(db.kv_put("k", "b"));
+  BOOST_TEST(v2 > v1 + 1);
+}
+
+BOOST_AUTO_TEST_CASE(delete_reports_whether_the_key_existed) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_OK(db.kv_put("k", 1));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_delete("k")));
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.kv_delete("k")));
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.kv_delete("never")));
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.kv_get("k")).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(null_is_stored_as_a_value_not_a_delete) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_OK(db.kv_put("nothing", nullptr));
+  auto v = STRATA_REQUIRE_OK(db.kv_get("nothing"));
+  BOOST_REQUIRE(v.has_value());
+  BOOST_TEST(v->is_null());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_list()) == (Names{"nothing"}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(every_value_type_round_trips_exactly) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  std::vector<Value> values{
+      Value{},
+      Value{true},
+      Value{std::numeric_limits<int64_t>::max()},
+      Value{std::numeric_limits<int64_t>::min()},
+      Value{3.14},
+      Value{-0.0},
+      Value{std::numeric_limits<double>::infinity()},
+      Value{std::string("with\0nul", 8)},
+      Value{strata::Bytes{0, 1, 2, 255}},
+      Value{strata::Array{1, "two", 3.0, strata::Array{}}},
+      Value{strata::Object{{"z", 1}, {"a", strata::Object{{"nested", true}}}}},
+  };
+  for (size_t i = 0; i < values.size(); ++i)
+    STRATA_REQUIRE_OK(db.kv_put("v" + std::to_string(i), values[i]));
+  for (size_t i = 0; i < values.size(); ++i) {
+    auto got = STRATA_REQUIRE_OK(db.kv_get("v" + std::to_string(i)));
+    BOOST_REQUIRE(got.has_value());
+    BOOST_TEST(got->kind() == values[i].kind());
+    BOOST_TEST(*got == values[i]);
+  }
+  // Member order survives storage.
+  auto obj = STRATA_REQUIRE_OK(db.kv_get("v10"));
+  BOOST_TEST(obj->to_json() == R"({"z":1,"a":{"nested":true}})");
+  // NaN is stored intact (NaN != NaN, so check the bits' meaning).
+  STRATA_REQUIRE_OK(db.kv_put("nan", std::nan("")));
+  auto nan = STRATA_REQUIRE_OK(db.kv_get("nan"));
+  BOOST_REQUIRE(nan && nan->is_float());
+  BOOST_TEST(std::isnan(*nan->as_float()));
+}
+
+BOOST_AUTO_TEST_CASE(int_and_float_and_string_and_bytes_stay_distinct) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_OK(db.kv_put("i", 1));
+  STRATA_REQUIRE_OK(db.kv_put("s", "a"));
+  auto i = STRATA_REQUIRE_OK(db.kv_get("i"));
+  auto s = STRATA_REQUIRE_OK(db.kv_get("s"));
+  BOOST_TEST(*i != Value{1.0});
+  BOOST_TEST(*s != Value{strata::Bytes{'a'}});
+}
+
+BOOST_AUTO_TEST_CASE(getv_lists_history_newest_first) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.kv_getv("env")).has_value());
+  for (const char* v : {"development", "staging", "production"})
+    STRATA_REQUIRE_OK(db.kv_put("env", v));
+  auto h = STRATA_REQUIRE_OK(db.kv_getv("env"));
+  BOOST_REQUIRE(h.has_value());
+  BOOST_REQUIRE_EQUAL(h->size(), 3u);
+  BOOST_TEST((*h)[0].value == Value{"production"});
+  BOOST_TEST((*h)[0].version == 3u);
+  BOOST_TEST((*h)[2].value == Value{"development"});
+  BOOST_TEST((*h)[0].timestamp > (*h)[1].timestamp);
+  BOOST_TEST((*h)[1].timestamp > (*h)[2].timestamp);
+}
+
+BOOST_AUTO_TEST_CASE(get_at_returns_the_version_live_at_a_timestamp) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_OK(db.kv_put("env", "development"));
+  STRATA_REQUIRE_OK(db.kv_put("env", "staging"));
+  STRATA_REQUIRE_OK(db.kv_put("env", "production"));
+  auto h = *STRATA_REQUIRE_OK(db.kv_getv("env"));
+  uint64_t t1 = h[2].timestamp, t2 = h[1].timestamp, t3 = h[0].timestamp;
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.kv_get_at("env", t1 - 1)).has_value());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get_at("env", t1)) == std::optional<Value>("development"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get_at("env", t2 - 1)) ==
+             std::optional<Value>("development"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get_at("env", t2)) == std::optional<Value>("staging"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get_at("env", t3 + 1000000)) ==
+             std::optional<Value>("production"));
+  // At or after a deletion the key reads as absent; before it, as it was.
+  STRATA_REQUIRE_OK(db.kv_delete("env"));
+  auto now = STRATA_REQUIRE_OK(db.kv_get_versioned("env"));
+  BOOST_TEST(!now.has_value());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get_at("env", t3)) == std::optional<Value>("production"));
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.kv_get_at("env", UINT64_MAX)).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(list_is_sorted_by_bytes_and_filters_by_prefix) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  for (const char* k : {"user:2", "task:1", "user:1", "user:10", "Zed", "a"})
+    STRATA_REQUIRE_OK(db.kv_put(k, 0));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_list()) ==
+                 (Names{"Zed", "a", "task:1", "user:1", "user:10", "user:2"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_list("user:")) == (Names{"user:1", "user:10", "user:2"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_list("nomatch")).empty());
+  STRATA_REQUIRE_OK(db.kv_delete("user:10"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_list("user:")) == (Names{"user:1", "user:2"}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(list_page_resumes_strictly_after_the_cursor) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  for (int i = 0; i < 25; ++i) {
+    char key[8];
+    std::snprintf(key, sizeof key, "k%02d", i);
+    STRATA_REQUIRE_OK(db.kv_put(key, i));
+  }
+  std::vector<std::string> all;
+  strata::ListOptions opts;
+  opts.limit = 10;
+  for (;;) {
+    auto page = STRATA_REQUIRE_OK(db.kv_list_page(opts));
+    BOOST_TEST(page.size() <= 10u);
+    if (page.empty())
+      break;
+    all.insert(all.end(), page.begin(), page.end());
+    opts.cursor = page.back();
+  }
+  BOOST_REQUIRE_EQUAL(all.size(), 25u);
+  BOOST_TEST(all.front() == "k00");
+  BOOST_TEST(all.back() == "k24");
+  opts.cursor = "k05";
+  opts.limit = 2;
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_list_page(opts)) == (Names{"k06", "k07"}),
+             boost::test_tools::per_element());
+  opts.limit = 0;
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_list_page(opts)).empty());
+}
+
+BOOST_AUTO_TEST_CASE(list_at_shows_the_keys_live_at_a_timestamp) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_OK(db.kv_put("a", 1));
+  auto ta = STRATA_REQUIRE_OK(db.kv_get_versioned("a"))->timestamp;
+  STRATA_REQUIRE_OK(db.kv_put("b", 1));
+  STRATA_REQUIRE_OK(db.kv_delete("a"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_list_at(std::nullopt, ta)) == (Names{"a"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_list_at(std::nullopt, UINT64_MAX)) == (Names{"b"}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(batch_put_writes_valid_items_and_reports_invalid_ones) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  auto results = STRATA_REQUIRE_OK(db.kv_batch_put({
+      {"a", 1},
+      {"", 2},  // empty key
+      {"a", 3},
+      {"_strata/x", 4},  // reserved prefix
+      {"b", 5},
+  }));
+  BOOST_REQUIRE_EQUAL(results.size(), 5u);
+  BOOST_TEST(results[0].version == std::optional<uint64_t>(1));
+  BOOST_TEST(!results[1].ok());
+  BOOST_TEST(strata::is(results[1].error, errc::InvalidInput));
+  BOOST_TEST(results[2].version == std::optional<uint64_t>(2));
+  BOOST_TEST(strata::is(results[3].error, errc::InvalidInput));
+  BOOST_TEST(results[4].version == std::optional<uint64_t>(1));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("a")) == std::optional<Value>(3));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_list()) == (Names{"a", "b"}), boost::test_tools::per_element());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_batch_put({})).empty());
+}
+
+BOOST_AUTO_TEST_CASE(commit_timestamps_increase_strictly_across_keys_and_spaces) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  uint64_t last = 0;
+  for (int i = 0; i < 200; ++i) {
+    STRATA_REQUIRE_DONE(db.set_space(i % 2 ? "odd" : "even"));
+    auto key = "k" + std::to_string(i % 7);
+    STRATA_REQUIRE_OK(db.kv_put(key, i));
+    auto ts = STRATA_REQUIRE_OK(db.kv_get_versioned(key))->timestamp;
+    BOOST_TEST_REQUIRE(ts > last);
+    last = ts;
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,94 @@
+#pragma once
+
+// Small helpers shared by the runtime tests: a fresh temporary directory and
+// checks that print strata errors readably.
+
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include <boost/test/unit_test.hpp>
+
+#include <strata/strata.hpp>
+
+namespace strata::test {
+
+/// A fresh directory under $TMPDIR, removed with everything in it at scope
+/// exit.
+class TempDir {
+ public:
+  TempDir() {
+    auto base = std::filesystem::temp_directory_path() / "strata-test-XXXXXX";
+    std::string tmpl = base.string();
+    if (::mkdtemp(tmpl.data()) == nullptr)
+      throw std::runtime_error("mkdtemp failed");
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+  std::string db() const { return path_ + "/db"; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace strata::test
+
+namespace strata {
+
+// How Boost.Test prints optional values in failure messages (found by ADL).
+inline std::ostream& boost_test_print_type(std::ostream& os, const std::optional<Value>& v) {
+  if (!v)
+    return os << "(nil)";
+  return os << v->type_name() << " " << *v;
+}
+
+inline std::ostream& boost_test_print_type(std::ostream& os, Durability d) {
+  return os << to_string(d);
+}
+
+inline std::ostream& boost_test_print_type(std::ostream& os, ValueKind k) {
+  return os << static_cast<int>(k);
+}
+
+}  // namespace strata
+
+BOOST_TEST_DONT_PRINT_LOG_VALUE(std::optional<uint64_t>)
+
+// Note: the messages below call describe(error()) only on failure; Boost's
+// *_MESSAGE macros evaluate their arguments even when the check passes.
+
+/// Requires a successful result and yields its value (by value).
+#define STRATA_REQUIRE_OK(expr)                                                   \
+  [&]() {                                                                        \
+    auto&& strata_r_ = (expr);                                                   \
+    if (!strata_r_)                                                              \
+      BOOST_FAIL(#expr << " failed: " << strata::describe(strata_r_.error()));   \
+    return std::move(*strata_r_);                                                \
+  }()
+
+/// Requires a successful result<void>.
+#define STRATA_REQUIRE_DONE(expr)                                                 \
+  do {                                                                           \
+    auto&& strata_r_ = (expr);                                                   \
+    if (!strata_r_)                                                              \
+      BOOST_FAIL(#expr << " failed: " << strata::describe(strata_r_.error()));   \
+  } while (false)
+
+/// Requires a failed result of the given strata::errc kind.
+#define STRATA_REQUIRE_ERR(expr, kind)                                            \
+  do {                                                                           \
+    auto&& strata_r_ = (expr);                                                   \
+    BOOST_REQUIRE_MESSAGE(!strata_r_, #expr << " succeeded but should fail");    \
+    if (!strata::is(strata_r_.error(), kind))                                    \
+      BOOST_FAIL(#expr << " failed with " << strata::describe(strata_r_.error())  \
+                       << ", expected " << strata::to_string(kind));             \
+  } while (false)
