@@ -41,6 +41,23 @@ caf::result<T> read(result<T>&& r) {
   return std::move(*r);
 }
 
+caf::result<MaybeVersioned> maybe(result<std::optional<VersionedValue>>&& r) {
+  if (!r)
+    return std::move(r.error());
+  return MaybeVersioned::from(std::move(*r));
+}
+
+caf::result<MaybeHistory> maybe(result<std::optional<std::vector<VersionedValue>>>&& r) {
+  if (!r)
+    return std::move(r.error());
+  MaybeHistory out;
+  if (*r) {
+    out.found = true;
+    out.versions = std::move(**r);
+  }
+  return out;
+}
+
 }  // namespace
 
 space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
@@ -67,31 +84,17 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](kv_get_atom, const std::string& key) -> caf::result<MaybeVersioned> {
       if (auto err = guard())
         return err;
-      auto r = self->state.store->kv_get(key);
-      if (!r)
-        return std::move(r.error());
-      return MaybeVersioned::from(std::move(*r));
+      return maybe(self->state.store->kv_get(key));
     },
     [=](kv_get_at_atom, const std::string& key, uint64_t as_of) -> caf::result<MaybeVersioned> {
       if (auto err = guard())
         return err;
-      auto r = self->state.store->kv_get_at(key, as_of);
-      if (!r)
-        return std::move(r.error());
-      return MaybeVersioned::from(std::move(*r));
+      return maybe(self->state.store->kv_get_at(key, as_of));
     },
     [=](kv_getv_atom, const std::string& key) -> caf::result<MaybeHistory> {
       if (auto err = guard())
         return err;
-      auto r = self->state.store->kv_getv(key);
-      if (!r)
-        return std::move(r.error());
-      MaybeHistory out;
-      if (*r) {
-        out.found = true;
-        out.versions = std::move(**r);
-      }
-      return out;
+      return maybe(self->state.store->kv_getv(key));
     },
     [=](kv_del_atom, const std::string& key) -> caf::result<bool> {
       if (auto err = guard())
@@ -121,6 +124,111 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       if (auto err = guard())
         return err;
       return written(self, self->state.store->kv_batch_put(entries));
+    },
+    // -- state cells --
+    [=](state_set_atom, const std::string& cell, const Value& value) -> caf::result<uint64_t> {
+      if (auto err = guard())
+        return err;
+      return written(self, self->state.store->state_set(cell, value));
+    },
+    [=](state_batch_atom,
+        const std::vector<KvEntry>& entries) -> caf::result<std::vector<BatchItemResult>> {
+      if (auto err = guard())
+        return err;
+      return written(self, self->state.store->state_batch_set(entries));
+    },
+    [=](state_get_atom, const std::string& cell) -> caf::result<MaybeVersioned> {
+      if (auto err = guard())
+        return err;
+      return maybe(self->state.store->state_get(cell));
+    },
+    [=](state_get_at_atom, const std::string& cell, uint64_t as_of) -> caf::result<MaybeVersioned> {
+      if (auto err = guard())
+        return err;
+      return maybe(self->state.store->state_get_at(cell, as_of));
+    },
+    [=](state_getv_atom, const std::string& cell) -> caf::result<MaybeHistory> {
+      if (auto err = guard())
+        return err;
+      return maybe(self->state.store->state_getv(cell));
+    },
+    [=](state_init_atom, const std::string& cell, const Value& value) -> caf::result<uint64_t> {
+      if (auto err = guard())
+        return err;
+      return written(self, self->state.store->state_init(cell, value));
+    },
+    [=](state_cas_atom, const std::string& cell, bool has_expected, uint64_t expected,
+        const Value& value) -> caf::result<MaybeVersion> {
+      if (auto err = guard())
+        return err;
+      auto r = self->state.store->state_cas(
+          cell, has_expected ? std::optional<uint64_t>{expected} : std::nullopt, value);
+      if (!r)
+        return std::move(r.error());
+      after_write(self);
+      return MaybeVersion::from(*r);
+    },
+    [=](state_del_atom, const std::string& cell) -> caf::result<bool> {
+      if (auto err = guard())
+        return err;
+      auto& store = *self->state.store;
+      auto r = store.state_delete(cell);
+      if (r && !store.exists())
+        if (auto err = store.create())
+          return err;
+      return written(self, std::move(r));
+    },
+    [=](state_list_atom, const std::string& prefix) -> caf::result<std::vector<std::string>> {
+      if (auto err = guard())
+        return err;
+      return read(self->state.store->state_list(prefix));
+    },
+    // -- event log --
+    [=](event_append_atom, const std::string& type, const Value& payload) -> caf::result<uint64_t> {
+      if (auto err = guard())
+        return err;
+      return written(self, self->state.store->event_append(type, payload));
+    },
+    [=](event_batch_atom,
+        const std::vector<EventEntry>& entries) -> caf::result<std::vector<BatchItemResult>> {
+      if (auto err = guard())
+        return err;
+      return written(self, self->state.store->event_batch_append(entries));
+    },
+    [=](event_get_atom, uint64_t seq) -> caf::result<MaybeEvent> {
+      if (auto err = guard())
+        return err;
+      auto r = self->state.store->event_get(seq);
+      if (!r)
+        return std::move(r.error());
+      MaybeEvent out;
+      if (*r) {
+        out.found = true;
+        out.event = std::move(**r);
+      }
+      return out;
+    },
+    [=](event_by_type_atom, const std::string& type, uint64_t after, uint64_t limit,
+        uint64_t as_of) -> caf::result<std::vector<Event>> {
+      if (auto err = guard())
+        return err;
+      return read(self->state.store->event_get_by_type(type, after, limit, as_of));
+    },
+    [=](event_list_at_atom, const std::string& type,
+        uint64_t as_of) -> caf::result<std::vector<Event>> {
+      if (auto err = guard())
+        return err;
+      return read(self->state.store->event_list_at(type, as_of));
+    },
+    [=](event_len_atom) -> caf::result<uint64_t> {
+      if (auto err = guard())
+        return err;
+      return read(self->state.store->event_len());
+    },
+    [=](event_verify_atom) -> caf::result<ChainVerification> {
+      if (auto err = guard())
+        return err;
+      return read(self->state.store->event_verify_chain());
     },
     [=](space_create_atom) -> caf::result<bool> {
       if (auto err = guard())

@@ -27,3 +27,19 @@ struct SpaceMeta {
   maxTimestamp @1 :UInt64;  # the largest commit timestamp written, so the
                             # branch clock never runs backwards after reopen
 }
+
+# One event of a space's event log, stored under its sequence number. The
+# hash chains every event to the one before it (SPEC 5.2):
+#   hash = SHA-256(seq u64 LE | type length u32 LE | type |
+#                  timestamp u64 LE | payload length u32 LE | payload JSON |
+#                  prevHash)
+# where "payload JSON" is Value::to_json() of the payload (members in stored
+# order), so the chain can be re-verified from the stored record alone.
+struct EventRecord {
+  sequence @0 :UInt64;      # 1-based, contiguous within a space
+  type @1 :Data;            # event type, 1-256 bytes of any content
+  timestamp @2 :UInt64;     # commit time, microseconds since the epoch
+  payload @3 :Value;        # always an Object
+  prevHash @4 :Data;        # 32 bytes; zeros for the first event
+  hash @5 :Data;            # 32 bytes
+}

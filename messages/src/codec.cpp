@@ -1,5 +1,6 @@
 #include "strata/messages/codec.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include <capnp/message.h>
@@ -86,9 +87,33 @@ Value read_value(schema::Value::Reader r) {
   kj::throwFatalException(KJ_EXCEPTION(FAILED, "unknown Value variant"));
 }
 
+// Words a Value will take once encoded, so the builder allocates one
+// first segment of about the right size instead of zeroing a default 8 KiB
+// one for every small record.
+size_t estimate_words(const Value& v) {
+  switch (v.kind()) {
+    case ValueKind::String: return 3 + v.as_str()->size() / 8;
+    case ValueKind::Bytes: return 3 + v.as_bytes()->size() / 8;
+    case ValueKind::Array: {
+      size_t n = 3;
+      for (const auto& x : *v.as_array())
+        n += estimate_words(x);
+      return n;
+    }
+    case ValueKind::Object: {
+      size_t n = 3;
+      for (const auto& m : *v.as_object())
+        n += 6 + m.first.size() / 8 + estimate_words(m.second);
+      return n;
+    }
+    default: return 2;
+  }
+}
+
 template <class Fill>
-void encode_message(std::string& out, Fill&& fill) {
-  capnp::MallocMessageBuilder builder;
+void encode_message(std::string& out, size_t words_hint, Fill&& fill) {
+  capnp::MallocMessageBuilder builder(static_cast<unsigned>(std::min<size_t>(words_hint, 1u << 20)),
+                                      capnp::AllocationStrategy::GROW_HEURISTICALLY);
   fill(builder);
   auto words = capnp::messageToFlatArray(builder);
   auto bytes = words.asBytes();
@@ -129,13 +154,13 @@ result<T> decode_message(std::string_view bytes, const char* what, Read&& read) 
 }  // namespace
 
 void encode(const Value& value, std::string& out) {
-  encode_message(out, [&](capnp::MallocMessageBuilder& b) {
+  encode_message(out, 4 + estimate_words(value), [&](capnp::MallocMessageBuilder& b) {
     write_value(value, b.initRoot<schema::Value>());
   });
 }
 
 void encode_record(uint64_t version, uint64_t timestamp, const Value* value, std::string& out) {
-  encode_message(out, [&](capnp::MallocMessageBuilder& b) {
+  encode_message(out, 8 + (value ? estimate_words(*value) : 0), [&](capnp::MallocMessageBuilder& b) {
     auto root = b.initRoot<schema::VersionedRecord>();
     root.setVersion(version);
     root.setTimestamp(timestamp);
@@ -150,10 +175,36 @@ void encode(const VersionedRecord& rec, std::string& out) {
 }
 
 void encode(const SpaceMeta& meta, std::string& out) {
-  encode_message(out, [&](capnp::MallocMessageBuilder& b) {
+  encode_message(out, 8, [&](capnp::MallocMessageBuilder& b) {
     auto root = b.initRoot<schema::SpaceMeta>();
     root.setFormatVersion(meta.format_version);
     root.setMaxTimestamp(meta.max_timestamp);
+  });
+}
+
+void encode(const Event& e, std::string& out) {
+  encode_message(out, 24 + e.type.size() / 8 + estimate_words(e.payload), [&](capnp::MallocMessageBuilder& b) {
+    auto root = b.initRoot<schema::EventRecord>();
+    root.setSequence(e.sequence);
+    root.setType(data_of(e.type));
+    root.setTimestamp(e.timestamp);
+    write_value(e.payload, root.initPayload());
+    root.setPrevHash(data_of(e.prev_hash));
+    root.setHash(data_of(e.hash));
+  });
+}
+
+result<Event> decode_event(std::string_view bytes) {
+  return decode_message<Event>(bytes, "event", [](capnp::MessageReader& r) -> result<Event> {
+    auto root = r.getRoot<schema::EventRecord>();
+    Event e;
+    e.sequence = root.getSequence();
+    e.type = to_string(root.getType());
+    e.timestamp = root.getTimestamp();
+    e.payload = read_value(root.getPayload());
+    e.prev_hash = to_string(root.getPrevHash());
+    e.hash = to_string(root.getHash());
+    return e;
   });
 }
 

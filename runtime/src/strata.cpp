@@ -3,6 +3,7 @@
 
 #include "strata/strata.hpp"
 
+#include <limits>
 #include <thread>
 #include <unordered_map>
 
@@ -109,6 +110,33 @@ result<void> to_void(result<T>&& r) {
   return {};
 }
 
+result<std::optional<Value>> value_of(result<MaybeVersioned>&& r) {
+  if (!r)
+    return std::move(r.error());
+  if (!r->found)
+    return std::optional<Value>{};
+  return std::optional<Value>{std::move(r->entry.value)};
+}
+
+result<std::optional<VersionedValue>> versioned_of(result<MaybeVersioned>&& r) {
+  if (!r)
+    return std::move(r.error());
+  return std::move(*r).to_optional();
+}
+
+result<std::optional<std::vector<VersionedValue>>> history_of(result<MaybeHistory>&& r) {
+  using out_type = std::optional<std::vector<VersionedValue>>;
+  if (!r)
+    return std::move(r.error());
+  if (!r->found)
+    return out_type{};
+  return out_type{std::move(r->versions)};
+}
+
+VersionedValue versioned_of(Event&& e) {
+  return VersionedValue{std::move(e.payload), e.sequence, e.timestamp};
+}
+
 }  // namespace
 
 Strata::Strata(std::unique_ptr<detail::HandleImpl> impl) : impl_(std::move(impl)) {
@@ -199,38 +227,19 @@ result<uint64_t> Strata::kv_put(std::string_view key, Value value) {
 }
 
 result<std::optional<VersionedValue>> Strata::kv_get_versioned(std::string_view key) {
-  auto r = impl_->on_space(kv_get_atom::value, std::string(key));
-  if (!r)
-    return std::move(r.error());
-  return std::move(*r).to_optional();
+  return versioned_of(impl_->on_space(kv_get_atom::value, std::string(key)));
 }
 
 result<std::optional<Value>> Strata::kv_get(std::string_view key) {
-  auto r = impl_->on_space(kv_get_atom::value, std::string(key));
-  if (!r)
-    return std::move(r.error());
-  if (!r->found)
-    return std::optional<Value>{};
-  return std::optional<Value>{std::move(r->entry.value)};
+  return value_of(impl_->on_space(kv_get_atom::value, std::string(key)));
 }
 
 result<std::optional<Value>> Strata::kv_get_at(std::string_view key, uint64_t as_of_us) {
-  auto r = impl_->on_space(kv_get_at_atom::value, std::string(key), as_of_us);
-  if (!r)
-    return std::move(r.error());
-  if (!r->found)
-    return std::optional<Value>{};
-  return std::optional<Value>{std::move(r->entry.value)};
+  return value_of(impl_->on_space(kv_get_at_atom::value, std::string(key), as_of_us));
 }
 
 result<std::optional<std::vector<VersionedValue>>> Strata::kv_getv(std::string_view key) {
-  using out_type = std::optional<std::vector<VersionedValue>>;
-  auto r = impl_->on_space(kv_getv_atom::value, std::string(key));
-  if (!r)
-    return std::move(r.error());
-  if (!r->found)
-    return out_type{};
-  return out_type{std::move(r->versions)};
+  return history_of(impl_->on_space(kv_getv_atom::value, std::string(key)));
 }
 
 result<bool> Strata::kv_delete(std::string_view key) {
@@ -255,6 +264,107 @@ result<std::vector<std::string>> Strata::kv_list_at(std::optional<std::string_vi
 
 result<std::vector<BatchItemResult>> Strata::kv_batch_put(std::vector<KvEntry> entries) {
   return impl_->on_space(kv_batch_atom::value, entries);
+}
+
+// -- event log ---------------------------------------------------------------------
+
+result<uint64_t> Strata::event_append(std::string_view type, Value payload) {
+  return impl_->on_space(event_append_atom::value, std::string(type), payload);
+}
+
+result<std::vector<BatchItemResult>> Strata::event_batch_append(std::vector<EventEntry> entries) {
+  return impl_->on_space(event_batch_atom::value, entries);
+}
+
+result<std::optional<Event>> Strata::event_get_record(uint64_t seq) {
+  auto r = impl_->on_space(event_get_atom::value, seq);
+  if (!r)
+    return std::move(r.error());
+  if (!r->found)
+    return std::optional<Event>{};
+  return std::optional<Event>{std::move(r->event)};
+}
+
+result<std::optional<VersionedValue>> Strata::event_get(uint64_t seq) {
+  auto e = event_get_record(seq);
+  if (!e)
+    return std::move(e.error());
+  if (!*e)
+    return std::optional<VersionedValue>{};
+  return std::optional<VersionedValue>{versioned_of(std::move(**e))};
+}
+
+result<std::vector<VersionedValue>> Strata::event_get_by_type(std::string_view type,
+                                                              uint64_t after, uint64_t limit) {
+  auto r = impl_->on_space(event_by_type_atom::value, std::string(type), after, limit,
+                           std::numeric_limits<uint64_t>::max());
+  if (!r)
+    return std::move(r.error());
+  std::vector<VersionedValue> out;
+  out.reserve(r->size());
+  for (auto& e : *r)
+    out.push_back(versioned_of(std::move(e)));
+  return out;
+}
+
+result<std::vector<Event>> Strata::event_list_at(std::optional<std::string_view> type,
+                                                 uint64_t as_of_us) {
+  return impl_->on_space(event_list_at_atom::value, std::string(type.value_or("")), as_of_us);
+}
+
+result<uint64_t> Strata::event_len() {
+  return impl_->on_space(event_len_atom::value);
+}
+
+result<ChainVerification> Strata::event_verify_chain() {
+  return impl_->on_space(event_verify_atom::value);
+}
+
+// -- state cells ---------------------------------------------------------------------
+
+result<uint64_t> Strata::state_set(std::string_view cell, Value value) {
+  return impl_->on_space(state_set_atom::value, std::string(cell), value);
+}
+
+result<std::optional<Value>> Strata::state_get(std::string_view cell) {
+  return value_of(impl_->on_space(state_get_atom::value, std::string(cell)));
+}
+
+result<std::optional<VersionedValue>> Strata::state_get_versioned(std::string_view cell) {
+  return versioned_of(impl_->on_space(state_get_atom::value, std::string(cell)));
+}
+
+result<std::optional<Value>> Strata::state_get_at(std::string_view cell, uint64_t as_of_us) {
+  return value_of(impl_->on_space(state_get_at_atom::value, std::string(cell), as_of_us));
+}
+
+result<std::optional<std::vector<VersionedValue>>> Strata::state_getv(std::string_view cell) {
+  return history_of(impl_->on_space(state_getv_atom::value, std::string(cell)));
+}
+
+result<uint64_t> Strata::state_init(std::string_view cell, Value value) {
+  return impl_->on_space(state_init_atom::value, std::string(cell), value);
+}
+
+result<std::optional<uint64_t>> Strata::state_cas(std::string_view cell,
+                                                  std::optional<uint64_t> expected, Value value) {
+  auto r = impl_->on_space(state_cas_atom::value, std::string(cell), expected.has_value(),
+                           expected.value_or(0), value);
+  if (!r)
+    return std::move(r.error());
+  return r->to_optional();
+}
+
+result<bool> Strata::state_delete(std::string_view cell) {
+  return impl_->on_space(state_del_atom::value, std::string(cell));
+}
+
+result<std::vector<std::string>> Strata::state_list(std::optional<std::string_view> prefix) {
+  return impl_->on_space(state_list_atom::value, std::string(prefix.value_or("")));
+}
+
+result<std::vector<BatchItemResult>> Strata::state_batch_set(std::vector<KvEntry> entries) {
+  return impl_->on_space(state_batch_atom::value, entries);
 }
 
 }  // namespace strata

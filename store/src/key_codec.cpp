@@ -1,6 +1,6 @@
 // Key encoding of one space's LevelDB.
 //
-//   stored-key  := head-key | history-key | meta-key
+//   stored-key  := head-key | history-key | meta-key | event-key | type-key
 //   head-key    := 'h' tag user-key
 //                  -> VersionedRecord: the newest version of the entry,
 //                     a tombstone after a delete
@@ -8,8 +8,15 @@
 //                  -> VersionedRecord: an older version of the entry
 //   meta-key    := 'm' name
 //                  -> per-space bookkeeping (SpaceMeta under "space")
-//   tag         := 'k'                      ; KV (more primitives follow)
+//   event-key   := 'e' seq
+//                  -> EventRecord
+//   type-key    := 't' type-length type seq
+//                  -> empty; an index of events by type
+//   tag         := 'k' (KV) | 's' (state cell) | 'j' (JSON document)
 //   inv-version := uint64 big-endian of (2^64 - 1 - version)
+//   seq         := uint64 big-endian event sequence number (from 1)
+//   type-length := uint16 big-endian byte length of type (types may hold
+//                  any byte, so the length, not a separator, delimits them)
 //
 // Why this shape:
 // - The newest version of every entry is one point lookup (head-key), so
@@ -66,6 +73,45 @@ std::string meta(std::string_view name) {
   std::string out;
   out.push_back(meta_family);
   out.append(name);
+  return out;
+}
+
+std::string event(uint64_t seq) {
+  std::string out(1, event_family);
+  append_be64(out, seq);
+  return out;
+}
+
+namespace {
+
+uint64_t read_be64(std::string_view bytes) {
+  uint64_t x = 0;
+  for (size_t i = 0; i < 8 && i < bytes.size(); ++i)
+    x = (x << 8) | static_cast<unsigned char>(bytes[i]);
+  return x;
+}
+
+}  // namespace
+
+uint64_t sequence_of_event(std::string_view stored) {
+  return read_be64(stored.substr(1));
+}
+
+uint64_t sequence_of_type_entry(std::string_view stored) {
+  return stored.size() < 8 ? 0 : read_be64(stored.substr(stored.size() - 8));
+}
+
+std::string event_type_prefix(std::string_view type) {
+  std::string out(1, event_type_family);
+  out.push_back(static_cast<char>((type.size() >> 8) & 0xff));
+  out.push_back(static_cast<char>(type.size() & 0xff));
+  out.append(type);
+  return out;
+}
+
+std::string event_type_entry(std::string_view type, uint64_t seq) {
+  std::string out = event_type_prefix(type);
+  append_be64(out, seq);
   return out;
 }
 

@@ -9,13 +9,17 @@
 
 namespace strata::store::keys {
 
-/// Primitive tags.
+/// Primitive tags of versioned entries.
 inline constexpr char kv = 'k';
+inline constexpr char state = 's';
+inline constexpr char json = 'j';
 
 /// First byte of each key family.
 inline constexpr char head_family = 'h';
 inline constexpr char history_family = 'v';
 inline constexpr char meta_family = 'm';
+inline constexpr char event_family = 'e';
+inline constexpr char event_type_family = 't';
 
 std::string head(char tag, std::string_view user_key);
 /// The prefix shared by all heads of `tag` whose user key starts with
@@ -25,6 +29,17 @@ std::string history(char tag, std::string_view user_key, uint64_t version);
 /// The prefix shared by every history key of one entry, newest first.
 std::string history_prefix(char tag, std::string_view user_key);
 std::string meta(std::string_view name);
+
+/// The key of event `seq`.
+std::string event(uint64_t seq);
+/// Sequence number of an event key (REQUIRES: an event key).
+uint64_t sequence_of_event(std::string_view stored);
+/// Sequence number of a type-index entry (REQUIRES: a type-key).
+uint64_t sequence_of_type_entry(std::string_view stored);
+/// The index entry for event `seq` of `type`, and the prefix of all entries
+/// of `type`.
+std::string event_type_entry(std::string_view type, uint64_t seq);
+std::string event_type_prefix(std::string_view type);
 
 /// The user key of a head key (REQUIRES: a head key).
 std::string_view user_key_of_head(std::string_view stored);

@@ -162,6 +162,11 @@ result<bool> SpaceStore::is_empty() {
   }
   if (!it->status().ok())
     return io_error(it->status(), "scan failed in " + dir_);
+  // Events cannot be deleted: any event makes the space non-empty.
+  const std::string events(1, keys::event_family);
+  it->Seek(events);
+  if (it->Valid() && starts_with(it->key(), events))
+    return false;
   return true;
 }
 
@@ -170,6 +175,10 @@ caf::error SpaceStore::destroy() {
     return {};
   db_.reset();
   unsynced_writes_ = 0;
+  events_loaded_ = false;
+  event_count_ = 0;
+  last_event_ts_ = 0;
+  last_event_hash_.clear();
   leveldb::Options opts;
   opts.env = options_.env;
   auto st = leveldb::DestroyDB(dir_, opts);
@@ -200,43 +209,44 @@ result<bool> SpaceStore::read_head(char tag, std::string_view key, std::string& 
   return true;
 }
 
-// -- KV ----------------------------------------------------------------------
+// -- versioned entries (KV, state cells) ----------------------------------------
 
-result<uint64_t> SpaceStore::kv_put(std::string_view key, const Value& value) {
+result<uint64_t> SpaceStore::write_version(char tag, std::string_view key, bool found,
+                                           const VersionedRecord& prev,
+                                           const std::string& prev_raw, const Value* value) {
+  leveldb::WriteBatch batch;
+  uint64_t version = found ? prev.version + 1 : 1;
+  uint64_t ts = clock_.next(found ? prev.timestamp : 0);
+  if (found)
+    batch.Put(keys::history(tag, key, prev.version), prev_raw);
+  std::string encoded;
+  encode_record(version, ts, value, encoded);
+  batch.Put(keys::head(tag, key), encoded);
+  if (auto err = write(batch))
+    return err;
+  return version;
+}
+
+result<uint64_t> SpaceStore::put(char tag, std::string_view key, const Value& value) {
   if (auto err = validate_key(key, options_.limits))
     return err;
   if (auto err = validate_value(value, options_.limits))
     return err;
   std::string prev_raw;
   VersionedRecord prev;
-  auto found = read_head(keys::kv, key, prev_raw, prev);
+  auto found = read_head(tag, key, prev_raw, prev);
   if (!found)
     return found.error();
-  leveldb::WriteBatch batch;
-  VersionedRecord next;
-  if (*found) {
-    next.version = prev.version + 1;
-    next.timestamp = clock_.next(prev.timestamp);
-    batch.Put(keys::history(keys::kv, key, prev.version), prev_raw);
-  } else {
-    next.version = 1;
-    next.timestamp = clock_.next();
-  }
-  std::string encoded;
-  encode_record(next.version, next.timestamp, &value, encoded);
-  batch.Put(keys::head(keys::kv, key), encoded);
-  if (auto err = write(batch))
-    return err;
-  return next.version;
+  return write_version(tag, key, *found, prev, prev_raw, &value);
 }
 
-result<std::vector<BatchItemResult>> SpaceStore::kv_batch_put(const std::vector<KvEntry>& entries) {
+result<std::vector<BatchItemResult>> SpaceStore::batch_put(char tag,
+                                                           const std::vector<KvEntry>& entries) {
   std::vector<BatchItemResult> results(entries.size());
   leveldb::WriteBatch batch;
-  // Versions assigned earlier in this batch, so a key repeated in one batch
+  // The heads this batch has written so far: a key repeated in one batch
   // gets consecutive versions.
-  std::unordered_map<std::string, VersionedRecord> pending;
-  std::unordered_map<std::string, std::string> pending_raw;
+  std::unordered_map<std::string, std::pair<VersionedRecord, std::string>> pending;
   size_t written = 0;
   for (size_t i = 0; i < entries.size(); ++i) {
     const auto& e = entries[i];
@@ -252,11 +262,11 @@ result<std::vector<BatchItemResult>> SpaceStore::kv_batch_put(const std::vector<
     std::string prev_raw;
     bool have_prev = false;
     if (auto it = pending.find(e.key); it != pending.end()) {
-      prev = it->second;
-      prev_raw = pending_raw[e.key];
+      prev = it->second.first;
+      prev_raw = it->second.second;
       have_prev = true;
     } else {
-      auto found = read_head(keys::kv, e.key, prev_raw, prev);
+      auto found = read_head(tag, e.key, prev_raw, prev);
       if (!found) {
         results[i].error = found.error();
         continue;
@@ -267,13 +277,12 @@ result<std::vector<BatchItemResult>> SpaceStore::kv_batch_put(const std::vector<
     next.version = have_prev ? prev.version + 1 : 1;
     next.timestamp = clock_.next(have_prev ? prev.timestamp : 0);
     if (have_prev)
-      batch.Put(keys::history(keys::kv, e.key, prev.version), prev_raw);
+      batch.Put(keys::history(tag, e.key, prev.version), prev_raw);
     std::string encoded;
     encode_record(next.version, next.timestamp, &e.value, encoded);
-    batch.Put(keys::head(keys::kv, e.key), encoded);
+    batch.Put(keys::head(tag, e.key), encoded);
     results[i].version = next.version;
-    pending_raw[e.key] = std::move(encoded);
-    pending[e.key] = std::move(next);
+    pending[e.key] = {std::move(next), std::move(encoded)};
     ++written;
   }
   if (written > 0)
@@ -282,12 +291,12 @@ result<std::vector<BatchItemResult>> SpaceStore::kv_batch_put(const std::vector<
   return results;
 }
 
-result<std::optional<VersionedValue>> SpaceStore::kv_get(std::string_view key) {
+result<std::optional<VersionedValue>> SpaceStore::get_latest(char tag, std::string_view key) {
   if (auto err = validate_key(key, options_.limits))
     return err;
   std::string raw;
   VersionedRecord rec;
-  auto found = read_head(keys::kv, key, raw, rec);
+  auto found = read_head(tag, key, raw, rec);
   if (!found)
     return found.error();
   if (!*found || rec.tombstone)
@@ -297,6 +306,8 @@ result<std::optional<VersionedValue>> SpaceStore::kv_get(std::string_view key) {
 
 result<std::optional<VersionedValue>> SpaceStore::get_at(char tag, std::string_view key,
                                                          uint64_t as_of) {
+  if (auto err = validate_key(key, options_.limits))
+    return err;
   std::string raw;
   VersionedRecord rec;
   auto found = read_head(tag, key, raw, rec);
@@ -326,74 +337,63 @@ result<std::optional<VersionedValue>> SpaceStore::get_at(char tag, std::string_v
   return std::optional<VersionedValue>{};
 }
 
-result<std::optional<VersionedValue>> SpaceStore::kv_get_at(std::string_view key, uint64_t as_of) {
-  if (auto err = validate_key(key, options_.limits))
-    return err;
-  return get_at(keys::kv, key, as_of);
-}
-
-result<std::optional<std::vector<VersionedValue>>> SpaceStore::kv_getv(std::string_view key) {
+result<std::optional<std::vector<VersionedValue>>> SpaceStore::history(char tag,
+                                                                        std::string_view key) {
   using out_type = std::optional<std::vector<VersionedValue>>;
   if (auto err = validate_key(key, options_.limits))
     return err;
   std::string raw;
   VersionedRecord rec;
-  auto found = read_head(keys::kv, key, raw, rec);
+  auto found = read_head(tag, key, raw, rec);
   if (!found)
     return found.error();
   if (!*found)
     return out_type{};
-  std::vector<VersionedValue> history;
+  std::vector<VersionedValue> versions;
   if (!rec.tombstone)
-    history.push_back(to_versioned(std::move(rec)));
-  auto prefix = keys::history_prefix(keys::kv, key);
+    versions.push_back(to_versioned(std::move(rec)));
+  auto prefix = keys::history_prefix(tag, key);
   std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
   for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
     auto old = decode_versioned_record(std::string_view(it->value().data(), it->value().size()));
     if (!old)
       return old.error();
     if (!old->tombstone)
-      history.push_back(to_versioned(std::move(*old)));
+      versions.push_back(to_versioned(std::move(*old)));
   }
   if (!it->status().ok())
     return io_error(it->status(), "scan failed in " + dir_);
-  return out_type{std::move(history)};
+  return out_type{std::move(versions)};
 }
 
-result<bool> SpaceStore::kv_delete(std::string_view key) {
+result<bool> SpaceStore::remove(char tag, std::string_view key) {
   if (auto err = validate_key(key, options_.limits))
     return err;
   std::string prev_raw;
   VersionedRecord prev;
-  auto found = read_head(keys::kv, key, prev_raw, prev);
+  auto found = read_head(tag, key, prev_raw, prev);
   if (!found)
     return found.error();
   if (!*found || prev.tombstone)
     return false;
-  VersionedRecord tomb;
-  tomb.version = prev.version + 1;
-  tomb.timestamp = clock_.next(prev.timestamp);
-  tomb.tombstone = true;
-  leveldb::WriteBatch batch;
-  batch.Put(keys::history(keys::kv, key, prev.version), prev_raw);
-  std::string encoded;
-  encode(tomb, encoded);
-  batch.Put(keys::head(keys::kv, key), encoded);
-  if (auto err = write(batch))
-    return err;
+  auto written = write_version(tag, key, true, prev, prev_raw, nullptr);
+  if (!written)
+    return written.error();
   return true;
 }
 
-result<std::vector<std::string>> SpaceStore::kv_list(const ListOptions& opts) {
+result<std::vector<std::string>> SpaceStore::list(char tag, const ListOptions& opts) {
   if (auto err = validate_prefix(opts.prefix, options_.limits))
     return err;
   std::vector<std::string> out;
   if (!db_ || (opts.limit && *opts.limit == 0))
     return out;
-  auto prefix = keys::head_prefix(keys::kv, opts.prefix);
+  auto prefix = keys::head_prefix(tag, opts.prefix);
   std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
-  auto start = opts.cursor ? keys::head(keys::kv, *opts.cursor) : prefix;
-  if (start <= prefix) {
+  auto start = opts.cursor ? keys::head(tag, *opts.cursor) : prefix;
+  // A cursor equal to the prefix is itself a key to skip (the last key of
+  // the previous page), so only a cursor before the range starts at it.
+  if (!opts.cursor || start < prefix) {
     it->Seek(prefix);
   } else {
     it->Seek(start);
@@ -416,18 +416,19 @@ result<std::vector<std::string>> SpaceStore::kv_list(const ListOptions& opts) {
   return out;
 }
 
-result<std::vector<std::string>> SpaceStore::kv_list_at(std::string_view prefix, uint64_t as_of) {
+result<std::vector<std::string>> SpaceStore::list_at(char tag, std::string_view prefix,
+                                                     uint64_t as_of) {
   if (auto err = validate_prefix(prefix, options_.limits))
     return err;
   std::vector<std::string> out;
   if (!db_)
     return out;
-  auto head_prefix = keys::head_prefix(keys::kv, prefix);
+  auto head_prefix = keys::head_prefix(tag, prefix);
   std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
   for (it->Seek(head_prefix); it->Valid() && starts_with(it->key(), head_prefix); it->Next()) {
     auto k = it->key();
     auto user_key = keys::user_key_of_head(std::string_view(k.data(), k.size()));
-    auto hit = get_at(keys::kv, user_key, as_of);
+    auto hit = get_at(tag, user_key, as_of);
     if (!hit)
       return hit.error();
     if (*hit)
@@ -436,6 +437,121 @@ result<std::vector<std::string>> SpaceStore::kv_list_at(std::string_view prefix,
   if (!it->status().ok())
     return io_error(it->status(), "scan failed in " + dir_);
   return out;
+}
+
+// -- KV ----------------------------------------------------------------------
+
+result<uint64_t> SpaceStore::kv_put(std::string_view key, const Value& value) {
+  return put(keys::kv, key, value);
+}
+
+result<std::vector<BatchItemResult>> SpaceStore::kv_batch_put(const std::vector<KvEntry>& entries) {
+  return batch_put(keys::kv, entries);
+}
+
+result<std::optional<VersionedValue>> SpaceStore::kv_get(std::string_view key) {
+  return get_latest(keys::kv, key);
+}
+
+result<std::optional<VersionedValue>> SpaceStore::kv_get_at(std::string_view key, uint64_t as_of) {
+  return get_at(keys::kv, key, as_of);
+}
+
+result<std::optional<std::vector<VersionedValue>>> SpaceStore::kv_getv(std::string_view key) {
+  return history(keys::kv, key);
+}
+
+result<bool> SpaceStore::kv_delete(std::string_view key) {
+  return remove(keys::kv, key);
+}
+
+result<std::vector<std::string>> SpaceStore::kv_list(const ListOptions& opts) {
+  return list(keys::kv, opts);
+}
+
+result<std::vector<std::string>> SpaceStore::kv_list_at(std::string_view prefix, uint64_t as_of) {
+  return list_at(keys::kv, prefix, as_of);
+}
+
+// -- state cells ---------------------------------------------------------------
+
+result<uint64_t> SpaceStore::state_set(std::string_view cell, const Value& value) {
+  return put(keys::state, cell, value);
+}
+
+result<std::vector<BatchItemResult>> SpaceStore::state_batch_set(
+    const std::vector<KvEntry>& entries) {
+  return batch_put(keys::state, entries);
+}
+
+result<std::optional<VersionedValue>> SpaceStore::state_get(std::string_view cell) {
+  return get_latest(keys::state, cell);
+}
+
+result<std::optional<VersionedValue>> SpaceStore::state_get_at(std::string_view cell,
+                                                               uint64_t as_of) {
+  return get_at(keys::state, cell, as_of);
+}
+
+result<std::optional<std::vector<VersionedValue>>> SpaceStore::state_getv(std::string_view cell) {
+  return history(keys::state, cell);
+}
+
+result<std::optional<uint64_t>> SpaceStore::state_version(std::string_view cell) {
+  auto cur = get_latest(keys::state, cell);
+  if (!cur)
+    return cur.error();
+  if (!*cur)
+    return std::optional<uint64_t>{};
+  return std::optional<uint64_t>{(*cur)->version};
+}
+
+result<uint64_t> SpaceStore::state_init(std::string_view cell, const Value& value) {
+  if (auto err = validate_key(cell, options_.limits))
+    return err;
+  if (auto err = validate_value(value, options_.limits))
+    return err;
+  std::string prev_raw;
+  VersionedRecord prev;
+  auto found = read_head(keys::state, cell, prev_raw, prev);
+  if (!found)
+    return found.error();
+  if (*found && !prev.tombstone)
+    return prev.version;
+  return write_version(keys::state, cell, *found, prev, prev_raw, &value);
+}
+
+result<std::optional<uint64_t>> SpaceStore::state_cas(std::string_view cell,
+                                                      std::optional<uint64_t> expected,
+                                                      const Value& value) {
+  using out_type = std::optional<uint64_t>;
+  if (auto err = validate_key(cell, options_.limits))
+    return err;
+  if (auto err = validate_value(value, options_.limits))
+    return err;
+  std::string prev_raw;
+  VersionedRecord prev;
+  auto found = read_head(keys::state, cell, prev_raw, prev);
+  if (!found)
+    return found.error();
+  bool live = *found && !prev.tombstone;
+  bool matches = expected ? (live && prev.version == *expected) : !live;
+  if (!matches)
+    return out_type{};
+  auto written = write_version(keys::state, cell, *found, prev, prev_raw, &value);
+  if (!written)
+    return written.error();
+  return out_type{*written};
+}
+
+result<bool> SpaceStore::state_delete(std::string_view cell) {
+  return remove(keys::state, cell);
+}
+
+result<std::vector<std::string>> SpaceStore::state_list(std::string_view prefix) {
+  ListOptions opts;
+  opts.prefix = std::string(prefix);
+  return list(keys::state, opts);
 }
 
 }  // namespace store

@@ -155,6 +155,72 @@ class Strata {
   /// own error; invalid items do not stop the valid ones.
   [[nodiscard]] result<std::vector<BatchItemResult>> kv_batch_put(std::vector<KvEntry> entries);
 
+  // -- event log (SPEC 5.2), in the current space ---------------------------------
+
+  /// Appends an event and returns its sequence number (1, 2, ... per space,
+  /// no gaps). The payload must be a JSON object without NaN or infinity.
+  /// Errors: InvalidInput (payload not an object, non-finite number, empty or
+  /// over-256-byte type), ConstraintViolation (value limits).
+  [[nodiscard]] result<uint64_t> event_append(std::string_view type, Value payload);
+
+  /// Appends several events atomically; each item gets its sequence number
+  /// or its own error (invalid items are skipped, the rest appended in order).
+  [[nodiscard]] result<std::vector<BatchItemResult>> event_batch_append(
+      std::vector<EventEntry> entries);
+
+  /// Event `seq` as {payload, version = seq, timestamp}; empty when out of
+  /// range (not an error).
+  [[nodiscard]] result<std::optional<VersionedValue>> event_get(uint64_t seq);
+
+  /// The whole stored event: type, payload, timestamp and hashes.
+  [[nodiscard]] result<std::optional<Event>> event_get_record(uint64_t seq);
+
+  /// Events of `type`, ascending, after sequence `after` (exclusive; 0 = from
+  /// the first), at most `limit` (0 = all).
+  [[nodiscard]] result<std::vector<VersionedValue>> event_get_by_type(std::string_view type,
+                                                                      uint64_t after = 0,
+                                                                      uint64_t limit = 0);
+
+  /// Events (of `type`, or all types) with timestamp <= as_of_us, ascending.
+  [[nodiscard]] result<std::vector<Event>> event_list_at(std::optional<std::string_view> type,
+                                                         uint64_t as_of_us);
+
+  /// Number of events in the current space.
+  [[nodiscard]] result<uint64_t> event_len();
+
+  /// Re-checks the SHA-256 hash chain of the current space's log. A tampered
+  /// or damaged event shows as `valid == false` with its sequence and why.
+  [[nodiscard]] result<ChainVerification> event_verify_chain();
+
+  // -- state cells (SPEC 5.3), in the current space -------------------------------
+
+  /// Unconditional write; returns the new version (1 for a new cell).
+  [[nodiscard]] result<uint64_t> state_set(std::string_view cell, Value value);
+  [[nodiscard]] result<std::optional<Value>> state_get(std::string_view cell);
+  [[nodiscard]] result<std::optional<VersionedValue>> state_get_versioned(std::string_view cell);
+  [[nodiscard]] result<std::optional<Value>> state_get_at(std::string_view cell,
+                                                          uint64_t as_of_us);
+  [[nodiscard]] result<std::optional<std::vector<VersionedValue>>> state_getv(
+      std::string_view cell);
+  /// Creates the cell only when absent; returns its version either way (no
+  /// write when it exists).
+  [[nodiscard]] result<uint64_t> state_init(std::string_view cell, Value value);
+  /// Compare-and-swap. `expected` empty: succeed only if the cell is absent;
+  /// otherwise only if its current version is exactly `*expected`. Returns
+  /// the new version, or an empty optional on a miss (not an error; nothing
+  /// written). Of concurrent CAS calls with the same expected version,
+  /// exactly one wins.
+  [[nodiscard]] result<std::optional<uint64_t>> state_cas(std::string_view cell,
+                                                          std::optional<uint64_t> expected,
+                                                          Value value);
+  /// Deletes a cell; true when it existed.
+  [[nodiscard]] result<bool> state_delete(std::string_view cell);
+  /// Live cell names, sorted, optionally by prefix.
+  [[nodiscard]] result<std::vector<std::string>> state_list(
+      std::optional<std::string_view> prefix = std::nullopt);
+  /// Sets many cells atomically; per-item versions or errors.
+  [[nodiscard]] result<std::vector<BatchItemResult>> state_batch_set(std::vector<KvEntry> entries);
+
  private:
   explicit Strata(std::unique_ptr<detail::HandleImpl> impl);
   static result<Strata> open_database(std::optional<std::string> path, OpenOptions options);

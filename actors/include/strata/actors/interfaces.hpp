@@ -30,6 +30,27 @@ using space_actor = caf::typed_actor<
     caf::replies_to<kv_list_atom, ListOptions>::with<std::vector<std::string>>,
     caf::replies_to<kv_list_at_atom, std::string, uint64_t>::with<std::vector<std::string>>,
     caf::replies_to<kv_batch_atom, std::vector<KvEntry>>::with<std::vector<BatchItemResult>>,
+    // State cells (SPEC 5.3).
+    caf::replies_to<state_set_atom, std::string, Value>::with<uint64_t>,
+    caf::replies_to<state_batch_atom, std::vector<KvEntry>>::with<std::vector<BatchItemResult>>,
+    caf::replies_to<state_get_atom, std::string>::with<MaybeVersioned>,
+    caf::replies_to<state_get_at_atom, std::string, uint64_t>::with<MaybeVersioned>,
+    caf::replies_to<state_getv_atom, std::string>::with<MaybeHistory>,
+    caf::replies_to<state_init_atom, std::string, Value>::with<uint64_t>,
+    /// (cell, expected version present?, expected version, value).
+    caf::replies_to<state_cas_atom, std::string, bool, uint64_t, Value>::with<MaybeVersion>,
+    caf::replies_to<state_del_atom, std::string>::with<bool>,
+    caf::replies_to<state_list_atom, std::string>::with<std::vector<std::string>>,
+    // Event log (SPEC 5.2).
+    caf::replies_to<event_append_atom, std::string, Value>::with<uint64_t>,
+    caf::replies_to<event_batch_atom, std::vector<EventEntry>>::with<std::vector<BatchItemResult>>,
+    caf::replies_to<event_get_atom, uint64_t>::with<MaybeEvent>,
+    /// (type, after, limit, as_of).
+    caf::replies_to<event_by_type_atom, std::string, uint64_t, uint64_t, uint64_t>::with<
+        std::vector<Event>>,
+    caf::replies_to<event_list_at_atom, std::string, uint64_t>::with<std::vector<Event>>,
+    caf::replies_to<event_len_atom>::with<uint64_t>,
+    caf::replies_to<event_verify_atom>::with<ChainVerification>,
     /// Creates the space's store if absent (SpaceCreate). Replies true.
     caf::replies_to<space_create_atom>::with<bool>,
     /// Drops the space's data. With force=false an existing non-empty space

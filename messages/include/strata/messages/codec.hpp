@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "strata/messages/error.hpp"
+#include "strata/messages/types.hpp"
 #include "strata/messages/value.hpp"
 
 namespace strata {
@@ -38,9 +39,12 @@ void encode(const Value& value, std::string& out);
 /// encodes a tombstone.
 void encode_record(uint64_t version, uint64_t timestamp, const Value* value, std::string& out);
 
+void encode(const Event& event, std::string& out);
+
 /// Errors: Serialization ("corrupt record: ...") for any malformed input.
 [[nodiscard]] result<VersionedRecord> decode_versioned_record(std::string_view bytes);
 [[nodiscard]] result<SpaceMeta> decode_space_meta(std::string_view bytes);
 [[nodiscard]] result<Value> decode_value(std::string_view bytes);
+[[nodiscard]] result<Event> decode_event(std::string_view bytes);
 
 }  // namespace strata

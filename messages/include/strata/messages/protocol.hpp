@@ -37,6 +37,24 @@ using kv_list_atom = caf::atom_constant<caf::atom("kv_list")>;
 using kv_list_at_atom = caf::atom_constant<caf::atom("kv_list_at")>;
 using kv_batch_atom = caf::atom_constant<caf::atom("kv_batch")>;
 
+using state_set_atom = caf::atom_constant<caf::atom("st_set")>;
+using state_get_atom = caf::atom_constant<caf::atom("st_get")>;
+using state_get_at_atom = caf::atom_constant<caf::atom("st_get_at")>;
+using state_getv_atom = caf::atom_constant<caf::atom("st_getv")>;
+using state_init_atom = caf::atom_constant<caf::atom("st_init")>;
+using state_cas_atom = caf::atom_constant<caf::atom("st_cas")>;
+using state_del_atom = caf::atom_constant<caf::atom("st_del")>;
+using state_list_atom = caf::atom_constant<caf::atom("st_list")>;
+using state_batch_atom = caf::atom_constant<caf::atom("st_batch")>;
+
+using event_append_atom = caf::atom_constant<caf::atom("ev_append")>;
+using event_batch_atom = caf::atom_constant<caf::atom("ev_batch")>;
+using event_get_atom = caf::atom_constant<caf::atom("ev_get")>;
+using event_by_type_atom = caf::atom_constant<caf::atom("ev_bytype")>;
+using event_list_at_atom = caf::atom_constant<caf::atom("ev_list_at")>;
+using event_len_atom = caf::atom_constant<caf::atom("ev_len")>;
+using event_verify_atom = caf::atom_constant<caf::atom("ev_verify")>;
+
 using space_create_atom = caf::atom_constant<caf::atom("sp_create")>;
 using space_drop_atom = caf::atom_constant<caf::atom("sp_drop")>;
 using space_list_atom = caf::atom_constant<caf::atom("sp_list")>;
@@ -75,6 +93,26 @@ struct MaybeVersioned {
 struct MaybeHistory {
   bool found = false;
   std::vector<VersionedValue> versions;
+};
+
+/// An optional version in message form (a CAS outcome; a state_get of a
+/// version).
+struct MaybeVersion {
+  bool found = false;
+  uint64_t version = 0;
+
+  std::optional<uint64_t> to_optional() const {
+    return found ? std::optional<uint64_t>{version} : std::nullopt;
+  }
+  static MaybeVersion from(std::optional<uint64_t> x) {
+    return x ? MaybeVersion{true, *x} : MaybeVersion{};
+  }
+};
+
+/// An optional event in message form.
+struct MaybeEvent {
+  bool found = false;
+  Event event;
 };
 
 // -- inspect --------------------------------------------------------------------
@@ -124,6 +162,33 @@ typename Inspector::result_type inspect(Inspector& f, MaybeVersioned& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, MaybeVersion& x) {
+  return f(caf::meta::type_name("strata::MaybeVersion"), x.found, x.version);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, Event& x) {
+  return f(caf::meta::type_name("strata::Event"), x.sequence, x.type, x.payload, x.timestamp,
+           x.prev_hash, x.hash);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, MaybeEvent& x) {
+  return f(caf::meta::type_name("strata::MaybeEvent"), x.found, x.event);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, EventEntry& x) {
+  return f(caf::meta::type_name("strata::EventEntry"), x.type, x.payload);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ChainVerification& x) {
+  return f(caf::meta::type_name("strata::ChainVerification"), x.valid, x.length,
+           x.first_bad_sequence, x.reason);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, MaybeHistory& x) {
   return f(caf::meta::type_name("strata::MaybeHistory"), x.found, x.versions);
 }
@@ -169,4 +234,11 @@ CAF_BEGIN_TYPE_ID_BLOCK(strata, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(strata, (std::vector<strata::KvEntry>))
   CAF_ADD_TYPE_ID(strata, (std::vector<strata::BatchItemResult>))
   CAF_ADD_TYPE_ID(strata, (std::vector<strata::VersionedValue>))
+  CAF_ADD_TYPE_ID(strata, (strata::MaybeVersion))
+  CAF_ADD_TYPE_ID(strata, (strata::Event))
+  CAF_ADD_TYPE_ID(strata, (strata::MaybeEvent))
+  CAF_ADD_TYPE_ID(strata, (strata::EventEntry))
+  CAF_ADD_TYPE_ID(strata, (strata::ChainVerification))
+  CAF_ADD_TYPE_ID(strata, (std::vector<strata::Event>))
+  CAF_ADD_TYPE_ID(strata, (std::vector<strata::EventEntry>))
 CAF_END_TYPE_ID_BLOCK(strata)

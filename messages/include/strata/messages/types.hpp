@@ -27,6 +27,31 @@ struct BatchItemResult {
   bool ok() const { return version.has_value(); }
 };
 
+/// One item of a batch of event appends.
+struct EventEntry {
+  std::string type;
+  Value payload;
+};
+
+/// One stored event (SPEC 5.2). `hash` and `prev_hash` are SHA-256 digests
+/// (32 bytes each; `prev_hash` is 32 zero bytes for the first event).
+struct Event {
+  uint64_t sequence = 0;
+  std::string type;
+  Value payload;
+  uint64_t timestamp = 0;
+  std::string prev_hash;
+  std::string hash;
+};
+
+/// The outcome of re-checking an event log's hash chain.
+struct ChainVerification {
+  bool valid = true;
+  uint64_t length = 0;          ///< events checked
+  uint64_t first_bad_sequence = 0;  ///< 0 when valid
+  std::string reason;           ///< what was wrong at first_bad_sequence
+};
+
 /// Arguments of a key listing. An empty prefix means all keys; with a
 /// limit, the page starts strictly after `cursor` (SPEC 5.1).
 struct ListOptions {

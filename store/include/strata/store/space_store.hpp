@@ -100,6 +100,63 @@ class SpaceStore {
   [[nodiscard]] result<std::vector<std::string>> kv_list_at(std::string_view prefix,
                                                             uint64_t as_of);
 
+  // -- state cells (SPEC 5.3) --------------------------------------------------
+  // Cell names follow the key rules. Versions behave as KV versions.
+
+  /// Unconditional write; returns the new version.
+  [[nodiscard]] result<uint64_t> state_set(std::string_view cell, const Value& value);
+  [[nodiscard]] result<std::vector<BatchItemResult>> state_batch_set(
+      const std::vector<KvEntry>& entries);
+  [[nodiscard]] result<std::optional<VersionedValue>> state_get(std::string_view cell);
+  [[nodiscard]] result<std::optional<VersionedValue>> state_get_at(std::string_view cell,
+                                                                   uint64_t as_of);
+  [[nodiscard]] result<std::optional<std::vector<VersionedValue>>> state_getv(
+      std::string_view cell);
+  /// Creates the cell with `value` only when it is absent (returns its new
+  /// version); when present, writes nothing and returns the current version.
+  [[nodiscard]] result<uint64_t> state_init(std::string_view cell, const Value& value);
+  /// Compare-and-swap: with `expected` empty, writes only when the cell is
+  /// absent; otherwise only when the cell exists at exactly version
+  /// `*expected`. Returns the new version, or an empty optional on a miss
+  /// (a miss is not an error and writes nothing).
+  [[nodiscard]] result<std::optional<uint64_t>> state_cas(std::string_view cell,
+                                                          std::optional<uint64_t> expected,
+                                                          const Value& value);
+  /// The current version of a live cell, or empty when absent.
+  [[nodiscard]] result<std::optional<uint64_t>> state_version(std::string_view cell);
+  [[nodiscard]] result<bool> state_delete(std::string_view cell);
+  /// Live cell names, ascending, filtered by prefix (no paging).
+  [[nodiscard]] result<std::vector<std::string>> state_list(std::string_view prefix);
+
+  // -- event log (SPEC 5.2) ----------------------------------------------------
+
+  /// Appends an event; returns its sequence number (1-based, contiguous).
+  /// `payload` must be an Object with no NaN or infinity anywhere; `type` is
+  /// 1-256 bytes. Errors: InvalidInput; ConstraintViolation (value limits).
+  [[nodiscard]] result<uint64_t> event_append(std::string_view type, const Value& payload);
+  /// Appends several events in one atomic batch; invalid items get their
+  /// error and the valid ones are appended in order.
+  [[nodiscard]] result<std::vector<BatchItemResult>> event_batch_append(
+      const std::vector<EventEntry>& entries);
+  /// The event with sequence `seq` ({payload, seq, timestamp}); empty when
+  /// out of range.
+  [[nodiscard]] result<std::optional<Event>> event_get(uint64_t seq);
+  /// Events of `type` in ascending sequence order, after sequence `after`
+  /// (exclusive, 0 = from the start), at most `limit` (0 = no limit), with
+  /// timestamp <= as_of.
+  [[nodiscard]] result<std::vector<Event>> event_get_by_type(std::string_view type,
+                                                             uint64_t after, uint64_t limit,
+                                                             uint64_t as_of);
+  /// Events (of `type`, or of every type when `type` is empty) with
+  /// timestamp <= as_of, ascending.
+  [[nodiscard]] result<std::vector<Event>> event_list_at(std::string_view type, uint64_t as_of);
+  /// Number of events in the space.
+  [[nodiscard]] result<uint64_t> event_len();
+  /// Recomputes the hash chain over every stored event and compares it
+  /// with the stored hashes. A damaged or altered record is reported in the
+  /// result (not as an error); errors are I/O failures only.
+  [[nodiscard]] result<ChainVerification> event_verify_chain();
+
  private:
   SpaceStore(std::string dir, const StoreOptions& options, CommitClock& clock);
 
@@ -109,7 +166,27 @@ class SpaceStore {
   // when absent.
   result<bool> read_head(char tag, std::string_view key, std::string& raw,
                          VersionedRecord& out);
+  // Generic operations on versioned entries (KV, state, JSON share them).
   result<std::optional<VersionedValue>> get_at(char tag, std::string_view key, uint64_t as_of);
+  result<std::optional<VersionedValue>> get_latest(char tag, std::string_view key);
+  result<std::optional<std::vector<VersionedValue>>> history(char tag, std::string_view key);
+  // Writes `value` (or a tombstone when null) as the next version of the
+  // entry whose current head is `prev` (absent when `found` is false).
+  result<uint64_t> write_version(char tag, std::string_view key, bool found,
+                                 const VersionedRecord& prev, const std::string& prev_raw,
+                                 const Value* value);
+  result<uint64_t> put(char tag, std::string_view key, const Value& value);
+  result<std::vector<BatchItemResult>> batch_put(char tag, const std::vector<KvEntry>& entries);
+  result<bool> remove(char tag, std::string_view key);
+  result<std::vector<std::string>> list(char tag, const ListOptions& opts);
+  result<std::vector<std::string>> list_at(char tag, std::string_view prefix, uint64_t as_of);
+
+  // Event log state, loaded on first use.
+  caf::error load_event_tail();
+  bool events_loaded_ = false;
+  uint64_t event_count_ = 0;
+  uint64_t last_event_ts_ = 0;
+  std::string last_event_hash_;
 
   std::string dir_;
   const StoreOptions& options_;

@@ -1,0 +1,273 @@
+// The event log of a space (SPEC 5.2): append-only, 1-based contiguous
+// sequence numbers, every event hash-chained to the one before it. Key
+// grammar in key_codec.cpp; the hash definition in messages/schema/record.capnp.
+
+#include <cmath>
+#include <cstring>
+
+#include <leveldb/db.h>
+#include <leveldb/write_batch.h>
+#include <openssl/evp.h>
+
+#include "key_codec.hpp"
+#include "strata/messages/limits.hpp"
+#include "strata/store/space_store.hpp"
+
+namespace strata::store {
+
+namespace {
+
+constexpr size_t hash_bytes = 32;
+constexpr size_t max_event_type_bytes = 256;
+
+bool starts_with(const leveldb::Slice& s, std::string_view prefix) {
+  return s.size() >= prefix.size() && std::memcmp(s.data(), prefix.data(), prefix.size()) == 0;
+}
+
+caf::error io_error(const leveldb::Status& s, const std::string& what) {
+  return make_error(errc::Io, what + ": " + s.ToString());
+}
+
+void append_le(std::string& out, uint64_t x, int bytes) {
+  for (int i = 0; i < bytes; ++i)
+    out.push_back(static_cast<char>((x >> (8 * i)) & 0xff));
+}
+
+std::string event_hash(const Event& e) {
+  std::string payload = e.payload.to_json();
+  std::string buf;
+  buf.reserve(8 + 4 + e.type.size() + 8 + 4 + payload.size() + e.prev_hash.size());
+  append_le(buf, e.sequence, 8);
+  append_le(buf, e.type.size(), 4);
+  buf += e.type;
+  append_le(buf, e.timestamp, 8);
+  append_le(buf, payload.size(), 4);
+  buf += payload;
+  buf += e.prev_hash;
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(buf.data(), buf.size(), md, &len, EVP_sha256(), nullptr);
+  return std::string(reinterpret_cast<const char*>(md), len);
+}
+
+bool all_finite(const Value& v) {
+  switch (v.kind()) {
+    case ValueKind::Float: return std::isfinite(*v.as_float());
+    case ValueKind::Array:
+      for (const auto& x : *v.as_array())
+        if (!all_finite(x))
+          return false;
+      return true;
+    case ValueKind::Object:
+      for (const auto& m : *v.as_object())
+        if (!all_finite(m.second))
+          return false;
+      return true;
+    default: return true;
+  }
+}
+
+caf::error validate_event(std::string_view type, const Value& payload, const Limits& limits) {
+  if (type.empty())
+    return make_error(errc::InvalidInput, "Event type must not be empty");
+  if (type.size() > max_event_type_bytes)
+    return make_error(errc::InvalidInput, "Event type exceeds " +
+                                              std::to_string(max_event_type_bytes) + " bytes");
+  if (!payload.is_object())
+    return make_error(errc::InvalidInput, "Payload must be a JSON object");
+  if (!all_finite(payload))
+    return make_error(errc::InvalidInput, "Payload must not contain NaN or Infinity");
+  return validate_value(payload, limits);
+}
+
+}  // namespace
+
+caf::error SpaceStore::load_event_tail() {
+  if (events_loaded_)
+    return {};
+  event_count_ = 0;
+  last_event_ts_ = 0;
+  last_event_hash_.assign(hash_bytes, '\0');
+  if (db_) {
+    std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
+    const std::string events(1, keys::event_family);
+    it->Seek(std::string(1, keys::event_family + 1));
+    if (it->Valid())
+      it->Prev();
+    else
+      it->SeekToLast();
+    if (it->Valid() && starts_with(it->key(), events)) {
+      auto e = decode_event(std::string_view(it->value().data(), it->value().size()));
+      if (!e)
+        return e.error();
+      event_count_ = e->sequence;
+      last_event_ts_ = e->timestamp;
+      last_event_hash_ = e->hash;
+      clock_.observe(e->timestamp);
+    }
+    if (!it->status().ok())
+      return io_error(it->status(), "scan failed in " + dir_);
+  }
+  events_loaded_ = true;
+  return {};
+}
+
+result<std::vector<BatchItemResult>> SpaceStore::event_batch_append(
+    const std::vector<EventEntry>& entries) {
+  if (auto err = load_event_tail())
+    return err;
+  std::vector<BatchItemResult> results(entries.size());
+  leveldb::WriteBatch batch;
+  uint64_t count = event_count_;
+  uint64_t last_ts = last_event_ts_;
+  std::string last_hash = last_event_hash_;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const auto& entry = entries[i];
+    if (auto err = validate_event(entry.type, entry.payload, options_.limits)) {
+      results[i].error = std::move(err);
+      continue;
+    }
+    Event e;
+    e.sequence = count + 1;
+    e.type = entry.type;
+    e.payload = entry.payload;
+    e.timestamp = clock_.next(last_ts);
+    e.prev_hash = last_hash;
+    e.hash = event_hash(e);
+    std::string encoded;
+    encode(e, encoded);
+    batch.Put(keys::event(e.sequence), encoded);
+    batch.Put(keys::event_type_entry(e.type, e.sequence), leveldb::Slice());
+    results[i].version = e.sequence;
+    count = e.sequence;
+    last_ts = e.timestamp;
+    last_hash = std::move(e.hash);
+  }
+  if (count != event_count_) {
+    if (auto err = write(batch))
+      return err;
+    event_count_ = count;
+    last_event_ts_ = last_ts;
+    last_event_hash_ = std::move(last_hash);
+  }
+  return results;
+}
+
+result<uint64_t> SpaceStore::event_append(std::string_view type, const Value& payload) {
+  if (auto err = validate_event(type, payload, options_.limits))
+    return err;
+  auto r = event_batch_append({EventEntry{std::string(type), payload}});
+  if (!r)
+    return r.error();
+  auto& item = (*r)[0];
+  if (!item.ok())
+    return std::move(item.error);
+  return *item.version;
+}
+
+result<std::optional<Event>> SpaceStore::event_get(uint64_t seq) {
+  if (!db_ || seq == 0)
+    return std::optional<Event>{};
+  std::string raw;
+  auto st = db_->Get(leveldb::ReadOptions{}, keys::event(seq), &raw);
+  if (st.IsNotFound())
+    return std::optional<Event>{};
+  if (!st.ok())
+    return io_error(st, "read failed in " + dir_);
+  auto e = decode_event(raw);
+  if (!e)
+    return e.error();
+  return std::optional<Event>{std::move(*e)};
+}
+
+result<std::vector<Event>> SpaceStore::event_get_by_type(std::string_view type, uint64_t after,
+                                                         uint64_t limit, uint64_t as_of) {
+  std::vector<Event> out;
+  if (!db_ || type.empty() || type.size() > max_event_type_bytes)
+    return out;
+  auto prefix = keys::event_type_prefix(type);
+  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
+  for (it->Seek(keys::event_type_entry(type, after + 1));
+       it->Valid() && starts_with(it->key(), prefix); it->Next()) {
+    auto k = it->key();
+    auto seq = keys::sequence_of_type_entry(std::string_view(k.data(), k.size()));
+    auto e = event_get(seq);
+    if (!e)
+      return e.error();
+    if (!*e)
+      return make_error(errc::Io, "event index of " + dir_ + " names missing event " +
+                                      std::to_string(seq));
+    // Sequences and timestamps grow together: nothing later qualifies.
+    if ((*e)->timestamp > as_of)
+      break;
+    out.push_back(std::move(**e));
+    if (limit != 0 && out.size() >= limit)
+      break;
+  }
+  if (!it->status().ok())
+    return io_error(it->status(), "scan failed in " + dir_);
+  return out;
+}
+
+result<std::vector<Event>> SpaceStore::event_list_at(std::string_view type, uint64_t as_of) {
+  if (!type.empty())
+    return event_get_by_type(type, 0, 0, as_of);
+  std::vector<Event> out;
+  if (!db_)
+    return out;
+  const std::string events(1, keys::event_family);
+  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
+  for (it->Seek(events); it->Valid() && starts_with(it->key(), events); it->Next()) {
+    auto e = decode_event(std::string_view(it->value().data(), it->value().size()));
+    if (!e)
+      return e.error();
+    if (e->timestamp > as_of)
+      break;
+    out.push_back(std::move(*e));
+  }
+  if (!it->status().ok())
+    return io_error(it->status(), "scan failed in " + dir_);
+  return out;
+}
+
+result<uint64_t> SpaceStore::event_len() {
+  if (auto err = load_event_tail())
+    return err;
+  return event_count_;
+}
+
+result<ChainVerification> SpaceStore::event_verify_chain() {
+  ChainVerification report;
+  if (!db_)
+    return report;
+  const std::string events(1, keys::event_family);
+  std::string prev(hash_bytes, '\0');
+  uint64_t expected = 1;
+  auto fail = [&](uint64_t seq, std::string reason) {
+    report.valid = false;
+    report.first_bad_sequence = seq;
+    report.reason = std::move(reason);
+    return report;
+  };
+  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
+  for (it->Seek(events); it->Valid() && starts_with(it->key(), events); it->Next(), ++expected) {
+    auto k = it->key();
+    auto seq = keys::sequence_of_event(std::string_view(k.data(), k.size()));
+    auto e = decode_event(std::string_view(it->value().data(), it->value().size()));
+    if (!e)
+      return fail(seq, strata::message_of(e.error()));
+    if (seq != expected || e->sequence != seq)
+      return fail(seq, "sequence gap or mismatch: expected " + std::to_string(expected));
+    if (e->prev_hash != prev)
+      return fail(seq, "prev_hash does not match the hash of event " + std::to_string(seq - 1));
+    if (event_hash(*e) != e->hash)
+      return fail(seq, "stored hash does not match the event's content");
+    prev = e->hash;
+    report.length = seq;
+  }
+  if (!it->status().ok())
+    return io_error(it->status(), "scan failed in " + dir_);
+  return report;
+}
+
+}  // namespace strata::store

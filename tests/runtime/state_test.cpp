@@ -1,0 +1,139 @@
+// State cells through the public handle (SPEC 5.3), including concurrent
+// compare-and-swap.
+
+#include <atomic>
+#include <thread>
+
+#include "test_util.hpp"
+
+using strata::Strata;
+using strata::Value;
+using strata::errc;
+using strata::test::TempDir;
+using Names = std::vector<std::string>;
+
+BOOST_AUTO_TEST_SUITE(state)
+
+BOOST_AUTO_TEST_CASE(set_is_unconditional_and_counts_versions) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_set("preferences", strata::Object{{"units", "fahrenheit"}})) == 1u);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_set("preferences", strata::Object{{"units", "celsius"}})) == 2u);
+  auto v = STRATA_REQUIRE_OK(db.state_get_versioned("preferences"));
+  BOOST_REQUIRE(v.has_value());
+  BOOST_TEST(v->version == 2u);
+  BOOST_TEST(v->value.to_json() == R"({"units":"celsius"})");
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.state_get("missing")).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(init_creates_once_and_never_overwrites) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_init("cell", 1)) == 1u);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_init("cell", 2)) == 1u);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_get("cell")) == std::optional<Value>(1));
+  STRATA_REQUIRE_OK(db.state_set("cell", 3));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_init("cell", 4)) == 2u);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_getv("cell"))->size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(cas_follows_the_fixture_pattern) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_cas("c", std::nullopt, 0)) == std::optional<uint64_t>(1));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_cas("c", 1, 1)) == std::optional<uint64_t>(2));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_cas("c", 2, 2)) == std::optional<uint64_t>(3));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_get("c")) == std::optional<Value>(2));
+}
+
+BOOST_AUTO_TEST_CASE(cas_misses_write_nothing) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_OK(db.state_set("c", "v1"));
+  // Expected version wrong, "absent" expected on an existing cell, and a
+  // version expected on a missing cell: all misses, none an error.
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.state_cas("c", 7, "x")).has_value());
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.state_cas("c", std::nullopt, "x")).has_value());
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.state_cas("missing", 1, "x")).has_value());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_get("c")) == std::optional<Value>("v1"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_getv("c"))->size() == 1u);
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.state_get("missing")).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_cas_with_the_same_expected_version_has_one_winner) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_OK(db.state_set("leader", "nobody"));
+  constexpr int threads = 8, rounds = 200;
+  std::atomic<int> failures{0};
+  for (int round = 0; round < rounds; ++round) {
+    uint64_t expected = STRATA_REQUIRE_OK(db.state_get_versioned("leader"))->version;
+    std::atomic<int> winners{0};
+    std::vector<std::thread> ts;
+    for (int t = 0; t < threads; ++t) {
+      auto h = db.new_handle();
+      BOOST_REQUIRE(h);
+      ts.emplace_back([&, t, handle = std::move(*h)]() mutable {
+        auto r = handle.state_cas("leader", expected, "thread-" + std::to_string(t));
+        if (!r)
+          ++failures;
+        else if (r->has_value())
+          ++winners;
+      });
+    }
+    for (auto& t : ts)
+      t.join();
+    BOOST_REQUIRE_EQUAL(winners.load(), 1);
+  }
+  BOOST_TEST(failures.load() == 0);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_get_versioned("leader"))->version ==
+             static_cast<uint64_t>(rounds + 1));
+}
+
+BOOST_AUTO_TEST_CASE(delete_list_and_time_travel) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_OK(db.state_set("agent:a", 1));
+  STRATA_REQUIRE_OK(db.state_set("agent:b", 1));
+  STRATA_REQUIRE_OK(db.state_set("other", 1));
+  auto t1 = STRATA_REQUIRE_OK(db.state_get_versioned("agent:a"))->timestamp;
+  STRATA_REQUIRE_OK(db.state_set("agent:a", 2));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_list("agent:")) == (Names{"agent:a", "agent:b"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_get_at("agent:a", t1)) == std::optional<Value>(1));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_delete("agent:b")));
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.state_delete("agent:b")));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_list()) == (Names{"agent:a", "other"}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(state_and_kv_with_the_same_name_never_collide) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_OK(db.kv_put("foo", "kv"));
+  STRATA_REQUIRE_OK(db.state_set("foo", "state"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("foo")) == std::optional<Value>("kv"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_get("foo")) == std::optional<Value>("state"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_list()).size() == 1u);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_list()).size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(cells_persist_and_a_space_with_cells_is_not_empty) {
+  TempDir dir;
+  {
+    auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
+    STRATA_REQUIRE_DONE(db.set_space("user-context"));
+    STRATA_REQUIRE_OK(db.state_set("preferences", strata::Object{{"units", "fahrenheit"}}));
+    STRATA_REQUIRE_OK(db.state_cas("preferences", 1, strata::Object{{"units", "celsius"}}));
+  }
+  auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
+  STRATA_REQUIRE_DONE(db.set_space("user-context"));
+  auto v = STRATA_REQUIRE_OK(db.state_get_versioned("preferences"));
+  BOOST_REQUIRE(v.has_value());
+  BOOST_TEST(v->version == 2u);
+  STRATA_REQUIRE_DONE(db.set_space("default"));
+  STRATA_REQUIRE_ERR(db.delete_space("user-context"), errc::ConstraintViolation);
+}
+
+BOOST_AUTO_TEST_CASE(bad_cell_names_and_values_are_rejected) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_ERR(db.state_set("", 1), errc::InvalidInput);
+  STRATA_REQUIRE_ERR(db.state_cas("_strata/x", std::nullopt, 1), errc::InvalidInput);
+  STRATA_REQUIRE_ERR(db.state_init(std::string(1025, 'c'), 1), errc::ConstraintViolation);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_list()).empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

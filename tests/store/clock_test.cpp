@@ -1,0 +1,119 @@
+// CommitClock: strictly increasing commit timestamps, also across threads
+// and past a floor or an observed timestamp.
+
+#include "strata/store/clock.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include <boost/test/unit_test.hpp>
+
+using strata::store::CommitClock;
+
+namespace {
+
+uint64_t wall_micros() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+const uint64_t ten_years_us = 10ull * 365 * 24 * 3600 * 1'000'000;
+
+}  // namespace
+
+// Inside a namespace: the suite's C++ namespace `clock` would clash with
+// ::clock() from <ctime> at global scope. Suites register by name at run
+// time, so this is still the top-level suite "clock".
+namespace store_tests {
+
+BOOST_AUTO_TEST_SUITE(clock)
+
+BOOST_AUTO_TEST_CASE(next_is_strictly_increasing) {
+  CommitClock clock;
+  uint64_t prev = clock.next();
+  for (int i = 0; i < 100000; ++i) {
+    uint64_t t = clock.next();
+    BOOST_REQUIRE_GT(t, prev);
+    prev = t;
+  }
+  BOOST_TEST(clock.last() == prev);
+}
+
+BOOST_AUTO_TEST_CASE(next_follows_the_wall_clock_in_microseconds) {
+  CommitClock clock;
+  uint64_t before = wall_micros();
+  uint64_t t = clock.next();
+  uint64_t after = wall_micros();
+  BOOST_TEST(t >= before);
+  BOOST_TEST(t <= after + 1);
+}
+
+BOOST_AUTO_TEST_CASE(next_exceeds_a_floor_far_in_the_future) {
+  CommitClock clock;
+  uint64_t floor = wall_micros() + ten_years_us;
+  uint64_t t = clock.next(floor);
+  BOOST_TEST(t > floor);
+  // Later timestamps stay above it although the wall clock is far behind.
+  BOOST_TEST(clock.next() > t);
+  BOOST_TEST(clock.next(0) > t);
+}
+
+BOOST_AUTO_TEST_CASE(a_floor_below_the_last_timestamp_changes_nothing) {
+  CommitClock clock;
+  uint64_t a = clock.next();
+  uint64_t b = clock.next(1);
+  BOOST_TEST(b > a);
+  BOOST_TEST(clock.next(a - 10) > b);
+}
+
+BOOST_AUTO_TEST_CASE(observe_moves_the_clock_forward) {
+  CommitClock clock;
+  uint64_t seen = wall_micros() + ten_years_us;
+  clock.observe(seen);
+  BOOST_TEST(clock.last() == seen);
+  BOOST_TEST(clock.next() > seen);
+}
+
+BOOST_AUTO_TEST_CASE(observe_never_moves_the_clock_back) {
+  CommitClock clock;
+  uint64_t t = clock.next();
+  clock.observe(t - 1000);
+  clock.observe(0);
+  BOOST_TEST(clock.last() == t);
+  BOOST_TEST(clock.next() > t);
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_next_calls_never_return_the_same_value) {
+  CommitClock clock;
+  constexpr int threads = 4;
+  constexpr int per_thread = 10000;
+  std::vector<std::vector<uint64_t>> got(threads);
+  std::vector<std::thread> workers;
+  for (int i = 0; i < threads; ++i)
+    workers.emplace_back([&clock, &out = got[i]] {
+      out.reserve(per_thread);
+      for (int j = 0; j < per_thread; ++j)
+        out.push_back(clock.next());
+    });
+  for (auto& w : workers)
+    w.join();
+
+  std::set<uint64_t> all;
+  for (const auto& v : got) {
+    // Each thread sees its own values strictly increasing.
+    BOOST_TEST(std::is_sorted(v.begin(), v.end()));
+    BOOST_TEST((std::adjacent_find(v.begin(), v.end()) == v.end()));
+    all.insert(v.begin(), v.end());
+  }
+  BOOST_TEST(all.size() == static_cast<size_t>(threads * per_thread));
+  BOOST_TEST(clock.last() == *all.rbegin());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace store_tests
