@@ -47,6 +47,17 @@ caf::result<MaybeVersioned> maybe(result<std::optional<VersionedValue>>&& r) {
   return MaybeVersioned::from(std::move(*r));
 }
 
+caf::result<MaybeValue> maybe(result<std::optional<Value>>&& r) {
+  if (!r)
+    return std::move(r.error());
+  MaybeValue out;
+  if (*r) {
+    out.found = true;
+    out.value = std::move(**r);
+  }
+  return out;
+}
+
 caf::result<MaybeHistory> maybe(result<std::optional<std::vector<VersionedValue>>>&& r) {
   if (!r)
     return std::move(r.error());
@@ -182,6 +193,68 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       if (auto err = guard())
         return err;
       return read(self->state.store->state_list(prefix));
+    },
+    // -- JSON documents --
+    [=](json_set_atom, const std::string& key, const std::string& path,
+        const Value& value) -> caf::result<uint64_t> {
+      if (auto err = guard())
+        return err;
+      return written(self, self->state.store->json_set(key, path, value));
+    },
+    [=](json_batch_atom,
+        const std::vector<JsonEntry>& entries) -> caf::result<std::vector<BatchItemResult>> {
+      if (auto err = guard())
+        return err;
+      return written(self, self->state.store->json_batch_set(entries));
+    },
+    [=](json_get_atom, const std::string& key, const std::string& path) -> caf::result<MaybeValue> {
+      if (auto err = guard())
+        return err;
+      return maybe(self->state.store->json_get(key, path));
+    },
+    [=](json_get_at_atom, const std::string& key, const std::string& path,
+        uint64_t as_of) -> caf::result<MaybeValue> {
+      if (auto err = guard())
+        return err;
+      return maybe(self->state.store->json_get_at(key, path, as_of));
+    },
+    [=](json_doc_atom, const std::string& key) -> caf::result<MaybeVersioned> {
+      if (auto err = guard())
+        return err;
+      return maybe(self->state.store->json_get_document(key));
+    },
+    [=](json_getv_atom, const std::string& key) -> caf::result<MaybeHistory> {
+      if (auto err = guard())
+        return err;
+      return maybe(self->state.store->json_getv(key));
+    },
+    [=](json_del_atom, const std::string& key, const std::string& path) -> caf::result<uint64_t> {
+      if (auto err = guard())
+        return err;
+      auto& store = *self->state.store;
+      auto r = store.json_delete(key, path);
+      if (r && !store.exists())
+        if (auto err = store.create())
+          return err;
+      return written(self, std::move(r));
+    },
+    [=](json_list_atom, const ListOptions& opts) -> caf::result<JsonPageMsg> {
+      if (auto err = guard())
+        return err;
+      auto r = self->state.store->json_list(opts);
+      if (!r)
+        return std::move(r.error());
+      JsonPageMsg out;
+      out.keys = std::move(r->keys);
+      out.has_cursor = r->cursor.has_value();
+      out.cursor = r->cursor.value_or(std::string{});
+      return out;
+    },
+    [=](json_list_at_atom, const std::string& prefix,
+        uint64_t as_of) -> caf::result<std::vector<std::string>> {
+      if (auto err = guard())
+        return err;
+      return read(self->state.store->json_list_at(prefix, as_of));
     },
     // -- event log --
     [=](event_append_atom, const std::string& type, const Value& payload) -> caf::result<uint64_t> {

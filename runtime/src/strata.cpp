@@ -320,6 +320,72 @@ result<ChainVerification> Strata::event_verify_chain() {
   return impl_->on_space(event_verify_atom::value);
 }
 
+// -- JSON documents ------------------------------------------------------------------
+
+namespace {
+
+result<std::optional<Value>> optional_of(result<MaybeValue>&& r) {
+  if (!r)
+    return std::move(r.error());
+  if (!r->found)
+    return std::optional<Value>{};
+  return std::optional<Value>{std::move(r->value)};
+}
+
+}  // namespace
+
+result<uint64_t> Strata::json_set(std::string_view key, std::string_view path, Value value) {
+  return impl_->on_space(json_set_atom::value, std::string(key), std::string(path), value);
+}
+
+result<std::optional<Value>> Strata::json_get(std::string_view key, std::string_view path) {
+  return optional_of(impl_->on_space(json_get_atom::value, std::string(key), std::string(path)));
+}
+
+result<std::optional<Value>> Strata::json_get_at(std::string_view key, std::string_view path,
+                                                 uint64_t as_of_us) {
+  return optional_of(
+      impl_->on_space(json_get_at_atom::value, std::string(key), std::string(path), as_of_us));
+}
+
+result<std::optional<VersionedValue>> Strata::json_get_versioned(std::string_view key) {
+  return versioned_of(impl_->on_space(json_doc_atom::value, std::string(key)));
+}
+
+result<std::optional<std::vector<VersionedValue>>> Strata::json_getv(std::string_view key) {
+  return history_of(impl_->on_space(json_getv_atom::value, std::string(key)));
+}
+
+result<uint64_t> Strata::json_delete(std::string_view key, std::string_view path) {
+  return impl_->on_space(json_del_atom::value, std::string(key), std::string(path));
+}
+
+result<JsonListPage> Strata::json_list(std::optional<std::string_view> prefix,
+                                       std::optional<std::string_view> cursor, uint64_t limit) {
+  ListOptions opts;
+  opts.prefix = std::string(prefix.value_or(""));
+  if (cursor)
+    opts.cursor = std::string(*cursor);
+  opts.limit = limit;
+  auto r = impl_->on_space(json_list_atom::value, opts);
+  if (!r)
+    return std::move(r.error());
+  JsonListPage page;
+  page.keys = std::move(r->keys);
+  if (r->has_cursor)
+    page.cursor = std::move(r->cursor);
+  return page;
+}
+
+result<std::vector<std::string>> Strata::json_list_at(std::optional<std::string_view> prefix,
+                                                      uint64_t as_of_us) {
+  return impl_->on_space(json_list_at_atom::value, std::string(prefix.value_or("")), as_of_us);
+}
+
+result<std::vector<BatchItemResult>> Strata::json_batch_set(std::vector<JsonEntry> entries) {
+  return impl_->on_space(json_batch_atom::value, entries);
+}
+
 // -- state cells ---------------------------------------------------------------------
 
 result<uint64_t> Strata::state_set(std::string_view cell, Value value) {

@@ -17,8 +17,9 @@ BOOST_AUTO_TEST_SUITE(seed_examples)
 BOOST_AUTO_TEST_CASE(default_space_receives_writes_without_switching) {
   auto db = STRATA_REQUIRE_OK(Strata::cache());
   STRATA_REQUIRE_OK(db.kv_put("key", "value"));
-  // db.event_append("log", {"msg": "hello"}) — event log issue.
+  STRATA_REQUIRE_OK(db.event_append("log", strata::Object{{"msg", "hello"}}));
   BOOST_TEST(db.current_space() == "default");
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_len()) == 1u);
   auto got = STRATA_REQUIRE_OK(db.kv_get("key"));
   BOOST_REQUIRE(got.has_value());
   BOOST_TEST(*got == Value{"value"});
@@ -121,13 +122,21 @@ BOOST_AUTO_TEST_CASE(agent_memory_pattern_organizes_data_by_space) {
   TempDir dir;
   auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
   STRATA_REQUIRE_DONE(db.set_space("conversations"));
-  // db.event_append("user_message", ...), db.event_append("tool_call", ...) — event log issue.
+  STRATA_REQUIRE_OK(db.event_append("user_message",
+                                    strata::Object{{"content", "What's the weather?"}}));
+  STRATA_REQUIRE_OK(db.event_append("tool_call", strata::Object{{"tool", "weather_api"}}));
   STRATA_REQUIRE_DONE(db.set_space("tool-results"));
   auto result = STRATA_REQUIRE_OK(Value::from_json(R"({"temp": 72, "conditions": "sunny"})"));
   STRATA_REQUIRE_OK(db.kv_put("weather_api:call_1", result));
   STRATA_REQUIRE_DONE(db.set_space("user-context"));
-  // db.state_set("preferences", {"units": "fahrenheit"}) — state cell issue.
+  STRATA_REQUIRE_OK(db.state_set("preferences", strata::Object{{"units", "fahrenheit"}}));
   auto got = STRATA_REQUIRE_OK(db.new_handle());
+  STRATA_REQUIRE_DONE(got.set_space("conversations"));
+  BOOST_TEST(STRATA_REQUIRE_OK(got.event_len()) == 2u);
+  BOOST_TEST(STRATA_REQUIRE_OK(got.event_get_by_type("tool_call")).size() == 1u);
+  STRATA_REQUIRE_DONE(got.set_space("user-context"));
+  BOOST_TEST(STRATA_REQUIRE_OK(got.state_get("preferences"))->to_json() ==
+             R"({"units":"fahrenheit"})");
   STRATA_REQUIRE_DONE(got.set_space("tool-results"));
   auto v = STRATA_REQUIRE_OK(got.kv_get("weather_api:call_1"));
   BOOST_REQUIRE(v.has_value());

@@ -221,6 +221,42 @@ class Strata {
   /// Sets many cells atomically; per-item versions or errors.
   [[nodiscard]] result<std::vector<BatchItemResult>> state_batch_set(std::vector<KvEntry> entries);
 
+  // -- JSON documents (SPEC 5.4), in the current space ---------------------------
+  // Paths: "$" (root), "$.name", "$.a.b", "$.items[0]", "$[0]"; see
+  // <strata/messages/json_path.hpp>. Member insertion order is kept.
+
+  /// Sets `value` at `path`, creating the document and missing parent
+  /// objects; returns the new document version (1, 2, ...).
+  /// Errors: InvalidPath (bad path, index past the end), WrongType (member of
+  /// a non-object, index of a non-array), Serialization (NaN/Inf),
+  /// ConstraintViolation (16 MiB, depth 100, key rules). Nothing is written
+  /// on error.
+  [[nodiscard]] result<uint64_t> json_set(std::string_view key, std::string_view path,
+                                          Value value);
+  /// The value at `path`; empty when the document or path is missing.
+  [[nodiscard]] result<std::optional<Value>> json_get(std::string_view key,
+                                                      std::string_view path = "$");
+  /// The value at `path` of the document as of `as_of_us`.
+  [[nodiscard]] result<std::optional<Value>> json_get_at(std::string_view key,
+                                                         std::string_view path, uint64_t as_of_us);
+  /// The whole document with its version and timestamp.
+  [[nodiscard]] result<std::optional<VersionedValue>> json_get_versioned(std::string_view key);
+  /// Whole-document history, newest first.
+  [[nodiscard]] result<std::optional<std::vector<VersionedValue>>> json_getv(std::string_view key);
+  /// Deletes at `path` ("$" destroys the document); returns how many values
+  /// were removed (0 when missing — not an error).
+  [[nodiscard]] result<uint64_t> json_delete(std::string_view key, std::string_view path = "$");
+  /// One page of document keys (prefix, cursor, limit = 100 by default); the
+  /// page's cursor is set only when more keys remain.
+  [[nodiscard]] result<JsonListPage> json_list(std::optional<std::string_view> prefix = std::nullopt,
+                                               std::optional<std::string_view> cursor = std::nullopt,
+                                               uint64_t limit = 100);
+  /// Documents that existed at `as_of_us`.
+  [[nodiscard]] result<std::vector<std::string>> json_list_at(
+      std::optional<std::string_view> prefix, uint64_t as_of_us);
+  /// Applies many sets in order, atomically; per-item versions or errors.
+  [[nodiscard]] result<std::vector<BatchItemResult>> json_batch_set(std::vector<JsonEntry> entries);
+
  private:
   explicit Strata(std::unique_ptr<detail::HandleImpl> impl);
   static result<Strata> open_database(std::optional<std::string> path, OpenOptions options);

@@ -41,6 +41,16 @@ using space_actor = caf::typed_actor<
     caf::replies_to<state_cas_atom, std::string, bool, uint64_t, Value>::with<MaybeVersion>,
     caf::replies_to<state_del_atom, std::string>::with<bool>,
     caf::replies_to<state_list_atom, std::string>::with<std::vector<std::string>>,
+    // JSON documents (SPEC 5.4): (key, path, ...).
+    caf::replies_to<json_set_atom, std::string, std::string, Value>::with<uint64_t>,
+    caf::replies_to<json_batch_atom, std::vector<JsonEntry>>::with<std::vector<BatchItemResult>>,
+    caf::replies_to<json_get_atom, std::string, std::string>::with<MaybeValue>,
+    caf::replies_to<json_get_at_atom, std::string, std::string, uint64_t>::with<MaybeValue>,
+    caf::replies_to<json_doc_atom, std::string>::with<MaybeVersioned>,
+    caf::replies_to<json_getv_atom, std::string>::with<MaybeHistory>,
+    caf::replies_to<json_del_atom, std::string, std::string>::with<uint64_t>,
+    caf::replies_to<json_list_atom, ListOptions>::with<JsonPageMsg>,
+    caf::replies_to<json_list_at_atom, std::string, uint64_t>::with<std::vector<std::string>>,
     // Event log (SPEC 5.2).
     caf::replies_to<event_append_atom, std::string, Value>::with<uint64_t>,
     caf::replies_to<event_batch_atom, std::vector<EventEntry>>::with<std::vector<BatchItemResult>>,

@@ -47,6 +47,16 @@ using state_del_atom = caf::atom_constant<caf::atom("st_del")>;
 using state_list_atom = caf::atom_constant<caf::atom("st_list")>;
 using state_batch_atom = caf::atom_constant<caf::atom("st_batch")>;
 
+using json_set_atom = caf::atom_constant<caf::atom("js_set")>;
+using json_batch_atom = caf::atom_constant<caf::atom("js_batch")>;
+using json_get_atom = caf::atom_constant<caf::atom("js_get")>;
+using json_get_at_atom = caf::atom_constant<caf::atom("js_get_at")>;
+using json_doc_atom = caf::atom_constant<caf::atom("js_doc")>;
+using json_getv_atom = caf::atom_constant<caf::atom("js_getv")>;
+using json_del_atom = caf::atom_constant<caf::atom("js_del")>;
+using json_list_atom = caf::atom_constant<caf::atom("js_list")>;
+using json_list_at_atom = caf::atom_constant<caf::atom("js_list_at")>;
+
 using event_append_atom = caf::atom_constant<caf::atom("ev_append")>;
 using event_batch_atom = caf::atom_constant<caf::atom("ev_batch")>;
 using event_get_atom = caf::atom_constant<caf::atom("ev_get")>;
@@ -109,6 +119,19 @@ struct MaybeVersion {
   }
 };
 
+/// An optional Value in message form.
+struct MaybeValue {
+  bool found = false;
+  Value value;
+};
+
+/// A JSON listing page in message form.
+struct JsonPageMsg {
+  std::vector<std::string> keys;
+  bool has_cursor = false;
+  std::string cursor;
+};
+
 /// An optional event in message form.
 struct MaybeEvent {
   bool found = false;
@@ -159,6 +182,21 @@ typename Inspector::result_type inspect(Inspector& f, KvEntry& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, MaybeVersioned& x) {
   return f(caf::meta::type_name("strata::MaybeVersioned"), x.found, x.entry);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, MaybeValue& x) {
+  return f(caf::meta::type_name("strata::MaybeValue"), x.found, x.value);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, JsonPageMsg& x) {
+  return f(caf::meta::type_name("strata::JsonPageMsg"), x.keys, x.has_cursor, x.cursor);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, JsonEntry& x) {
+  return f(caf::meta::type_name("strata::JsonEntry"), x.key, x.path, x.value);
 }
 
 template <class Inspector>
@@ -241,4 +279,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(strata, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(strata, (strata::ChainVerification))
   CAF_ADD_TYPE_ID(strata, (std::vector<strata::Event>))
   CAF_ADD_TYPE_ID(strata, (std::vector<strata::EventEntry>))
+  CAF_ADD_TYPE_ID(strata, (strata::MaybeValue))
+  CAF_ADD_TYPE_ID(strata, (strata::JsonPageMsg))
+  CAF_ADD_TYPE_ID(strata, (strata::JsonEntry))
+  CAF_ADD_TYPE_ID(strata, (std::vector<strata::JsonEntry>))
 CAF_END_TYPE_ID_BLOCK(strata)

@@ -52,6 +52,21 @@ struct ChainVerification {
   std::string reason;           ///< what was wrong at first_bad_sequence
 };
 
+/// One item of a batch of JSON document writes: set `value` at `path` of
+/// document `key`.
+struct JsonEntry {
+  std::string key;
+  std::string path;
+  Value value;
+};
+
+/// One page of a document listing; `cursor` is set only when more keys
+/// remain (pass it back to get the next page).
+struct JsonListPage {
+  std::vector<std::string> keys;
+  std::optional<std::string> cursor;
+};
+
 /// Arguments of a key listing. An empty prefix means all keys; with a
 /// limit, the page starts strictly after `cursor` (SPEC 5.1).
 struct ListOptions {

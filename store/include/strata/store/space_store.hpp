@@ -128,6 +128,42 @@ class SpaceStore {
   /// Live cell names, ascending, filtered by prefix (no paging).
   [[nodiscard]] result<std::vector<std::string>> state_list(std::string_view prefix);
 
+  // -- JSON documents (SPEC 5.4) ----------------------------------------------
+  // Every mutation writes a new version of the whole document. Paths use the
+  // grammar of <strata/messages/json_path.hpp>.
+
+  /// Sets `value` at `path` of document `key` (created when missing: at the
+  /// root the value becomes the document, at a sub-path an empty object is
+  /// created first). Returns the new document version.
+  /// Errors: InvalidPath (syntax, index out of bounds), WrongType (member of
+  /// a non-object, index into a non-array), Serialization (NaN or infinity
+  /// in the value), ConstraintViolation (document over 16 MiB, deeper than
+  /// 100, an array over 1,000,000 elements; the key rules); nothing is
+  /// written on error.
+  [[nodiscard]] result<uint64_t> json_set(std::string_view key, std::string_view path,
+                                          const Value& value);
+  [[nodiscard]] result<std::vector<BatchItemResult>> json_batch_set(
+      const std::vector<JsonEntry>& entries);
+  /// The value at `path`, or empty when the document or the path is missing.
+  [[nodiscard]] result<std::optional<Value>> json_get(std::string_view key, std::string_view path);
+  /// The value at `path` of the document as it was at `as_of`.
+  [[nodiscard]] result<std::optional<Value>> json_get_at(std::string_view key,
+                                                         std::string_view path, uint64_t as_of);
+  /// The whole document with its version and timestamp.
+  [[nodiscard]] result<std::optional<VersionedValue>> json_get_document(std::string_view key);
+  /// Whole-document history, newest first.
+  [[nodiscard]] result<std::optional<std::vector<VersionedValue>>> json_getv(std::string_view key);
+  /// Deletes at `path`: the root destroys the document (1 if it existed,
+  /// else 0); a sub-path removes that member or element (later elements
+  /// shift) and returns 1, or 0 when the path was missing (nothing written).
+  [[nodiscard]] result<uint64_t> json_delete(std::string_view key, std::string_view path);
+  /// Document keys after `cursor`, at most `limit`, by prefix; the page's
+  /// cursor is set only when more keys remain.
+  [[nodiscard]] result<JsonListPage> json_list(const ListOptions& opts);
+  /// Documents that existed at `as_of` (no paging).
+  [[nodiscard]] result<std::vector<std::string>> json_list_at(std::string_view prefix,
+                                                              uint64_t as_of);
+
   // -- event log (SPEC 5.2) ----------------------------------------------------
 
   /// Appends an event; returns its sequence number (1-based, contiguous).
@@ -180,6 +216,12 @@ class SpaceStore {
   result<bool> remove(char tag, std::string_view key);
   result<std::vector<std::string>> list(char tag, const ListOptions& opts);
   result<std::vector<std::string>> list_at(char tag, std::string_view prefix, uint64_t as_of);
+
+  // Checks a document against the SPEC 1.4 document limits.
+  caf::error check_document(const Value& doc) const;
+  // Applies a set to a copy of the current document (or a fresh one).
+  result<Value> document_after_set(const std::optional<VersionedValue>& current,
+                                   std::string_view path, const Value& value) const;
 
   // Event log state, loaded on first use.
   caf::error load_event_tail();

@@ -1,0 +1,238 @@
+// JSON documents of a space (SPEC 5.4): versioned whole documents under
+// head/history keys with tag 'j'; path operations from json_path.hpp.
+
+#include <cmath>
+#include <cstdint>
+#include <unordered_map>
+
+#include "key_codec.hpp"
+#include "strata/messages/json_path.hpp"
+#include "strata/messages/limits.hpp"
+#include "strata/store/space_store.hpp"
+
+namespace strata::store {
+
+namespace {
+
+constexpr size_t max_document_bytes = 16u << 20;
+constexpr size_t max_document_depth = 100;
+constexpr size_t max_document_array = 1'000'000;
+
+bool all_finite(const Value& v) {
+  switch (v.kind()) {
+    case ValueKind::Float: return std::isfinite(*v.as_float());
+    case ValueKind::Array:
+      for (const auto& x : *v.as_array())
+        if (!all_finite(x))
+          return false;
+      return true;
+    case ValueKind::Object:
+      for (const auto& m : *v.as_object())
+        if (!all_finite(m.second))
+          return false;
+      return true;
+    default: return true;
+  }
+}
+
+bool arrays_within(const Value& v, size_t max) {
+  if (auto* a = v.as_array()) {
+    if (a->size() > max)
+      return false;
+    for (const auto& x : *a)
+      if (!arrays_within(x, max))
+        return false;
+  } else if (auto* o = v.as_object()) {
+    for (const auto& m : *o)
+      if (!arrays_within(m.second, max))
+        return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+caf::error SpaceStore::check_document(const Value& doc) const {
+  auto depth = json_depth(doc);
+  if (depth > max_document_depth)
+    return make_error(errc::ConstraintViolation,
+                      "Document nesting too deep: " + std::to_string(depth) +
+                          " levels exceeds maximum " + std::to_string(max_document_depth));
+  if (!arrays_within(doc, max_document_array))
+    return make_error(errc::ConstraintViolation,
+                      "Document array exceeds " + std::to_string(max_document_array) + " elements");
+  auto size = doc.to_json().size();
+  if (size > max_document_bytes)
+    return make_error(errc::ConstraintViolation,
+                      "Document too large: " + std::to_string(size) + " bytes exceeds maximum " +
+                          std::to_string(max_document_bytes));
+  return validate_value(doc, options_.limits);
+}
+
+result<Value> SpaceStore::document_after_set(const std::optional<VersionedValue>& current,
+                                             std::string_view path_text,
+                                             const Value& value) const {
+  auto path = JsonPath::parse(path_text);
+  if (!path)
+    return path.error();
+  if (!all_finite(value))
+    return make_error(errc::Serialization,
+                      "JSON documents cannot hold NaN or Infinity (at " + path->to_string() + ")");
+  Value doc = current ? current->value : (path->is_root() ? Value{} : Value{Object{}});
+  if (auto err = strata::json_set(doc, *path, value))
+    return err;
+  if (auto err = check_document(doc))
+    return err;
+  return doc;
+}
+
+result<uint64_t> SpaceStore::json_set(std::string_view key, std::string_view path,
+                                      const Value& value) {
+  if (auto err = validate_key(key, options_.limits))
+    return err;
+  std::string prev_raw;
+  VersionedRecord prev;
+  auto found = read_head(keys::json, key, prev_raw, prev);
+  if (!found)
+    return found.error();
+  std::optional<VersionedValue> current;
+  if (*found && !prev.tombstone)
+    current = VersionedValue{prev.value, prev.version, prev.timestamp};
+  auto doc = document_after_set(current, path, value);
+  if (!doc)
+    return doc.error();
+  return write_version(keys::json, key, *found, prev, prev_raw, &*doc);
+}
+
+result<std::vector<BatchItemResult>> SpaceStore::json_batch_set(
+    const std::vector<JsonEntry>& entries) {
+  // Items apply in order, each on the result of the previous ones, and all
+  // valid ones land in one batch: compute the final documents first.
+  std::vector<BatchItemResult> results(entries.size());
+  std::vector<KvEntry> docs;
+  std::vector<size_t> doc_of_entry(entries.size(), SIZE_MAX);
+  std::unordered_map<std::string, size_t> index;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const auto& e = entries[i];
+    if (auto err = validate_key(e.key, options_.limits)) {
+      results[i].error = std::move(err);
+      continue;
+    }
+    std::optional<VersionedValue> current;
+    auto it = index.find(e.key);
+    if (it != index.end()) {
+      current = VersionedValue{docs[it->second].value, 0, 0};
+    } else {
+      auto cur = get_latest(keys::json, e.key);
+      if (!cur) {
+        results[i].error = cur.error();
+        continue;
+      }
+      current = std::move(*cur);
+    }
+    auto doc = document_after_set(current, e.path, e.value);
+    if (!doc) {
+      results[i].error = doc.error();
+      continue;
+    }
+    if (it == index.end()) {
+      index.emplace(e.key, docs.size());
+      docs.push_back(KvEntry{e.key, std::move(*doc)});
+    } else {
+      docs[it->second].value = std::move(*doc);
+    }
+    doc_of_entry[i] = index[e.key];
+  }
+  // One version per document touched, however many items touched it.
+  auto written = batch_put(keys::json, docs);
+  if (!written)
+    return written.error();
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (doc_of_entry[i] == SIZE_MAX)
+      continue;
+    auto& item = (*written)[doc_of_entry[i]];
+    results[i].version = item.version;
+    results[i].error = item.error;
+  }
+  return results;
+}
+
+result<std::optional<Value>> SpaceStore::json_get(std::string_view key, std::string_view path) {
+  return json_get_at(key, path, UINT64_MAX);
+}
+
+result<std::optional<Value>> SpaceStore::json_get_at(std::string_view key, std::string_view path,
+                                                     uint64_t as_of) {
+  auto parsed = JsonPath::parse(path);
+  if (!parsed)
+    return parsed.error();
+  auto doc = as_of == UINT64_MAX ? get_latest(keys::json, key) : get_at(keys::json, key, as_of);
+  if (!doc)
+    return doc.error();
+  if (!*doc)
+    return std::optional<Value>{};
+  const Value* at = strata::json_get((*doc)->value, *parsed);
+  if (at == nullptr)
+    return std::optional<Value>{};
+  return std::optional<Value>{*at};
+}
+
+result<std::optional<VersionedValue>> SpaceStore::json_get_document(std::string_view key) {
+  return get_latest(keys::json, key);
+}
+
+result<std::optional<std::vector<VersionedValue>>> SpaceStore::json_getv(std::string_view key) {
+  return history(keys::json, key);
+}
+
+result<uint64_t> SpaceStore::json_delete(std::string_view key, std::string_view path) {
+  auto parsed = JsonPath::parse(path);
+  if (!parsed)
+    return parsed.error();
+  if (parsed->is_root()) {
+    auto removed = remove(keys::json, key);
+    if (!removed)
+      return removed.error();
+    return *removed ? 1u : 0u;
+  }
+  if (auto err = validate_key(key, options_.limits))
+    return err;
+  std::string prev_raw;
+  VersionedRecord prev;
+  auto found = read_head(keys::json, key, prev_raw, prev);
+  if (!found)
+    return found.error();
+  if (!*found || prev.tombstone)
+    return 0u;
+  Value doc = prev.value;
+  if (strata::json_delete(doc, *parsed) == 0)
+    return 0u;
+  auto written = write_version(keys::json, key, true, prev, prev_raw, &doc);
+  if (!written)
+    return written.error();
+  return 1u;
+}
+
+result<JsonListPage> SpaceStore::json_list(const ListOptions& opts) {
+  ListOptions probe = opts;
+  // One key more than asked tells whether another page exists.
+  if (probe.limit)
+    probe.limit = *probe.limit + 1;
+  auto keys = list(keys::json, probe);
+  if (!keys)
+    return keys.error();
+  JsonListPage page;
+  page.keys = std::move(*keys);
+  if (opts.limit && page.keys.size() > *opts.limit) {
+    page.keys.resize(*opts.limit);
+    if (!page.keys.empty())
+      page.cursor = page.keys.back();
+  }
+  return page;
+}
+
+result<std::vector<std::string>> SpaceStore::json_list_at(std::string_view prefix, uint64_t as_of) {
+  return list_at(keys::json, prefix, as_of);
+}
+
+}  // namespace strata::store
