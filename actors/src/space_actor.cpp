@@ -256,6 +256,82 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
         return err;
       return read(self->state.store->json_list_at(prefix, as_of));
     },
+    // -- vector collections --
+    [=](vec_create_atom, const std::string& name, uint64_t dimension, DistanceMetric metric,
+        uint8_t kind) -> caf::result<uint64_t> {
+      if (auto err = guard())
+        return err;
+      if (kind > static_cast<uint8_t>(store::IndexKind::Hnsw))
+        return make_error(errc::InvalidInput, "unknown index kind");
+      return written(self, self->state.store->vector_create_collection(
+                               name, dimension, metric, static_cast<store::IndexKind>(kind)));
+    },
+    [=](vec_drop_atom, const std::string& name) -> caf::result<bool> {
+      if (auto err = guard())
+        return err;
+      auto& store = *self->state.store;
+      auto r = store.vector_delete_collection(name);
+      if (r && !store.exists())
+        if (auto err = store.create())
+          return err;
+      return written(self, std::move(r));
+    },
+    [=](vec_colls_atom) -> caf::result<std::vector<CollectionInfo>> {
+      if (auto err = guard())
+        return err;
+      return read(self->state.store->vector_list_collections());
+    },
+    [=](vec_stats_atom, const std::string& name) -> caf::result<CollectionInfo> {
+      if (auto err = guard())
+        return err;
+      return read(self->state.store->vector_collection_stats(name));
+    },
+    [=](vec_upsert_atom, const std::string& coll, const VectorUpsert& v) -> caf::result<uint64_t> {
+      if (auto err = guard())
+        return err;
+      return written(self, self->state.store->vector_upsert(coll, v.key, v.embedding, v.metadata));
+    },
+    [=](vec_batch_atom, const std::string& coll,
+        const std::vector<VectorUpsert>& entries) -> caf::result<std::vector<uint64_t>> {
+      if (auto err = guard())
+        return err;
+      return written(self, self->state.store->vector_batch_upsert(coll, entries));
+    },
+    [=](vec_get_atom, const std::string& coll,
+        const std::string& key) -> caf::result<MaybeVectorEntry> {
+      if (auto err = guard())
+        return err;
+      auto r = self->state.store->vector_get(coll, key);
+      if (!r)
+        return std::move(r.error());
+      return *r ? MaybeVectorEntry{true, std::move(**r)} : MaybeVectorEntry{};
+    },
+    [=](vec_get_at_atom, const std::string& coll, const std::string& key,
+        uint64_t as_of) -> caf::result<MaybeVectorEntry> {
+      if (auto err = guard())
+        return err;
+      auto r = self->state.store->vector_get_at(coll, key, as_of);
+      if (!r)
+        return std::move(r.error());
+      return *r ? MaybeVectorEntry{true, std::move(**r)} : MaybeVectorEntry{};
+    },
+    [=](vec_del_atom, const std::string& coll, const std::string& key) -> caf::result<bool> {
+      if (auto err = guard())
+        return err;
+      return written(self, self->state.store->vector_delete(coll, key));
+    },
+    [=](vec_search_atom, const std::string& coll, const std::vector<float>& query, uint64_t k,
+        const MetadataFilter& filter) -> caf::result<std::vector<VectorMatch>> {
+      if (auto err = guard())
+        return err;
+      return read(self->state.store->vector_search(coll, query, k, filter));
+    },
+    [=](vec_search_at_atom, const std::string& coll, const std::vector<float>& query, uint64_t k,
+        const MetadataFilter& filter, uint64_t as_of) -> caf::result<std::vector<VectorMatch>> {
+      if (auto err = guard())
+        return err;
+      return read(self->state.store->vector_search_at(coll, query, k, filter, as_of));
+    },
     // -- event log --
     [=](event_append_atom, const std::string& type, const Value& payload) -> caf::result<uint64_t> {
       if (auto err = guard())

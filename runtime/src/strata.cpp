@@ -386,6 +386,79 @@ result<std::vector<BatchItemResult>> Strata::json_batch_set(std::vector<JsonEntr
   return impl_->on_space(json_batch_atom::value, entries);
 }
 
+// -- vector collections -----------------------------------------------------------
+
+namespace {
+
+result<std::optional<VectorEntry>> entry_of(result<MaybeVectorEntry>&& r) {
+  if (!r)
+    return std::move(r.error());
+  if (!r->found)
+    return std::optional<VectorEntry>{};
+  return std::optional<VectorEntry>{std::move(r->entry)};
+}
+
+}  // namespace
+
+result<uint64_t> Strata::vector_create_collection(std::string_view name, uint64_t dimension,
+                                                  DistanceMetric metric, IndexKind index) {
+  return impl_->on_space(vec_create_atom::value, std::string(name), dimension, metric,
+                         static_cast<uint8_t>(index));
+}
+
+result<bool> Strata::vector_delete_collection(std::string_view name) {
+  return impl_->on_space(vec_drop_atom::value, std::string(name));
+}
+
+result<std::vector<CollectionInfo>> Strata::vector_list_collections() {
+  return impl_->on_space(vec_colls_atom::value);
+}
+
+result<CollectionInfo> Strata::vector_collection_stats(std::string_view name) {
+  return impl_->on_space(vec_stats_atom::value, std::string(name));
+}
+
+result<uint64_t> Strata::vector_upsert(std::string_view collection, std::string_view key,
+                                       std::vector<float> embedding,
+                                       std::optional<Value> metadata) {
+  return impl_->on_space(vec_upsert_atom::value, std::string(collection),
+                         VectorUpsert{std::string(key), std::move(embedding), std::move(metadata)});
+}
+
+result<std::vector<uint64_t>> Strata::vector_batch_upsert(std::string_view collection,
+                                                          std::vector<VectorUpsert> entries) {
+  return impl_->on_space(vec_batch_atom::value, std::string(collection), entries);
+}
+
+result<std::optional<VectorEntry>> Strata::vector_get(std::string_view collection,
+                                                      std::string_view key) {
+  return entry_of(impl_->on_space(vec_get_atom::value, std::string(collection), std::string(key)));
+}
+
+result<std::optional<VectorEntry>> Strata::vector_get_at(std::string_view collection,
+                                                         std::string_view key, uint64_t as_of_us) {
+  return entry_of(impl_->on_space(vec_get_at_atom::value, std::string(collection),
+                                  std::string(key), as_of_us));
+}
+
+result<bool> Strata::vector_delete(std::string_view collection, std::string_view key) {
+  return impl_->on_space(vec_del_atom::value, std::string(collection), std::string(key));
+}
+
+result<std::vector<VectorMatch>> Strata::vector_search(std::string_view collection,
+                                                       std::vector<float> query, uint64_t k,
+                                                       MetadataFilter filter) {
+  return impl_->on_space(vec_search_atom::value, std::string(collection), query, k, filter);
+}
+
+result<std::vector<VectorMatch>> Strata::vector_search_at(std::string_view collection,
+                                                          std::vector<float> query, uint64_t k,
+                                                          MetadataFilter filter,
+                                                          uint64_t as_of_us) {
+  return impl_->on_space(vec_search_at_atom::value, std::string(collection), query, k, filter,
+                         as_of_us);
+}
+
 // -- state cells ---------------------------------------------------------------------
 
 result<uint64_t> Strata::state_set(std::string_view cell, Value value) {

@@ -13,6 +13,8 @@
 //   type-key    := 't' type-length type seq
 //                  -> empty; an index of events by type
 //   tag         := 'k' (KV) | 's' (state cell) | 'j' (JSON document)
+//                | 'c' (vector collection config; user-key = collection name)
+//                | 'x' (vector; user-key = collection 0x00 vector-key)
 //   inv-version := uint64 big-endian of (2^64 - 1 - version)
 //   seq         := uint64 big-endian event sequence number (from 1)
 //   type-length := uint16 big-endian byte length of type (types may hold

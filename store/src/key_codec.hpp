@@ -13,6 +13,8 @@ namespace strata::store::keys {
 inline constexpr char kv = 'k';
 inline constexpr char state = 's';
 inline constexpr char json = 'j';
+inline constexpr char collection = 'c';
+inline constexpr char vector = 'x';
 
 /// First byte of each key family.
 inline constexpr char head_family = 'h';

@@ -10,6 +10,7 @@
 #include <leveldb/write_batch.h>
 
 #include "key_codec.hpp"
+#include "vector_collection.hpp"
 #include "strata/messages/limits.hpp"
 
 namespace strata {
@@ -37,6 +38,19 @@ leveldb::Slice slice(std::string_view s) {
 
 bool starts_with(const leveldb::Slice& s, std::string_view prefix) {
   return s.size() >= prefix.size() && std::memcmp(s.data(), prefix.data(), prefix.size()) == 0;
+}
+
+// Vector entries are keyed "<collection> NUL <vector key>"; both parts
+// follow their own rules. Every other entry key follows the key rules.
+caf::error validate_entry_key(char tag, std::string_view key, const Limits& limits) {
+  if (tag != keys::vector)
+    return validate_key(key, limits);
+  auto nul = key.find('\0');
+  if (nul == std::string_view::npos)
+    return make_error(errc::Internal, "vector entry key without a collection");
+  if (auto err = validate_collection_name(key.substr(0, nul)))
+    return err;
+  return validate_key(key.substr(nul + 1), limits);
 }
 
 VersionedValue to_versioned(VersionedRecord&& rec) {
@@ -175,6 +189,7 @@ caf::error SpaceStore::destroy() {
     return {};
   db_.reset();
   unsynced_writes_ = 0;
+  collections_.clear();
   events_loaded_ = false;
   event_count_ = 0;
   last_event_ts_ = 0;
@@ -228,7 +243,7 @@ result<uint64_t> SpaceStore::write_version(char tag, std::string_view key, bool 
 }
 
 result<uint64_t> SpaceStore::put(char tag, std::string_view key, const Value& value) {
-  if (auto err = validate_key(key, options_.limits))
+  if (auto err = validate_entry_key(tag, key, options_.limits))
     return err;
   if (auto err = validate_value(value, options_.limits))
     return err;
@@ -250,7 +265,7 @@ result<std::vector<BatchItemResult>> SpaceStore::batch_put(char tag,
   size_t written = 0;
   for (size_t i = 0; i < entries.size(); ++i) {
     const auto& e = entries[i];
-    if (auto err = validate_key(e.key, options_.limits)) {
+    if (auto err = validate_entry_key(tag, e.key, options_.limits)) {
       results[i].error = std::move(err);
       continue;
     }
@@ -292,7 +307,7 @@ result<std::vector<BatchItemResult>> SpaceStore::batch_put(char tag,
 }
 
 result<std::optional<VersionedValue>> SpaceStore::get_latest(char tag, std::string_view key) {
-  if (auto err = validate_key(key, options_.limits))
+  if (auto err = validate_entry_key(tag, key, options_.limits))
     return err;
   std::string raw;
   VersionedRecord rec;
@@ -306,7 +321,7 @@ result<std::optional<VersionedValue>> SpaceStore::get_latest(char tag, std::stri
 
 result<std::optional<VersionedValue>> SpaceStore::get_at(char tag, std::string_view key,
                                                          uint64_t as_of) {
-  if (auto err = validate_key(key, options_.limits))
+  if (auto err = validate_entry_key(tag, key, options_.limits))
     return err;
   std::string raw;
   VersionedRecord rec;
@@ -340,7 +355,7 @@ result<std::optional<VersionedValue>> SpaceStore::get_at(char tag, std::string_v
 result<std::optional<std::vector<VersionedValue>>> SpaceStore::history(char tag,
                                                                         std::string_view key) {
   using out_type = std::optional<std::vector<VersionedValue>>;
-  if (auto err = validate_key(key, options_.limits))
+  if (auto err = validate_entry_key(tag, key, options_.limits))
     return err;
   std::string raw;
   VersionedRecord rec;
@@ -367,7 +382,7 @@ result<std::optional<std::vector<VersionedValue>>> SpaceStore::history(char tag,
 }
 
 result<bool> SpaceStore::remove(char tag, std::string_view key) {
-  if (auto err = validate_key(key, options_.limits))
+  if (auto err = validate_entry_key(tag, key, options_.limits))
     return err;
   std::string prev_raw;
   VersionedRecord prev;

@@ -31,7 +31,9 @@
 #include "strata/messages/limits.hpp"
 #include "strata/messages/types.hpp"
 #include "strata/messages/value.hpp"
+#include "strata/messages/vector_types.hpp"
 #include "strata/store/options.hpp"
+#include "strata/store/vector_index.hpp"
 
 namespace strata {
 
@@ -48,6 +50,10 @@ struct OpenOptions {
   /// Block cache shared by every space of the database.
   size_t block_cache_bytes = 32u << 20;
 };
+
+/// How a vector collection indexes its vectors: exact brute force, HNSW, or
+/// (default) brute force until the collection reaches 20,000 vectors.
+using IndexKind = store::IndexKind;
 
 namespace detail {
 class Database;
@@ -256,6 +262,51 @@ class Strata {
       std::optional<std::string_view> prefix, uint64_t as_of_us);
   /// Applies many sets in order, atomically; per-item versions or errors.
   [[nodiscard]] result<std::vector<BatchItemResult>> json_batch_set(std::vector<JsonEntry> entries);
+
+  // -- vector collections (SPEC 5.5), in the current space ------------------------
+  // Scores: higher is more similar (cosine in [-1, 1]; euclidean 1/(1+d);
+  // dot product raw). Vector writes are never part of a transaction.
+
+  /// Creates a collection. Errors: InvalidInput (name: 1-256 bytes, no '/',
+  /// NUL or leading '_'; dimension 1..65536), CollectionExists.
+  [[nodiscard]] result<uint64_t> vector_create_collection(std::string_view name,
+                                                          uint64_t dimension,
+                                                          DistanceMetric metric,
+                                                          IndexKind index = IndexKind::Auto);
+  /// Drops a collection and its vectors; false when it did not exist.
+  [[nodiscard]] result<bool> vector_delete_collection(std::string_view name);
+  [[nodiscard]] result<std::vector<CollectionInfo>> vector_list_collections();
+  /// Errors: CollectionNotFound.
+  [[nodiscard]] result<CollectionInfo> vector_collection_stats(std::string_view name);
+  /// Inserts or replaces a vector with optional metadata; returns its
+  /// version. Errors: CollectionNotFound, DimensionMismatch, InvalidInput
+  /// (key rules), ConstraintViolation (over 8192 floats, metadata limits).
+  [[nodiscard]] result<uint64_t> vector_upsert(std::string_view collection, std::string_view key,
+                                               std::vector<float> embedding,
+                                               std::optional<Value> metadata = std::nullopt);
+  /// All entries are validated first; one bad entry fails the whole batch
+  /// and nothing is written.
+  [[nodiscard]] result<std::vector<uint64_t>> vector_batch_upsert(
+      std::string_view collection, std::vector<VectorUpsert> entries);
+  [[nodiscard]] result<std::optional<VectorEntry>> vector_get(std::string_view collection,
+                                                              std::string_view key);
+  [[nodiscard]] result<std::optional<VectorEntry>> vector_get_at(std::string_view collection,
+                                                                 std::string_view key,
+                                                                 uint64_t as_of_us);
+  [[nodiscard]] result<bool> vector_delete(std::string_view collection, std::string_view key);
+  /// Up to k matches, best first (ties by insertion order), among vectors
+  /// whose metadata passes `filter` (MetadataFilter::from_value parses the
+  /// JSON forms). Errors: CollectionNotFound, DimensionMismatch.
+  [[nodiscard]] result<std::vector<VectorMatch>> vector_search(std::string_view collection,
+                                                               std::vector<float> query,
+                                                               uint64_t k,
+                                                               MetadataFilter filter = {});
+  /// The same over the vectors (and metadata) as they were at as_of_us.
+  [[nodiscard]] result<std::vector<VectorMatch>> vector_search_at(std::string_view collection,
+                                                                  std::vector<float> query,
+                                                                  uint64_t k,
+                                                                  MetadataFilter filter,
+                                                                  uint64_t as_of_us);
 
  private:
   explicit Strata(std::unique_ptr<detail::HandleImpl> impl);

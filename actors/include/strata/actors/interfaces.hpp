@@ -51,6 +51,22 @@ using space_actor = caf::typed_actor<
     caf::replies_to<json_del_atom, std::string, std::string>::with<uint64_t>,
     caf::replies_to<json_list_atom, ListOptions>::with<JsonPageMsg>,
     caf::replies_to<json_list_at_atom, std::string, uint64_t>::with<std::vector<std::string>>,
+    // Vector collections (SPEC 5.5). The index kind travels as uint8_t.
+    caf::replies_to<vec_create_atom, std::string, uint64_t, DistanceMetric, uint8_t>::with<uint64_t>,
+    caf::replies_to<vec_drop_atom, std::string>::with<bool>,
+    caf::replies_to<vec_colls_atom>::with<std::vector<CollectionInfo>>,
+    caf::replies_to<vec_stats_atom, std::string>::with<CollectionInfo>,
+    caf::replies_to<vec_upsert_atom, std::string, VectorUpsert>::with<uint64_t>,
+    caf::replies_to<vec_batch_atom, std::string, std::vector<VectorUpsert>>::with<
+        std::vector<uint64_t>>,
+    caf::replies_to<vec_get_atom, std::string, std::string>::with<MaybeVectorEntry>,
+    caf::replies_to<vec_get_at_atom, std::string, std::string, uint64_t>::with<MaybeVectorEntry>,
+    caf::replies_to<vec_del_atom, std::string, std::string>::with<bool>,
+    /// (collection, query, k, filter).
+    caf::replies_to<vec_search_atom, std::string, std::vector<float>, uint64_t,
+                    MetadataFilter>::with<std::vector<VectorMatch>>,
+    caf::replies_to<vec_search_at_atom, std::string, std::vector<float>, uint64_t, MetadataFilter,
+                    uint64_t>::with<std::vector<VectorMatch>>,
     // Event log (SPEC 5.2).
     caf::replies_to<event_append_atom, std::string, Value>::with<uint64_t>,
     caf::replies_to<event_batch_atom, std::vector<EventEntry>>::with<std::vector<BatchItemResult>>,

@@ -57,6 +57,18 @@ using json_del_atom = caf::atom_constant<caf::atom("js_del")>;
 using json_list_atom = caf::atom_constant<caf::atom("js_list")>;
 using json_list_at_atom = caf::atom_constant<caf::atom("js_list_at")>;
 
+using vec_create_atom = caf::atom_constant<caf::atom("vc_create")>;
+using vec_drop_atom = caf::atom_constant<caf::atom("vc_drop")>;
+using vec_colls_atom = caf::atom_constant<caf::atom("vc_list")>;
+using vec_stats_atom = caf::atom_constant<caf::atom("vc_stats")>;
+using vec_upsert_atom = caf::atom_constant<caf::atom("v_upsert")>;
+using vec_batch_atom = caf::atom_constant<caf::atom("v_batch")>;
+using vec_get_atom = caf::atom_constant<caf::atom("v_get")>;
+using vec_get_at_atom = caf::atom_constant<caf::atom("v_get_at")>;
+using vec_del_atom = caf::atom_constant<caf::atom("v_del")>;
+using vec_search_atom = caf::atom_constant<caf::atom("v_search")>;
+using vec_search_at_atom = caf::atom_constant<caf::atom("v_search_a")>;
+
 using event_append_atom = caf::atom_constant<caf::atom("ev_append")>;
 using event_batch_atom = caf::atom_constant<caf::atom("ev_batch")>;
 using event_get_atom = caf::atom_constant<caf::atom("ev_get")>;
@@ -132,6 +144,12 @@ struct JsonPageMsg {
   std::string cursor;
 };
 
+/// An optional vector entry in message form.
+struct MaybeVectorEntry {
+  bool found = false;
+  VectorEntry entry;
+};
+
 /// An optional event in message form.
 struct MaybeEvent {
   bool found = false;
@@ -182,6 +200,75 @@ typename Inspector::result_type inspect(Inspector& f, KvEntry& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, MaybeVersioned& x) {
   return f(caf::meta::type_name("strata::MaybeVersioned"), x.found, x.entry);
+}
+
+/// std::optional<Value> members travel as a flag plus a value.
+template <class Inspector>
+typename Inspector::result_type inspect_optional_value(Inspector& f, const char* name,
+                                                       std::optional<Value>& x) {
+  bool has = x.has_value();
+  Value v = has ? *x : Value{};
+  auto load = caf::meta::load_callback([&]() -> caf::error {
+    x = has ? std::optional<Value>{std::move(v)} : std::nullopt;
+    return caf::none;
+  });
+  return f(caf::meta::type_name(name), has, v, load);
+}
+
+struct OptionalValueRef {
+  std::optional<Value>& ref;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, OptionalValueRef& x) {
+  return inspect_optional_value(f, "strata::OptionalValue", x.ref);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, VectorEntry& x) {
+  OptionalValueRef meta{x.metadata};
+  return f(caf::meta::type_name("strata::VectorEntry"), x.key, x.embedding, meta, x.version,
+           x.timestamp);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, VectorUpsert& x) {
+  OptionalValueRef meta{x.metadata};
+  return f(caf::meta::type_name("strata::VectorUpsert"), x.key, x.embedding, meta);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, VectorMatch& x) {
+  OptionalValueRef meta{x.metadata};
+  return f(caf::meta::type_name("strata::VectorMatch"), x.key, x.score, meta);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, CollectionInfo& x) {
+  return f(caf::meta::type_name("strata::CollectionInfo"), x.name, x.dimension, x.metric, x.count,
+           x.index_type, x.memory_bytes);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, FilterCondition& x) {
+  auto op = static_cast<uint8_t>(x.op);
+  auto load = caf::meta::load_callback([&]() -> caf::error {
+    if (op > static_cast<uint8_t>(FilterCondition::Op::Contains))
+      return make_error(errc::Serialization, "unknown filter operator");
+    x.op = static_cast<FilterCondition::Op>(op);
+    return caf::none;
+  });
+  return f(caf::meta::type_name("strata::FilterCondition"), x.field, op, x.value, load);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, MetadataFilter& x) {
+  return f(caf::meta::type_name("strata::MetadataFilter"), x.conditions);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, MaybeVectorEntry& x) {
+  return f(caf::meta::type_name("strata::MaybeVectorEntry"), x.found, x.entry);
 }
 
 template <class Inspector>
@@ -283,4 +370,16 @@ CAF_BEGIN_TYPE_ID_BLOCK(strata, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(strata, (strata::JsonPageMsg))
   CAF_ADD_TYPE_ID(strata, (strata::JsonEntry))
   CAF_ADD_TYPE_ID(strata, (std::vector<strata::JsonEntry>))
+  CAF_ADD_TYPE_ID(strata, (strata::VectorEntry))
+  CAF_ADD_TYPE_ID(strata, (strata::VectorUpsert))
+  CAF_ADD_TYPE_ID(strata, (strata::VectorMatch))
+  CAF_ADD_TYPE_ID(strata, (strata::CollectionInfo))
+  CAF_ADD_TYPE_ID(strata, (strata::DistanceMetric))
+  CAF_ADD_TYPE_ID(strata, (strata::MetadataFilter))
+  CAF_ADD_TYPE_ID(strata, (strata::MaybeVectorEntry))
+  CAF_ADD_TYPE_ID(strata, (std::vector<strata::VectorUpsert>))
+  CAF_ADD_TYPE_ID(strata, (std::vector<strata::VectorMatch>))
+  CAF_ADD_TYPE_ID(strata, (std::vector<strata::CollectionInfo>))
+  CAF_ADD_TYPE_ID(strata, (std::vector<float>))
+  CAF_ADD_TYPE_ID(strata, (std::vector<uint64_t>))
 CAF_END_TYPE_ID_BLOCK(strata)

@@ -9,6 +9,7 @@
 
 #include "strata/messages/error.hpp"
 #include "strata/messages/value.hpp"
+#include "strata/messages/vector_types.hpp"
 
 namespace strata {
 
@@ -65,6 +66,39 @@ struct JsonEntry {
 struct JsonListPage {
   std::vector<std::string> keys;
   std::optional<std::string> cursor;
+};
+
+/// One vector of a collection as stored (SPEC 5.5).
+struct VectorEntry {
+  std::string key;
+  std::vector<float> embedding;
+  std::optional<Value> metadata;
+  uint64_t version = 0;
+  uint64_t timestamp = 0;
+};
+
+/// One item of a vector batch upsert.
+struct VectorUpsert {
+  std::string key;
+  std::vector<float> embedding;
+  std::optional<Value> metadata;
+};
+
+/// One search hit: higher scores are more similar (SPEC 5.5).
+struct VectorMatch {
+  std::string key;
+  float score = 0;
+  std::optional<Value> metadata;
+};
+
+/// What a collection is and holds.
+struct CollectionInfo {
+  std::string name;
+  uint64_t dimension = 0;
+  DistanceMetric metric = DistanceMetric::Cosine;
+  uint64_t count = 0;
+  std::string index_type;  ///< "brute_force" or "hnsw"
+  uint64_t memory_bytes = 0;
 };
 
 /// Arguments of a key listing. An empty prefix means all keys; with a

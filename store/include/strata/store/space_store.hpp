@@ -11,6 +11,7 @@
 // write creates the database (auto-registration of the space, SPEC 4.3).
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +24,7 @@
 #include "strata/messages/value.hpp"
 #include "strata/store/clock.hpp"
 #include "strata/store/options.hpp"
+#include "strata/store/vector_index.hpp"
 
 namespace leveldb {
 class DB;
@@ -164,6 +166,49 @@ class SpaceStore {
   [[nodiscard]] result<std::vector<std::string>> json_list_at(std::string_view prefix,
                                                               uint64_t as_of);
 
+  // -- vector collections (SPEC 5.5) ----------------------------------------------
+
+  /// Creates a collection; returns its config version. Errors: InvalidInput
+  /// (name rules, dimension 0 or over 65536), CollectionExists.
+  [[nodiscard]] result<uint64_t> vector_create_collection(std::string_view name, uint64_t dimension,
+                                                          DistanceMetric metric,
+                                                          IndexKind kind = IndexKind::Auto);
+  /// Drops a collection and all its vectors; false when it did not exist.
+  [[nodiscard]] result<bool> vector_delete_collection(std::string_view name);
+  /// Every collection, by name.
+  [[nodiscard]] result<std::vector<CollectionInfo>> vector_list_collections();
+  /// Errors: CollectionNotFound.
+  [[nodiscard]] result<CollectionInfo> vector_collection_stats(std::string_view name);
+  /// Inserts or replaces a vector. Errors: CollectionNotFound,
+  /// DimensionMismatch, ConstraintViolation (over Limits::max_vector_dim,
+  /// metadata limits), InvalidInput (key rules).
+  [[nodiscard]] result<uint64_t> vector_upsert(std::string_view collection, std::string_view key,
+                                               const std::vector<float>& embedding,
+                                               const std::optional<Value>& metadata);
+  /// Validates every entry first; any bad entry fails the whole batch and
+  /// nothing is written. Returns the versions in entry order.
+  [[nodiscard]] result<std::vector<uint64_t>> vector_batch_upsert(
+      std::string_view collection, const std::vector<VectorUpsert>& entries);
+  [[nodiscard]] result<std::optional<VectorEntry>> vector_get(std::string_view collection,
+                                                              std::string_view key);
+  /// The vector as it was at `as_of`. Errors: CollectionNotFound.
+  [[nodiscard]] result<std::optional<VectorEntry>> vector_get_at(std::string_view collection,
+                                                                 std::string_view key,
+                                                                 uint64_t as_of);
+  [[nodiscard]] result<bool> vector_delete(std::string_view collection, std::string_view key);
+  /// Top-k by score (descending; ties by insertion order) among vectors whose
+  /// metadata passes `filter`. Errors: CollectionNotFound, DimensionMismatch.
+  [[nodiscard]] result<std::vector<VectorMatch>> vector_search(std::string_view collection,
+                                                               const std::vector<float>& query,
+                                                               uint64_t k,
+                                                               const MetadataFilter& filter);
+  /// The same over the vectors alive at `as_of` (exact; metadata as of then).
+  [[nodiscard]] result<std::vector<VectorMatch>> vector_search_at(std::string_view collection,
+                                                                  const std::vector<float>& query,
+                                                                  uint64_t k,
+                                                                  const MetadataFilter& filter,
+                                                                  uint64_t as_of);
+
   // -- event log (SPEC 5.2) ----------------------------------------------------
 
   /// Appends an event; returns its sequence number (1-based, contiguous).
@@ -222,6 +267,12 @@ class SpaceStore {
   // Applies a set to a copy of the current document (or a fresh one).
   result<Value> document_after_set(const std::optional<VersionedValue>& current,
                                    std::string_view path, const Value& value) const;
+
+  // Vector collections, loaded on first use.
+  struct Collection;
+  result<Collection*> collection(std::string_view name);
+  caf::error check_embedding(const Collection& c, const std::vector<float>& embedding) const;
+  std::map<std::string, std::unique_ptr<Collection>, std::less<>> collections_;
 
   // Event log state, loaded on first use.
   caf::error load_event_tail();

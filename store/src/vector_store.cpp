@@ -1,0 +1,441 @@
+// Vector collections of a space (SPEC 5.5).
+//
+// Storage: a collection's config is a versioned entry with tag 'c' under
+// its name, a Value object {"dimension": Int, "metric": String, "index":
+// String}. Each vector is a versioned entry with tag 'x' under
+// "<collection> NUL <key>", a Value object {"id": Int, "embedding": Bytes
+// (little-endian float32 x dimension), "metadata": any Value, absent when
+// none}. The similarity index lives in memory and is rebuilt from these
+// records the first time a collection is used after open.
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include <leveldb/db.h>
+#include <leveldb/write_batch.h>
+
+#include "key_codec.hpp"
+#include "strata/messages/limits.hpp"
+#include "vector_collection.hpp"
+
+namespace strata::store {
+
+namespace {
+
+bool starts_with(const leveldb::Slice& s, std::string_view prefix) {
+  return s.size() >= prefix.size() && std::memcmp(s.data(), prefix.data(), prefix.size()) == 0;
+}
+
+std::string entry_key(std::string_view collection, std::string_view key) {
+  std::string out(collection);
+  out.push_back('\0');
+  out.append(key);
+  return out;
+}
+
+const char* kind_text(IndexKind k) {
+  switch (k) {
+    case IndexKind::BruteForce: return "brute_force";
+    case IndexKind::Hnsw: return "hnsw";
+    default: return "auto";
+  }
+}
+
+IndexKind kind_from(std::string_view s) {
+  if (s == "brute_force")
+    return IndexKind::BruteForce;
+  if (s == "hnsw")
+    return IndexKind::Hnsw;
+  return IndexKind::Auto;
+}
+
+Value record_value(uint64_t id, const std::vector<float>& embedding,
+                   const std::optional<Value>& metadata) {
+  Bytes bytes(embedding.size() * sizeof(float));
+  std::memcpy(bytes.data(), embedding.data(), bytes.size());
+  Object o;
+  o.set("id", static_cast<int64_t>(id));
+  o.set("embedding", std::move(bytes));
+  if (metadata)
+    o.set("metadata", *metadata);
+  return Value{std::move(o)};
+}
+
+struct DecodedVector {
+  uint64_t id = 0;
+  std::vector<float> embedding;
+  std::optional<Value> metadata;
+};
+
+result<DecodedVector> decode_vector(const Value& v, uint64_t dimension) {
+  auto bad = [] { return make_error(errc::Serialization, "corrupt vector record"); };
+  const Object* o = v.as_object();
+  if (o == nullptr)
+    return bad();
+  const Value* id = o->find("id");
+  const Value* emb = o->find("embedding");
+  if (id == nullptr || !id->is_int() || emb == nullptr || !emb->is_bytes())
+    return bad();
+  const Bytes& bytes = *emb->as_bytes();
+  if (bytes.size() != dimension * sizeof(float))
+    return bad();
+  DecodedVector out;
+  out.id = static_cast<uint64_t>(*id->as_int());
+  out.embedding.resize(dimension);
+  std::memcpy(out.embedding.data(), bytes.data(), bytes.size());
+  if (const Value* m = o->find("metadata"))
+    out.metadata = *m;
+  return out;
+}
+
+caf::error dimension_mismatch(uint64_t expected, size_t actual) {
+  return make_error(errc::DimensionMismatch, "dimension mismatch: expected " +
+                                                 std::to_string(expected) + ", got " +
+                                                 std::to_string(actual));
+}
+
+caf::error collection_not_found(std::string_view name) {
+  return make_error(errc::CollectionNotFound, "collection not found: " + std::string(name));
+}
+
+}  // namespace
+
+result<SpaceStore::Collection*> SpaceStore::collection(std::string_view name) {
+  if (auto err = validate_collection_name(name))
+    return err;
+  if (auto it = collections_.find(name); it != collections_.end())
+    return it->second.get();
+  auto config = get_latest(keys::collection, name);
+  if (!config)
+    return config.error();
+  if (!*config)
+    return collection_not_found(name);
+  const Object* o = (*config)->value.as_object();
+  const Value* dim = o ? o->find("dimension") : nullptr;
+  const Value* metric = o ? o->find("metric") : nullptr;
+  const Value* index = o ? o->find("index") : nullptr;
+  if (dim == nullptr || !dim->is_int() || metric == nullptr || !metric->is_string() ||
+      index == nullptr || !index->is_string())
+    return make_error(errc::Serialization, "corrupt config of collection " + std::string(name));
+  auto m = parse_metric(*metric->as_str());
+  if (!m)
+    return m.error();
+  auto c = std::make_unique<Collection>(std::string(name), static_cast<uint64_t>(*dim->as_int()),
+                                        *m, kind_from(*index->as_str()));
+  // Rebuild the index from the live vectors.
+  if (db_) {
+    auto prefix = keys::head_prefix(keys::vector, entry_key(name, ""));
+    std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
+    for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
+      auto rec = decode_versioned_record(std::string_view(it->value().data(), it->value().size()));
+      if (!rec)
+        return rec.error();
+      if (rec->tombstone)
+        continue;
+      auto vec = decode_vector(rec->value, c->dimension);
+      if (!vec)
+        return vec.error();
+      std::string key(it->key().data() + prefix.size(), it->key().size() - prefix.size());
+      c->index.upsert(vec->id, vec->embedding.data());
+      c->id_of[key] = vec->id;
+      c->key_of[vec->id] = key;
+      c->metadata_of[vec->id] = std::move(vec->metadata);
+      c->next_id = std::max(c->next_id, vec->id + 1);
+    }
+    if (!it->status().ok())
+      return make_error(errc::Io, "scan failed in " + dir_ + ": " + it->status().ToString());
+  }
+  auto* raw = c.get();
+  collections_.emplace(std::string(name), std::move(c));
+  return raw;
+}
+
+caf::error SpaceStore::check_embedding(const Collection& c,
+                                       const std::vector<float>& embedding) const {
+  if (embedding.size() > options_.limits.max_vector_dim)
+    return make_error(errc::ConstraintViolation,
+                      "Vector dimension " + std::to_string(embedding.size()) +
+                          " exceeds maximum " + std::to_string(options_.limits.max_vector_dim));
+  if (embedding.size() != c.dimension)
+    return dimension_mismatch(c.dimension, embedding.size());
+  return {};
+}
+
+result<uint64_t> SpaceStore::vector_create_collection(std::string_view name, uint64_t dimension,
+                                                      DistanceMetric metric, IndexKind kind) {
+  if (auto err = validate_collection_name(name))
+    return err;
+  if (auto err = validate_dimension(dimension))
+    return err;
+  std::string prev_raw;
+  VersionedRecord prev;
+  auto found = read_head(keys::collection, name, prev_raw, prev);
+  if (!found)
+    return found.error();
+  if (*found && !prev.tombstone)
+    return make_error(errc::CollectionExists, "collection already exists: " + std::string(name));
+  Object config;
+  config.set("dimension", static_cast<int64_t>(dimension));
+  config.set("metric", to_string(metric));
+  config.set("index", kind_text(kind));
+  Value v{std::move(config)};
+  auto version = write_version(keys::collection, name, *found, prev, prev_raw, &v);
+  if (!version)
+    return version.error();
+  collections_.erase(std::string(name));
+  return *version;
+}
+
+result<bool> SpaceStore::vector_delete_collection(std::string_view name) {
+  if (auto err = validate_collection_name(name))
+    return err;
+  std::string prev_raw;
+  VersionedRecord prev;
+  auto found = read_head(keys::collection, name, prev_raw, prev);
+  if (!found)
+    return found.error();
+  if (!*found || prev.tombstone)
+    return false;
+  // Drop every vector record (heads and history) of the collection, and
+  // tombstone the config, in one batch.
+  leveldb::WriteBatch batch;
+  auto user_prefix = entry_key(name, "");
+  for (const auto& prefix : {keys::head_prefix(keys::vector, user_prefix),
+                             keys::history_prefix(keys::vector, std::string(name))}) {
+    std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
+    // History keys are 'v' 'x' collection NUL key NUL version; history_prefix
+    // of the bare name ends with that first NUL.
+    for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next())
+      batch.Delete(it->key());
+    if (!it->status().ok())
+      return make_error(errc::Io, "scan failed in " + dir_ + ": " + it->status().ToString());
+  }
+  std::string tomb;
+  encode_record(prev.version + 1, clock_.next(prev.timestamp), nullptr, tomb);
+  batch.Put(keys::history(keys::collection, name, prev.version), prev_raw);
+  batch.Put(keys::head(keys::collection, name), tomb);
+  if (auto err = write(batch))
+    return err;
+  collections_.erase(std::string(name));
+  return true;
+}
+
+result<CollectionInfo> SpaceStore::vector_collection_stats(std::string_view name) {
+  auto c = collection(name);
+  if (!c)
+    return c.error();
+  CollectionInfo info;
+  info.name = (*c)->name;
+  info.dimension = (*c)->dimension;
+  info.metric = (*c)->metric;
+  info.count = (*c)->index.size();
+  info.index_type = (*c)->index.kind_name();
+  info.memory_bytes = (*c)->index.memory_bytes();
+  return info;
+}
+
+result<std::vector<CollectionInfo>> SpaceStore::vector_list_collections() {
+  ListOptions opts;
+  auto names = list(keys::collection, opts);
+  if (!names)
+    return names.error();
+  std::vector<CollectionInfo> out;
+  for (const auto& name : *names) {
+    auto info = vector_collection_stats(name);
+    if (!info)
+      return info.error();
+    out.push_back(std::move(*info));
+  }
+  return out;
+}
+
+result<uint64_t> SpaceStore::vector_upsert(std::string_view collection_name, std::string_view key,
+                                           const std::vector<float>& embedding,
+                                           const std::optional<Value>& metadata) {
+  auto r = vector_batch_upsert(collection_name, {VectorUpsert{std::string(key), embedding, metadata}});
+  if (!r)
+    return r.error();
+  return r->front();
+}
+
+result<std::vector<uint64_t>> SpaceStore::vector_batch_upsert(
+    std::string_view collection_name, const std::vector<VectorUpsert>& entries) {
+  auto c = collection(collection_name);
+  if (!c)
+    return c.error();
+  Collection& coll = **c;
+  // Validate everything before writing anything (SPEC 5.5: all or nothing).
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const auto& e = entries[i];
+    // In a real batch, say which entry was wrong.
+    auto where = [&](caf::error err) {
+      if (entries.size() == 1)
+        return err;
+      return make_error(kind_of(err), "entry " + std::to_string(i) + " ('" + e.key +
+                                          "'): " + message_of(err));
+    };
+    if (auto err = validate_key(e.key, options_.limits))
+      return where(std::move(err));
+    if (auto err = check_embedding(coll, e.embedding))
+      return where(std::move(err));
+    if (e.metadata)
+      if (auto err = validate_value(*e.metadata, options_.limits))
+        return where(std::move(err));
+  }
+  std::vector<KvEntry> records;
+  std::vector<uint64_t> ids;
+  std::unordered_map<std::string, uint64_t> fresh;
+  uint64_t next_id = coll.next_id;
+  for (const auto& e : entries) {
+    uint64_t id;
+    if (auto it = coll.id_of.find(e.key); it != coll.id_of.end())
+      id = it->second;
+    else if (auto f = fresh.find(e.key); f != fresh.end())
+      id = f->second;
+    else
+      id = fresh[e.key] = next_id++;
+    ids.push_back(id);
+    records.push_back(KvEntry{entry_key(coll.name, e.key), record_value(id, e.embedding, e.metadata)});
+  }
+  auto written = batch_put(keys::vector, records);
+  if (!written)
+    return written.error();
+  std::vector<uint64_t> versions;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    auto& item = (*written)[i];
+    if (!item.ok())
+      return std::move(item.error);  // cannot happen: validated above
+    versions.push_back(*item.version);
+    coll.index.upsert(ids[i], entries[i].embedding.data());
+    coll.id_of[entries[i].key] = ids[i];
+    coll.key_of[ids[i]] = entries[i].key;
+    coll.metadata_of[ids[i]] = entries[i].metadata;
+  }
+  coll.next_id = next_id;
+  return versions;
+}
+
+result<std::optional<VectorEntry>> SpaceStore::vector_get_at(std::string_view collection_name,
+                                                             std::string_view key,
+                                                             uint64_t as_of) {
+  using out_type = std::optional<VectorEntry>;
+  auto c = collection(collection_name);
+  if (!c)
+    return c.error();
+  if (auto err = validate_key(key, options_.limits))
+    return err;
+  auto ek = entry_key(collection_name, key);
+  auto rec = as_of == UINT64_MAX ? get_latest(keys::vector, ek) : get_at(keys::vector, ek, as_of);
+  if (!rec)
+    return rec.error();
+  if (!*rec)
+    return out_type{};
+  auto vec = decode_vector((*rec)->value, (*c)->dimension);
+  if (!vec)
+    return vec.error();
+  return out_type{VectorEntry{std::string(key), std::move(vec->embedding), std::move(vec->metadata),
+                              (*rec)->version, (*rec)->timestamp}};
+}
+
+result<std::optional<VectorEntry>> SpaceStore::vector_get(std::string_view collection_name,
+                                                          std::string_view key) {
+  return vector_get_at(collection_name, key, UINT64_MAX);
+}
+
+result<bool> SpaceStore::vector_delete(std::string_view collection_name, std::string_view key) {
+  auto c = collection(collection_name);
+  if (!c)
+    return c.error();
+  if (auto err = validate_key(key, options_.limits))
+    return err;
+  auto removed = remove(keys::vector, entry_key(collection_name, key));
+  if (!removed)
+    return removed.error();
+  if (*removed) {
+    Collection& coll = **c;
+    if (auto it = coll.id_of.find(std::string(key)); it != coll.id_of.end()) {
+      coll.index.remove(it->second);
+      coll.key_of.erase(it->second);
+      coll.metadata_of.erase(it->second);
+      coll.id_of.erase(it);
+    }
+  }
+  return *removed;
+}
+
+result<std::vector<VectorMatch>> SpaceStore::vector_search(std::string_view collection_name,
+                                                           const std::vector<float>& query,
+                                                           uint64_t k,
+                                                           const MetadataFilter& filter) {
+  auto c = collection(collection_name);
+  if (!c)
+    return c.error();
+  Collection& coll = **c;
+  if (query.size() != coll.dimension)
+    return dimension_mismatch(coll.dimension, query.size());
+  std::vector<VectorMatch> out;
+  if (k == 0 || coll.index.empty())
+    return out;
+  std::function<bool(uint64_t)> accept;
+  if (!filter.empty())
+    accept = [&](uint64_t id) {
+      auto it = coll.metadata_of.find(id);
+      const Value* m = (it != coll.metadata_of.end() && it->second) ? &*it->second : nullptr;
+      return filter.matches(m);
+    };
+  for (auto& [id, score] : coll.index.search(query.data(), k, accept))
+    out.push_back(VectorMatch{coll.key_of[id], score, coll.metadata_of[id]});
+  return out;
+}
+
+result<std::vector<VectorMatch>> SpaceStore::vector_search_at(std::string_view collection_name,
+                                                              const std::vector<float>& query,
+                                                              uint64_t k,
+                                                              const MetadataFilter& filter,
+                                                              uint64_t as_of) {
+  auto c = collection(collection_name);
+  if (!c)
+    return c.error();
+  Collection& coll = **c;
+  if (query.size() != coll.dimension)
+    return dimension_mismatch(coll.dimension, query.size());
+  struct Hit {
+    uint64_t id;
+    float score;
+    VectorMatch match;
+  };
+  std::vector<Hit> hits;
+  if (k == 0 || !db_)
+    return std::vector<VectorMatch>{};
+  // Exact scan over every vector that ever existed, as it was at as_of.
+  auto prefix = keys::head_prefix(keys::vector, entry_key(coll.name, ""));
+  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
+  for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
+    std::string key(it->key().data() + prefix.size(), it->key().size() - prefix.size());
+    auto rec = get_at(keys::vector, entry_key(coll.name, key), as_of);
+    if (!rec)
+      return rec.error();
+    if (!*rec)
+      continue;
+    auto vec = decode_vector((*rec)->value, coll.dimension);
+    if (!vec)
+      return vec.error();
+    const Value* m = vec->metadata ? &*vec->metadata : nullptr;
+    if (!filter.empty() && !filter.matches(m))
+      continue;
+    float score = vector_score(coll.metric, query.data(), vec->embedding.data(), coll.dimension);
+    hits.push_back(Hit{vec->id, score, VectorMatch{key, score, std::move(vec->metadata)}});
+  }
+  if (!it->status().ok())
+    return make_error(errc::Io, "scan failed in " + dir_ + ": " + it->status().ToString());
+  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+    return a.score != b.score ? a.score > b.score : a.id < b.id;
+  });
+  std::vector<VectorMatch> out;
+  for (size_t i = 0; i < hits.size() && i < k; ++i)
+    out.push_back(std::move(hits[i].match));
+  return out;
+}
+
+}  // namespace strata::store
