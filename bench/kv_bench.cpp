@@ -21,17 +21,17 @@
 #include <thread>
 #include <vector>
 
-#include <unistd.h>
-
 #include <leveldb/cache.h>
 #include <leveldb/db.h>
 #include <leveldb/filter_policy.h>
 
 #include <strata/strata.hpp>
 
-namespace {
+#include "bench_util.hpp"
 
-using clock_type = std::chrono::steady_clock;
+using namespace strata::bench;
+
+namespace {
 
 struct Raw {
   std::unique_ptr<leveldb::Cache> cache{leveldb::NewLRUCache(32u << 20)};
@@ -73,27 +73,6 @@ std::string make_value(std::mt19937_64& rng) {
   return v;
 }
 
-template <class F>
-double ops_per_sec(size_t n, F&& body) {
-  auto start = clock_type::now();
-  for (size_t i = 0; i < n; ++i)
-    body(i);
-  std::chrono::duration<double> secs = clock_type::now() - start;
-  return n / secs.count();
-}
-
-double median(std::vector<double> xs) {
-  std::sort(xs.begin(), xs.end());
-  return xs[xs.size() / 2];
-}
-
-void check(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "benchmark failed: %s\n", what);
-    std::exit(1);
-  }
-}
-
 void report(const char* name, const std::vector<double>& raw, const std::vector<double>& ours,
             double target) {
   double r = median(raw), s = median(ours);
@@ -106,10 +85,7 @@ void report(const char* name, const std::vector<double>& raw, const std::vector<
 int main(int argc, char** argv) {
   size_t per_round = argc > 1 ? std::stoul(argv[1]) : 20000;
   size_t rounds = argc > 2 ? std::stoul(argv[2]) : 5;
-  namespace fs = std::filesystem;
-  auto base = fs::temp_directory_path() / ("strata-kv-bench-" + std::to_string(::getpid()));
-  fs::remove_all(base);
-  fs::create_directories(base);
+  ScratchDir base("strata-kv-bench");
 
   size_t n = per_round * rounds;
   // Single-thread puts use keys [0, n); the scaling runs use fresh keys so
@@ -124,8 +100,8 @@ int main(int argc, char** argv) {
     order[i] = i;
   std::shuffle(order.begin(), order.end(), rng);
 
-  Raw raw((base / "raw").string());
-  auto opened = strata::Strata::open((base / "strata").string());
+  Raw raw(base / "raw");
+  auto opened = strata::Strata::open(base / "strata");
   check(bool(opened), "open strata");
   auto& db = *opened;
 
@@ -162,7 +138,7 @@ int main(int argc, char** argv) {
 
   // Scaling: 2 threads, each with its own handle and space, against 2 threads
   // on 2 raw databases; and 1 thread of each for the same total work.
-  Raw raw2((base / "raw2").string());
+  Raw raw2(base / "raw2");
   std::vector<strata::Strata> handles;
   for (int t = 0; t < 2; ++t) {
     auto h = db.new_handle();
@@ -206,6 +182,5 @@ int main(int argc, char** argv) {
   std::printf("strata scaling 1 -> 2 handles: %.2fx (raw LevelDB 1 -> 2 databases: %.2fx)\n",
               median(ours2) / median(ours1), median(raw2t) / median(raw1));
   handles.clear();
-  fs::remove_all(base);
   return 0;
 }

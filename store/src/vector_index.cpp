@@ -346,7 +346,10 @@ std::vector<VectorIndex::Hit> VectorIndex::hnsw_search(
   // exact tie order among the candidates), best first.
   auto rescored = [&](size_t fetch) {
     std::vector<Hit> hits;
-    for (uint64_t id : hnsw_->nearest(query, std::max(params_.ef_search, fetch))) {
+    // The graph walks with a candidate list of max(ef_search, fetch) and
+    // returns its `fetch` best; re-scoring only those keeps the cost of the
+    // exact scores at k vector reads instead of ef.
+    for (uint64_t id : hnsw_->nearest(query, fetch)) {
       // The graph skips nodes marked deleted; the check is a second guard.
       if (const float* v = vector(id))
         hits.emplace_back(id, vector_score(metric_, query, v, dim_));

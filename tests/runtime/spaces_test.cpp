@@ -1,6 +1,8 @@
 // The spaces API beyond the seed's examples: auto-registration (SPEC 4.3),
 // create/exists/delete semantics (SPEC 4.2) and per-handle context.
 
+#include <functional>
+
 #include "test_util.hpp"
 
 using strata::Strata;
@@ -136,6 +138,60 @@ BOOST_AUTO_TEST_CASE(set_space_accepts_the_default_space_and_64_character_names)
   STRATA_REQUIRE_ERR(db.set_space(std::string(65, 'a')), errc::InvalidInput);
   STRATA_REQUIRE_DONE(db.set_space("default"));
   BOOST_TEST(db.current_space() == "default");
+}
+
+BOOST_AUTO_TEST_CASE(a_write_of_every_primitive_registers_its_space_and_blocks_plain_delete) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  struct Writer {
+    const char* space;
+    std::function<bool(Strata&)> write;
+  };
+  std::vector<Writer> writers{
+      {"p-kv", [](Strata& h) { return bool(h.kv_put("k", 1)); }},
+      {"p-event", [](Strata& h) { return bool(h.event_append("t", strata::Object{})); }},
+      {"p-state", [](Strata& h) { return bool(h.state_set("c", 1)); }},
+      {"p-json", [](Strata& h) { return bool(h.json_set("d", "$.a", 1)); }},
+      {"p-vector",
+       [](Strata& h) { return bool(h.vector_create_collection("v", 2, strata::DistanceMetric::Cosine)); }},
+  };
+  for (auto& w : writers) {
+    STRATA_REQUIRE_DONE(db.set_space(w.space));
+    BOOST_REQUIRE_MESSAGE(w.write(db), w.space);
+  }
+  STRATA_REQUIRE_DONE(db.set_space("default"));
+  for (auto& w : writers) {
+    BOOST_TEST_CONTEXT(w.space) {
+      BOOST_TEST(STRATA_REQUIRE_OK(db.space_exists(w.space)));
+      STRATA_REQUIRE_ERR(db.delete_space(w.space), errc::ConstraintViolation);
+      STRATA_REQUIRE_DONE(db.delete_space_force(w.space));
+      BOOST_TEST(!STRATA_REQUIRE_OK(db.space_exists(w.space)));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_same_name_in_two_spaces_is_two_objects_for_every_primitive) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  for (const char* space : {"left", "right"}) {
+    STRATA_REQUIRE_DONE(db.set_space(space));
+    Value v{space};
+    STRATA_REQUIRE_OK(db.kv_put("name", v));
+    STRATA_REQUIRE_OK(db.event_append("name", strata::Object{{"side", v}}));
+    STRATA_REQUIRE_OK(db.state_set("name", v));
+    STRATA_REQUIRE_OK(db.json_set("name", "$.side", v));
+    STRATA_REQUIRE_OK(db.vector_create_collection("name", space == std::string("left") ? 2 : 3,
+                                                  strata::DistanceMetric::Cosine));
+  }
+  for (const char* space : {"left", "right"}) {
+    STRATA_REQUIRE_DONE(db.set_space(space));
+    Value v{space};
+    BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("name")) == std::optional<Value>(v));
+    BOOST_TEST(STRATA_REQUIRE_OK(db.event_len()) == 1u);
+    BOOST_TEST(*STRATA_REQUIRE_OK(db.event_get(1))->value.as_object()->find("side") == v);
+    BOOST_TEST(STRATA_REQUIRE_OK(db.state_get("name")) == std::optional<Value>(v));
+    BOOST_TEST(STRATA_REQUIRE_OK(db.json_get("name", "$.side")) == std::optional<Value>(v));
+    BOOST_TEST(STRATA_REQUIRE_OK(db.vector_collection_stats("name")).dimension ==
+               (space == std::string("left") ? 2u : 3u));
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

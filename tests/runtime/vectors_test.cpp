@@ -225,4 +225,19 @@ BOOST_AUTO_TEST_CASE(dropping_a_collection_removes_its_vectors_for_good) {
   BOOST_TEST(STRATA_REQUIRE_OK(db.vector_get("c2", "k")).has_value());
 }
 
+BOOST_AUTO_TEST_CASE(vector_and_collection_dimension_limits_hold_at_the_boundary) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_OK(db.vector_create_collection("at", 8192, DistanceMetric::DotProduct));
+  STRATA_REQUIRE_OK(db.vector_upsert("at", "k", std::vector<float>(8192, 0.5f)));
+  STRATA_REQUIRE_OK(db.vector_create_collection("past", 8193, DistanceMetric::DotProduct));
+  STRATA_REQUIRE_ERR(db.vector_upsert("past", "k", std::vector<float>(8193, 0.5f)),
+                     errc::ConstraintViolation);
+  STRATA_REQUIRE_OK(db.vector_create_collection("max", 65536, DistanceMetric::DotProduct));
+  STRATA_REQUIRE_ERR(db.vector_create_collection("over", 65537, DistanceMetric::DotProduct),
+                     errc::InvalidInput);
+  STRATA_REQUIRE_OK(db.vector_create_collection(std::string(256, 'c'), 1, DistanceMetric::Cosine));
+  STRATA_REQUIRE_ERR(db.vector_create_collection(std::string(257, 'c'), 1, DistanceMetric::Cosine),
+                     errc::InvalidInput);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,61 @@
+#pragma once
+
+// Shared helpers of the side-by-side benchmarks: timing, medians, fatal
+// checks and a scratch directory that is removed at exit.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+namespace strata::bench {
+
+using clock_type = std::chrono::steady_clock;
+
+/// Runs body(i) for i in [0, n) and returns operations per second.
+template <class F>
+double ops_per_sec(size_t n, F&& body) {
+  auto start = clock_type::now();
+  for (size_t i = 0; i < n; ++i)
+    body(i);
+  std::chrono::duration<double> secs = clock_type::now() - start;
+  return n / secs.count();
+}
+
+inline double median(std::vector<double> xs) {
+  std::sort(xs.begin(), xs.end());
+  return xs[xs.size() / 2];
+}
+
+inline void check(bool ok, const char* what) {
+  if (!ok) {
+    std::fprintf(stderr, "benchmark failed: %s\n", what);
+    std::exit(1);
+  }
+}
+
+/// A fresh directory under $TMPDIR, removed with its content on scope exit.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const char* name)
+      : path_(std::filesystem::temp_directory_path() /
+              (std::string(name) + "-" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  std::string operator/(const char* sub) const { return (path_ / sub).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace strata::bench
