@@ -6,6 +6,7 @@
 #include <caf/all.hpp>
 
 #include "strata/actors/space_actor.hpp"
+#include "strata/actors/txn_coordinator.hpp"
 #include "strata/messages/limits.hpp"
 
 namespace strata::actors {
@@ -17,7 +18,7 @@ using self_ptr = branch_actor::stateful_pointer<BranchState>;
 space_actor spawn_child(self_ptr self, const std::string& space) {
   auto& st = self->state;
   SpaceActorArgs args{st.ctx, st.clock, st.branch, space,
-                      caf::actor_cast<space_registry>(self)};
+                      caf::actor_cast<space_registry>(self), st.coordinator};
   auto child = self->spawn<caf::linked>(space_behavior, std::move(args));
   st.children[space] = child;
   return child;
@@ -56,6 +57,8 @@ branch_actor::behavior_type branch_behavior(self_ptr self,
   st.clock = std::make_shared<store::CommitClock>();
   st.branch = std::move(branch);
   load_catalog(st);
+  st.coordinator = self->spawn<caf::linked>(coordinator_behavior, st.ctx, st.clock, st.branch,
+                                            caf::actor_cast<caf::actor>(self));
   // Children are linked. An exit from a child is a crash (children never
   // quit on their own): restart it. An exit from anyone else (the database
   // root shutting down) stops the branch, and the links stop the children.
@@ -99,6 +102,8 @@ branch_actor::behavior_type branch_behavior(self_ptr self,
       // before the caller sees the reply) and then answers the caller.
       return self->delegate(child_of(self, space), space_create_atom::value);
     },
+    [=](txn_coord_atom) -> coordinator_actor { return self->state.coordinator; },
+    [=](txn_snapshot_atom) -> uint64_t { return self->state.clock->snapshot(); },
     [=](space_drop_atom, const std::string& space, bool force) -> caf::result<bool> {
       if (auto err = validate_space_name(space))
         return err;

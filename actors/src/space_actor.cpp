@@ -1,6 +1,8 @@
 #include "strata/actors/space_actor.hpp"
 
 #include <chrono>
+#include <csignal>
+#include <deque>
 
 #include <caf/all.hpp>
 
@@ -11,6 +13,11 @@ namespace strata::actors {
 namespace {
 
 using self_ptr = space_actor::stateful_pointer<SpaceState>;
+
+[[noreturn]] void crash_now() {
+  std::raise(SIGKILL);
+  std::abort();
+}
 
 // Runs after every successful write: registers the space on its first write
 // (SPEC 4.3) and arms the standard-mode sync timer.
@@ -32,6 +39,116 @@ caf::result<T> written(self_ptr self, result<T>&& r) {
     return std::move(r.error());
   after_write(self);
   return std::move(*r);
+}
+
+// Entries held by a prepared transaction cannot be written until its
+// decision is applied: the transaction validated its reads against them.
+bool any_held(const SpaceState& st, const std::vector<HeldKey>& keys) {
+  if (st.held.empty())
+    return false;
+  for (const auto& k : keys)
+    if (st.held.count(k) != 0)
+      return true;
+  return false;
+}
+
+std::vector<HeldKey> keys_of(char tag, const std::vector<KvEntry>& entries) {
+  std::vector<HeldKey> out;
+  for (const auto& e : entries)
+    out.emplace_back(tag, e.key);
+  return out;
+}
+
+// Runs a direct write now, or, while a prepared transaction holds one of
+// its entries, once that transaction's decision has been applied.
+template <class F>
+auto write_on(self_ptr self, std::vector<HeldKey> keys, F fn)
+    -> caf::result<typename std::decay_t<decltype(fn())>::value_type> {
+  using T = typename std::decay_t<decltype(fn())>::value_type;
+  auto& st = self->state;
+  if (!any_held(st, keys)) {
+    auto r = fn();
+    if (!r)
+      return std::move(r.error());
+    after_write(self);
+    return std::move(*r);
+  }
+  auto rp = self->template make_response_promise<T>();
+  st.deferred.push_back(DeferredWrite{std::move(keys), [self, rp, fn]() mutable {
+                                        auto r = fn();
+                                        if (!r) {
+                                          rp.deliver(std::move(r.error()));
+                                          return;
+                                        }
+                                        after_write(self);
+                                        rp.deliver(std::move(*r));
+                                      }});
+  return rp;
+}
+
+// Runs the deferred writes whose entries are no longer held, in order.
+void run_deferred(self_ptr self) {
+  auto& st = self->state;
+  std::deque<DeferredWrite> still;
+  while (!st.deferred.empty()) {
+    auto w = std::move(st.deferred.front());
+    st.deferred.pop_front();
+    if (any_held(st, w.keys))
+      still.push_back(std::move(w));
+    else
+      w.run();
+  }
+  st.deferred = std::move(still);
+}
+
+char held_tag(TxnOpKind kind) {
+  switch (kind) {
+    case TxnOpKind::KvPut:
+    case TxnOpKind::KvDelete: return 'k';
+    case TxnOpKind::JsonSet:
+    case TxnOpKind::JsonDelete: return 'j';
+    case TxnOpKind::EventAppend: return 'e';
+    default: return 's';
+  }
+}
+
+std::vector<HeldKey> held_keys(const std::vector<TxnOp>& ops) {
+  std::vector<HeldKey> out;
+  for (const auto& op : ops)
+    if (op.kind != TxnOpKind::EventAppend)
+      out.emplace_back(held_tag(op.kind), op.key);
+  return out;
+}
+
+std::vector<HeldKey> read_keys(const TxnWork& work) {
+  std::vector<HeldKey> out = held_keys(work.ops);
+  for (const auto& r : work.reads)
+    if (!r.range)
+      out.emplace_back(r.tag, r.key);
+  return out;
+}
+
+// Applies (commit_ts != 0) or discards a prepared transaction and releases
+// its entries.
+caf::error decide(self_ptr self, uint64_t txn_id, uint64_t commit_ts) {
+  auto& st = self->state;
+  auto it = st.prepared.find(txn_id);
+  if (it == st.prepared.end())
+    return {};  // already decided: the decision is idempotent
+  caf::error err;
+  if (commit_ts != 0)
+    err = st.store->txn_apply(it->second.ops, commit_ts, txn_id);
+  else
+    err = st.store->txn_discard(txn_id);
+  if (err)
+    return err;  // keep the entries held; the coordinator retries
+  for (auto h = st.held.begin(); h != st.held.end();)
+    h = h->second == txn_id ? st.held.erase(h) : std::next(h);
+  st.prepared.erase(it);
+  if (commit_ts != 0)
+    after_write(self);
+  run_deferred(self);
+  return {};
 }
 
 template <class T>
@@ -83,6 +200,27 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
   } else {
     st.open_error = std::move(opened.error());
   }
+  // Transactions prepared here before a restart are in doubt: hold their
+  // entries and ask the coordinator what became of them.
+  if (st.store) {
+    auto in_doubt = st.store->txn_in_doubt();
+    if (!in_doubt) {
+      st.open_error = std::move(in_doubt.error());
+    } else {
+      for (auto& txn : *in_doubt) {
+        uint64_t id = txn.txn_id;
+        for (auto& k : held_keys(txn.ops))
+          st.held[k] = id;
+        st.prepared.emplace(id, std::move(txn));
+        self->request(st.args.coordinator, caf::infinite, txn_resolve_atom::value, id)
+            .then([self, id](uint64_t commit_ts) { (void)decide(self, id, commit_ts); },
+                  [](const caf::error&) {
+                    // The coordinator is gone (shutdown): the record stays
+                    // in doubt until the next open.
+                  });
+      }
+    }
+  }
   // A store that failed to open answers every request with the reason, so
   // callers get a clear error instead of a dead actor.
   auto guard = [self]() -> caf::error { return self->state.open_error; };
@@ -90,7 +228,7 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](kv_put_atom, const std::string& key, const Value& value) -> caf::result<uint64_t> {
       if (auto err = guard())
         return err;
-      return written(self, self->state.store->kv_put(key, value));
+      return write_on(self, {{'k', key}}, [=] { return self->state.store->kv_put(key, value); });
     },
     [=](kv_get_atom, const std::string& key) -> caf::result<MaybeVersioned> {
       if (auto err = guard())
@@ -110,14 +248,16 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](kv_del_atom, const std::string& key) -> caf::result<bool> {
       if (auto err = guard())
         return err;
-      auto& store = *self->state.store;
-      auto r = store.kv_delete(key);
-      // A delete is a write command: it registers the space even when the
-      // key was absent (SPEC 4.3).
-      if (r && !store.exists())
-        if (auto err = store.create())
-          return err;
-      return written(self, std::move(r));
+      return write_on(self, {{'k', key}}, [=]() -> result<bool> {
+        auto& store = *self->state.store;
+        auto r = store.kv_delete(key);
+        // A delete is a write command: it registers the space even when the
+        // key was absent (SPEC 4.3).
+        if (r && !store.exists())
+          if (auto err = store.create())
+            return err;
+        return r;
+      });
     },
     [=](kv_list_atom, const ListOptions& opts) -> caf::result<std::vector<std::string>> {
       if (auto err = guard())
@@ -134,19 +274,21 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
         const std::vector<KvEntry>& entries) -> caf::result<std::vector<BatchItemResult>> {
       if (auto err = guard())
         return err;
-      return written(self, self->state.store->kv_batch_put(entries));
+      return write_on(self, keys_of('k', entries),
+                      [=] { return self->state.store->kv_batch_put(entries); });
     },
     // -- state cells --
     [=](state_set_atom, const std::string& cell, const Value& value) -> caf::result<uint64_t> {
       if (auto err = guard())
         return err;
-      return written(self, self->state.store->state_set(cell, value));
+      return write_on(self, {{'s', cell}}, [=] { return self->state.store->state_set(cell, value); });
     },
     [=](state_batch_atom,
         const std::vector<KvEntry>& entries) -> caf::result<std::vector<BatchItemResult>> {
       if (auto err = guard())
         return err;
-      return written(self, self->state.store->state_batch_set(entries));
+      return write_on(self, keys_of('s', entries),
+                      [=] { return self->state.store->state_batch_set(entries); });
     },
     [=](state_get_atom, const std::string& cell) -> caf::result<MaybeVersioned> {
       if (auto err = guard())
@@ -166,28 +308,31 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](state_init_atom, const std::string& cell, const Value& value) -> caf::result<uint64_t> {
       if (auto err = guard())
         return err;
-      return written(self, self->state.store->state_init(cell, value));
+      return write_on(self, {{'s', cell}}, [=] { return self->state.store->state_init(cell, value); });
     },
     [=](state_cas_atom, const std::string& cell, bool has_expected, uint64_t expected,
         const Value& value) -> caf::result<MaybeVersion> {
       if (auto err = guard())
         return err;
-      auto r = self->state.store->state_cas(
-          cell, has_expected ? std::optional<uint64_t>{expected} : std::nullopt, value);
-      if (!r)
-        return std::move(r.error());
-      after_write(self);
-      return MaybeVersion::from(*r);
+      return write_on(self, {{'s', cell}}, [=]() -> result<MaybeVersion> {
+        auto r = self->state.store->state_cas(
+            cell, has_expected ? std::optional<uint64_t>{expected} : std::nullopt, value);
+        if (!r)
+          return r.error();
+        return MaybeVersion::from(*r);
+      });
     },
     [=](state_del_atom, const std::string& cell) -> caf::result<bool> {
       if (auto err = guard())
         return err;
-      auto& store = *self->state.store;
-      auto r = store.state_delete(cell);
-      if (r && !store.exists())
-        if (auto err = store.create())
-          return err;
-      return written(self, std::move(r));
+      return write_on(self, {{'s', cell}}, [=]() -> result<bool> {
+        auto& store = *self->state.store;
+        auto r = store.state_delete(cell);
+        if (r && !store.exists())
+          if (auto err = store.create())
+            return err;
+        return r;
+      });
     },
     [=](state_list_atom, const std::string& prefix) -> caf::result<std::vector<std::string>> {
       if (auto err = guard())
@@ -199,13 +344,18 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
         const Value& value) -> caf::result<uint64_t> {
       if (auto err = guard())
         return err;
-      return written(self, self->state.store->json_set(key, path, value));
+      return write_on(self, {{'j', key}},
+                      [=] { return self->state.store->json_set(key, path, value); });
     },
     [=](json_batch_atom,
         const std::vector<JsonEntry>& entries) -> caf::result<std::vector<BatchItemResult>> {
       if (auto err = guard())
         return err;
-      return written(self, self->state.store->json_batch_set(entries));
+      std::vector<HeldKey> keys;
+      for (const auto& e : entries)
+        keys.emplace_back('j', e.key);
+      return write_on(self, std::move(keys),
+                      [=] { return self->state.store->json_batch_set(entries); });
     },
     [=](json_get_atom, const std::string& key, const std::string& path) -> caf::result<MaybeValue> {
       if (auto err = guard())
@@ -231,12 +381,14 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](json_del_atom, const std::string& key, const std::string& path) -> caf::result<uint64_t> {
       if (auto err = guard())
         return err;
-      auto& store = *self->state.store;
-      auto r = store.json_delete(key, path);
-      if (r && !store.exists())
-        if (auto err = store.create())
-          return err;
-      return written(self, std::move(r));
+      return write_on(self, {{'j', key}}, [=]() -> result<uint64_t> {
+        auto& store = *self->state.store;
+        auto r = store.json_delete(key, path);
+        if (r && !store.exists())
+          if (auto err = store.create())
+            return err;
+        return r;
+      });
     },
     [=](json_list_atom, const ListOptions& opts) -> caf::result<JsonPageMsg> {
       if (auto err = guard())
@@ -378,6 +530,56 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       if (auto err = guard())
         return err;
       return read(self->state.store->event_verify_chain());
+    },
+    // -- transactions (participant side) --
+    [=](event_len_at_atom, uint64_t as_of) -> caf::result<uint64_t> {
+      if (auto err = guard())
+        return err;
+      return self->state.store->event_len_at(as_of);
+    },
+    [=](txn_commit1_atom, const TxnWork& work) -> caf::result<uint64_t> {
+      if (auto err = guard())
+        return err;
+      auto& st = self->state;
+      // One-phase commit: validation and application in one handler, with a
+      // timestamp taken here, so no reader can see it half-applied.
+      if (any_held(st, read_keys(work)))
+        return make_error(errc::TransactionConflict,
+                          "key is being committed by another transaction");
+      if (auto err = st.store->txn_validate(work))
+        return err;
+      auto ts = st.args.clock->next();
+      if (auto err = st.store->txn_apply(work.ops, ts, 0))
+        return err;
+      after_write(self);
+      return ts;
+    },
+    [=](txn_prepare_atom, uint64_t txn_id, const TxnWork& work) -> caf::result<bool> {
+      if (auto err = guard())
+        return err;
+      auto& st = self->state;
+      if (fault_point(*st.args.ctx, "participant-before-prepare"))
+        crash_now();
+      if (any_held(st, read_keys(work)))
+        return make_error(errc::TransactionConflict,
+                          "key is being committed by another transaction");
+      if (auto err = st.store->txn_validate(work))
+        return err;
+      PreparedTxn txn{txn_id, work.snapshot, work.ops};
+      if (auto err = st.store->txn_log_prepared(txn))
+        return err;
+      for (auto& k : held_keys(work.ops))
+        st.held[k] = txn_id;
+      st.prepared.emplace(txn_id, std::move(txn));
+      after_write(self);
+      return true;
+    },
+    [=](txn_decide_atom, uint64_t txn_id, uint64_t commit_ts) -> caf::result<bool> {
+      if (auto err = guard())
+        return err;
+      if (auto err = decide(self, txn_id, commit_ts))
+        return err;
+      return true;
     },
     [=](space_create_atom) -> caf::result<bool> {
       if (auto err = guard())

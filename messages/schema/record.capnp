@@ -19,6 +19,9 @@ struct VersionedRecord {
   tombstone @2 :Bool;       # true: the entry was deleted at this version and
                             # `value` is unset
   value @3 :Value;          # the user's value (when not a tombstone)
+  paths @4 :List(Data);     # JSON documents only: the paths this version
+                            # changed ("$" for the whole document); used to
+                            # detect conflicting writes to overlapping paths
 }
 
 # Per-space bookkeeping, stored under the meta key "m:space".
@@ -42,4 +45,32 @@ struct EventRecord {
   payload @3 :Value;        # always an Object
   prevHash @4 :Data;        # 32 bytes; zeros for the first event
   hash @5 :Data;            # 32 bytes
+}
+
+# One operation of a transaction's write set, applied at commit in order.
+struct TxnOp {
+  kind @0 :UInt8;           # strata::TxnOpKind
+  key @1 :Data;             # KV key, state cell, JSON document id
+  arg @2 :Data;             # JSON path, or event type
+  value @3 :Value;          # value to write (unset for deletes)
+  hasExpected @4 :Bool;     # state CAS: whether a version is expected
+  expected @5 :UInt64;      # state CAS: the expected version
+}
+
+# A participant's durable vote: the write set of transaction `txnId`,
+# logged before voting yes in two-phase commit. Applied (and removed) when
+# the coordinator decides commit; removed on abort.
+struct PreparedTxn {
+  txnId @0 :UInt64;
+  snapshot @1 :UInt64;      # the transaction's snapshot timestamp
+  ops @2 :List(TxnOp);
+}
+
+# The coordinator's durable decision to commit `txnId` at `commitTs`,
+# logged before any participant is told. Removed once every participant
+# has applied it. No record means abort (presumed abort).
+struct CommitDecision {
+  txnId @0 :UInt64;
+  commitTs @1 :UInt64;
+  participants @2 :List(Data);  # space names
 }

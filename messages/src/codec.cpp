@@ -159,19 +159,98 @@ void encode(const Value& value, std::string& out) {
   });
 }
 
-void encode_record(uint64_t version, uint64_t timestamp, const Value* value, std::string& out) {
-  encode_message(out, 8 + (value ? estimate_words(*value) : 0), [&](capnp::MallocMessageBuilder& b) {
+void encode_record(uint64_t version, uint64_t timestamp, const Value* value, std::string& out,
+                   const std::vector<std::string>* paths) {
+  size_t hint = 8 + (value ? estimate_words(*value) : 0);
+  if (paths)
+    for (const auto& p : *paths)
+      hint += 2 + p.size() / 8;
+  encode_message(out, hint, [&](capnp::MallocMessageBuilder& b) {
     auto root = b.initRoot<schema::VersionedRecord>();
     root.setVersion(version);
     root.setTimestamp(timestamp);
     root.setTombstone(value == nullptr);
     if (value != nullptr)
       write_value(*value, root.initValue());
+    if (paths != nullptr && !paths->empty()) {
+      auto list = root.initPaths(static_cast<unsigned>(paths->size()));
+      for (unsigned i = 0; i < paths->size(); ++i)
+        list.set(i, data_of((*paths)[i]));
+    }
+  });
+}
+
+void encode(const PreparedTxn& txn, std::string& out) {
+  size_t hint = 16;
+  for (const auto& op : txn.ops)
+    hint += 12 + op.key.size() / 8 + op.arg.size() / 8 + estimate_words(op.value);
+  encode_message(out, hint, [&](capnp::MallocMessageBuilder& b) {
+    auto root = b.initRoot<schema::PreparedTxn>();
+    root.setTxnId(txn.txn_id);
+    root.setSnapshot(txn.snapshot);
+    auto ops = root.initOps(static_cast<unsigned>(txn.ops.size()));
+    for (unsigned i = 0; i < txn.ops.size(); ++i) {
+      const auto& op = txn.ops[i];
+      auto o = ops[i];
+      o.setKind(static_cast<uint8_t>(op.kind));
+      o.setKey(data_of(op.key));
+      o.setArg(data_of(op.arg));
+      write_value(op.value, o.initValue());
+      o.setHasExpected(op.has_expected);
+      o.setExpected(op.expected);
+    }
+  });
+}
+
+void encode(const CommitDecision& d, std::string& out) {
+  encode_message(out, 16 + d.participants.size() * 10, [&](capnp::MallocMessageBuilder& b) {
+    auto root = b.initRoot<schema::CommitDecision>();
+    root.setTxnId(d.txn_id);
+    root.setCommitTs(d.commit_ts);
+    auto parts = root.initParticipants(static_cast<unsigned>(d.participants.size()));
+    for (unsigned i = 0; i < d.participants.size(); ++i)
+      parts.set(i, data_of(d.participants[i]));
+  });
+}
+
+result<PreparedTxn> decode_prepared_txn(std::string_view bytes) {
+  return decode_message<PreparedTxn>(bytes, "prepared transaction",
+                                     [](capnp::MessageReader& r) -> result<PreparedTxn> {
+    auto root = r.getRoot<schema::PreparedTxn>();
+    PreparedTxn txn;
+    txn.txn_id = root.getTxnId();
+    txn.snapshot = root.getSnapshot();
+    for (auto o : root.getOps()) {
+      if (o.getKind() > static_cast<uint8_t>(TxnOpKind::JsonDelete))
+        return make_error(errc::Serialization, "corrupt prepared transaction: unknown op");
+      TxnOp op;
+      op.kind = static_cast<TxnOpKind>(o.getKind());
+      op.key = to_string(o.getKey());
+      op.arg = to_string(o.getArg());
+      op.value = read_value(o.getValue());
+      op.has_expected = o.getHasExpected();
+      op.expected = o.getExpected();
+      txn.ops.push_back(std::move(op));
+    }
+    return txn;
+  });
+}
+
+result<CommitDecision> decode_commit_decision(std::string_view bytes) {
+  return decode_message<CommitDecision>(bytes, "commit decision",
+                                        [](capnp::MessageReader& r) -> result<CommitDecision> {
+    auto root = r.getRoot<schema::CommitDecision>();
+    CommitDecision d;
+    d.txn_id = root.getTxnId();
+    d.commit_ts = root.getCommitTs();
+    for (auto p : root.getParticipants())
+      d.participants.push_back(to_string(p));
+    return d;
   });
 }
 
 void encode(const VersionedRecord& rec, std::string& out) {
-  encode_record(rec.version, rec.timestamp, rec.tombstone ? nullptr : &rec.value, out);
+  encode_record(rec.version, rec.timestamp, rec.tombstone ? nullptr : &rec.value, out, &rec.paths);
 }
 
 void encode(const SpaceMeta& meta, std::string& out) {
@@ -224,6 +303,8 @@ result<VersionedRecord> decode_versioned_record(std::string_view bytes) {
         rec.tombstone = root.getTombstone();
         if (!rec.tombstone)
           rec.value = read_value(root.getValue());
+        for (auto p : root.getPaths())
+          rec.paths.push_back(to_string(p));
         return rec;
       });
 }

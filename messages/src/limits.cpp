@@ -1,5 +1,6 @@
 #include "strata/messages/limits.hpp"
 
+#include <cmath>
 #include <string>
 
 namespace strata {
@@ -80,6 +81,36 @@ caf::error validate_prefix(std::string_view prefix, const Limits& limits) {
 
 caf::error validate_value(const Value& value, const Limits& limits) {
   return check_value(value, limits, 0);
+}
+
+bool all_finite(const Value& v) {
+  switch (v.kind()) {
+    case ValueKind::Float: return std::isfinite(*v.as_float());
+    case ValueKind::Array:
+      for (const auto& x : *v.as_array())
+        if (!all_finite(x))
+          return false;
+      return true;
+    case ValueKind::Object:
+      for (const auto& m : *v.as_object())
+        if (!all_finite(m.second))
+          return false;
+      return true;
+    default: return true;
+  }
+}
+
+caf::error validate_event(std::string_view type, const Value& payload, const Limits& limits) {
+  if (type.empty())
+    return make_error(errc::InvalidInput, "Event type must not be empty");
+  if (type.size() > max_event_type_bytes)
+    return make_error(errc::InvalidInput,
+                      "Event type exceeds " + std::to_string(max_event_type_bytes) + " bytes");
+  if (!payload.is_object())
+    return make_error(errc::InvalidInput, "Payload must be a JSON object");
+  if (!all_finite(payload))
+    return make_error(errc::InvalidInput, "Payload must not contain NaN or Infinity");
+  return validate_value(payload, limits);
 }
 
 caf::error validate_space_name(std::string_view name) {

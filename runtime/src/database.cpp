@@ -1,6 +1,7 @@
 #include "database.hpp"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
@@ -88,6 +89,9 @@ result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path
   ctx->store_options.block_cache = db->block_cache_.get();
   ctx->store_options.filter_policy = db->filter_.get();
   ctx->store_options.limits = options.limits;
+  // Crash tests name a protocol step to die at; never set in production.
+  if (const char* point = std::getenv("STRATA_FAULT_POINT"))
+    ctx->fault_point = point;
   db->context_ = ctx;
 
   auto& cfg = db->config_;

@@ -9,97 +9,10 @@
 
 #include <caf/all.hpp>
 
-#include "database.hpp"
-#include "strata/actors/client.hpp"
+#include "handle_impl.hpp"
 
 namespace strata {
 
-namespace detail {
-
-struct HandleImpl {
-  HandleImpl(std::shared_ptr<Database> database)
-      : db(std::move(database)),
-        client(db->system(), db->inline_budget()),
-        branch(default_branch),
-        space(default_space) {
-  }
-
-  std::shared_ptr<Database> db;
-  actors::Client client;
-  std::string branch;
-  std::string space;
-  actors::branch_actor branch_actor;
-  std::unordered_map<std::string, actors::space_actor> spaces;
-
-  result<actors::branch_actor> current_branch_actor() {
-    if (!branch_actor) {
-      auto r = client.call(db->root(), branch_open_atom::value, branch);
-      if (!r)
-        return r.error();
-      branch_actor = std::move(*r);
-    }
-    return branch_actor;
-  }
-
-  result<actors::space_actor> space_actor(const std::string& name) {
-    if (auto it = spaces.find(name); it != spaces.end())
-      return it->second;
-    auto br = current_branch_actor();
-    if (!br)
-      return br.error();
-    auto r = client.call(*br, space_resolve_atom::value, name);
-    if (!r)
-      return r.error();
-    spaces.emplace(name, *r);
-    return std::move(*r);
-  }
-
-  static bool receiver_down(const caf::error& err) {
-    return err.category() == caf::atom("system") &&
-           err.code() == static_cast<uint8_t>(caf::sec::request_receiver_down);
-  }
-
-  /// Sends a request to the current space's actor. A space actor that died
-  /// bounces the request unprocessed, so it is safe to resolve the actor
-  /// again and resend. The supervisor learns of the death (and restarts the
-  /// space) through a link message that may trail the bounce by a moment,
-  /// so a few attempts may see the dead actor again.
-  template <class... Ts>
-  auto on_space(const Ts&... xs) {
-    using reply_type = decltype(client.call(std::declval<actors::space_actor>(), xs...));
-    for (int attempt = 0;; ++attempt) {
-      auto actor = space_actor(space);
-      if (!actor)
-        return reply_type{actor.error()};
-      auto r = client.call(*actor, xs...);
-      if (r || attempt >= max_resend_attempts || !receiver_down(r.error()))
-        return r;
-      spaces.erase(space);
-      std::this_thread::yield();
-    }
-  }
-
-  static constexpr int max_resend_attempts = 1000;
-
-  /// Sends a request to the current branch's supervisor, re-resolving once
-  /// if it was restarted.
-  template <class... Ts>
-  auto on_branch(const Ts&... xs) {
-    using reply_type = decltype(client.call(std::declval<actors::branch_actor>(), xs...));
-    for (int attempt = 0;; ++attempt) {
-      auto br = current_branch_actor();
-      if (!br)
-        return reply_type{br.error()};
-      auto r = client.call(*br, xs...);
-      if (r || attempt > 0 || !receiver_down(r.error()))
-        return r;
-      branch_actor = nullptr;
-      spaces.clear();
-    }
-  }
-};
-
-}  // namespace detail
 
 namespace {
 
@@ -167,6 +80,13 @@ result<Strata> Strata::cache() {
 
 result<Strata> Strata::cache(OpenOptions options) {
   return open_database(std::nullopt, options);
+}
+
+Session Strata::session() const {
+  auto impl = std::make_unique<detail::HandleImpl>(impl_->db);
+  impl->branch = impl_->branch;
+  impl->space = impl_->space;
+  return Session{std::move(impl)};
 }
 
 result<Strata> Strata::new_handle() const {

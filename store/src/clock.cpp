@@ -26,4 +26,31 @@ void CommitClock::observe(uint64_t ts) noexcept {
   }
 }
 
+uint64_t CommitClock::begin_commit() {
+  std::lock_guard<std::mutex> guard{in_flight_mtx_};
+  uint64_t ts = next();
+  in_flight_.insert(ts);
+  return ts;
+}
+
+void CommitClock::end_commit(uint64_t ts) {
+  std::lock_guard<std::mutex> guard{in_flight_mtx_};
+  if (auto it = in_flight_.find(ts); it != in_flight_.end())
+    in_flight_.erase(it);
+}
+
+void CommitClock::observe_in_flight(uint64_t ts) {
+  std::lock_guard<std::mutex> guard{in_flight_mtx_};
+  observe(ts);
+  in_flight_.insert(ts);
+}
+
+uint64_t CommitClock::snapshot() const {
+  std::lock_guard<std::mutex> guard{in_flight_mtx_};
+  uint64_t s = last();
+  if (!in_flight_.empty())
+    s = std::min(s, *in_flight_.begin() - 1);
+  return s;
+}
+
 }  // namespace strata::store

@@ -18,7 +18,6 @@ namespace strata::store {
 namespace {
 
 constexpr size_t hash_bytes = 32;
-constexpr size_t max_event_type_bytes = 256;
 
 bool starts_with(const leveldb::Slice& s, std::string_view prefix) {
   return s.size() >= prefix.size() && std::memcmp(s.data(), prefix.data(), prefix.size()) == 0;
@@ -33,7 +32,9 @@ void append_le(std::string& out, uint64_t x, int bytes) {
     out.push_back(static_cast<char>((x >> (8 * i)) & 0xff));
 }
 
-std::string event_hash(const Event& e) {
+}  // namespace
+
+std::string event_chain_hash(const Event& e) {
   std::string payload = e.payload.to_json();
   std::string buf;
   buf.reserve(8 + 4 + e.type.size() + 8 + 4 + payload.size() + e.prev_hash.size());
@@ -50,37 +51,6 @@ std::string event_hash(const Event& e) {
   return std::string(reinterpret_cast<const char*>(md), len);
 }
 
-bool all_finite(const Value& v) {
-  switch (v.kind()) {
-    case ValueKind::Float: return std::isfinite(*v.as_float());
-    case ValueKind::Array:
-      for (const auto& x : *v.as_array())
-        if (!all_finite(x))
-          return false;
-      return true;
-    case ValueKind::Object:
-      for (const auto& m : *v.as_object())
-        if (!all_finite(m.second))
-          return false;
-      return true;
-    default: return true;
-  }
-}
-
-caf::error validate_event(std::string_view type, const Value& payload, const Limits& limits) {
-  if (type.empty())
-    return make_error(errc::InvalidInput, "Event type must not be empty");
-  if (type.size() > max_event_type_bytes)
-    return make_error(errc::InvalidInput, "Event type exceeds " +
-                                              std::to_string(max_event_type_bytes) + " bytes");
-  if (!payload.is_object())
-    return make_error(errc::InvalidInput, "Payload must be a JSON object");
-  if (!all_finite(payload))
-    return make_error(errc::InvalidInput, "Payload must not contain NaN or Infinity");
-  return validate_value(payload, limits);
-}
-
-}  // namespace
 
 caf::error SpaceStore::load_event_tail() {
   if (events_loaded_)
@@ -133,7 +103,7 @@ result<std::vector<BatchItemResult>> SpaceStore::event_batch_append(
     e.payload = entry.payload;
     e.timestamp = clock_.next(last_ts);
     e.prev_hash = last_hash;
-    e.hash = event_hash(e);
+    e.hash = event_chain_hash(e);
     std::string encoded;
     encode(e, encoded);
     batch.Put(keys::event(e.sequence), encoded);
@@ -260,7 +230,7 @@ result<ChainVerification> SpaceStore::event_verify_chain() {
       return fail(seq, "sequence gap or mismatch: expected " + std::to_string(expected));
     if (e->prev_hash != prev)
       return fail(seq, "prev_hash does not match the hash of event " + std::to_string(seq - 1));
-    if (event_hash(*e) != e->hash)
+    if (event_chain_hash(*e) != e->hash)
       return fail(seq, "stored hash does not match the event's content");
     prev = e->hash;
     report.length = seq;

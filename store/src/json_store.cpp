@@ -18,23 +18,6 @@ constexpr size_t max_document_bytes = 16u << 20;
 constexpr size_t max_document_depth = 100;
 constexpr size_t max_document_array = 1'000'000;
 
-bool all_finite(const Value& v) {
-  switch (v.kind()) {
-    case ValueKind::Float: return std::isfinite(*v.as_float());
-    case ValueKind::Array:
-      for (const auto& x : *v.as_array())
-        if (!all_finite(x))
-          return false;
-      return true;
-    case ValueKind::Object:
-      for (const auto& m : *v.as_object())
-        if (!all_finite(m.second))
-          return false;
-      return true;
-    default: return true;
-  }
-}
-
 bool arrays_within(const Value& v, size_t max) {
   if (auto* a = v.as_array()) {
     if (a->size() > max)
@@ -101,7 +84,8 @@ result<uint64_t> SpaceStore::json_set(std::string_view key, std::string_view pat
   auto doc = document_after_set(current, path, value);
   if (!doc)
     return doc.error();
-  return write_version(keys::json, key, *found, prev, prev_raw, &*doc);
+  std::vector<std::string> paths{JsonPath::parse(path)->to_string()};
+  return write_version(keys::json, key, *found, prev, prev_raw, &*doc, &paths);
 }
 
 result<std::vector<BatchItemResult>> SpaceStore::json_batch_set(
@@ -207,7 +191,8 @@ result<uint64_t> SpaceStore::json_delete(std::string_view key, std::string_view 
   Value doc = prev.value;
   if (strata::json_delete(doc, *parsed) == 0)
     return 0u;
-  auto written = write_version(keys::json, key, true, prev, prev_raw, &doc);
+  std::vector<std::string> paths{parsed->to_string()};
+  auto written = write_version(keys::json, key, true, prev, prev_raw, &doc, &paths);
   if (!written)
     return written.error();
   return 1u;

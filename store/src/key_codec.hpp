@@ -22,6 +22,7 @@ inline constexpr char history_family = 'v';
 inline constexpr char meta_family = 'm';
 inline constexpr char event_family = 'e';
 inline constexpr char event_type_family = 't';
+inline constexpr char prepared_family = 'p';
 
 std::string head(char tag, std::string_view user_key);
 /// The prefix shared by all heads of `tag` whose user key starts with
@@ -43,7 +44,19 @@ uint64_t sequence_of_type_entry(std::string_view stored);
 std::string event_type_entry(std::string_view type, uint64_t seq);
 std::string event_type_prefix(std::string_view type);
 
+/// The key of a prepared (two-phase commit) transaction record.
+std::string prepared(uint64_t txn_id);
+
 /// The user key of a head key (REQUIRES: a head key).
 std::string_view user_key_of_head(std::string_view stored);
 
 }  // namespace strata::store::keys
+
+namespace strata {
+struct Event;
+}
+
+namespace strata::store {
+/// SHA-256 of an event as SPEC 5.2 defines it (event_log.cpp).
+std::string event_chain_hash(const Event& e);
+}  // namespace strata::store

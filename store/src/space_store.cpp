@@ -228,14 +228,15 @@ result<bool> SpaceStore::read_head(char tag, std::string_view key, std::string& 
 
 result<uint64_t> SpaceStore::write_version(char tag, std::string_view key, bool found,
                                            const VersionedRecord& prev,
-                                           const std::string& prev_raw, const Value* value) {
+                                           const std::string& prev_raw, const Value* value,
+                                           const std::vector<std::string>* paths) {
   leveldb::WriteBatch batch;
   uint64_t version = found ? prev.version + 1 : 1;
   uint64_t ts = clock_.next(found ? prev.timestamp : 0);
   if (found)
     batch.Put(keys::history(tag, key, prev.version), prev_raw);
   std::string encoded;
-  encode_record(version, ts, value, encoded);
+  encode_record(version, ts, value, encoded, paths);
   batch.Put(keys::head(tag, key), encoded);
   if (auto err = write(batch))
     return err;

@@ -33,6 +33,7 @@
 #include "strata/messages/value.hpp"
 #include "strata/messages/vector_types.hpp"
 #include "strata/store/options.hpp"
+#include "strata/session.hpp"
 #include "strata/store/vector_index.hpp"
 
 namespace strata {
@@ -80,6 +81,10 @@ class Strata {
   /// A new, independent handle on the same database, starting on branch
   /// "default" and space "default".
   [[nodiscard]] result<Strata> new_handle() const;
+
+  /// A Session for transactions on this handle's current branch, starting
+  /// on this handle's current space (see <strata/session.hpp>).
+  Session session() const;
 
   Strata(Strata&&) noexcept;
   Strata& operator=(Strata&&) noexcept;

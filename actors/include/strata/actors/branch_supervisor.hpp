@@ -18,6 +18,8 @@ struct BranchState {
   std::string branch;
   /// Registered spaces (never contains "default", which always exists).
   std::set<std::string> catalog;
+  /// The branch's transaction coordinator (linked; stops with the branch).
+  coordinator_actor coordinator;
   /// Live space actors by name, spawned on first use.
   std::map<std::string, space_actor> children;
   /// Children that crashed and were replaced; their late exit messages are

@@ -21,11 +21,20 @@ struct DatabaseContext {
   store::StoreOptions store_options;
   /// Throughput budget of a space actor resumed inline on a caller thread.
   size_t inline_budget = 8;
+  /// Fault injection for crash tests: the name of one protocol step at which
+  /// the process kills itself (SIGKILL), e.g. "coordinator-after-decision".
+  /// Empty in normal operation. Set from STRATA_FAULT_POINT at open.
+  std::string fault_point;
 
   /// Directory of a branch.
   std::string branch_dir(const std::string& branch) const;
   /// Directory of one space's store.
   std::string space_dir(const std::string& branch, const std::string& space) const;
 };
+
+/// True when `ctx` asks to crash at `point` (see DatabaseContext::fault_point).
+inline bool fault_point(const DatabaseContext& ctx, const char* point) {
+  return !ctx.fault_point.empty() && ctx.fault_point == point;
+}
 
 }  // namespace strata::actors

@@ -19,6 +19,17 @@
 
 namespace strata::actors {
 
+/// The transaction coordinator of one branch (presumed-abort two-phase
+/// commit across the branch's space actors).
+using coordinator_actor = caf::typed_actor<
+    /// Commits a transaction across its participants; replies the commit
+    /// timestamp. Errors: TransactionConflict (a participant voted no), Io.
+    caf::replies_to<txn_commit_atom, std::vector<TxnPart>>::with<uint64_t>,
+    /// What became of transaction `id`: its commit timestamp, or 0 when it
+    /// was aborted (or is unknown: presumed abort). Waits while the
+    /// transaction is still being decided.
+    caf::replies_to<txn_resolve_atom, uint64_t>::with<uint64_t>>;
+
 /// One space: every primitive operation on it. Operations on one space are
 /// serialized by its actor, so the store needs no locks.
 using space_actor = caf::typed_actor<
@@ -77,6 +88,16 @@ using space_actor = caf::typed_actor<
     caf::replies_to<event_list_at_atom, std::string, uint64_t>::with<std::vector<Event>>,
     caf::replies_to<event_len_atom>::with<uint64_t>,
     caf::replies_to<event_verify_atom>::with<ChainVerification>,
+    // Transactions (participant side).
+    caf::replies_to<event_len_at_atom, uint64_t>::with<uint64_t>,
+    /// One-phase commit of a transaction that touched only this space;
+    /// replies its commit timestamp. Errors: TransactionConflict.
+    caf::replies_to<txn_commit1_atom, TxnWork>::with<uint64_t>,
+    /// Validates and durably logs (id, work), holding its entries; replies
+    /// true (vote yes). Errors: TransactionConflict (vote no).
+    caf::replies_to<txn_prepare_atom, uint64_t, TxnWork>::with<bool>,
+    /// Applies (commit timestamp) or discards (0) prepared transaction id.
+    caf::replies_to<txn_decide_atom, uint64_t, uint64_t>::with<bool>,
     /// Creates the space's store if absent (SpaceCreate). Replies true.
     caf::replies_to<space_create_atom>::with<bool>,
     /// Drops the space's data. With force=false an existing non-empty space
@@ -106,7 +127,12 @@ using branch_actor = space_registry::extend<
     /// not exist is not an error (replies false). Errors: InvalidInput,
     /// ConstraintViolation ("Cannot delete the default space", "space is
     /// non-empty").
-    caf::replies_to<space_drop_atom, std::string, bool>::with<bool>>;
+    caf::replies_to<space_drop_atom, std::string, bool>::with<bool>,
+    /// The branch's transaction coordinator.
+    caf::replies_to<txn_coord_atom>::with<coordinator_actor>,
+    /// A snapshot timestamp for a new transaction: every commit at or below
+    /// it is applied in every space.
+    caf::replies_to<txn_snapshot_atom>::with<uint64_t>>;
 
 /// The database root: the catalog of branches.
 using database_actor = caf::typed_actor<

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <deque>
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -17,6 +20,18 @@ struct SpaceActorArgs {
   std::string space;
   /// Told when the space becomes registered (first write) or is dropped.
   space_registry registry;
+  /// The branch's transaction coordinator, asked about in-doubt
+  /// transactions found at open.
+  coordinator_actor coordinator;
+};
+
+/// (primitive tag, key) of an entry a prepared transaction holds.
+using HeldKey = std::pair<char, std::string>;
+
+/// A direct write waiting for a prepared transaction's decision.
+struct DeferredWrite {
+  std::vector<HeldKey> keys;
+  std::function<void()> run;
 };
 
 struct SpaceState {
@@ -26,6 +41,12 @@ struct SpaceState {
   caf::error open_error;
   bool registered = false;
   bool flush_scheduled = false;
+  /// Transactions prepared here and not yet decided, by id.
+  std::map<uint64_t, PreparedTxn> prepared;
+  /// Entries those transactions write, with the holding transaction.
+  std::map<HeldKey, uint64_t> held;
+  /// Direct writes to held entries, in arrival order.
+  std::deque<DeferredWrite> deferred;
 
   static inline const char* name = "strata.space";
 };

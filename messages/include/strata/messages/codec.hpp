@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "strata/messages/error.hpp"
 #include "strata/messages/types.hpp"
@@ -23,6 +24,21 @@ struct VersionedRecord {
   uint64_t timestamp = 0;
   bool tombstone = false;
   Value value;
+  std::vector<std::string> paths;  ///< JSON documents: paths this version changed
+};
+
+/// A participant's logged vote (schema PreparedTxn).
+struct PreparedTxn {
+  uint64_t txn_id = 0;
+  uint64_t snapshot = 0;
+  std::vector<TxnOp> ops;
+};
+
+/// The coordinator's logged decision (schema CommitDecision).
+struct CommitDecision {
+  uint64_t txn_id = 0;
+  uint64_t commit_ts = 0;
+  std::vector<std::string> participants;
 };
 
 /// Per-space bookkeeping (schema SpaceMeta).
@@ -37,7 +53,10 @@ void encode(const SpaceMeta& meta, std::string& out);
 void encode(const Value& value, std::string& out);
 /// Encodes a VersionedRecord without copying the value; a null `value`
 /// encodes a tombstone.
-void encode_record(uint64_t version, uint64_t timestamp, const Value* value, std::string& out);
+void encode_record(uint64_t version, uint64_t timestamp, const Value* value, std::string& out,
+                   const std::vector<std::string>* paths = nullptr);
+void encode(const PreparedTxn& txn, std::string& out);
+void encode(const CommitDecision& decision, std::string& out);
 
 void encode(const Event& event, std::string& out);
 
@@ -46,5 +65,7 @@ void encode(const Event& event, std::string& out);
 [[nodiscard]] result<SpaceMeta> decode_space_meta(std::string_view bytes);
 [[nodiscard]] result<Value> decode_value(std::string_view bytes);
 [[nodiscard]] result<Event> decode_event(std::string_view bytes);
+[[nodiscard]] result<PreparedTxn> decode_prepared_txn(std::string_view bytes);
+[[nodiscard]] result<CommitDecision> decode_commit_decision(std::string_view bytes);
 
 }  // namespace strata

@@ -45,6 +45,19 @@ struct Limits {
 /// and "Nesting too deep: <n> levels exceeds maximum <max>".
 [[nodiscard]] caf::error validate_value(const Value& value, const Limits& limits);
 
+/// Checks an event before it is appended (SPEC 5.2): `type` 1-256 bytes of
+/// anything; `payload` a JSON object with no NaN or infinity anywhere, within
+/// the value limits. Errors: InvalidInput ("Payload must be a JSON object",
+/// ...), ConstraintViolation.
+[[nodiscard]] caf::error validate_event(std::string_view type, const Value& payload,
+                                        const Limits& limits);
+
+/// The longest event type, in bytes.
+inline constexpr size_t max_event_type_bytes = 256;
+
+/// True when no Float anywhere in `v` is NaN or infinite.
+bool all_finite(const Value& v);
+
 /// Checks a space name (SPEC 4.4): 1–64 bytes, first `[a-z]`, then
 /// `[a-z0-9_-]`, not starting with "_system_". "default" is valid.
 /// Errors: InvalidInput with the messages of SPEC 4.4.

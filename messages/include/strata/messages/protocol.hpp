@@ -13,6 +13,7 @@
 #include <type_traits>
 #include <vector>
 
+#include <caf/actor.hpp>
 #include <caf/atom.hpp>
 #include <caf/detail/stringification_inspector.hpp>
 #include <caf/meta/load_callback.hpp>
@@ -85,6 +86,15 @@ using space_resolve_atom = caf::atom_constant<caf::atom("sp_resolve")>;
 using space_register_atom = caf::atom_constant<caf::atom("sp_reg")>;
 using space_unregister_atom = caf::atom_constant<caf::atom("sp_unreg")>;
 
+using txn_commit1_atom = caf::atom_constant<caf::atom("tx_commit1")>;
+using txn_prepare_atom = caf::atom_constant<caf::atom("tx_prepare")>;
+using txn_decide_atom = caf::atom_constant<caf::atom("tx_decide")>;
+using txn_commit_atom = caf::atom_constant<caf::atom("tx_commit")>;
+using txn_resolve_atom = caf::atom_constant<caf::atom("tx_resolve")>;
+using txn_coord_atom = caf::atom_constant<caf::atom("tx_coord")>;
+using txn_snapshot_atom = caf::atom_constant<caf::atom("tx_snap")>;
+using event_len_at_atom = caf::atom_constant<caf::atom("ev_len_at")>;
+
 using branch_open_atom = caf::atom_constant<caf::atom("br_open")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 
@@ -142,6 +152,14 @@ struct JsonPageMsg {
   std::vector<std::string> keys;
   bool has_cursor = false;
   std::string cursor;
+};
+
+/// One participant of a multi-space commit: the space, its actor and the
+/// work it must validate and apply.
+struct TxnPart {
+  std::string space;
+  caf::actor participant;
+  TxnWork work;
 };
 
 /// An optional vector entry in message form.
@@ -272,6 +290,34 @@ typename Inspector::result_type inspect(Inspector& f, MaybeVectorEntry& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TxnOp& x) {
+  auto kind = static_cast<uint8_t>(x.kind);
+  auto load = caf::meta::load_callback([&]() -> caf::error {
+    if (kind > static_cast<uint8_t>(TxnOpKind::JsonDelete))
+      return make_error(errc::Serialization, "unknown transaction operation");
+    x.kind = static_cast<TxnOpKind>(kind);
+    return caf::none;
+  });
+  return f(caf::meta::type_name("strata::TxnOp"), kind, x.key, x.arg, x.value, x.has_expected,
+           x.expected, load);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TxnRead& x) {
+  return f(caf::meta::type_name("strata::TxnRead"), x.tag, x.key, x.path, x.range);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TxnWork& x) {
+  return f(caf::meta::type_name("strata::TxnWork"), x.snapshot, x.reads, x.ops);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TxnPart& x) {
+  return f(caf::meta::type_name("strata::TxnPart"), x.space, x.participant, x.work);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, MaybeValue& x) {
   return f(caf::meta::type_name("strata::MaybeValue"), x.found, x.value);
 }
@@ -382,4 +428,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(strata, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(strata, (std::vector<strata::CollectionInfo>))
   CAF_ADD_TYPE_ID(strata, (std::vector<float>))
   CAF_ADD_TYPE_ID(strata, (std::vector<uint64_t>))
+  CAF_ADD_TYPE_ID(strata, (strata::TxnOp))
+  CAF_ADD_TYPE_ID(strata, (strata::TxnRead))
+  CAF_ADD_TYPE_ID(strata, (strata::TxnWork))
+  CAF_ADD_TYPE_ID(strata, (strata::TxnPart))
+  CAF_ADD_TYPE_ID(strata, (std::vector<strata::TxnPart>))
 CAF_END_TYPE_ID_BLOCK(strata)

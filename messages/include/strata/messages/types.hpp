@@ -101,6 +101,46 @@ struct CollectionInfo {
   uint64_t memory_bytes = 0;
 };
 
+/// What one buffered transaction operation does.
+enum class TxnOpKind : uint8_t {
+  KvPut,
+  KvDelete,
+  StateSet,
+  StateDelete,
+  StateCas,
+  StateInit,
+  EventAppend,
+  JsonSet,
+  JsonDelete,
+};
+
+/// One buffered write of a transaction.
+struct TxnOp {
+  TxnOpKind kind = TxnOpKind::KvPut;
+  std::string key;          ///< key, cell or document id (unused for events)
+  std::string arg;          ///< JSON path or event type
+  Value value;
+  bool has_expected = false;  ///< StateCas: an expected version is given
+  uint64_t expected = 0;
+};
+
+/// One read a transaction made, re-validated at commit: the entry (or, for
+/// a range, every entry under the prefix) must not have changed after the
+/// snapshot. For JSON documents `path` narrows the read to overlapping paths.
+struct TxnRead {
+  char tag = 'k';           ///< 'k' KV, 's' state, 'j' JSON, 'e' event log
+  std::string key;          ///< key, or prefix for a range read
+  std::string path;         ///< JSON path ("" = the whole document)
+  bool range = false;
+};
+
+/// What a transaction asks one space to validate and apply.
+struct TxnWork {
+  uint64_t snapshot = 0;
+  std::vector<TxnRead> reads;
+  std::vector<TxnOp> ops;
+};
+
 /// Arguments of a key listing. An empty prefix means all keys; with a
 /// limit, the page starts strictly after `cursor` (SPEC 5.1).
 struct ListOptions {

@@ -9,6 +9,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
+#include <set>
 
 namespace strata::store {
 
@@ -30,8 +32,30 @@ class CommitClock {
   /// The last timestamp handed out or observed.
   uint64_t last() const noexcept { return last_.load(std::memory_order_acquire); }
 
+  // -- snapshots and multi-space commits ------------------------------------
+  // A two-phase commit picks its timestamp before its participants apply
+  // it, so for a moment some spaces show it and others do not. Such a
+  // timestamp is "in flight" from begin_commit() until end_commit(), and
+  // snapshot() stays below every in-flight timestamp: a snapshot never sees
+  // part of a transaction. Writes that take their timestamp inside the one
+  // space actor that applies them need no registration (the actor applies
+  // them before it serves any later read).
+
+  /// A fresh timestamp (as next()) registered as in flight.
+  uint64_t begin_commit();
+  /// Marks a timestamp from begin_commit() (or observe_in_flight()) applied
+  /// everywhere.
+  void end_commit(uint64_t ts);
+  /// Registers a logged commit being re-applied after a restart.
+  void observe_in_flight(uint64_t ts);
+  /// The newest timestamp a snapshot may read at: every write with a
+  /// timestamp at or below it is fully applied.
+  uint64_t snapshot() const;
+
  private:
   std::atomic<uint64_t> last_{0};
+  mutable std::mutex in_flight_mtx_;
+  std::multiset<uint64_t> in_flight_;
 };
 
 }  // namespace strata::store

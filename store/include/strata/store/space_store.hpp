@@ -209,6 +209,29 @@ class SpaceStore {
                                                                   const MetadataFilter& filter,
                                                                   uint64_t as_of);
 
+  // -- transactions: the participant side of commit (SPEC 6) -------------------
+
+  /// Checks `work` against everything committed after its snapshot: reads
+  /// (point and range) unchanged, JSON write paths not overlapping a newer
+  /// write, state CAS expectations holding, and a dry run of the operations
+  /// succeeding. Returns TransactionConflict naming the first conflict.
+  [[nodiscard]] caf::error txn_validate(const TxnWork& work);
+  /// Applies `ops` at `commit_ts` in one atomic batch: one new version per
+  /// entry touched, events appended in order. A non-zero `prepared_id`
+  /// removes that prepared record in the same batch.
+  [[nodiscard]] caf::error txn_apply(const std::vector<TxnOp>& ops, uint64_t commit_ts,
+                                     uint64_t prepared_id);
+  /// Logs a prepared transaction durably (fsync unless cache durability:
+  /// a vote must survive whatever the coordinator decides).
+  [[nodiscard]] caf::error txn_log_prepared(const PreparedTxn& txn);
+  /// Removes a prepared record (abort). Not an error when absent.
+  [[nodiscard]] caf::error txn_discard(uint64_t txn_id);
+  /// The prepared records in the store: transactions in doubt after a
+  /// restart until their coordinator's decision arrives.
+  [[nodiscard]] result<std::vector<PreparedTxn>> txn_in_doubt();
+  /// The number of events with timestamp <= as_of.
+  [[nodiscard]] result<uint64_t> event_len_at(uint64_t as_of);
+
   // -- event log (SPEC 5.2) ----------------------------------------------------
 
   /// Appends an event; returns its sequence number (1-based, contiguous).
@@ -255,12 +278,20 @@ class SpaceStore {
   // entry whose current head is `prev` (absent when `found` is false).
   result<uint64_t> write_version(char tag, std::string_view key, bool found,
                                  const VersionedRecord& prev, const std::string& prev_raw,
-                                 const Value* value);
+                                 const Value* value,
+                                 const std::vector<std::string>* paths = nullptr);
   result<uint64_t> put(char tag, std::string_view key, const Value& value);
   result<std::vector<BatchItemResult>> batch_put(char tag, const std::vector<KvEntry>& entries);
   result<bool> remove(char tag, std::string_view key);
   result<std::vector<std::string>> list(char tag, const ListOptions& opts);
   result<std::vector<std::string>> list_at(char tag, std::string_view prefix, uint64_t as_of);
+
+  // The transaction machinery (txn_participant.cpp).
+  struct Overlay;
+  caf::error txn_run(const std::vector<TxnOp>& ops, uint64_t commit_ts, uint64_t prepared_id,
+                     bool dry_run);
+  result<bool> changed_after(char tag, std::string_view key, uint64_t snapshot,
+                             std::string_view json_path);
 
   // Checks a document against the SPEC 1.4 document limits.
   caf::error check_document(const Value& doc) const;

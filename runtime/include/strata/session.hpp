@@ -1,0 +1,114 @@
+#pragma once
+
+// strata::Session — runs transactions that are atomic across the spaces of
+// one branch (SPEC 6; seed "Cross-Space Transactions").
+//
+//   auto s = db.session();
+//   s.begin();
+//   s.set_space("billing");   s.kv_put("credits", 99);
+//   s.set_space("api-logs");  s.event_append("api_call", Object{{"endpoint", "/search"}});
+//   s.commit();               // atomic across both spaces, or TransactionConflict
+//
+// Semantics: optimistic concurrency with snapshot isolation. begin() takes a
+// snapshot; reads inside the transaction see the snapshot plus the
+// transaction's own writes; writes are buffered until commit. commit()
+// validates every read against what other transactions committed after the
+// snapshot (first committer wins; a transaction that only read always
+// commits) and applies all writes atomically: one space in one step, several
+// spaces through the branch's two-phase-commit coordinator. Outside a
+// transaction every call runs directly, like the handle's.
+//
+// Versions and sequence numbers returned inside a transaction are the ones
+// the write will get if nothing else commits to the same entry first.
+//
+// Thread-safety: one thread at a time. A Session destroyed with an open
+// transaction rolls it back.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "strata/messages/error.hpp"
+#include "strata/messages/types.hpp"
+#include "strata/messages/value.hpp"
+
+namespace strata {
+
+class Strata;
+
+namespace detail {
+struct HandleImpl;
+struct TxnState;
+}  // namespace detail
+
+class Session {
+ public:
+  Session(Session&&) noexcept;
+  Session& operator=(Session&&) noexcept;
+  ~Session();
+
+  /// Starts a transaction on the session's current branch.
+  /// Errors: TransactionAlreadyActive (the open transaction stays usable).
+  [[nodiscard]] result<void> begin();
+  /// Starts a transaction whose writes are refused (InvalidInput).
+  [[nodiscard]] result<void> begin_read_only();
+  /// Commits; the transaction ends whatever the outcome.
+  /// Errors: TransactionNotActive; TransactionConflict (nothing applied).
+  [[nodiscard]] result<void> commit();
+  /// Discards the transaction. Errors: TransactionNotActive.
+  [[nodiscard]] result<void> rollback();
+  bool in_transaction() const;
+  /// The commit timestamp of the last successful commit (0 before any, and
+  /// for commits that wrote nothing).
+  uint64_t last_commit_timestamp() const;
+
+  /// Switching spaces is allowed inside a transaction (not branches).
+  [[nodiscard]] result<void> set_space(std::string_view name);
+  const std::string& current_space() const;
+  const std::string& current_branch() const;
+
+  // -- KV ----------------------------------------------------------------------
+  [[nodiscard]] result<uint64_t> kv_put(std::string_view key, Value value);
+  [[nodiscard]] result<std::optional<Value>> kv_get(std::string_view key);
+  [[nodiscard]] result<bool> kv_delete(std::string_view key);
+  [[nodiscard]] result<std::vector<std::string>> kv_list(
+      std::optional<std::string_view> prefix = std::nullopt);
+
+  // -- events ----------------------------------------------------------------------
+  [[nodiscard]] result<uint64_t> event_append(std::string_view type, Value payload);
+  [[nodiscard]] result<std::optional<VersionedValue>> event_get(uint64_t seq);
+  [[nodiscard]] result<uint64_t> event_len();
+
+  // -- state cells -------------------------------------------------------------------
+  [[nodiscard]] result<uint64_t> state_set(std::string_view cell, Value value);
+  [[nodiscard]] result<std::optional<Value>> state_get(std::string_view cell);
+  [[nodiscard]] result<std::optional<VersionedValue>> state_get_versioned(std::string_view cell);
+  [[nodiscard]] result<uint64_t> state_init(std::string_view cell, Value value);
+  [[nodiscard]] result<std::optional<uint64_t>> state_cas(std::string_view cell,
+                                                          std::optional<uint64_t> expected,
+                                                          Value value);
+  [[nodiscard]] result<bool> state_delete(std::string_view cell);
+
+  // -- JSON documents ------------------------------------------------------------------
+  [[nodiscard]] result<uint64_t> json_set(std::string_view key, std::string_view path,
+                                          Value value);
+  [[nodiscard]] result<std::optional<Value>> json_get(std::string_view key,
+                                                      std::string_view path = "$");
+  [[nodiscard]] result<uint64_t> json_delete(std::string_view key, std::string_view path = "$");
+
+ private:
+  friend class Strata;
+  explicit Session(std::unique_ptr<detail::HandleImpl> handle);
+
+  // Sends a request to the session's current space (or `space`).
+  template <class... Ts>
+  auto call(const std::string& space, const Ts&... xs);
+
+  std::unique_ptr<detail::HandleImpl> handle_;
+  std::unique_ptr<detail::TxnState> txn_;
+  uint64_t last_commit_ts_ = 0;
+};
+
+}  // namespace strata

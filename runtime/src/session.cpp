@@ -1,0 +1,566 @@
+// strata::Session: buffers a transaction's writes, serves its reads from the
+// snapshot plus its own writes, and commits through one space (one phase)
+// or the branch's coordinator (two phases).
+
+#include "strata/session.hpp"
+
+#include <limits>
+#include <map>
+
+#include "handle_impl.hpp"
+#include "strata/messages/json_path.hpp"
+#include "strata/messages/limits.hpp"
+
+namespace strata {
+
+namespace detail {
+
+/// A transaction's buffered work in one space, and what it lets the
+/// transaction read back.
+struct SpaceTxn {
+  TxnWork work;
+  /// (tag, key) -> value after this transaction's writes; empty = deleted.
+  std::map<std::pair<char, std::string>, std::optional<Value>> written;
+  /// (tag, key) -> the version the next write will get.
+  std::map<std::pair<char, std::string>, uint64_t> next_version;
+  bool event_base_known = false;
+  uint64_t event_base = 0;  ///< events visible at the snapshot
+  std::vector<Value> appended;  ///< this transaction's event payloads
+};
+
+struct TxnState {
+  uint64_t snapshot = 0;
+  bool read_only = false;
+  std::map<std::string, SpaceTxn> spaces;
+};
+
+}  // namespace detail
+
+namespace {
+
+constexpr uint64_t latest = std::numeric_limits<uint64_t>::max();
+
+caf::error not_active() {
+  return make_error(errc::TransactionNotActive, "no active transaction");
+}
+
+caf::error read_only_write() {
+  return make_error(errc::InvalidInput, "write in a read-only transaction");
+}
+
+}  // namespace
+
+template <class... Ts>
+auto Session::call(const std::string& space, const Ts&... xs) {
+  return handle_->on_space_named(space, xs...);
+}
+
+Session::Session(std::unique_ptr<detail::HandleImpl> handle) : handle_(std::move(handle)) {
+}
+
+Session::Session(Session&&) noexcept = default;
+Session& Session::operator=(Session&&) noexcept = default;
+Session::~Session() = default;  // an open transaction is simply dropped
+
+bool Session::in_transaction() const {
+  return txn_ != nullptr;
+}
+
+uint64_t Session::last_commit_timestamp() const {
+  return last_commit_ts_;
+}
+
+const std::string& Session::current_space() const {
+  return handle_->space;
+}
+
+const std::string& Session::current_branch() const {
+  return handle_->branch;
+}
+
+result<void> Session::set_space(std::string_view name) {
+  if (auto err = validate_space_name(name))
+    return err;
+  handle_->space = std::string(name);
+  return {};
+}
+
+result<void> Session::begin() {
+  if (txn_)
+    return make_error(errc::TransactionAlreadyActive, "transaction already active");
+  auto snap = handle_->on_branch(txn_snapshot_atom::value);
+  if (!snap)
+    return snap.error();
+  txn_ = std::make_unique<detail::TxnState>();
+  txn_->snapshot = *snap;
+  return {};
+}
+
+result<void> Session::begin_read_only() {
+  if (auto r = begin(); !r)
+    return r;
+  txn_->read_only = true;
+  return {};
+}
+
+result<void> Session::rollback() {
+  if (!txn_)
+    return not_active();
+  txn_.reset();
+  return {};
+}
+
+result<void> Session::commit() {
+  if (!txn_)
+    return not_active();
+  auto txn = std::move(txn_);
+  std::vector<TxnPart> parts;
+  bool writes = false;
+  for (auto& [space, st] : txn->spaces) {
+    st.work.snapshot = txn->snapshot;
+    writes = writes || !st.work.ops.empty();
+  }
+  // A transaction that only read always commits.
+  if (!writes) {
+    last_commit_ts_ = 0;
+    return {};
+  }
+  for (auto& [space, st] : txn->spaces) {
+    if (st.work.ops.empty() && st.work.reads.empty())
+      continue;
+    auto actor = handle_->space_actor(space);
+    if (!actor)
+      return actor.error();
+    parts.push_back(TxnPart{space, caf::actor_cast<caf::actor>(*actor), std::move(st.work)});
+  }
+  if (parts.size() == 1) {
+    auto ts = call(parts[0].space, txn_commit1_atom::value, parts[0].work);
+    if (!ts)
+      return ts.error();
+    last_commit_ts_ = *ts;
+    return {};
+  }
+  auto coordinator = handle_->on_branch(txn_coord_atom::value);
+  if (!coordinator)
+    return coordinator.error();
+  auto ts = handle_->client.call(*coordinator, txn_commit_atom::value, parts);
+  if (!ts)
+    return ts.error();
+  last_commit_ts_ = *ts;
+  return {};
+}
+
+// -- helpers for reads inside a transaction ------------------------------------
+
+namespace {
+
+using Key = std::pair<char, std::string>;
+
+template <class F>
+result<uint64_t> buffer_write(detail::TxnState& txn, detail::SpaceTxn& st, Key key,
+                              std::optional<Value> after, TxnOp op, F current_version) {
+  if (txn.read_only)
+    return read_only_write();
+  uint64_t version;
+  if (auto it = st.next_version.find(key); it != st.next_version.end()) {
+    version = it->second;
+  } else {
+    auto cur = current_version();
+    if (!cur)
+      return cur.error();
+    version = *cur + 1;
+  }
+  st.next_version[key] = version + 1;
+  st.written[key] = std::move(after);
+  st.work.ops.push_back(std::move(op));
+  return version;
+}
+
+}  // namespace
+
+// -- KV ---------------------------------------------------------------------------
+
+result<uint64_t> Session::kv_put(std::string_view key, Value value) {
+  if (!txn_)
+    return call(handle_->space, kv_put_atom::value, std::string(key), value);
+  const auto& limits = handle_->db->options().limits;
+  if (auto err = validate_key(key, limits))
+    return err;
+  if (auto err = validate_value(value, limits))
+    return err;
+  auto& st = txn_->spaces[handle_->space];
+  std::string k(key);
+  return buffer_write(*txn_, st, {'k', k}, value, TxnOp{TxnOpKind::KvPut, k, {}, value, false, 0},
+                      [&]() -> result<uint64_t> {
+                        // The version only; a blind write records no read.
+                        auto h = call(handle_->space, kv_get_atom::value, k);
+                        if (!h)
+                          return h.error();
+                        return h->found ? h->entry.version : uint64_t{0};
+                      });
+}
+
+result<std::optional<Value>> Session::kv_get(std::string_view key) {
+  if (!txn_) {
+    auto r = call(handle_->space, kv_get_atom::value, std::string(key));
+    if (!r)
+      return r.error();
+    return r->found ? std::optional<Value>{std::move(r->entry.value)} : std::nullopt;
+  }
+  auto& st = txn_->spaces[handle_->space];
+  std::string k(key);
+  if (auto it = st.written.find({'k', k}); it != st.written.end())
+    return it->second;
+  auto r = call(handle_->space, kv_get_at_atom::value, k, txn_->snapshot);
+  if (!r)
+    return r.error();
+  st.work.reads.push_back(TxnRead{'k', k, {}, false});
+  return r->found ? std::optional<Value>{std::move(r->entry.value)} : std::nullopt;
+}
+
+result<bool> Session::kv_delete(std::string_view key) {
+  if (!txn_)
+    return call(handle_->space, kv_del_atom::value, std::string(key));
+  if (auto err = validate_key(key, handle_->db->options().limits))
+    return err;
+  auto existed = kv_get(key);
+  if (!existed)
+    return existed.error();
+  auto& st = txn_->spaces[handle_->space];
+  std::string k(key);
+  auto r = buffer_write(*txn_, st, {'k', k}, std::nullopt,
+                        TxnOp{TxnOpKind::KvDelete, k, {}, Value{}, false, 0},
+                        [] { return result<uint64_t>{uint64_t{0}}; });
+  if (!r)
+    return r.error();
+  return existed->has_value();
+}
+
+result<std::vector<std::string>> Session::kv_list(std::optional<std::string_view> prefix) {
+  std::string p(prefix.value_or(""));
+  if (!txn_) {
+    ListOptions opts;
+    opts.prefix = p;
+    return call(handle_->space, kv_list_atom::value, opts);
+  }
+  auto& st = txn_->spaces[handle_->space];
+  auto keys = call(handle_->space, kv_list_at_atom::value, p, txn_->snapshot);
+  if (!keys)
+    return keys.error();
+  st.work.reads.push_back(TxnRead{'k', p, {}, true});
+  std::map<std::string, bool> merged;
+  for (auto& k : *keys)
+    merged[k] = true;
+  for (auto& [key, value] : st.written)
+    if (key.first == 'k' && key.second.compare(0, p.size(), p) == 0)
+      merged[key.second] = value.has_value();
+  std::vector<std::string> out;
+  for (auto& [k, live] : merged)
+    if (live)
+      out.push_back(k);
+  return out;
+}
+
+// -- events -----------------------------------------------------------------------
+
+namespace {
+
+result<uint64_t> event_base(Session&, detail::SpaceTxn& st, uint64_t snapshot,
+                            const std::function<result<uint64_t>(uint64_t)>& len_at) {
+  if (!st.event_base_known) {
+    auto n = len_at(snapshot);
+    if (!n)
+      return n.error();
+    st.event_base = *n;
+    st.event_base_known = true;
+  }
+  return st.event_base;
+}
+
+}  // namespace
+
+result<uint64_t> Session::event_append(std::string_view type, Value payload) {
+  if (!txn_)
+    return call(handle_->space, event_append_atom::value, std::string(type), payload);
+  if (txn_->read_only)
+    return read_only_write();
+  if (auto err = validate_event(type, payload, handle_->db->options().limits))
+    return err;
+  auto& st = txn_->spaces[handle_->space];
+  auto base = event_base(*this, st, txn_->snapshot, [&](uint64_t s) {
+    return call(handle_->space, event_len_at_atom::value, s);
+  });
+  if (!base)
+    return base.error();
+  st.work.ops.push_back(TxnOp{TxnOpKind::EventAppend, {}, std::string(type), payload, false, 0});
+  st.appended.push_back(std::move(payload));
+  return *base + st.appended.size();
+}
+
+result<std::optional<VersionedValue>> Session::event_get(uint64_t seq) {
+  auto fetch = [&]() -> result<std::optional<VersionedValue>> {
+    auto r = call(handle_->space, event_get_atom::value, seq);
+    if (!r)
+      return r.error();
+    if (!r->found || (txn_ && r->event.timestamp > txn_->snapshot))
+      return std::optional<VersionedValue>{};
+    return std::optional<VersionedValue>{
+        VersionedValue{std::move(r->event.payload), r->event.sequence, r->event.timestamp}};
+  };
+  if (!txn_)
+    return fetch();
+  auto& st = txn_->spaces[handle_->space];
+  auto base = event_base(*this, st, txn_->snapshot, [&](uint64_t s) {
+    return call(handle_->space, event_len_at_atom::value, s);
+  });
+  if (!base)
+    return base.error();
+  if (seq > *base && seq <= *base + st.appended.size())
+    return std::optional<VersionedValue>{VersionedValue{st.appended[seq - *base - 1], seq, 0}};
+  return fetch();
+}
+
+result<uint64_t> Session::event_len() {
+  if (!txn_)
+    return call(handle_->space, event_len_atom::value);
+  auto& st = txn_->spaces[handle_->space];
+  auto base = event_base(*this, st, txn_->snapshot, [&](uint64_t s) {
+    return call(handle_->space, event_len_at_atom::value, s);
+  });
+  if (!base)
+    return base.error();
+  return *base + st.appended.size();
+}
+
+// -- state cells ------------------------------------------------------------------
+
+result<std::optional<VersionedValue>> Session::state_get_versioned(std::string_view cell) {
+  if (!txn_) {
+    auto r = call(handle_->space, state_get_atom::value, std::string(cell));
+    if (!r)
+      return r.error();
+    return std::move(*r).to_optional();
+  }
+  auto& st = txn_->spaces[handle_->space];
+  std::string c(cell);
+  Key key{'s', c};
+  if (auto it = st.written.find(key); it != st.written.end()) {
+    if (!it->second)
+      return std::optional<VersionedValue>{};
+    return std::optional<VersionedValue>{VersionedValue{*it->second, st.next_version[key] - 1, 0}};
+  }
+  auto r = call(handle_->space, state_get_at_atom::value, c, txn_->snapshot);
+  if (!r)
+    return r.error();
+  st.work.reads.push_back(TxnRead{'s', c, {}, false});
+  return std::move(*r).to_optional();
+}
+
+result<std::optional<Value>> Session::state_get(std::string_view cell) {
+  auto v = state_get_versioned(cell);
+  if (!v)
+    return v.error();
+  if (!*v)
+    return std::optional<Value>{};
+  return std::optional<Value>{std::move((*v)->value)};
+}
+
+result<uint64_t> Session::state_set(std::string_view cell, Value value) {
+  if (!txn_)
+    return call(handle_->space, state_set_atom::value, std::string(cell), value);
+  const auto& limits = handle_->db->options().limits;
+  if (auto err = validate_key(cell, limits))
+    return err;
+  if (auto err = validate_value(value, limits))
+    return err;
+  auto& st = txn_->spaces[handle_->space];
+  std::string c(cell);
+  return buffer_write(*txn_, st, {'s', c}, value, TxnOp{TxnOpKind::StateSet, c, {}, value, false, 0},
+                      [&]() -> result<uint64_t> {
+                        auto h = call(handle_->space, state_get_atom::value, c);
+                        if (!h)
+                          return h.error();
+                        return h->found ? h->entry.version : uint64_t{0};
+                      });
+}
+
+result<uint64_t> Session::state_init(std::string_view cell, Value value) {
+  if (!txn_)
+    return call(handle_->space, state_init_atom::value, std::string(cell), value);
+  auto cur = state_get_versioned(cell);
+  if (!cur)
+    return cur.error();
+  if (*cur)
+    return (*cur)->version;
+  auto& st = txn_->spaces[handle_->space];
+  std::string c(cell);
+  return buffer_write(*txn_, st, {'s', c}, value, TxnOp{TxnOpKind::StateInit, c, {}, value, false, 0},
+                      [] { return result<uint64_t>{uint64_t{0}}; });
+}
+
+result<std::optional<uint64_t>> Session::state_cas(std::string_view cell,
+                                                   std::optional<uint64_t> expected, Value value) {
+  if (!txn_) {
+    auto r = call(handle_->space, state_cas_atom::value, std::string(cell), expected.has_value(),
+                  expected.value_or(0), value);
+    if (!r)
+      return r.error();
+    return r->to_optional();
+  }
+  const auto& limits = handle_->db->options().limits;
+  if (auto err = validate_key(cell, limits))
+    return err;
+  if (auto err = validate_value(value, limits))
+    return err;
+  auto& st = txn_->spaces[handle_->space];
+  std::string c(cell);
+  Key key{'s', c};
+  bool own = st.written.count(key) != 0;
+  auto cur = state_get_versioned(cell);
+  if (!cur)
+    return cur.error();
+  std::optional<uint64_t> current = *cur ? std::optional<uint64_t>{(*cur)->version} : std::nullopt;
+  if (current != expected)
+    return std::optional<uint64_t>{};  // a miss: nothing buffered
+  // Against the transaction's own write the check is done; against the
+  // snapshot it is re-checked at commit.
+  TxnOp op{own ? TxnOpKind::StateSet : TxnOpKind::StateCas, c, {}, value, expected.has_value(),
+           expected.value_or(0)};
+  auto v = buffer_write(*txn_, st, key, value, std::move(op),
+                        [&] { return result<uint64_t>{current.value_or(0)}; });
+  if (!v)
+    return v.error();
+  return std::optional<uint64_t>{*v};
+}
+
+result<bool> Session::state_delete(std::string_view cell) {
+  if (!txn_)
+    return call(handle_->space, state_del_atom::value, std::string(cell));
+  if (auto err = validate_key(cell, handle_->db->options().limits))
+    return err;
+  auto cur = state_get_versioned(cell);
+  if (!cur)
+    return cur.error();
+  auto& st = txn_->spaces[handle_->space];
+  std::string c(cell);
+  auto r = buffer_write(*txn_, st, {'s', c}, std::nullopt,
+                        TxnOp{TxnOpKind::StateDelete, c, {}, Value{}, false, 0},
+                        [&] { return result<uint64_t>{*cur ? (*cur)->version : 0}; });
+  if (!r)
+    return r.error();
+  return cur->has_value();
+}
+
+// -- JSON documents -----------------------------------------------------------------
+
+namespace {
+
+// The transaction's view of a document: its own writes, or the snapshot.
+result<std::optional<Value>> document_view(Session&, detail::TxnState& txn,
+                                           detail::SpaceTxn& st, const std::string& key,
+                                           const std::function<result<MaybeValue>()>& fetch) {
+  if (auto it = st.written.find({'j', key}); it != st.written.end())
+    return it->second;
+  auto r = fetch();
+  if (!r)
+    return r.error();
+  (void)txn;
+  return r->found ? std::optional<Value>{std::move(r->value)} : std::nullopt;
+}
+
+}  // namespace
+
+result<uint64_t> Session::json_set(std::string_view key, std::string_view path, Value value) {
+  if (!txn_)
+    return call(handle_->space, json_set_atom::value, std::string(key), std::string(path), value);
+  if (txn_->read_only)
+    return read_only_write();
+  if (auto err = validate_key(key, handle_->db->options().limits))
+    return err;
+  auto parsed = JsonPath::parse(path);
+  if (!parsed)
+    return parsed.error();
+  if (!all_finite(value))
+    return make_error(errc::Serialization, "JSON documents cannot hold NaN or Infinity");
+  auto& st = txn_->spaces[handle_->space];
+  std::string k(key);
+  auto doc = document_view(*this, *txn_, st, k, [&] {
+    return call(handle_->space, json_get_at_atom::value, k, std::string("$"), txn_->snapshot);
+  });
+  if (!doc)
+    return doc.error();
+  // Apply it to the transaction's view now, so that a bad path fails here.
+  Value updated = *doc ? **doc : (parsed->is_root() ? Value{} : Value{Object{}});
+  if (auto err = strata::json_set(updated, *parsed, value))
+    return err;
+  return buffer_write(*txn_, st, {'j', k}, updated,
+                      TxnOp{TxnOpKind::JsonSet, k, parsed->to_string(), value, false, 0},
+                      [&]() -> result<uint64_t> {
+                        auto h = call(handle_->space, json_doc_atom::value, k);
+                        if (!h)
+                          return h.error();
+                        return h->found ? h->entry.version : uint64_t{0};
+                      });
+}
+
+result<std::optional<Value>> Session::json_get(std::string_view key, std::string_view path) {
+  if (!txn_) {
+    auto r = call(handle_->space, json_get_atom::value, std::string(key), std::string(path));
+    if (!r)
+      return r.error();
+    return r->found ? std::optional<Value>{std::move(r->value)} : std::nullopt;
+  }
+  auto parsed = JsonPath::parse(path);
+  if (!parsed)
+    return parsed.error();
+  auto& st = txn_->spaces[handle_->space];
+  std::string k(key);
+  bool own = st.written.count({'j', k}) != 0;
+  auto doc = document_view(*this, *txn_, st, k, [&] {
+    return call(handle_->space, json_get_at_atom::value, k, std::string("$"), txn_->snapshot);
+  });
+  if (!doc)
+    return doc.error();
+  if (!own)
+    st.work.reads.push_back(TxnRead{'j', k, parsed->to_string(), false});
+  if (!*doc)
+    return std::optional<Value>{};
+  const Value* at = strata::json_get(**doc, *parsed);
+  return at ? std::optional<Value>{*at} : std::nullopt;
+}
+
+result<uint64_t> Session::json_delete(std::string_view key, std::string_view path) {
+  if (!txn_)
+    return call(handle_->space, json_del_atom::value, std::string(key), std::string(path));
+  if (txn_->read_only)
+    return read_only_write();
+  auto parsed = JsonPath::parse(path);
+  if (!parsed)
+    return parsed.error();
+  auto& st = txn_->spaces[handle_->space];
+  std::string k(key);
+  auto doc = document_view(*this, *txn_, st, k, [&] {
+    return call(handle_->space, json_get_at_atom::value, k, std::string("$"), txn_->snapshot);
+  });
+  if (!doc)
+    return doc.error();
+  if (!*doc)
+    return uint64_t{0};
+  std::optional<Value> after;
+  uint64_t removed = 1;
+  if (!parsed->is_root()) {
+    Value updated = **doc;
+    removed = strata::json_delete(updated, *parsed);
+    if (removed == 0)
+      return uint64_t{0};
+    after = std::move(updated);
+  }
+  auto r = buffer_write(*txn_, st, {'j', k}, std::move(after),
+                        TxnOp{TxnOpKind::JsonDelete, k, parsed->to_string(), Value{}, false, 0},
+                        [] { return result<uint64_t>{uint64_t{0}}; });
+  if (!r)
+    return r.error();
+  return removed;
+}
+
+}  // namespace strata

@@ -1,0 +1,87 @@
+#include "strata/store/decision_log.hpp"
+
+#include <filesystem>
+
+#include <leveldb/db.h>
+
+namespace strata::store {
+
+namespace {
+
+// Keys: 'd' txn-id (big-endian) -> CommitDecision.
+std::string decision_key(uint64_t txn_id) {
+  std::string out(1, 'd');
+  for (int shift = 56; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((txn_id >> shift) & 0xff));
+  return out;
+}
+
+caf::error io_error(const leveldb::Status& s, const std::string& what) {
+  return make_error(errc::Io, what + ": " + s.ToString());
+}
+
+}  // namespace
+
+DecisionLog::DecisionLog(std::string dir, const StoreOptions& options)
+    : dir_(std::move(dir)), options_(options) {
+}
+
+DecisionLog::~DecisionLog() = default;
+
+result<std::unique_ptr<DecisionLog>> DecisionLog::open(std::string dir,
+                                                       const StoreOptions& options) {
+  std::unique_ptr<DecisionLog> log{new DecisionLog(std::move(dir), options)};
+  if (options.durability != Durability::Cache) {
+    std::error_code ec;
+    std::filesystem::create_directories(log->dir_, ec);
+    if (ec)
+      return make_error(errc::Io, "cannot create " + log->dir_ + ": " + ec.message());
+  }
+  leveldb::Options opts;
+  opts.env = options.env;
+  opts.create_if_missing = true;
+  opts.block_cache = options.block_cache;
+  opts.max_open_files = 16;
+  leveldb::DB* raw = nullptr;
+  auto st = leveldb::DB::Open(opts, log->dir_, &raw);
+  if (!st.ok())
+    return io_error(st, "cannot open transaction log " + log->dir_);
+  log->db_.reset(raw);
+  return log;
+}
+
+caf::error DecisionLog::log(const CommitDecision& decision) {
+  std::string encoded;
+  encode(decision, encoded);
+  leveldb::WriteOptions wo;
+  wo.sync = options_.durability != Durability::Cache;
+  auto st = db_->Put(wo, decision_key(decision.txn_id), encoded);
+  if (!st.ok())
+    return io_error(st, "cannot log commit decision in " + dir_);
+  return {};
+}
+
+caf::error DecisionLog::forget(uint64_t txn_id) {
+  leveldb::WriteOptions wo;
+  wo.sync = options_.durability == Durability::Always;
+  auto st = db_->Delete(wo, decision_key(txn_id));
+  if (!st.ok())
+    return io_error(st, "cannot forget commit decision in " + dir_);
+  return {};
+}
+
+result<std::vector<CommitDecision>> DecisionLog::pending() {
+  std::vector<CommitDecision> out;
+  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto d = decode_commit_decision(std::string_view(it->value().data(), it->value().size()));
+    if (!d)
+      return d.error();
+    out.push_back(std::move(*d));
+  }
+  if (!it->status().ok())
+    return io_error(it->status(), "cannot read transaction log " + dir_);
+  return out;
+}
+
+}  // namespace strata::store

@@ -1,0 +1,363 @@
+// The participant side of transactions (SPEC 6, DESIGN "Transactions"):
+// validation of a transaction's reads against what was committed after its
+// snapshot, prepared-record logging for two-phase commit, and the atomic
+// application of a write set at one commit timestamp.
+
+#include <cmath>
+#include <cstring>
+#include <map>
+
+#include <leveldb/db.h>
+#include <leveldb/write_batch.h>
+#include <openssl/evp.h>
+
+#include "key_codec.hpp"
+#include "strata/messages/json_path.hpp"
+#include "strata/messages/limits.hpp"
+#include "strata/store/space_store.hpp"
+
+namespace strata::store {
+
+namespace {
+
+bool starts_with(const leveldb::Slice& s, std::string_view prefix) {
+  return s.size() >= prefix.size() && std::memcmp(s.data(), prefix.data(), prefix.size()) == 0;
+}
+
+caf::error conflict(std::string what) {
+  return make_error(errc::TransactionConflict, std::move(what));
+}
+
+char tag_of(TxnOpKind kind) {
+  switch (kind) {
+    case TxnOpKind::KvPut:
+    case TxnOpKind::KvDelete: return keys::kv;
+    case TxnOpKind::StateSet:
+    case TxnOpKind::StateDelete:
+    case TxnOpKind::StateCas:
+    case TxnOpKind::StateInit: return keys::state;
+    case TxnOpKind::JsonSet:
+    case TxnOpKind::JsonDelete: return keys::json;
+    case TxnOpKind::EventAppend: return keys::event_family;
+  }
+  return keys::kv;
+}
+
+const char* primitive_name(char tag) {
+  switch (tag) {
+    case keys::kv: return "kv";
+    case keys::state: return "state";
+    case keys::json: return "json";
+    default: return "event";
+  }
+}
+
+// Whether a version that changed `changed` (empty list = whole document)
+// touches `path`.
+bool paths_overlap(const std::vector<std::string>& changed, std::string_view path) {
+  auto mine = JsonPath::parse(path);
+  if (!mine || changed.empty() || mine->is_root())
+    return true;
+  for (const auto& c : changed) {
+    auto theirs = JsonPath::parse(c);
+    if (!theirs || theirs->overlaps(*mine))
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+// The working state of one entry while a write set is applied.
+struct SpaceStore::Overlay {
+  bool found = false;          // a head record exists
+  VersionedRecord prev;        // that head
+  std::string prev_raw;
+  bool live = false;           // current value exists (after earlier ops)
+  Value value;
+  bool touched = false;        // this transaction writes the entry
+  std::vector<std::string> paths;
+};
+
+result<bool> SpaceStore::changed_after(char tag, std::string_view key, uint64_t snapshot,
+                                       std::string_view json_path) {
+  std::string raw;
+  VersionedRecord head;
+  auto found = read_head(tag, key, raw, head);
+  if (!found)
+    return found.error();
+  if (!*found || head.timestamp <= snapshot)
+    return false;
+  if (tag != keys::json)
+    return true;
+  // JSON: only versions that changed an overlapping path count.
+  if (paths_overlap(head.paths, json_path))
+    return true;
+  auto prefix = keys::history_prefix(tag, key);
+  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
+  for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
+    auto old = decode_versioned_record(std::string_view(it->value().data(), it->value().size()));
+    if (!old)
+      return old.error();
+    if (old->timestamp <= snapshot)
+      break;
+    if (paths_overlap(old->paths, json_path))
+      return true;
+  }
+  return false;
+}
+
+caf::error SpaceStore::txn_validate(const TxnWork& work) {
+  const uint64_t s = work.snapshot;
+  for (const auto& r : work.reads) {
+    if (r.range) {
+      if (!db_)
+        continue;
+      auto prefix = keys::head_prefix(r.tag, r.key);
+      std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
+      for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
+        auto rec = decode_versioned_record(std::string_view(it->value().data(), it->value().size()));
+        if (!rec)
+          return rec.error();
+        if (rec->timestamp > s) {
+          auto k = it->key();
+          return conflict("key was modified by another transaction: " +
+                          std::string(keys::user_key_of_head(std::string_view(k.data(), k.size()))) +
+                          " (" + primitive_name(r.tag) + ", listed by prefix '" + r.key + "')");
+        }
+      }
+      continue;
+    }
+    auto changed = changed_after(r.tag, r.key, s, r.path);
+    if (!changed)
+      return changed.error();
+    if (*changed)
+      return conflict("key was modified by another transaction: " + r.key + " (" +
+                      primitive_name(r.tag) + ")");
+  }
+  for (const auto& op : work.ops) {
+    if (op.kind == TxnOpKind::JsonSet || op.kind == TxnOpKind::JsonDelete) {
+      auto changed = changed_after(keys::json, op.key, s, op.arg);
+      if (!changed)
+        return changed.error();
+      if (*changed)
+        return conflict("document path " + op.arg + " of " + op.key +
+                        " overlaps a write by another transaction");
+    } else if (op.kind == TxnOpKind::StateCas) {
+      auto cur = get_latest(keys::state, op.key);
+      if (!cur)
+        return cur.error();
+      bool ok = op.has_expected ? (*cur && (*cur)->version == op.expected) : !*cur;
+      if (!ok)
+        return conflict("CAS on " + op.key + " expected version " +
+                        (op.has_expected ? std::to_string(op.expected) : std::string("none")) +
+                        ", current version " +
+                        (*cur ? std::to_string((*cur)->version) : std::string("none")));
+    }
+  }
+  // A dry run catches what validation cannot see, e.g. a JSON path whose
+  // parent has become a scalar.
+  return txn_run(work.ops, clock_.last() + 1, 0, true);
+}
+
+caf::error SpaceStore::txn_apply(const std::vector<TxnOp>& ops, uint64_t commit_ts,
+                                 uint64_t prepared_id) {
+  return txn_run(ops, commit_ts, prepared_id, false);
+}
+
+caf::error SpaceStore::txn_run(const std::vector<TxnOp>& ops, uint64_t commit_ts,
+                               uint64_t prepared_id, bool dry_run) {
+  std::map<std::pair<char, std::string>, Overlay> entries;
+  std::vector<EventEntry> events;
+  auto entry = [&](char tag, const std::string& key) -> result<Overlay*> {
+    auto [it, fresh] = entries.try_emplace({tag, key});
+    Overlay& o = it->second;
+    if (fresh) {
+      auto found = read_head(tag, key, o.prev_raw, o.prev);
+      if (!found)
+        return found.error();
+      o.found = *found;
+      o.live = *found && !o.prev.tombstone;
+      if (o.live)
+        o.value = o.prev.value;
+    }
+    return &o;
+  };
+  for (const auto& op : ops) {
+    if (op.kind == TxnOpKind::EventAppend) {
+      if (auto err = validate_event(op.arg, op.value, options_.limits))
+        return err;
+      events.push_back(EventEntry{op.arg, op.value});
+      continue;
+    }
+    if (auto err = validate_key(op.key, options_.limits))
+      return err;
+    if (auto err = validate_value(op.value, options_.limits))
+      return err;
+    auto o = entry(tag_of(op.kind), op.key);
+    if (!o)
+      return o.error();
+    Overlay& e = **o;
+    switch (op.kind) {
+      case TxnOpKind::KvPut:
+      case TxnOpKind::StateSet:
+      case TxnOpKind::StateCas:
+        e.value = op.value;
+        e.live = e.touched = true;
+        break;
+      case TxnOpKind::StateInit:
+        if (!e.live) {
+          e.value = op.value;
+          e.live = e.touched = true;
+        }
+        break;
+      case TxnOpKind::KvDelete:
+      case TxnOpKind::StateDelete:
+        if (e.live)
+          e.live = false, e.touched = true;
+        break;
+      case TxnOpKind::JsonSet: {
+        auto path = JsonPath::parse(op.arg);
+        if (!path)
+          return path.error();
+        if (!e.live)
+          e.value = path->is_root() ? Value{} : Value{Object{}};
+        if (auto err = strata::json_set(e.value, *path, op.value))
+          return err;
+        if (auto err = check_document(e.value))
+          return err;
+        e.live = e.touched = true;
+        e.paths.push_back(path->to_string());
+        break;
+      }
+      case TxnOpKind::JsonDelete: {
+        auto path = JsonPath::parse(op.arg);
+        if (!path)
+          return path.error();
+        if (!e.live)
+          break;
+        if (path->is_root()) {
+          e.live = false;
+          e.touched = true;
+          e.paths.push_back("$");
+        } else if (strata::json_delete(e.value, *path) > 0) {
+          e.touched = true;
+          e.paths.push_back(path->to_string());
+        }
+        break;
+      }
+      case TxnOpKind::EventAppend: break;
+    }
+  }
+  if (dry_run)
+    return {};
+  leveldb::WriteBatch batch;
+  for (auto& [id, e] : entries) {
+    if (!e.touched)
+      continue;
+    const auto& [tag, key] = id;
+    if (!e.live && (!e.found || e.prev.tombstone))
+      continue;  // deleted something that never lived: nothing to record
+    if (e.found)
+      batch.Put(keys::history(tag, key, e.prev.version), e.prev_raw);
+    std::string encoded;
+    encode_record(e.found ? e.prev.version + 1 : 1, commit_ts, e.live ? &e.value : nullptr,
+                  encoded, tag == keys::json ? &e.paths : nullptr);
+    batch.Put(keys::head(tag, key), encoded);
+  }
+  // Events: appended in order, all at the commit timestamp, chained on.
+  uint64_t count = 0, last_ts = 0;
+  std::string last_hash;
+  if (!events.empty()) {
+    if (auto err = load_event_tail())
+      return err;
+    count = event_count_;
+    last_ts = last_event_ts_;
+    last_hash = last_event_hash_;
+    for (auto& ev : events) {
+      Event e;
+      e.sequence = ++count;
+      e.type = std::move(ev.type);
+      e.payload = std::move(ev.payload);
+      e.timestamp = std::max(commit_ts, last_ts);
+      e.prev_hash = last_hash;
+      e.hash = event_chain_hash(e);
+      std::string encoded;
+      encode(e, encoded);
+      batch.Put(keys::event(e.sequence), encoded);
+      batch.Put(keys::event_type_entry(e.type, e.sequence), leveldb::Slice());
+      last_ts = e.timestamp;
+      last_hash = e.hash;
+    }
+  }
+  if (prepared_id != 0)
+    batch.Delete(keys::prepared(prepared_id));
+  clock_.observe(commit_ts);
+  if (auto err = write(batch))
+    return err;
+  if (!events.empty()) {
+    event_count_ = count;
+    last_event_ts_ = last_ts;
+    last_event_hash_ = std::move(last_hash);
+  }
+  return {};
+}
+
+caf::error SpaceStore::txn_log_prepared(const PreparedTxn& txn) {
+  if (!db_)
+    if (auto err = open_db(true))
+      return err;
+  std::string encoded;
+  encode(txn, encoded);
+  leveldb::WriteOptions wo;
+  wo.sync = options_.durability != Durability::Cache;
+  auto st = db_->Put(wo, keys::prepared(txn.txn_id), encoded);
+  if (!st.ok())
+    return make_error(errc::Io, "cannot log prepared transaction in " + dir_ + ": " + st.ToString());
+  return {};
+}
+
+caf::error SpaceStore::txn_discard(uint64_t txn_id) {
+  if (!db_)
+    return {};
+  leveldb::WriteOptions wo;
+  wo.sync = options_.durability == Durability::Always;
+  auto st = db_->Delete(wo, keys::prepared(txn_id));
+  if (!st.ok())
+    return make_error(errc::Io, "cannot discard prepared transaction in " + dir_ + ": " +
+                                    st.ToString());
+  return {};
+}
+
+result<std::vector<PreparedTxn>> SpaceStore::txn_in_doubt() {
+  std::vector<PreparedTxn> out;
+  if (!db_)
+    return out;
+  const std::string prefix(1, keys::prepared_family);
+  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
+  for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
+    auto txn = decode_prepared_txn(std::string_view(it->value().data(), it->value().size()));
+    if (!txn)
+      return txn.error();
+    out.push_back(std::move(*txn));
+  }
+  return out;
+}
+
+result<uint64_t> SpaceStore::event_len_at(uint64_t as_of) {
+  if (auto err = load_event_tail())
+    return err;
+  // Walk back from the newest event: snapshots are recent, so few steps.
+  uint64_t seq = event_count_;
+  while (seq > 0) {
+    auto e = event_get(seq);
+    if (!e)
+      return e.error();
+    if (*e && (*e)->timestamp <= as_of)
+      break;
+    --seq;
+  }
+  return seq;
+}
+
+}  // namespace strata::store

@@ -1,0 +1,384 @@
+// Sessions and transactions (SPEC 6): the seed example, the API's errors,
+// snapshot isolation, every row of the conflict table, and the invariants
+// under concurrency (no lost updates, no fractured reads).
+
+#include <atomic>
+#include <thread>
+
+#include "test_util.hpp"
+
+using strata::Session;
+using strata::Strata;
+using strata::Value;
+using strata::errc;
+using strata::test::TempDir;
+
+namespace {
+
+int64_t int_of(const std::optional<Value>& v) {
+  return v && v->is_int() ? *v->as_int() : -1;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(transactions)
+
+BOOST_AUTO_TEST_CASE(the_seed_cross_space_transaction_commits_atomically) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  auto session = db.session();
+  STRATA_REQUIRE_DONE(session.begin());
+  STRATA_REQUIRE_DONE(session.set_space("billing"));
+  BOOST_TEST(STRATA_REQUIRE_OK(session.kv_put("credits", 99)) == 1u);
+  STRATA_REQUIRE_DONE(session.set_space("api-logs"));
+  BOOST_TEST(STRATA_REQUIRE_OK(session.event_append("api_call", strata::Object{{"endpoint", "/search"}})) == 1u);
+  // Nothing is visible outside before the commit.
+  STRATA_REQUIRE_DONE(db.set_space("billing"));
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.kv_get("credits")).has_value());
+  STRATA_REQUIRE_DONE(session.commit());
+  BOOST_TEST(!session.in_transaction());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("credits")) == std::optional<Value>(99));
+  STRATA_REQUIRE_DONE(db.set_space("api-logs"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_len()) == 1u);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_verify_chain()).valid);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.list_spaces()).size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(a_failure_between_the_two_writes_leaves_neither) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  {
+    auto session = db.session();
+    STRATA_REQUIRE_DONE(session.begin());
+    STRATA_REQUIRE_DONE(session.set_space("billing"));
+    STRATA_REQUIRE_OK(session.kv_put("credits", 98));
+    // The second write is refused (bad payload); the caller gives up and the
+    // session goes away with its transaction open.
+    STRATA_REQUIRE_DONE(session.set_space("api-logs"));
+    STRATA_REQUIRE_ERR(session.event_append("api_call", Value{"not an object"}), errc::InvalidInput);
+  }
+  STRATA_REQUIRE_DONE(db.set_space("billing"));
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.kv_get("credits")).has_value());
+  STRATA_REQUIRE_DONE(db.set_space("api-logs"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_len()) == 0u);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.list_spaces()).size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(begin_commit_and_rollback_report_misuse) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  auto s = db.session();
+  STRATA_REQUIRE_ERR(s.commit(), errc::TransactionNotActive);
+  STRATA_REQUIRE_ERR(s.rollback(), errc::TransactionNotActive);
+  STRATA_REQUIRE_DONE(s.begin());
+  STRATA_REQUIRE_OK(s.kv_put("k", 1));
+  STRATA_REQUIRE_ERR(s.begin(), errc::TransactionAlreadyActive);
+  BOOST_TEST(s.in_transaction());
+  STRATA_REQUIRE_DONE(s.commit());  // the original transaction still commits
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("k")) == std::optional<Value>(1));
+  STRATA_REQUIRE_DONE(s.begin());
+  STRATA_REQUIRE_OK(s.kv_put("k", 2));
+  STRATA_REQUIRE_DONE(s.rollback());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("k")) == std::optional<Value>(1));
+  STRATA_REQUIRE_DONE(s.begin());
+  STRATA_REQUIRE_DONE(s.commit());  // empty commit
+  STRATA_REQUIRE_DONE(s.begin_read_only());
+  STRATA_REQUIRE_ERR(s.kv_put("k", 3), errc::InvalidInput);
+  BOOST_TEST(STRATA_REQUIRE_OK(s.kv_get("k")) == std::optional<Value>(1));
+  STRATA_REQUIRE_DONE(s.commit());
+}
+
+BOOST_AUTO_TEST_CASE(reads_see_the_snapshot_plus_own_writes) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_OK(db.kv_put("a", 1));
+  STRATA_REQUIRE_OK(db.state_set("cell", "before"));
+  auto s = db.session();
+  STRATA_REQUIRE_DONE(s.begin());
+  STRATA_REQUIRE_OK(db.kv_put("a", 2));  // committed after the snapshot
+  BOOST_TEST(int_of(STRATA_REQUIRE_OK(s.kv_get("a"))) == 1);
+  BOOST_TEST(int_of(STRATA_REQUIRE_OK(s.kv_get("a"))) == 1);  // repeatable
+  STRATA_REQUIRE_OK(s.kv_put("b", 10));
+  BOOST_TEST(int_of(STRATA_REQUIRE_OK(s.kv_get("b"))) == 10);
+  BOOST_TEST(STRATA_REQUIRE_OK(s.kv_delete("b")));
+  BOOST_TEST(!STRATA_REQUIRE_OK(s.kv_get("b")).has_value());
+  STRATA_REQUIRE_OK(s.kv_put("c", 1));
+  BOOST_TEST(STRATA_REQUIRE_OK(s.kv_list()) == (std::vector<std::string>{"a", "c"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(STRATA_REQUIRE_OK(s.state_get("cell")) == std::optional<Value>("before"));
+  STRATA_REQUIRE_OK(s.json_set("doc", "$.x", 1));
+  BOOST_TEST(STRATA_REQUIRE_OK(s.json_get("doc", "$.x")) == std::optional<Value>(1));
+  STRATA_REQUIRE_OK(s.event_append("e", strata::Object{{"n", 1}}));
+  BOOST_TEST(STRATA_REQUIRE_OK(s.event_len()) == 1u);
+  BOOST_TEST(STRATA_REQUIRE_OK(s.event_get(1))->value.to_json() == R"({"n":1})");
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.json_get("doc")).has_value());
+  STRATA_REQUIRE_ERR(s.commit(), errc::TransactionConflict);  // it read "a"
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.kv_get("c")).has_value());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_len()) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(versions_inside_a_transaction_are_the_ones_commit_gives) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_OK(db.kv_put("counter", 1));
+  auto s = db.session();
+  STRATA_REQUIRE_DONE(s.begin());
+  BOOST_TEST(STRATA_REQUIRE_OK(s.kv_put("counter", 2)) == 2u);
+  BOOST_TEST(STRATA_REQUIRE_OK(s.kv_put("fresh", 1)) == 1u);
+  STRATA_REQUIRE_DONE(s.commit());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get_versioned("counter"))->version == 2u);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get_versioned("fresh"))->version == 1u);
+  BOOST_TEST(s.last_commit_timestamp() == STRATA_REQUIRE_OK(db.kv_get_versioned("fresh"))->timestamp);
+}
+
+// -- the conflict table of SPEC 6.2 -------------------------------------------
+
+struct Pair {
+  Strata db = std::move(*Strata::cache());
+  Session mine = db.session();
+  Session theirs = db.session();
+  Pair() {
+    BOOST_REQUIRE(db.kv_put("A", 0));
+    BOOST_REQUIRE(db.kv_put("B", 0));
+    BOOST_REQUIRE(mine.begin());
+    BOOST_REQUIRE(theirs.begin());
+  }
+};
+
+BOOST_AUTO_TEST_CASE(conflict_table_read_a_vs_write_a_conflicts) {
+  Pair p;
+  STRATA_REQUIRE_OK(p.mine.kv_get("A"));
+  STRATA_REQUIRE_OK(p.mine.kv_put("B", 1));
+  STRATA_REQUIRE_OK(p.theirs.kv_put("A", 1));
+  STRATA_REQUIRE_DONE(p.theirs.commit());
+  auto r = p.mine.commit();
+  BOOST_REQUIRE(!r);
+  BOOST_TEST(strata::is(r.error(), errc::TransactionConflict));
+  BOOST_TEST(strata::message_of(r.error()).find("key was modified by another transaction") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(conflict_table_read_write_a_vs_write_a_first_committer_wins) {
+  Pair p;
+  auto a = STRATA_REQUIRE_OK(p.mine.kv_get("A"));
+  STRATA_REQUIRE_OK(p.mine.kv_put("A", int_of(a) + 1));
+  auto b = STRATA_REQUIRE_OK(p.theirs.kv_get("A"));
+  STRATA_REQUIRE_OK(p.theirs.kv_put("A", int_of(b) + 10));
+  STRATA_REQUIRE_DONE(p.theirs.commit());
+  STRATA_REQUIRE_ERR(p.mine.commit(), errc::TransactionConflict);
+  BOOST_TEST(int_of(STRATA_REQUIRE_OK(p.db.kv_get("A"))) == 10);
+}
+
+BOOST_AUTO_TEST_CASE(conflict_table_read_a_vs_write_b_commits) {
+  Pair p;
+  STRATA_REQUIRE_OK(p.mine.kv_get("A"));
+  STRATA_REQUIRE_OK(p.mine.kv_put("C", 1));
+  STRATA_REQUIRE_OK(p.theirs.kv_put("B", 1));
+  STRATA_REQUIRE_DONE(p.theirs.commit());
+  STRATA_REQUIRE_DONE(p.mine.commit());
+}
+
+BOOST_AUTO_TEST_CASE(conflict_table_blind_writes_last_committer_wins) {
+  Pair p;
+  STRATA_REQUIRE_OK(p.mine.kv_put("A", 1));
+  STRATA_REQUIRE_OK(p.theirs.kv_put("A", 2));
+  STRATA_REQUIRE_DONE(p.theirs.commit());
+  STRATA_REQUIRE_DONE(p.mine.commit());
+  BOOST_TEST(int_of(STRATA_REQUIRE_OK(p.db.kv_get("A"))) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(conflict_table_read_absent_vs_create_conflicts) {
+  Pair p;
+  BOOST_TEST(!STRATA_REQUIRE_OK(p.mine.kv_get("new")).has_value());
+  STRATA_REQUIRE_OK(p.mine.kv_put("B", 1));
+  STRATA_REQUIRE_OK(p.theirs.kv_put("new", 1));
+  STRATA_REQUIRE_DONE(p.theirs.commit());
+  STRATA_REQUIRE_ERR(p.mine.commit(), errc::TransactionConflict);
+}
+
+BOOST_AUTO_TEST_CASE(conflict_table_read_vs_delete_conflicts) {
+  Pair p;
+  STRATA_REQUIRE_OK(p.mine.kv_get("A"));
+  STRATA_REQUIRE_OK(p.mine.kv_put("B", 1));
+  STRATA_REQUIRE_OK(p.theirs.kv_delete("A"));
+  STRATA_REQUIRE_DONE(p.theirs.commit());
+  STRATA_REQUIRE_ERR(p.mine.commit(), errc::TransactionConflict);
+}
+
+BOOST_AUTO_TEST_CASE(conflict_table_write_skew_aborts_the_second_committer) {
+  Pair p;
+  STRATA_REQUIRE_OK(p.mine.kv_get("A"));
+  STRATA_REQUIRE_OK(p.mine.kv_put("B", 1));
+  STRATA_REQUIRE_OK(p.theirs.kv_get("B"));
+  STRATA_REQUIRE_OK(p.theirs.kv_put("A", 1));
+  STRATA_REQUIRE_DONE(p.theirs.commit());
+  STRATA_REQUIRE_ERR(p.mine.commit(), errc::TransactionConflict);
+}
+
+BOOST_AUTO_TEST_CASE(conflict_table_cas_against_an_earlier_cas_conflicts) {
+  Pair p;
+  STRATA_REQUIRE_OK(p.db.state_set("K", "v1"));
+  STRATA_REQUIRE_DONE(p.mine.rollback());
+  STRATA_REQUIRE_DONE(p.theirs.rollback());
+  STRATA_REQUIRE_DONE(p.mine.begin());
+  STRATA_REQUIRE_DONE(p.theirs.begin());
+  BOOST_TEST(STRATA_REQUIRE_OK(p.mine.state_cas("K", 1, "mine")) == std::optional<uint64_t>(2));
+  BOOST_TEST(STRATA_REQUIRE_OK(p.theirs.state_cas("K", 1, "theirs")) == std::optional<uint64_t>(2));
+  STRATA_REQUIRE_DONE(p.theirs.commit());
+  STRATA_REQUIRE_ERR(p.mine.commit(), errc::TransactionConflict);
+  BOOST_TEST(STRATA_REQUIRE_OK(p.db.state_get("K")) == std::optional<Value>("theirs"));
+}
+
+BOOST_AUTO_TEST_CASE(conflict_table_json_sibling_paths_do_not_conflict) {
+  Pair p;
+  STRATA_REQUIRE_OK(p.db.json_set("doc", "$", strata::Object{{"a", strata::Object{}}}));
+  STRATA_REQUIRE_DONE(p.mine.rollback());
+  STRATA_REQUIRE_DONE(p.theirs.rollback());
+  STRATA_REQUIRE_DONE(p.mine.begin());
+  STRATA_REQUIRE_DONE(p.theirs.begin());
+  STRATA_REQUIRE_OK(p.mine.json_set("doc", "$.a.b", 1));
+  STRATA_REQUIRE_OK(p.theirs.json_set("doc", "$.a.c", 2));
+  STRATA_REQUIRE_DONE(p.theirs.commit());
+  STRATA_REQUIRE_DONE(p.mine.commit());
+  BOOST_TEST(STRATA_REQUIRE_OK(p.db.json_get("doc"))->to_json() == R"({"a":{"c":2,"b":1}})");
+}
+
+BOOST_AUTO_TEST_CASE(conflict_table_json_ancestor_paths_conflict) {
+  Pair p;
+  STRATA_REQUIRE_OK(p.db.json_set("doc", "$", strata::Object{{"a", strata::Object{}}}));
+  STRATA_REQUIRE_DONE(p.mine.rollback());
+  STRATA_REQUIRE_DONE(p.theirs.rollback());
+  STRATA_REQUIRE_DONE(p.mine.begin());
+  STRATA_REQUIRE_DONE(p.theirs.begin());
+  STRATA_REQUIRE_OK(p.mine.json_set("doc", "$.a", strata::Object{{"x", 1}}));
+  STRATA_REQUIRE_OK(p.theirs.json_set("doc", "$.a.b", 2));
+  STRATA_REQUIRE_DONE(p.theirs.commit());
+  STRATA_REQUIRE_ERR(p.mine.commit(), errc::TransactionConflict);
+}
+
+BOOST_AUTO_TEST_CASE(a_transaction_that_only_reads_always_commits) {
+  Pair p;
+  STRATA_REQUIRE_OK(p.mine.kv_get("A"));
+  STRATA_REQUIRE_OK(p.theirs.kv_put("A", 5));
+  STRATA_REQUIRE_DONE(p.theirs.commit());
+  STRATA_REQUIRE_DONE(p.mine.commit());
+}
+
+// -- invariants under concurrency ----------------------------------------------
+
+BOOST_AUTO_TEST_CASE(concurrent_increments_with_retry_lose_no_update) {
+  TempDir dir;
+  auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
+  STRATA_REQUIRE_OK(db.kv_put("counter", 0));
+  constexpr int threads = 4, per_thread = 150;
+  std::atomic<int> commits{0}, failures{0};
+  std::vector<std::thread> ts;
+  for (int t = 0; t < threads; ++t)
+    ts.emplace_back([&] {
+      auto s = db.session();
+      for (int i = 0; i < per_thread;) {
+        if (!s.begin()) {
+          ++failures;
+          return;
+        }
+        auto v = s.kv_get("counter");
+        if (!v || !s.kv_put("counter", int_of(*v) + 1)) {
+          ++failures;
+          return;
+        }
+        auto c = s.commit();
+        if (c) {
+          ++commits;
+          ++i;
+        } else if (!strata::is(c.error(), errc::TransactionConflict)) {
+          ++failures;
+          return;
+        }
+      }
+    });
+  for (auto& t : ts)
+    t.join();
+  BOOST_REQUIRE_EQUAL(failures.load(), 0);
+  BOOST_TEST(commits.load() == threads * per_thread);
+  BOOST_TEST(int_of(STRATA_REQUIRE_OK(db.kv_get("counter"))) == threads * per_thread);
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_transfers_across_spaces_never_show_a_fractured_total) {
+  // Accounts live in different spaces; each transfer moves money between
+  // two of them in one transaction (two-phase commit), while readers sum
+  // all accounts in read-only transactions.
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  constexpr int accounts = 4, initial = 1000, transfers_per_thread = 150;
+  for (int a = 0; a < accounts; ++a) {
+    STRATA_REQUIRE_DONE(db.set_space("bank-" + std::to_string(a)));
+    STRATA_REQUIRE_OK(db.kv_put("balance", initial));
+  }
+  std::atomic<bool> stop{false};
+  std::atomic<int> failures{0}, bad_totals{0}, reads{0}, transfers{0};
+  auto transfer = [&](int seed) {
+    auto s = db.session();
+    unsigned x = seed;
+    for (int i = 0; i < transfers_per_thread;) {
+      x = x * 1103515245 + 12345;
+      int from = x % accounts, to = (x / 7) % accounts;
+      if (from == to)
+        continue;
+      bool ok = s.begin() && s.set_space("bank-" + std::to_string(from));
+      auto a = s.kv_get("balance");
+      ok = ok && a && s.kv_put("balance", int_of(*a) - 1) &&
+           s.set_space("bank-" + std::to_string(to));
+      auto b = s.kv_get("balance");
+      ok = ok && b && s.kv_put("balance", int_of(*b) + 1);
+      if (!ok) {
+        ++failures;
+        return;
+      }
+      auto c = s.commit();
+      if (c) {
+        ++i;
+        ++transfers;
+      } else if (!strata::is(c.error(), errc::TransactionConflict)) {
+        ++failures;
+        return;
+      }
+    }
+  };
+  auto audit = [&] {
+    auto s = db.session();
+    while (!stop.load()) {
+      if (!s.begin_read_only()) {
+        ++failures;
+        return;
+      }
+      int total = 0;
+      for (int a = 0; a < accounts; ++a) {
+        if (!s.set_space("bank-" + std::to_string(a))) {
+          ++failures;
+          return;
+        }
+        auto v = s.kv_get("balance");
+        if (!v) {
+          ++failures;
+          return;
+        }
+        total += int_of(*v);
+      }
+      if (!s.commit())
+        ++failures;
+      if (total != accounts * initial)
+        ++bad_totals;
+      ++reads;
+    }
+  };
+  std::thread r1(audit), w1(transfer, 1), w2(transfer, 2);
+  w1.join();
+  w2.join();
+  stop = true;
+  r1.join();
+  BOOST_TEST(failures.load() == 0);
+  BOOST_TEST(bad_totals.load() == 0);
+  BOOST_TEST(reads.load() > 0);
+  BOOST_TEST(transfers.load() == 2 * transfers_per_thread);
+  int total = 0;
+  for (int a = 0; a < accounts; ++a) {
+    STRATA_REQUIRE_DONE(db.set_space("bank-" + std::to_string(a)));
+    total += int_of(STRATA_REQUIRE_OK(db.kv_get("balance")));
+  }
+  BOOST_TEST(total == accounts * initial);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
