@@ -104,6 +104,9 @@ branch_actor::behavior_type branch_behavior(self_ptr self,
     },
     [=](txn_coord_atom) -> coordinator_actor { return self->state.coordinator; },
     [=](txn_snapshot_atom) -> uint64_t { return self->state.clock->snapshot(); },
+    [=](recover_atom) -> caf::result<bool> {
+      return self->delegate(self->state.coordinator, recover_atom::value);
+    },
     [=](space_drop_atom, const std::string& space, bool force) -> caf::result<bool> {
       if (auto err = validate_space_name(space))
         return err;

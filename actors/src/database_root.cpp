@@ -21,6 +21,10 @@ database_actor::behavior_type database_behavior(
         return it->second;
       return make_error(errc::BranchNotFound, "branch \"" + branch + "\" does not exist");
     },
+    [=](recover_atom) -> caf::result<bool> {
+      // One branch today; with more, this waits for each.
+      return self->delegate(self->state.branches.begin()->second, recover_atom::value);
+    },
   };
 }
 

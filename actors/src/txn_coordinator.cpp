@@ -107,22 +107,39 @@ void recover(self_ptr self) {
     auto remaining = std::make_shared<size_t>(d.participants.size());
     uint64_t id = d.txn_id, ts = d.commit_ts;
     st.recovered.emplace(id, d);
-    auto done = [self, id, ts, remaining] {
-      if (--*remaining == 0) {
-        (void)self->state.log->forget(id);
-        self->state.clock->end_commit(ts);
-        self->state.recovered.erase(id);
+    auto failed = std::make_shared<bool>(false);
+    auto done = [self, id, ts, remaining, failed] {
+      if (--*remaining > 0)
+        return;
+      auto& st = self->state;
+      // A participant that could not apply keeps the decision logged for
+      // the next start.
+      if (!*failed)
+        (void)st.log->forget(id);
+      st.clock->end_commit(ts);
+      st.recovered.erase(id);
+      if (st.recovered.empty()) {
+        for (auto& w : st.recovery_waiters)
+          w.deliver(true);
+        st.recovery_waiters.clear();
       }
     };
     for (const auto& space : d.participants) {
       self->request(caf::actor_cast<branch_actor>(st.branch), caf::infinite,
                     space_resolve_atom::value, space)
           .then(
-              [self, id, ts, done](space_actor participant) {
+              [self, id, ts, done, failed](space_actor participant) {
                 self->request(participant, caf::infinite, txn_decide_atom::value, id, ts)
-                    .then([done](bool) { done(); }, [](caf::error&) {});
+                    .then([done](bool) { done(); },
+                          [done, failed](caf::error&) {
+                            *failed = true;
+                            done();
+                          });
               },
-              [](caf::error&) {});
+              [done, failed](caf::error&) {
+                *failed = true;
+                done();
+              });
     }
   }
 }
@@ -164,6 +181,16 @@ coordinator_actor::behavior_type coordinator_behavior(self_ptr self,
                   [=](caf::error& err) { on_vote(self, id, round, std::move(err)); });
       }
       return round->reply;
+    },
+    [=](recover_atom) -> caf::result<bool> {
+      auto& st = self->state;
+      if (st.open_error)
+        return st.open_error;
+      if (st.recovered.empty())
+        return true;
+      auto rp = self->make_response_promise<bool>();
+      st.recovery_waiters.push_back(rp);
+      return rp;
     },
     [=](txn_resolve_atom, uint64_t id) -> caf::result<uint64_t> {
       auto& st = self->state;

@@ -15,6 +15,7 @@
 #include <leveldb/filter_policy.h>
 #include <leveldb/helpers/memenv.h>
 
+#include "strata/actors/client.hpp"
 #include "strata/actors/database_root.hpp"
 #include "strata/messages/protocol.hpp"
 
@@ -92,6 +93,8 @@ result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path
   // Crash tests name a protocol step to die at; never set in production.
   if (const char* point = std::getenv("STRATA_FAULT_POINT"))
     ctx->fault_point = point;
+  if (const char* after = std::getenv("STRATA_FAULT_AFTER"))
+    ctx->fault_countdown = std::atoll(after);
   db->context_ = ctx;
 
   auto& cfg = db->config_;
@@ -105,6 +108,11 @@ result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path
   db->system_ = std::make_unique<caf::actor_system>(cfg);
   db->root_ = db->system_->spawn(actors::database_behavior,
                                  std::shared_ptr<const actors::DatabaseContext>(ctx));
+  // Finish every commit decided before a crash before anyone reads.
+  actors::Client client{*db->system_, ctx->inline_budget};
+  auto recovered = client.call(db->root_, recover_atom::value);
+  if (!recovered)
+    return recovered.error();
   return db;
 }
 

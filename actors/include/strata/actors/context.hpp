@@ -4,6 +4,7 @@
 // are opened. Created by the runtime, immutable afterwards, passed to every
 // actor at spawn (no global state).
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -25,6 +26,9 @@ struct DatabaseContext {
   /// the process kills itself (SIGKILL), e.g. "coordinator-after-decision".
   /// Empty in normal operation. Set from STRATA_FAULT_POINT at open.
   std::string fault_point;
+  /// How many times the fault point is passed before it fires (from
+  /// STRATA_FAULT_AFTER; 0 = the first time).
+  mutable std::atomic<int64_t> fault_countdown{0};
 
   /// Directory of a branch.
   std::string branch_dir(const std::string& branch) const;
@@ -34,7 +38,8 @@ struct DatabaseContext {
 
 /// True when `ctx` asks to crash at `point` (see DatabaseContext::fault_point).
 inline bool fault_point(const DatabaseContext& ctx, const char* point) {
-  return !ctx.fault_point.empty() && ctx.fault_point == point;
+  return !ctx.fault_point.empty() && ctx.fault_point == point &&
+         ctx.fault_countdown.fetch_sub(1) <= 0;
 }
 
 }  // namespace strata::actors

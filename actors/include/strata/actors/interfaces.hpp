@@ -28,7 +28,10 @@ using coordinator_actor = caf::typed_actor<
     /// What became of transaction `id`: its commit timestamp, or 0 when it
     /// was aborted (or is unknown: presumed abort). Waits while the
     /// transaction is still being decided.
-    caf::replies_to<txn_resolve_atom, uint64_t>::with<uint64_t>>;
+    caf::replies_to<txn_resolve_atom, uint64_t>::with<uint64_t>,
+    /// Replies once every commit decision found in the log at start has been
+    /// applied by its participants.
+    caf::replies_to<recover_atom>::with<bool>>;
 
 /// One space: every primitive operation on it. Operations on one space are
 /// serialized by its actor, so the store needs no locks.
@@ -132,11 +135,16 @@ using branch_actor = space_registry::extend<
     caf::replies_to<txn_coord_atom>::with<coordinator_actor>,
     /// A snapshot timestamp for a new transaction: every commit at or below
     /// it is applied in every space.
-    caf::replies_to<txn_snapshot_atom>::with<uint64_t>>;
+    caf::replies_to<txn_snapshot_atom>::with<uint64_t>,
+    /// Replies once the branch's unfinished commits are applied (at open).
+    caf::replies_to<recover_atom>::with<bool>>;
 
 /// The database root: the catalog of branches.
 using database_actor = caf::typed_actor<
     /// The supervisor of a branch. Errors: BranchNotFound.
-    caf::replies_to<branch_open_atom, std::string>::with<branch_actor>>;
+    caf::replies_to<branch_open_atom, std::string>::with<branch_actor>,
+    /// Replies once every branch has finished recovering (Strata::open
+    /// waits for it, so that no read sees a half-recovered commit).
+    caf::replies_to<recover_atom>::with<bool>>;
 
 }  // namespace strata::actors

@@ -48,6 +48,8 @@ struct CoordinatorState {
   std::map<uint64_t, std::shared_ptr<Round>> rounds;
   /// Decisions found in the log at start, until every participant applied.
   std::map<uint64_t, CommitDecision> recovered;
+  /// Callers of recover waiting for `recovered` to empty.
+  std::vector<caf::typed_response_promise<bool>> recovery_waiters;
 
   static inline const char* name = "strata.coordinator";
 };

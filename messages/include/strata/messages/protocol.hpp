@@ -93,6 +93,7 @@ using txn_commit_atom = caf::atom_constant<caf::atom("tx_commit")>;
 using txn_resolve_atom = caf::atom_constant<caf::atom("tx_resolve")>;
 using txn_coord_atom = caf::atom_constant<caf::atom("tx_coord")>;
 using txn_snapshot_atom = caf::atom_constant<caf::atom("tx_snap")>;
+using recover_atom = caf::atom_constant<caf::atom("recover")>;
 using event_len_at_atom = caf::atom_constant<caf::atom("ev_len_at")>;
 
 using branch_open_atom = caf::atom_constant<caf::atom("br_open")>;

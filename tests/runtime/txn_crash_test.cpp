@@ -1,0 +1,148 @@
+// Crash safety of transactions: a writer process commits two-space
+// transactions and dies at each step of the two-phase commit protocol (a
+// fault point), or by SIGKILL at a random moment. After reopening, every
+// transaction must be in both spaces or in neither, every acknowledged
+// commit must be there, and a commit whose decision was logged must have
+// been finished by recovery.
+
+#define BOOST_TEST_MODULE txn_crash_tests
+#include <boost/test/unit_test.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "test_util.hpp"
+
+using strata::Strata;
+using strata::Value;
+using strata::test::TempDir;
+
+namespace {
+
+struct RunResult {
+  long last_ack = -1;
+  bool killed = false;
+};
+
+// Runs the writer until it dies. With kill_after >= 0 the parent sends
+// SIGKILL once that many commits were acknowledged; otherwise the writer's
+// fault point ends it.
+RunResult run_writer(const std::string& db, const char* mode, int round, const char* fault,
+                     long fault_after, long kill_after) {
+  int fds[2];
+  BOOST_REQUIRE(::pipe(fds) == 0);
+  pid_t pid = ::fork();
+  BOOST_REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::dup2(fds[1], STDOUT_FILENO);
+    ::close(fds[0]);
+    ::close(fds[1]);
+    if (fault != nullptr) {
+      ::setenv("STRATA_FAULT_POINT", fault, 1);
+      ::setenv("STRATA_FAULT_AFTER", std::to_string(fault_after).c_str(), 1);
+    }
+    auto r = std::to_string(round);
+    ::execl(STRATA_TXN_CRASH_WRITER, STRATA_TXN_CRASH_WRITER, db.c_str(), mode, r.c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  FILE* out = ::fdopen(fds[0], "r");
+  RunResult result;
+  char line[128];
+  while (std::fgets(line, sizeof line, out) != nullptr) {
+    long n;
+    if (std::sscanf(line, "ack %ld", &n) == 1)
+      result.last_ack = n;
+    if (kill_after >= 0 && !result.killed && result.last_ack >= kill_after) {
+      ::kill(pid, SIGKILL);
+      result.killed = true;
+    }
+  }
+  std::fclose(out);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  BOOST_REQUIRE_MESSAGE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+                        "the writer must die by SIGKILL (fault point " << (fault ? fault : "-")
+                                                                       << "), status " << status);
+  return result;
+}
+
+enum class InFlight { Committed, Aborted, Either };
+
+// Checks every transaction up to and including the one in flight.
+void check_all_or_nothing(const std::string& dir, int round, long last_ack, InFlight in_flight) {
+  auto db = STRATA_REQUIRE_OK(Strata::open(dir));
+  auto value_in = [&](const char* space, long i) {
+    BOOST_REQUIRE(db.set_space(space));
+    auto v = db.kv_get("t" + std::to_string(i));
+    BOOST_REQUIRE(v);
+    return *v;
+  };
+  const Value expected = int64_t{round} * 1000000;
+  for (long i = 0; i <= last_ack + 1; ++i) {
+    auto a = value_in("alpha", i), b = value_in("beta", i);
+    Value want{int64_t{round} * 1000000 + i};
+    bool in_a = a && *a == want, in_b = b && *b == want;
+    BOOST_REQUIRE_MESSAGE(in_a == in_b, "transaction " << i << " of round " << round
+                                                       << " is in one space only");
+    if (i <= last_ack)
+      BOOST_REQUIRE_MESSAGE(in_a, "acknowledged transaction " << i << " was lost");
+    else if (in_flight == InFlight::Committed)
+      BOOST_REQUIRE_MESSAGE(in_a, "the in-flight transaction's decision was logged but "
+                                  "recovery did not apply it");
+    else if (in_flight == InFlight::Aborted)
+      BOOST_REQUIRE_MESSAGE(!in_a, "a transaction without a logged decision was applied");
+  }
+  (void)expected;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(txn_crash)
+
+BOOST_AUTO_TEST_CASE(a_crash_at_any_step_of_two_phase_commit_leaves_all_or_nothing) {
+  struct Point {
+    const char* name;
+    InFlight in_flight;
+  };
+  const Point points[] = {
+      {"coordinator-before-prepare", InFlight::Aborted},
+      {"participant-before-prepare", InFlight::Aborted},
+      {"coordinator-after-first-vote", InFlight::Aborted},
+      {"coordinator-after-decision", InFlight::Committed},
+      {"coordinator-after-first-apply", InFlight::Committed},
+  };
+  std::mt19937 rng(77);
+  for (const char* mode : {"standard", "always"}) {
+    TempDir dir;
+    int round = 0;
+    for (const auto& p : points) {
+      ++round;
+      long after = 3 + static_cast<long>(rng() % 20);
+      BOOST_TEST_MESSAGE(mode << ": crash at " << p.name << " after " << after);
+      auto r = run_writer(dir.db(), mode, round, p.name, after, -1);
+      check_all_or_nothing(dir.db(), round, r.last_ack, p.in_flight);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(sigkill_loses_no_acknowledged_commit_in_always_mode) {
+  TempDir dir;
+  std::mt19937 rng(99);
+  for (int round = 1; round <= 4; ++round) {
+    long kill_after = 20 + static_cast<long>(rng() % 150);
+    auto r = run_writer(dir.db(), "always", round, nullptr, 0, kill_after);
+    BOOST_REQUIRE(r.killed);
+    BOOST_TEST_MESSAGE("round " << round << ": killed after ack " << r.last_ack);
+    check_all_or_nothing(dir.db(), round, r.last_ack, InFlight::Either);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
