@@ -128,16 +128,33 @@ std::vector<HeldKey> read_keys(const TxnWork& work) {
   return out;
 }
 
+// Replies once the writes made so far are on stable storage. Votes and
+// commits arriving together share one fsync: the sync request queues
+// behind them in the mailbox.
+void after_group_sync(self_ptr self, std::function<void(const caf::error&)> reply) {
+  auto& st = self->state;
+  st.awaiting_sync.push_back(std::move(reply));
+  if (!st.group_sync_scheduled) {
+    st.group_sync_scheduled = true;
+    self->send(self, group_sync_atom::value);
+  }
+}
+
+bool always_durable(const SpaceState& st) {
+  return st.args.ctx->store_options.durability == Durability::Always;
+}
+
 // Applies (commit_ts != 0) or discards a prepared transaction and releases
-// its entries.
-caf::error decide(self_ptr self, uint64_t txn_id, uint64_t commit_ts) {
+// its entries. With sync=false the caller owes a group_sync() before
+// acknowledging.
+caf::error decide(self_ptr self, uint64_t txn_id, uint64_t commit_ts, bool sync = true) {
   auto& st = self->state;
   auto it = st.prepared.find(txn_id);
   if (it == st.prepared.end())
     return {};  // already decided: the decision is idempotent
   caf::error err;
   if (commit_ts != 0)
-    err = st.store->txn_apply(it->second.ops, commit_ts, txn_id);
+    err = st.store->txn_apply(it->second.ops, commit_ts, txn_id, sync);
   else
     err = st.store->txn_discard(txn_id);
   if (err)
@@ -549,10 +566,20 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       if (auto err = st.store->txn_validate(work))
         return err;
       auto ts = st.args.clock->next();
-      if (auto err = st.store->txn_apply(work.ops, ts, 0))
+      bool always = always_durable(st);
+      if (auto err = st.store->txn_apply(work.ops, ts, 0, !always))
         return err;
       after_write(self);
-      return ts;
+      if (!always)
+        return ts;
+      auto rp = self->make_response_promise<uint64_t>();
+      after_group_sync(self, [rp, ts](const caf::error& err) mutable {
+        if (err)
+          rp.deliver(err);
+        else
+          rp.deliver(ts);
+      });
+      return rp;
     },
     [=](txn_prepare_atom, uint64_t txn_id, const TxnWork& work) -> caf::result<bool> {
       if (auto err = guard())
@@ -572,14 +599,35 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
         st.held[k] = txn_id;
       st.prepared.emplace(txn_id, std::move(txn));
       after_write(self);
-      return true;
+      // The vote leaves only once the PREPARED record is on stable storage.
+      auto rp = self->make_response_promise<bool>();
+      after_group_sync(self, [rp](const caf::error& err) mutable {
+        if (err)
+          rp.deliver(err);
+        else
+          rp.deliver(true);
+      });
+      return rp;
     },
     [=](txn_decide_atom, uint64_t txn_id, uint64_t commit_ts) -> caf::result<bool> {
       if (auto err = guard())
         return err;
-      if (auto err = decide(self, txn_id, commit_ts))
+      // No fsync before acknowledging: the commit is already durable in the
+      // PREPARED record and the coordinator's decision, which the
+      // coordinator keeps until this write is surely on disk (the flush
+      // timer syncs it within 100 ms; the decision is kept for a second).
+      if (auto err = decide(self, txn_id, commit_ts, false))
         return err;
       return true;
+    },
+    [=](group_sync_atom) {
+      auto& st = self->state;
+      st.group_sync_scheduled = false;
+      auto replies = std::move(st.awaiting_sync);
+      st.awaiting_sync.clear();
+      caf::error err = st.store ? st.store->group_sync() : caf::error{};
+      for (auto& reply : replies)
+        reply(err);
     },
     [=](space_create_atom) -> caf::result<bool> {
       if (auto err = guard())

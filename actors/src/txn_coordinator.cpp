@@ -17,12 +17,19 @@ using Round = CoordinatorState::Round;
   std::abort();
 }
 
+constexpr auto forget_delay = std::chrono::seconds(1);
+
 void finish(self_ptr self, uint64_t id, const std::shared_ptr<Round>& round) {
   auto& st = self->state;
   if (!round->apply_failed) {
-    // Every participant applied it: the decision is no longer needed. If
-    // forgetting fails, the next start re-sends it, which is harmless.
-    (void)st.log->forget(id);
+    // Every participant applied it. In standard durability their writes
+    // reach the disk within 100 ms; the decision is kept a while longer so
+    // that a machine crash in between still finds it.
+    st.to_forget.emplace_back(std::chrono::steady_clock::now(), id);
+    if (!st.forget_scheduled) {
+      st.forget_scheduled = true;
+      self->delayed_send(self, forget_delay, forget_atom::value);
+    }
   }
   st.clock->end_commit(round->commit_ts);
   st.rounds.erase(id);
@@ -75,22 +82,44 @@ void on_vote(self_ptr self, uint64_t id, const std::shared_ptr<Round>& round, ca
     return;
   }
   round->commit_ts = st.clock->begin_commit();
-  CommitDecision decision{id, round->commit_ts, {}};
-  for (auto& part : round->parts)
-    decision.participants.push_back(part.space);
-  if (auto err = st.log->log(decision)) {
-    st.clock->end_commit(round->commit_ts);
-    round->failure = std::move(err);
-    abort_round(self, id, round);
+  // Group commit: decisions reached before the log_decisions message is
+  // processed share one log write and one fsync.
+  st.to_log.emplace_back(id, round);
+  if (!st.log_scheduled) {
+    st.log_scheduled = true;
+    self->send(self, log_decisions_atom::value);
+  }
+}
+
+void log_decisions(self_ptr self) {
+  auto& st = self->state;
+  st.log_scheduled = false;
+  auto batch = std::move(st.to_log);
+  st.to_log.clear();
+  std::vector<CommitDecision> decisions;
+  for (auto& [id, round] : batch) {
+    CommitDecision d{id, round->commit_ts, {}};
+    for (auto& part : round->parts)
+      d.participants.push_back(part.space);
+    decisions.push_back(std::move(d));
+  }
+  if (auto err = st.log->log(decisions)) {
+    for (auto& [id, round] : batch) {
+      st.clock->end_commit(round->commit_ts);
+      round->failure = err;
+      abort_round(self, id, round);
+    }
     return;
   }
-  round->decided = true;
-  for (auto& w : round->waiters)
-    w.deliver(round->commit_ts);
-  round->waiters.clear();
-  if (fault_point(*st.ctx, "coordinator-after-decision"))
-    crash_now();
-  send_decision(self, id, round);
+  for (auto& [id, round] : batch) {
+    round->decided = true;
+    for (auto& w : round->waiters)
+      w.deliver(round->commit_ts);
+    round->waiters.clear();
+    if (fault_point(*st.ctx, "coordinator-after-decision"))
+      crash_now();
+    send_decision(self, id, round);
+  }
 }
 
 // Finishes decisions logged before a restart: every participant of each is
@@ -181,6 +210,20 @@ coordinator_actor::behavior_type coordinator_behavior(self_ptr self,
                   [=](caf::error& err) { on_vote(self, id, round, std::move(err)); });
       }
       return round->reply;
+    },
+    [=](log_decisions_atom) { log_decisions(self); },
+    [=](forget_atom) {
+      auto& st = self->state;
+      st.forget_scheduled = false;
+      auto cutoff = std::chrono::steady_clock::now() - forget_delay;
+      while (!st.to_forget.empty() && st.to_forget.front().first <= cutoff) {
+        (void)st.log->forget(st.to_forget.front().second);
+        st.to_forget.pop_front();
+      }
+      if (!st.to_forget.empty()) {
+        st.forget_scheduled = true;
+        self->delayed_send(self, forget_delay, forget_atom::value);
+      }
     },
     [=](recover_atom) -> caf::result<bool> {
       auto& st = self->state;

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include <leveldb/db.h>
+#include <leveldb/write_batch.h>
 
 namespace strata::store {
 
@@ -50,21 +51,23 @@ result<std::unique_ptr<DecisionLog>> DecisionLog::open(std::string dir,
   return log;
 }
 
-caf::error DecisionLog::log(const CommitDecision& decision) {
-  std::string encoded;
-  encode(decision, encoded);
+caf::error DecisionLog::log(const std::vector<CommitDecision>& decisions) {
+  leveldb::WriteBatch batch;
+  for (const auto& d : decisions) {
+    std::string encoded;
+    encode(d, encoded);
+    batch.Put(decision_key(d.txn_id), encoded);
+  }
   leveldb::WriteOptions wo;
   wo.sync = options_.durability != Durability::Cache;
-  auto st = db_->Put(wo, decision_key(decision.txn_id), encoded);
+  auto st = db_->Write(wo, &batch);
   if (!st.ok())
     return io_error(st, "cannot log commit decision in " + dir_);
   return {};
 }
 
 caf::error DecisionLog::forget(uint64_t txn_id) {
-  leveldb::WriteOptions wo;
-  wo.sync = options_.durability == Durability::Always;
-  auto st = db_->Delete(wo, decision_key(txn_id));
+  auto st = db_->Delete(leveldb::WriteOptions{}, decision_key(txn_id));
   if (!st.ok())
     return io_error(st, "cannot forget commit decision in " + dir_);
   return {};

@@ -134,12 +134,14 @@ caf::error SpaceStore::create() {
   return open_db(true);
 }
 
-caf::error SpaceStore::write(leveldb::WriteBatch& batch) {
+caf::error SpaceStore::write(leveldb::WriteBatch& batch, bool allow_sync) {
   if (!db_)
     if (auto err = open_db(true))
       return err;
   leveldb::WriteOptions wo;
-  wo.sync = options_.durability == Durability::Always;
+  wo.sync = allow_sync && options_.durability == Durability::Always;
+  if (!allow_sync && options_.durability != Durability::Cache)
+    group_sync_pending_ = true;
   auto st = db_->Write(wo, &batch);
   if (!st.ok())
     return io_error(st, "write failed in " + dir_);
@@ -149,8 +151,22 @@ caf::error SpaceStore::write(leveldb::WriteBatch& batch) {
   return {};
 }
 
+caf::error SpaceStore::group_sync() {
+  if (!db_ || !group_sync_pending_)
+    return {};
+  leveldb::WriteOptions wo;
+  wo.sync = true;
+  leveldb::WriteBatch empty;
+  auto st = db_->Write(wo, &empty);
+  if (!st.ok())
+    return io_error(st, "sync failed in " + dir_);
+  group_sync_pending_ = false;
+  unsynced_writes_ = 0;
+  return {};
+}
+
 caf::error SpaceStore::sync() {
-  if (!db_ || unsynced_writes_ == 0)
+  if (!db_ || (unsynced_writes_ == 0 && !group_sync_pending_))
     return {};
   leveldb::WriteOptions wo;
   wo.sync = true;
@@ -159,6 +175,7 @@ caf::error SpaceStore::sync() {
   if (!st.ok())
     return io_error(st, "sync failed in " + dir_);
   unsynced_writes_ = 0;
+  group_sync_pending_ = false;
   return {};
 }
 

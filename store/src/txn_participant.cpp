@@ -161,12 +161,12 @@ caf::error SpaceStore::txn_validate(const TxnWork& work) {
 }
 
 caf::error SpaceStore::txn_apply(const std::vector<TxnOp>& ops, uint64_t commit_ts,
-                                 uint64_t prepared_id) {
-  return txn_run(ops, commit_ts, prepared_id, false);
+                                 uint64_t prepared_id, bool sync) {
+  return txn_run(ops, commit_ts, prepared_id, false, sync);
 }
 
 caf::error SpaceStore::txn_run(const std::vector<TxnOp>& ops, uint64_t commit_ts,
-                               uint64_t prepared_id, bool dry_run) {
+                               uint64_t prepared_id, bool dry_run, bool sync) {
   std::map<std::pair<char, std::string>, Overlay> entries;
   std::vector<EventEntry> events;
   auto entry = [&](char tag, const std::string& key) -> result<Overlay*> {
@@ -293,7 +293,7 @@ caf::error SpaceStore::txn_run(const std::vector<TxnOp>& ops, uint64_t commit_ts
   if (prepared_id != 0)
     batch.Delete(keys::prepared(prepared_id));
   clock_.observe(commit_ts);
-  if (auto err = write(batch))
+  if (auto err = write(batch, sync))
     return err;
   if (!events.empty()) {
     event_count_ = count;
@@ -309,12 +309,9 @@ caf::error SpaceStore::txn_log_prepared(const PreparedTxn& txn) {
       return err;
   std::string encoded;
   encode(txn, encoded);
-  leveldb::WriteOptions wo;
-  wo.sync = options_.durability != Durability::Cache;
-  auto st = db_->Put(wo, keys::prepared(txn.txn_id), encoded);
-  if (!st.ok())
-    return make_error(errc::Io, "cannot log prepared transaction in " + dir_ + ": " + st.ToString());
-  return {};
+  leveldb::WriteBatch batch;
+  batch.Put(keys::prepared(txn.txn_id), encoded);
+  return write(batch, false);
 }
 
 caf::error SpaceStore::txn_discard(uint64_t txn_id) {

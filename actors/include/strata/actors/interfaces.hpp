@@ -31,7 +31,11 @@ using coordinator_actor = caf::typed_actor<
     caf::replies_to<txn_resolve_atom, uint64_t>::with<uint64_t>,
     /// Replies once every commit decision found in the log at start has been
     /// applied by its participants.
-    caf::replies_to<recover_atom>::with<bool>>;
+    caf::replies_to<recover_atom>::with<bool>,
+    /// Internal: logs the decisions queued so far with one fsync.
+    caf::reacts_to<log_decisions_atom>,
+    /// Internal timer: forgets decisions applied long enough ago.
+    caf::reacts_to<forget_atom>>;
 
 /// One space: every primitive operation on it. Operations on one space are
 /// serialized by its actor, so the store needs no locks.
@@ -108,7 +112,10 @@ using space_actor = caf::typed_actor<
     /// when there was a store to remove.
     caf::replies_to<space_drop_atom, bool>::with<bool>,
     /// Internal timer: syncs the log in standard durability.
-    caf::reacts_to<flush_atom>>;
+    caf::reacts_to<flush_atom>,
+    /// Internal: one fsync for the votes and commits queued before it
+    /// (group commit), then their replies.
+    caf::reacts_to<group_sync_atom>>;
 
 /// What a space actor tells its branch about registration (auto-registration
 /// on first write, SPEC 4.3; removal on delete).

@@ -47,6 +47,9 @@ struct SpaceState {
   std::map<HeldKey, uint64_t> held;
   /// Direct writes to held entries, in arrival order.
   std::deque<DeferredWrite> deferred;
+  /// Replies waiting for the next group fsync (votes, always-mode commits).
+  std::vector<std::function<void(const caf::error&)>> awaiting_sync;
+  bool group_sync_scheduled = false;
 
   static inline const char* name = "strata.space";
 };

@@ -14,6 +14,8 @@
 //      decision; a participant that finds PREPARED records at open asks
 //      resolve(id), and gets 0 (abort) for anything the log does not hold.
 
+#include <chrono>
+#include <deque>
 #include <map>
 #include <memory>
 
@@ -48,6 +50,14 @@ struct CoordinatorState {
   std::map<uint64_t, std::shared_ptr<Round>> rounds;
   /// Decisions found in the log at start, until every participant applied.
   std::map<uint64_t, CommitDecision> recovered;
+  /// Rounds whose votes are all yes, waiting for the next group log write.
+  std::vector<std::pair<uint64_t, std::shared_ptr<Round>>> to_log;
+  bool log_scheduled = false;
+  /// Applied decisions to forget once participants' writes are surely on
+  /// disk (standard durability syncs within 100 ms), with when they were
+  /// applied.
+  std::deque<std::pair<std::chrono::steady_clock::time_point, uint64_t>> to_forget;
+  bool forget_scheduled = false;
   /// Callers of recover waiting for `recovered` to empty.
   std::vector<caf::typed_response_promise<bool>> recovery_waiters;
 

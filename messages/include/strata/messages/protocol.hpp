@@ -94,6 +94,9 @@ using txn_resolve_atom = caf::atom_constant<caf::atom("tx_resolve")>;
 using txn_coord_atom = caf::atom_constant<caf::atom("tx_coord")>;
 using txn_snapshot_atom = caf::atom_constant<caf::atom("tx_snap")>;
 using recover_atom = caf::atom_constant<caf::atom("recover")>;
+using group_sync_atom = caf::atom_constant<caf::atom("grp_sync")>;
+using log_decisions_atom = caf::atom_constant<caf::atom("log_decs")>;
+using forget_atom = caf::atom_constant<caf::atom("forget")>;
 using event_len_at_atom = caf::atom_constant<caf::atom("ev_len_at")>;
 
 using branch_open_atom = caf::atom_constant<caf::atom("br_open")>;

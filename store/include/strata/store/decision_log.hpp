@@ -31,10 +31,12 @@ class DecisionLog {
   DecisionLog(const DecisionLog&) = delete;
   DecisionLog& operator=(const DecisionLog&) = delete;
 
-  /// Logs a commit decision durably (fsync unless cache durability).
-  [[nodiscard]] caf::error log(const CommitDecision& decision);
-  /// Forgets a decision every participant has applied. Not an error when
-  /// absent.
+  /// Logs commit decisions durably in one batch with one fsync (unless
+  /// cache durability): the coordinator's group commit.
+  [[nodiscard]] caf::error log(const std::vector<CommitDecision>& decisions);
+  /// Forgets a decision whose writes are durable at every participant. Not
+  /// an error when absent. Not synced: a forget lost in a crash only makes
+  /// recovery re-send a decision, which participants ignore.
   [[nodiscard]] caf::error forget(uint64_t txn_id);
   /// Decisions logged and not yet forgotten (to finish after a restart).
   [[nodiscard]] result<std::vector<CommitDecision>> pending();

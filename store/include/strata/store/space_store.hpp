@@ -64,7 +64,13 @@ class SpaceStore {
   /// since the last sync. Standard mode calls this at least every 100 ms.
   [[nodiscard]] caf::error sync();
   /// True when writes were made since the last sync().
-  bool needs_sync() const { return unsynced_writes_ > 0; }
+  bool needs_sync() const { return unsynced_writes_ > 0 || group_sync_pending_; }
+
+  /// Group commit: one fsync covering every write made with deferred sync
+  /// (txn_log_prepared, txn_apply with sync=false) since the last one. The
+  /// owner calls it once for a run of such writes before acknowledging any
+  /// of them. Cheap no-op when none is pending.
+  [[nodiscard]] caf::error group_sync();
 
   // -- KV (SPEC 5.1) ---------------------------------------------------------
 
@@ -220,9 +226,10 @@ class SpaceStore {
   /// entry touched, events appended in order. A non-zero `prepared_id`
   /// removes that prepared record in the same batch.
   [[nodiscard]] caf::error txn_apply(const std::vector<TxnOp>& ops, uint64_t commit_ts,
-                                     uint64_t prepared_id);
-  /// Logs a prepared transaction durably (fsync unless cache durability:
-  /// a vote must survive whatever the coordinator decides).
+                                     uint64_t prepared_id, bool sync = true);
+  /// Logs a prepared transaction. It must be durable before the vote is
+  /// sent (a vote must survive whatever the coordinator decides): the owner
+  /// calls group_sync() before replying (unless cache durability).
   [[nodiscard]] caf::error txn_log_prepared(const PreparedTxn& txn);
   /// Removes a prepared record (abort). Not an error when absent.
   [[nodiscard]] caf::error txn_discard(uint64_t txn_id);
@@ -265,7 +272,9 @@ class SpaceStore {
   SpaceStore(std::string dir, const StoreOptions& options, CommitClock& clock);
 
   caf::error open_db(bool create);
-  caf::error write(leveldb::WriteBatch& batch);
+  // Writes a batch; with allow_sync=false it never fsyncs and leaves that
+  // to group_sync().
+  caf::error write(leveldb::WriteBatch& batch, bool allow_sync = true);
   // Reads the head record of (tag, key) into `raw` and `out`. Returns false
   // when absent.
   result<bool> read_head(char tag, std::string_view key, std::string& raw,
@@ -289,7 +298,7 @@ class SpaceStore {
   // The transaction machinery (txn_participant.cpp).
   struct Overlay;
   caf::error txn_run(const std::vector<TxnOp>& ops, uint64_t commit_ts, uint64_t prepared_id,
-                     bool dry_run);
+                     bool dry_run, bool sync = true);
   result<bool> changed_after(char tag, std::string_view key, uint64_t snapshot,
                              std::string_view json_path);
 
@@ -317,6 +326,7 @@ class SpaceStore {
   CommitClock& clock_;
   std::unique_ptr<leveldb::DB> db_;
   uint64_t unsynced_writes_ = 0;
+  bool group_sync_pending_ = false;
   // Largest commit timestamp written; persisted in SpaceMeta on close so the
   // branch clock never hands out an older one after reopen.
   uint64_t max_timestamp_ = 0;

@@ -1,0 +1,126 @@
+// txn_bench — transactions against their baselines, side by side in one run
+// (issue 4's targets):
+//   1. a single-space transaction commit vs a plain kv_put (<= 2x latency);
+//   2. a 2-space transaction in always durability vs one raw LevelDB
+//      WriteBatch with sync=true holding the same keys (>= 33% of its rate);
+//   3. 16 concurrent non-conflicting committers vs 1, always durability
+//      (>= 4x the one-committer rate).
+//
+// Run: ./build/bench/txn_bench [ops=2000]
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+
+#include <leveldb/db.h>
+#include <leveldb/write_batch.h>
+
+#include <strata/strata.hpp>
+
+#include "bench_util.hpp"
+
+using namespace strata::bench;
+
+namespace {
+
+std::string key(const char* tag, size_t i) {
+  return std::string(tag) + std::to_string(i);
+}
+
+double committers_rate(strata::Strata& db, int threads, size_t per_thread, const char* tag) {
+  std::atomic<int> failures{0};
+  auto start = clock_type::now();
+  std::vector<std::thread> ts;
+  for (int t = 0; t < threads; ++t)
+    ts.emplace_back([&, t] {
+      auto s = db.session();
+      for (size_t i = 0; i < per_thread; ++i) {
+        auto k = std::string(tag) + std::to_string(t) + "-" + std::to_string(i);
+        bool ok = s.begin() && s.set_space("left") && s.kv_put(k, 1) && s.set_space("right") &&
+                  s.kv_put(k, 1) && s.commit();
+        if (!ok)
+          ++failures;
+      }
+    });
+  for (auto& t : ts)
+    t.join();
+  check(failures.load() == 0, "concurrent commit");
+  std::chrono::duration<double> secs = clock_type::now() - start;
+  return threads * per_thread / secs.count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_t n = argc > 1 ? std::stoul(argv[1]) : 2000;
+  ScratchDir dir("strata-txn-bench");
+
+  // 1. Single-space commit vs kv_put, standard durability.
+  {
+    auto db = strata::Strata::open(dir / "standard");
+    check(bool(db), "open standard");
+    auto s = db->session();
+    std::vector<double> put, txn;
+    for (int round = 0; round < 5; ++round) {
+      put.push_back(ops_per_sec(n, [&](size_t i) {
+        check(bool(db->kv_put(key("p", round * n + i), 1)), "kv_put");
+      }));
+      txn.push_back(ops_per_sec(n, [&](size_t i) {
+        bool ok = s.begin() && s.kv_put(key("t", round * n + i), 1) && s.commit();
+        check(ok, "single-space commit");
+      }));
+    }
+    std::printf("1. single-space transaction vs kv_put (standard, %zu ops x 5 rounds)\n", n);
+    std::printf("   kv_put %.0f ops/s (%.2f us), txn commit %.0f ops/s (%.2f us): %.2fx latency "
+                "(target <= 2x)\n",
+                median(put), 1e6 / median(put), median(txn), 1e6 / median(txn),
+                median(put) / median(txn));
+  }
+
+  // 2. Two-space transaction, always durability, vs a raw synced WriteBatch.
+  {
+    strata::OpenOptions opts;
+    opts.durability = strata::Durability::Always;
+    if (const char* t = std::getenv("STRATA_BENCH_THREADS"))
+      opts.scheduler_threads = std::stoul(t);
+    auto db = strata::Strata::open(dir / "always", opts);
+    check(bool(db), "open always");
+    leveldb::Options lo;
+    lo.create_if_missing = true;
+    leveldb::DB* raw_ptr = nullptr;
+    check(leveldb::DB::Open(lo, dir / "raw", &raw_ptr).ok(), "open raw");
+    std::unique_ptr<leveldb::DB> raw{raw_ptr};
+    auto s = db->session();
+    size_t m = n / 4;
+    std::vector<double> ours, base;
+    for (int round = 0; round < 3; ++round) {
+      base.push_back(ops_per_sec(m, [&](size_t i) {
+        leveldb::WriteBatch b;
+        b.Put("left/" + key("k", round * m + i), "1");
+        b.Put("right/" + key("k", round * m + i), "1");
+        leveldb::WriteOptions wo;
+        wo.sync = true;
+        check(raw->Write(wo, &b).ok(), "raw batch");
+      }));
+      ours.push_back(ops_per_sec(m, [&](size_t i) {
+        auto k = key("k", round * m + i);
+        bool ok = s.begin() && s.set_space("left") && s.kv_put(k, 1) && s.set_space("right") &&
+                  s.kv_put(k, 1) && s.commit();
+        check(ok, "two-space commit");
+      }));
+    }
+    std::printf("2. two-space transaction (always) vs raw WriteBatch sync=true, %zu ops x 3\n", m);
+    std::printf("   raw %.0f commits/s, strata %.0f commits/s: %.1f%% (target >= 33%%)\n",
+                median(base), median(ours), 100 * median(ours) / median(base));
+
+    // 3. Concurrent committers, always durability.
+    double one = committers_rate(*db, 1, m, "c1-");
+    double sixteen = committers_rate(*db, 16, std::max<size_t>(m / 16, 10), "c16-");
+    std::printf("3. always durability, two-space commits: 1 committer %.0f/s, 16 committers "
+                "%.0f/s: %.2fx (target >= 4x)\n",
+                one, sixteen, sixteen / one);
+  }
+  return 0;
+}
