@@ -70,11 +70,17 @@ class ReplyReceiver : public caf::monitorable_actor {
       cv_.notify_one();
   }
 
+  // Pauses before blocking. Short: a reply that did not come from an inline
+  // run usually needs another thread (a worker, the network, an fsync), and
+  // spinning callers on a 2-core machine steal the very CPU that thread
+  // needs.
+  static constexpr int spin_limit = 200;
+
   caf::message wait() {
     // Inline execution has usually delivered the reply already. Otherwise
     // the target runs on another thread: spin a little (a wake-up through a
     // condition variable costs tens of microseconds here), then block.
-    for (int i = 0; i < 4000; ++i) {
+    for (int i = 0; i < spin_limit; ++i) {
       if (ready_.load(std::memory_order_acquire))
         return take();
       __builtin_ia32_pause();
