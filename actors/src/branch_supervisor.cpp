@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <filesystem>
 
+#include <leveldb/env.h>
+
 #include <caf/all.hpp>
 
 #include "strata/actors/space_actor.hpp"
 #include "strata/actors/txn_coordinator.hpp"
+#include "strata/store/files.hpp"
 #include "strata/messages/limits.hpp"
 
 namespace strata::actors {
@@ -31,18 +34,15 @@ space_actor child_of(self_ptr self, const std::string& space) {
   return spawn_child(self, space);
 }
 
-// Spaces registered on disk: directories of the branch holding a store.
+// Spaces registered in storage: directories of the branch holding a store.
+// (On the in-memory Env the listing is of every file below, "name/file".)
 void load_catalog(BranchState& st) {
-  if (st.ctx->store_options.durability == Durability::Cache)
-    return;
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::path spaces = fs::path(st.ctx->branch_dir(st.branch)) / "spaces";
-  for (auto it = fs::directory_iterator(spaces, ec); !ec && it != fs::directory_iterator();
-       it.increment(ec)) {
-    auto name = it->path().filename().string();
+  auto* env = st.ctx->store_options.env;
+  auto spaces = st.ctx->branch_dir(st.branch) + "/spaces";
+  for (auto entry : store::list_dir(env, spaces)) {
+    auto name = entry.substr(0, entry.find('/'));
     if (name != default_space && !validate_space_name(name) &&
-        fs::exists(it->path() / "CURRENT"))
+        env->FileExists(spaces + "/" + name + "/CURRENT"))
       st.catalog.insert(name);
   }
 }
@@ -106,6 +106,39 @@ branch_actor::behavior_type branch_behavior(self_ptr self,
     [=](txn_snapshot_atom) -> uint64_t { return self->state.clock->snapshot(); },
     [=](recover_atom) -> caf::result<bool> {
       return self->delegate(self->state.coordinator, recover_atom::value);
+    },
+    [=](space_copy_atom, const std::string& dest_branch) -> caf::result<uint64_t> {
+      // Every space that may hold a store: the registered ones and default.
+      std::vector<std::string> names(self->state.catalog.begin(), self->state.catalog.end());
+      names.emplace_back(default_space);
+      auto rp = self->make_response_promise<uint64_t>();
+      auto pending = std::make_shared<size_t>(names.size());
+      auto copied = std::make_shared<uint64_t>(0);
+      auto failed = std::make_shared<caf::error>();
+      for (const auto& name : names) {
+        auto dest = self->state.ctx->space_dir(dest_branch, name);
+        auto done = [=]() mutable {
+          if (--*pending > 0)
+            return;
+          if (*failed)
+            rp.deliver(*failed);
+          else
+            rp.deliver(*copied);
+        };
+        self->request(child_of(self, name), caf::infinite, space_copy_atom::value, dest)
+            .then(
+                [=](bool did) mutable {
+                  if (did)
+                    ++*copied;
+                  done();
+                },
+                [=](caf::error& err) mutable {
+                  if (!*failed)
+                    *failed = err;
+                  done();
+                });
+      }
+      return rp;
     },
     [=](space_drop_atom, const std::string& space, bool force) -> caf::result<bool> {
       if (auto err = validate_space_name(space))

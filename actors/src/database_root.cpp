@@ -1,29 +1,220 @@
 #include "strata/actors/database_root.hpp"
 
+#include <chrono>
+#include <set>
+
 #include <caf/all.hpp>
+#include <leveldb/env.h>
 
 #include "strata/actors/branch_supervisor.hpp"
+#include "strata/messages/codec.hpp"
 #include "strata/messages/limits.hpp"
+#include "strata/store/files.hpp"
 
 namespace strata::actors {
 
-database_actor::behavior_type database_behavior(
-    database_actor::stateful_pointer<DatabaseState> self,
-    std::shared_ptr<const DatabaseContext> ctx) {
-  self->state.ctx = std::move(ctx);
+namespace {
+
+using self_ptr = database_actor::stateful_pointer<DatabaseState>;
+
+// Each branch directory holds a BRANCH file: a Cap'n Proto Value object
+// {"name": String, "created_at": Int (µs), "parent": String}.
+std::string meta_path(const DatabaseContext& ctx, const std::string& branch) {
+  return ctx.branch_dir(branch) + "/BRANCH";
+}
+
+bool on_disk(const DatabaseContext& ctx) {
+  return ctx.store_options.durability != Durability::Cache;
+}
+
+caf::error write_meta(const DatabaseContext& ctx, const BranchInfo& info) {
+  Object o;
+  o.set("name", info.name);
+  o.set("created_at", static_cast<int64_t>(info.created_at));
+  o.set("parent", info.parent);
+  std::string bytes;
+  encode(Value{std::move(o)}, bytes);
+  return store::write_file(ctx.store_options.env, meta_path(ctx, info.name), bytes, on_disk(ctx));
+}
+
+result<BranchInfo> read_meta(const DatabaseContext& ctx, const std::string& dir) {
+  auto bytes = store::read_file(ctx.store_options.env, dir + "/BRANCH");
+  if (!bytes)
+    return bytes.error();
+  auto v = decode_value(*bytes);
+  if (!v)
+    return v.error();
+  const Object* o = v->as_object();
+  const Value* name = o ? o->find("name") : nullptr;
+  const Value* created = o ? o->find("created_at") : nullptr;
+  const Value* parent = o ? o->find("parent") : nullptr;
+  if (!name || !name->is_string() || !created || !created->is_int() || !parent ||
+      !parent->is_string())
+    return make_error(errc::Serialization, "corrupt branch metadata in " + dir);
+  return BranchInfo{*name->as_str(), static_cast<uint64_t>(*created->as_int()), *parent->as_str()};
+}
+
+uint64_t now_us() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+branch_actor start_branch(self_ptr self, const BranchInfo& info) {
+  auto& st = self->state;
+  auto actor = self->spawn<caf::linked>(branch_behavior, st.ctx, info.name);
+  st.branches[info.name] = actor;
+  st.infos[info.name] = info;
+  return actor;
+}
+
+caf::error not_found(const std::string& branch) {
+  return make_error(errc::BranchNotFound, "branch \"" + branch + "\" does not exist");
+}
+
+}  // namespace
+
+database_actor::behavior_type database_behavior(self_ptr self,
+                                                std::shared_ptr<const DatabaseContext> ctx) {
+  auto& st = self->state;
+  st.ctx = std::move(ctx);
+  // Every branch found in storage is started (its coordinator may have
+  // commits to finish); "default" always exists.
+  const auto& c = *st.ctx;
+  std::set<std::string> dirs;
+  for (const auto& entry : store::list_dir(c.store_options.env, c.root + "/branches"))
+    dirs.insert(entry.substr(0, entry.find('/')));
+  for (const auto& dir : dirs) {
+    auto info = read_meta(c, c.root + "/branches/" + dir);
+    if (info)
+      start_branch(self, *info);
+  }
+  self->set_down_handler([self](const caf::down_msg& msg) {
+    auto& handlers = self->state.on_down;
+    if (auto it = handlers.find(msg.source); it != handlers.end()) {
+      auto fn = std::move(it->second);
+      handlers.erase(it);
+      fn();
+    }
+  });
   const std::string main_branch{default_branch};
-  self->state.branches[main_branch] =
-      self->spawn<caf::linked>(branch_behavior, self->state.ctx, main_branch);
+  if (st.branches.count(main_branch) == 0) {
+    BranchInfo info{main_branch, now_us(), ""};
+    (void)write_meta(c, info);
+    start_branch(self, info);
+  }
   return {
     [=](branch_open_atom, const std::string& branch) -> caf::result<branch_actor> {
       auto& branches = self->state.branches;
       if (auto it = branches.find(branch); it != branches.end())
         return it->second;
-      return make_error(errc::BranchNotFound, "branch \"" + branch + "\" does not exist");
+      return not_found(branch);
     },
     [=](recover_atom) -> caf::result<bool> {
-      // One branch today; with more, this waits for each.
-      return self->delegate(self->state.branches.begin()->second, recover_atom::value);
+      // Waits for every branch's recovery; replies once all have answered.
+      auto& branches = self->state.branches;
+      auto rp = self->make_response_promise<bool>();
+      auto pending = std::make_shared<size_t>(branches.size());
+      auto failed = std::make_shared<caf::error>();
+      for (auto& [name, actor] : branches)
+        self->request(actor, caf::infinite, recover_atom::value)
+            .then(
+                [=](bool) mutable {
+                  if (--*pending == 0)
+                    *failed ? rp.deliver(*failed) : rp.deliver(true);
+                },
+                [=](caf::error& err) mutable {
+                  *failed = err;
+                  if (--*pending == 0)
+                    rp.deliver(*failed);
+                });
+      return rp;
+    },
+    [=](branch_create_atom, const std::string& branch) -> caf::result<bool> {
+      if (auto err = validate_branch_name(branch))
+        return err;
+      if (self->state.infos.count(branch) != 0)
+        return make_error(errc::BranchExists, "branch \"" + branch + "\" already exists");
+      BranchInfo info{branch, now_us(), ""};
+      if (auto err = write_meta(*self->state.ctx, info))
+        return err;
+      start_branch(self, info);
+      return true;
+    },
+    [=](branch_delete_atom, const std::string& branch) -> caf::result<bool> {
+      auto& st = self->state;
+      if (branch == default_branch)
+        return make_error(errc::ConstraintViolation, "cannot delete default branch");
+      auto it = st.branches.find(branch);
+      if (it == st.branches.end())
+        return not_found(branch);
+      auto victim = it->second;
+      st.branches.erase(it);
+      st.infos.erase(branch);
+      // Stop the branch (its links stop its space actors and coordinator,
+      // closing every store), then remove its files.
+      self->unlink_from(victim);
+      auto rp = self->make_response_promise<bool>();
+      auto dir = st.ctx->branch_dir(branch);
+      auto ctx = st.ctx;
+      self->monitor(victim);
+      st.on_down[caf::actor_cast<caf::actor_addr>(victim)] = [rp, dir, ctx]() mutable {
+        if (auto err = store::remove_tree(ctx->store_options.env, dir, on_disk(*ctx)))
+          rp.deliver(err);
+        else
+          rp.deliver(true);
+      };
+      self->send_exit(victim, caf::exit_reason::user_shutdown);
+      return rp;
+    },
+    [=](branch_list_atom) -> std::vector<std::string> {
+      std::vector<std::string> out;
+      for (auto& [name, info] : self->state.infos)
+        out.push_back(name);
+      return out;
+    },
+    [=](branch_exists_atom, const std::string& branch) -> bool {
+      return self->state.infos.count(branch) != 0;
+    },
+    [=](branch_info_atom, const std::string& branch) -> MaybeBranchInfo {
+      auto& infos = self->state.infos;
+      if (auto it = infos.find(branch); it != infos.end())
+        return MaybeBranchInfo{true, it->second};
+      return MaybeBranchInfo{};
+    },
+    [=](branch_fork_atom, const std::string& source,
+        const std::string& dest) -> caf::result<ForkInfo> {
+      auto& st = self->state;
+      if (auto err = validate_branch_name(dest))
+        return err;
+      auto src = st.branches.find(source);
+      if (src == st.branches.end())
+        return not_found(source);
+      if (st.infos.count(dest) != 0)
+        return make_error(errc::BranchExists, "branch \"" + dest + "\" already exists");
+      // Reserve the name while the copy runs.
+      BranchInfo info{dest, now_us(), source};
+      st.infos[dest] = info;
+      auto rp = self->make_response_promise<ForkInfo>();
+      self->request(src->second, caf::infinite, space_copy_atom::value, dest)
+          .then(
+              [=](uint64_t spaces) mutable {
+                if (auto err = write_meta(*self->state.ctx, info)) {
+                  self->state.infos.erase(dest);
+                  rp.deliver(err);
+                  return;
+                }
+                start_branch(self, info);
+                rp.deliver(ForkInfo{source, dest, spaces});
+              },
+              [=](caf::error& err) mutable {
+                self->state.infos.erase(dest);
+                (void)store::remove_tree(self->state.ctx->store_options.env,
+                                         self->state.ctx->branch_dir(dest),
+                                         on_disk(*self->state.ctx));
+                rp.deliver(err);
+              });
+      return rp;
     },
   };
 }

@@ -83,6 +83,23 @@ caf::error validate_value(const Value& value, const Limits& limits) {
   return check_value(value, limits, 0);
 }
 
+caf::error validate_branch_name(std::string_view name) {
+  if (name.empty())
+    return make_error(errc::InvalidInput, "Branch name cannot be empty");
+  if (name.size() > 255)
+    return make_error(errc::InvalidInput, "Branch name cannot exceed 255 bytes");
+  bool blank = true;
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f)
+      return make_error(errc::InvalidInput, "Branch name cannot contain control characters");
+    if (c != ' ' && c != '\t')
+      blank = false;
+  }
+  if (blank)
+    return make_error(errc::InvalidInput, "Branch name cannot be whitespace only");
+  return {};
+}
+
 bool all_finite(const Value& v) {
   switch (v.kind()) {
     case ValueKind::Float: return std::isfinite(*v.as_float());

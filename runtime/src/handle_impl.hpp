@@ -50,6 +50,15 @@ struct HandleImpl {
     if (!br)
       return br.error();
     auto r = client.call(*br, space_resolve_atom::value, name);
+    if (!r && receiver_down(r.error())) {
+      // The branch was deleted (or restarted): ask the root again, which
+      // answers BranchNotFound for a deleted branch.
+      branch_actor = nullptr;
+      br = current_branch_actor();
+      if (!br)
+        return br.error();
+      r = client.call(*br, space_resolve_atom::value, name);
+    }
     if (!r)
       return r.error();
     spaces.emplace(name, *r);

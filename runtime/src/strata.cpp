@@ -140,6 +140,50 @@ result<void> Strata::delete_space_force(std::string_view name) {
   return to_void(impl_->on_branch(space_drop_atom::value, std::string(name), true));
 }
 
+// -- branches ------------------------------------------------------------------
+
+result<void> Strata::create_branch(std::string_view name) {
+  return to_void(impl_->client.call(impl_->db->root(), branch_create_atom::value, std::string(name)));
+}
+
+result<void> Strata::set_branch(std::string_view name) {
+  std::string branch(name);
+  auto actor = impl_->client.call(impl_->db->root(), branch_open_atom::value, branch);
+  if (!actor)
+    return actor.error();
+  impl_->branch = std::move(branch);
+  impl_->branch_actor = std::move(*actor);
+  impl_->spaces.clear();
+  impl_->space = std::string(default_space);
+  return {};
+}
+
+result<std::vector<std::string>> Strata::list_branches() {
+  return impl_->client.call(impl_->db->root(), branch_list_atom::value);
+}
+
+result<bool> Strata::branch_exists(std::string_view name) {
+  return impl_->client.call(impl_->db->root(), branch_exists_atom::value, std::string(name));
+}
+
+result<std::optional<BranchInfo>> Strata::branch_info(std::string_view name) {
+  auto r = impl_->client.call(impl_->db->root(), branch_info_atom::value, std::string(name));
+  if (!r)
+    return r.error();
+  return r->found ? std::optional<BranchInfo>{std::move(r->info)} : std::nullopt;
+}
+
+result<void> Strata::delete_branch(std::string_view name) {
+  if (name == impl_->branch && name != default_branch)
+    return make_error(errc::ConstraintViolation, "cannot delete current branch");
+  return to_void(impl_->client.call(impl_->db->root(), branch_delete_atom::value, std::string(name)));
+}
+
+result<ForkInfo> Strata::fork_branch(std::string_view dest) {
+  return impl_->client.call(impl_->db->root(), branch_fork_atom::value, impl_->branch,
+                            std::string(dest));
+}
+
 // -- KV ----------------------------------------------------------------------------
 
 result<uint64_t> Strata::kv_put(std::string_view key, Value value) {

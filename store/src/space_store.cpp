@@ -10,6 +10,7 @@
 #include <leveldb/write_batch.h>
 
 #include "key_codec.hpp"
+#include "strata/store/files.hpp"
 #include "vector_collection.hpp"
 #include "strata/messages/limits.hpp"
 
@@ -149,6 +150,21 @@ caf::error SpaceStore::write(leveldb::WriteBatch& batch, bool allow_sync) {
   if (options_.durability == Durability::Standard)
     ++unsynced_writes_;
   return {};
+}
+
+result<bool> SpaceStore::copy_to(const std::string& dest_dir) {
+  if (!db_)
+    return false;
+  if (auto err = sync())
+    return err;
+  db_.reset();
+  auto err = copy_db_dir(options_.env, dir_, dest_dir, options_.durability != Durability::Cache);
+  // Reopen whatever happened: the source must stay usable.
+  if (auto reopen = open_db(false))
+    return reopen;
+  if (err)
+    return err;
+  return true;
 }
 
 caf::error SpaceStore::group_sync() {

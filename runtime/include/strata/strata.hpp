@@ -124,6 +124,30 @@ class Strata {
   /// Errors: ConstraintViolation for "default"; InvalidInput.
   [[nodiscard]] result<void> delete_space_force(std::string_view name);
 
+  // -- branches (SPEC 3) ---------------------------------------------------------
+  // A branch is a fully isolated copy of every space and primitive. Branch
+  // names: 1-255 bytes, no control characters, not whitespace only.
+
+  /// Creates an empty branch. Errors: InvalidInput, BranchExists.
+  [[nodiscard]] result<void> create_branch(std::string_view name);
+  /// Switches this handle to `name` (and its "default" space).
+  /// Errors: BranchNotFound.
+  [[nodiscard]] result<void> set_branch(std::string_view name);
+  /// Every branch, sorted, "default" included.
+  [[nodiscard]] result<std::vector<std::string>> list_branches();
+  [[nodiscard]] result<bool> branch_exists(std::string_view name);
+  /// Name, creation time and fork parent; empty when the branch is missing.
+  [[nodiscard]] result<std::optional<BranchInfo>> branch_info(std::string_view name);
+  /// Deletes a branch and all its data. Errors: ConstraintViolation
+  /// ("cannot delete default branch", "cannot delete current branch"),
+  /// BranchNotFound.
+  [[nodiscard]] result<void> delete_branch(std::string_view name);
+  /// Copies the current branch, every space and primitive with its history,
+  /// into a new branch `dest` (the handle stays where it is). Table files
+  /// are shared by hard link, so the cost does not grow with the data.
+  /// Errors: InvalidInput, BranchExists.
+  [[nodiscard]] result<ForkInfo> fork_branch(std::string_view dest);
+
   // -- KV (SPEC 5.1), in the current space ----------------------------------------
 
   /// Creates or overwrites `key`; returns its new version (1, 2, ...; never

@@ -1,8 +1,11 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+
+#include <caf/actor_addr.hpp>
 
 #include "strata/actors/context.hpp"
 #include "strata/actors/interfaces.hpp"
@@ -11,7 +14,12 @@ namespace strata::actors {
 
 struct DatabaseState {
   std::shared_ptr<const DatabaseContext> ctx;
+  /// Running branch supervisors by name.
   std::map<std::string, branch_actor> branches;
+  /// Branch metadata by name (sorted: list_branches reads it in order).
+  std::map<std::string, BranchInfo> infos;
+  /// What to do when a monitored actor (a branch being deleted) is down.
+  std::map<caf::actor_addr, std::function<void()>> on_down;
 
   static inline const char* name = "strata.database";
 };

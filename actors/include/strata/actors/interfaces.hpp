@@ -105,6 +105,10 @@ using space_actor = caf::typed_actor<
     caf::replies_to<txn_prepare_atom, uint64_t, TxnWork>::with<bool>,
     /// Applies (commit timestamp) or discards (0) prepared transaction id.
     caf::replies_to<txn_decide_atom, uint64_t, uint64_t>::with<bool>,
+    /// Copies the space's store into `dest_dir` (a fork): table files are
+    /// hard-linked, the rest copied. Replies false when the space holds no
+    /// store.
+    caf::replies_to<space_copy_atom, std::string>::with<bool>,
     /// Creates the space's store if absent (SpaceCreate). Replies true.
     caf::replies_to<space_create_atom>::with<bool>,
     /// Drops the space's data. With force=false an existing non-empty space
@@ -144,12 +148,27 @@ using branch_actor = space_registry::extend<
     /// it is applied in every space.
     caf::replies_to<txn_snapshot_atom>::with<uint64_t>,
     /// Replies once the branch's unfinished commits are applied (at open).
-    caf::replies_to<recover_atom>::with<bool>>;
+    caf::replies_to<recover_atom>::with<bool>,
+    /// Copies every space into branch directory `dest` (a fork); replies the
+    /// number of spaces copied.
+    caf::replies_to<space_copy_atom, std::string>::with<uint64_t>>;
 
 /// The database root: the catalog of branches.
 using database_actor = caf::typed_actor<
     /// The supervisor of a branch. Errors: BranchNotFound.
     caf::replies_to<branch_open_atom, std::string>::with<branch_actor>,
+    /// Errors: InvalidInput, BranchExists ("branch "<b>" already exists").
+    caf::replies_to<branch_create_atom, std::string>::with<bool>,
+    /// Stops the branch's actors and removes its files. Errors:
+    /// BranchNotFound, ConstraintViolation ("cannot delete default branch").
+    caf::replies_to<branch_delete_atom, std::string>::with<bool>,
+    /// Every branch, sorted, "default" included.
+    caf::replies_to<branch_list_atom>::with<std::vector<std::string>>,
+    caf::replies_to<branch_exists_atom, std::string>::with<bool>,
+    caf::replies_to<branch_info_atom, std::string>::with<MaybeBranchInfo>,
+    /// (source, destination). Errors: BranchNotFound, BranchExists,
+    /// InvalidInput.
+    caf::replies_to<branch_fork_atom, std::string, std::string>::with<ForkInfo>,
     /// Replies once every branch has finished recovering (Strata::open
     /// waits for it, so that no read sees a half-recovered commit).
     caf::replies_to<recover_atom>::with<bool>>;

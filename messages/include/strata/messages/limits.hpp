@@ -63,6 +63,11 @@ bool all_finite(const Value& v);
 /// Errors: InvalidInput with the messages of SPEC 4.4.
 [[nodiscard]] caf::error validate_space_name(std::string_view name);
 
+/// Checks a branch name (SPEC 3.1 [I]): 1-255 bytes, not whitespace only,
+/// no NUL or other control character ("feature/new-model", "v2.0" and
+/// "experiment-1" are valid). Errors: InvalidInput.
+[[nodiscard]] caf::error validate_branch_name(std::string_view name);
+
 /// The name of the space every branch has and nobody can delete.
 inline constexpr std::string_view default_space = "default";
 /// The name of the branch every database has.

@@ -99,6 +99,14 @@ using log_decisions_atom = caf::atom_constant<caf::atom("log_decs")>;
 using forget_atom = caf::atom_constant<caf::atom("forget")>;
 using event_len_at_atom = caf::atom_constant<caf::atom("ev_len_at")>;
 
+using branch_create_atom = caf::atom_constant<caf::atom("br_create")>;
+using branch_delete_atom = caf::atom_constant<caf::atom("br_delete")>;
+using branch_list_atom = caf::atom_constant<caf::atom("br_list")>;
+using branch_exists_atom = caf::atom_constant<caf::atom("br_exists")>;
+using branch_info_atom = caf::atom_constant<caf::atom("br_info")>;
+using branch_fork_atom = caf::atom_constant<caf::atom("br_fork")>;
+using space_copy_atom = caf::atom_constant<caf::atom("sp_copy")>;
+
 using branch_open_atom = caf::atom_constant<caf::atom("br_open")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 
@@ -164,6 +172,12 @@ struct TxnPart {
   std::string space;
   caf::actor participant;
   TxnWork work;
+};
+
+/// An optional BranchInfo in message form.
+struct MaybeBranchInfo {
+  bool found = false;
+  BranchInfo info;
 };
 
 /// An optional vector entry in message form.
@@ -291,6 +305,21 @@ typename Inspector::result_type inspect(Inspector& f, MetadataFilter& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, MaybeVectorEntry& x) {
   return f(caf::meta::type_name("strata::MaybeVectorEntry"), x.found, x.entry);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, BranchInfo& x) {
+  return f(caf::meta::type_name("strata::BranchInfo"), x.name, x.created_at, x.parent);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, MaybeBranchInfo& x) {
+  return f(caf::meta::type_name("strata::MaybeBranchInfo"), x.found, x.info);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ForkInfo& x) {
+  return f(caf::meta::type_name("strata::ForkInfo"), x.source, x.destination, x.spaces_copied);
 }
 
 template <class Inspector>
@@ -437,4 +466,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(strata, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(strata, (strata::TxnWork))
   CAF_ADD_TYPE_ID(strata, (strata::TxnPart))
   CAF_ADD_TYPE_ID(strata, (std::vector<strata::TxnPart>))
+  CAF_ADD_TYPE_ID(strata, (strata::BranchInfo))
+  CAF_ADD_TYPE_ID(strata, (strata::MaybeBranchInfo))
+  CAF_ADD_TYPE_ID(strata, (strata::ForkInfo))
 CAF_END_TYPE_ID_BLOCK(strata)

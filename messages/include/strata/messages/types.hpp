@@ -141,6 +141,20 @@ struct TxnWork {
   std::vector<TxnOp> ops;
 };
 
+/// What a branch is (SPEC 3.2 branch info).
+struct BranchInfo {
+  std::string name;
+  uint64_t created_at = 0;   ///< microseconds since the epoch
+  std::string parent;        ///< the branch it was forked from ("" if none)
+};
+
+/// The outcome of a fork.
+struct ForkInfo {
+  std::string source;
+  std::string destination;
+  uint64_t spaces_copied = 0;  ///< including "default" when it holds data
+};
+
 /// Arguments of a key listing. An empty prefix means all keys; with a
 /// limit, the page starts strictly after `cursor` (SPEC 5.1).
 struct ListOptions {

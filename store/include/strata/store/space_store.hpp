@@ -60,6 +60,12 @@ class SpaceStore {
   /// afterwards (a later write re-creates it empty).
   [[nodiscard]] caf::error destroy();
 
+  /// Copies the store into `dest_dir` for a fork: closes the database (so
+  /// that its files are stable), hard-links the table files and copies the
+  /// rest, then reopens. Returns false (copying nothing) when the store is
+  /// absent. Errors: Io.
+  [[nodiscard]] result<bool> copy_to(const std::string& dest_dir);
+
   /// Forces the log to stable storage. Cheap no-op when nothing was written
   /// since the last sync. Standard mode calls this at least every 100 ms.
   [[nodiscard]] caf::error sync();

@@ -1,0 +1,38 @@
+#pragma once
+
+// File operations on a LevelDB Env, so that the same code serves databases
+// on disk and in memory (Durability::Cache): branch directories, small
+// metadata files, copies of space stores for forks.
+
+#include <string>
+#include <vector>
+
+#include "strata/messages/error.hpp"
+
+namespace leveldb {
+class Env;
+}  // namespace leveldb
+
+namespace strata::store {
+
+/// Names directly (on disk) or transitively (in memory) below `dir`; empty
+/// when it does not exist.
+std::vector<std::string> list_dir(leveldb::Env* env, const std::string& dir);
+
+/// Writes `data` to `path` (creating parent directories on disk).
+[[nodiscard]] caf::error write_file(leveldb::Env* env, const std::string& path,
+                                    const std::string& data, bool on_disk);
+
+/// Reads a whole file. Errors: Io.
+[[nodiscard]] result<std::string> read_file(leveldb::Env* env, const std::string& path);
+
+/// Removes `dir` and everything below it. Not an error when absent.
+[[nodiscard]] caf::error remove_tree(leveldb::Env* env, const std::string& dir, bool on_disk);
+
+/// Copies the files of a closed LevelDB directory into `to` (created). On
+/// disk, immutable table files are hard-linked, so the cost does not grow
+/// with the data; the log, manifest and small files are copied.
+[[nodiscard]] caf::error copy_db_dir(leveldb::Env* env, const std::string& from,
+                                     const std::string& to, bool on_disk);
+
+}  // namespace strata::store

@@ -1,0 +1,106 @@
+#include "strata/store/files.hpp"
+
+#include <filesystem>
+
+#include <leveldb/env.h>
+
+namespace strata::store {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool is_table_file(const std::string& name) {
+  auto ends_with = [&](const char* suffix) {
+    std::string s{suffix};
+    return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
+  };
+  return ends_with(".ldb") || ends_with(".sst");
+}
+
+}  // namespace
+
+std::vector<std::string> list_dir(leveldb::Env* env, const std::string& dir) {
+  std::vector<std::string> out;
+  if (!env->GetChildren(dir, &out).ok())
+    return {};
+  std::vector<std::string> names;
+  for (auto& name : out)
+    if (name != "." && name != "..")
+      names.push_back(std::move(name));
+  return names;
+}
+
+caf::error write_file(leveldb::Env* env, const std::string& path, const std::string& data,
+                      bool on_disk) {
+  if (on_disk) {
+    std::error_code ec;
+    fs::create_directories(fs::path(path).parent_path(), ec);
+    if (ec)
+      return make_error(errc::Io, "cannot create directory for " + path + ": " + ec.message());
+  }
+  auto st = leveldb::WriteStringToFile(env, data, path);
+  if (!st.ok())
+    return make_error(errc::Io, "cannot write " + path + ": " + st.ToString());
+  return {};
+}
+
+result<std::string> read_file(leveldb::Env* env, const std::string& path) {
+  std::string data;
+  auto st = leveldb::ReadFileToString(env, path, &data);
+  if (!st.ok())
+    return make_error(errc::Io, "cannot read " + path + ": " + st.ToString());
+  return data;
+}
+
+caf::error remove_tree(leveldb::Env* env, const std::string& dir, bool on_disk) {
+  if (on_disk) {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    if (ec)
+      return make_error(errc::Io, "cannot remove " + dir + ": " + ec.message());
+    return {};
+  }
+  // The in-memory Env has no directories: every file below `dir` is listed
+  // with its path relative to it.
+  for (const auto& name : list_dir(env, dir))
+    (void)env->RemoveFile(dir + "/" + name);
+  return {};
+}
+
+caf::error copy_db_dir(leveldb::Env* env, const std::string& from, const std::string& to,
+                       bool on_disk) {
+  if (on_disk) {
+    std::error_code ec;
+    fs::create_directories(to, ec);
+    if (ec)
+      return make_error(errc::Io, "cannot create " + to + ": " + ec.message());
+    for (const auto& entry : fs::directory_iterator(from, ec)) {
+      auto name = entry.path().filename().string();
+      if (name == "LOCK" || name.rfind("LOG", 0) == 0)
+        continue;  // per-instance files, recreated by LevelDB
+      auto target = fs::path(to) / name;
+      if (is_table_file(name))
+        fs::create_hard_link(entry.path(), target, ec);
+      else
+        fs::copy_file(entry.path(), target, fs::copy_options::overwrite_existing, ec);
+      if (ec)
+        return make_error(errc::Io, "cannot copy " + entry.path().string() + ": " + ec.message());
+    }
+    if (ec)
+      return make_error(errc::Io, "cannot list " + from + ": " + ec.message());
+    return {};
+  }
+  for (const auto& name : list_dir(env, from)) {
+    if (name == "LOCK" || name.rfind("LOG", 0) == 0)
+      continue;
+    auto data = read_file(env, from + "/" + name);
+    if (!data)
+      return data.error();
+    if (auto err = write_file(env, to + "/" + name, *data, false))
+      return err;
+  }
+  return {};
+}
+
+}  // namespace strata::store

@@ -1,0 +1,195 @@
+// Branches (SPEC 3): lifecycle, isolation of every primitive, fork with its
+// independence afterwards, persistence across reopen.
+
+#include "test_util.hpp"
+
+using strata::DistanceMetric;
+using strata::Strata;
+using strata::Value;
+using strata::errc;
+using strata::test::TempDir;
+using Names = std::vector<std::string>;
+
+namespace {
+
+// Writes one of everything into the handle's current branch and space.
+void write_all(Strata& db, const std::string& tag) {
+  BOOST_REQUIRE(db.kv_put("k", tag));
+  BOOST_REQUIRE(db.event_append("e", strata::Object{{"tag", tag}}));
+  BOOST_REQUIRE(db.state_set("c", tag));
+  BOOST_REQUIRE(db.json_set("d", "$.tag", tag));
+  auto coll = db.vector_create_collection("v", 2, DistanceMetric::Cosine);
+  BOOST_REQUIRE(coll || strata::is(coll.error(), errc::CollectionExists));
+  BOOST_REQUIRE(db.vector_upsert("v", "x", {1, 0}, Value{strata::Object{{"tag", tag}}}));
+}
+
+void expect_all(Strata& db, const std::string& tag, uint64_t events) {
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("k")) == std::optional<Value>(tag));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_len()) == events);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_get("c")) == std::optional<Value>(tag));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.json_get("d", "$.tag")) == std::optional<Value>(tag));
+  auto v = STRATA_REQUIRE_OK(db.vector_get("v", "x"));
+  BOOST_REQUIRE(v.has_value());
+  BOOST_TEST(v->metadata->to_json() == "{\"tag\":\"" + tag + "\"}");
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(branches)
+
+BOOST_AUTO_TEST_CASE(create_list_exists_and_info) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.list_branches()) == (Names{"default"}), boost::test_tools::per_element());
+  STRATA_REQUIRE_DONE(db.create_branch("feature/new-model"));
+  STRATA_REQUIRE_DONE(db.create_branch("experiment-1"));
+  STRATA_REQUIRE_DONE(db.create_branch("v2.0"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.list_branches()) ==
+                 (Names{"default", "experiment-1", "feature/new-model", "v2.0"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.branch_exists("v2.0")));
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.branch_exists("nope")));
+  auto info = STRATA_REQUIRE_OK(db.branch_info("experiment-1"));
+  BOOST_REQUIRE(info.has_value());
+  BOOST_TEST(info->name == "experiment-1");
+  BOOST_TEST(info->created_at > 0u);
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.branch_info("nope")).has_value());
+  auto dup = db.create_branch("experiment-1");
+  BOOST_REQUIRE(!dup);
+  BOOST_TEST(strata::is(dup.error(), errc::BranchExists));
+  BOOST_TEST(strata::message_of(dup.error()) == "branch \"experiment-1\" already exists");
+  for (std::string bad : {std::string(""), std::string("   "), std::string(256, 'b'),
+                          std::string("tab\there"), std::string("nul\0x", 5)})
+    STRATA_REQUIRE_ERR(db.create_branch(bad), errc::InvalidInput);
+}
+
+BOOST_AUTO_TEST_CASE(set_branch_switches_only_this_handle_and_refuses_missing_branches) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_DONE(db.create_branch("b"));
+  auto other = STRATA_REQUIRE_OK(db.new_handle());
+  STRATA_REQUIRE_DONE(db.set_space("somewhere"));
+  STRATA_REQUIRE_DONE(db.set_branch("b"));
+  BOOST_TEST(db.current_branch() == "b");
+  BOOST_TEST(db.current_space() == "default");
+  BOOST_TEST(other.current_branch() == "default");
+  auto missing = db.set_branch("nonexistent");
+  BOOST_REQUIRE(!missing);
+  BOOST_TEST(strata::is(missing.error(), errc::BranchNotFound));
+  BOOST_TEST(strata::message_of(missing.error()) == "branch \"nonexistent\" does not exist");
+  BOOST_TEST(db.current_branch() == "b");
+}
+
+BOOST_AUTO_TEST_CASE(every_primitive_is_isolated_between_branches) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_DONE(db.create_branch("other"));
+  for (const char* space : {"default", "alpha"}) {
+    STRATA_REQUIRE_DONE(db.set_branch("default"));
+    STRATA_REQUIRE_DONE(db.set_space(space));
+    write_all(db, std::string("main-") + space);
+    STRATA_REQUIRE_DONE(db.set_branch("other"));
+    STRATA_REQUIRE_DONE(db.set_space(space));
+    BOOST_TEST(!STRATA_REQUIRE_OK(db.kv_get("k")).has_value());
+    BOOST_TEST(STRATA_REQUIRE_OK(db.event_len()) == 0u);
+    write_all(db, std::string("other-") + space);
+  }
+  for (const char* branch : {"default", "other"})
+    for (const char* space : {"default", "alpha"}) {
+      STRATA_REQUIRE_DONE(db.set_branch(branch));
+      STRATA_REQUIRE_DONE(db.set_space(space));
+      expect_all(db, std::string(branch == std::string("default") ? "main-" : "other-") + space, 1);
+    }
+  // Spaces are per branch too.
+  STRATA_REQUIRE_DONE(db.set_branch("other"));
+  STRATA_REQUIRE_DONE(db.set_space("only-here"));
+  STRATA_REQUIRE_OK(db.kv_put("k", 1));
+  STRATA_REQUIRE_DONE(db.set_branch("default"));
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.space_exists("only-here")));
+}
+
+BOOST_AUTO_TEST_CASE(delete_refuses_default_and_current_and_removes_everything) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  auto r = db.delete_branch("default");
+  BOOST_REQUIRE(!r);
+  BOOST_TEST(strata::describe(r.error()) == "ConstraintViolation: cannot delete default branch");
+  STRATA_REQUIRE_DONE(db.create_branch("doomed"));
+  STRATA_REQUIRE_DONE(db.set_branch("doomed"));
+  write_all(db, "doomed");
+  auto current = db.delete_branch("doomed");
+  BOOST_REQUIRE(!current);
+  BOOST_TEST(strata::describe(current.error()) == "ConstraintViolation: cannot delete current branch");
+  STRATA_REQUIRE_DONE(db.set_branch("default"));
+  STRATA_REQUIRE_DONE(db.delete_branch("doomed"));
+  STRATA_REQUIRE_ERR(db.delete_branch("doomed"), errc::BranchNotFound);
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.branch_exists("doomed")));
+  STRATA_REQUIRE_ERR(db.set_branch("doomed"), errc::BranchNotFound);
+  // A new branch of the same name starts empty.
+  STRATA_REQUIRE_DONE(db.create_branch("doomed"));
+  STRATA_REQUIRE_DONE(db.set_branch("doomed"));
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.kv_get("k")).has_value());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.vector_list_collections()).empty());
+}
+
+BOOST_AUTO_TEST_CASE(fork_copies_everything_and_both_stay_independent_across_reopen) {
+  TempDir dir;
+  {
+    auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
+    for (const char* space : {"default", "alpha"}) {
+      STRATA_REQUIRE_DONE(db.set_space(space));
+      write_all(db, "v1");
+      write_all(db, "v2");  // history: two versions each
+    }
+    STRATA_REQUIRE_DONE(db.set_space("default"));
+    auto info = STRATA_REQUIRE_OK(db.fork_branch("fork"));
+    BOOST_TEST(info.source == "default");
+    BOOST_TEST(info.destination == "fork");
+    BOOST_TEST(info.spaces_copied == 2u);
+    BOOST_TEST(db.current_branch() == "default");
+    BOOST_TEST(STRATA_REQUIRE_OK(db.branch_info("fork"))->parent == "default");
+    STRATA_REQUIRE_ERR(db.fork_branch("fork"), errc::BranchExists);
+
+    auto f = STRATA_REQUIRE_OK(db.new_handle());
+    STRATA_REQUIRE_DONE(f.set_branch("fork"));
+    for (const char* space : {"default", "alpha"}) {
+      STRATA_REQUIRE_DONE(f.set_space(space));
+      expect_all(f, "v2", 2);
+      BOOST_TEST(STRATA_REQUIRE_OK(f.kv_getv("k"))->size() == 2u);
+      BOOST_TEST(STRATA_REQUIRE_OK(f.event_verify_chain()).valid);
+    }
+    BOOST_TEST(STRATA_REQUIRE_OK(f.list_spaces()) == (Names{"alpha", "default"}),
+               boost::test_tools::per_element());
+    // Diverge.
+    STRATA_REQUIRE_DONE(f.set_space("alpha"));
+    write_all(f, "fork-only");
+    STRATA_REQUIRE_DONE(db.set_space("alpha"));
+    write_all(db, "main-only");
+  }
+  auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.list_branches()) == (Names{"default", "fork"}),
+             boost::test_tools::per_element());
+  STRATA_REQUIRE_DONE(db.set_space("alpha"));
+  expect_all(db, "main-only", 3);
+  STRATA_REQUIRE_DONE(db.set_branch("fork"));
+  STRATA_REQUIRE_DONE(db.set_space("alpha"));
+  expect_all(db, "fork-only", 3);
+  STRATA_REQUIRE_DONE(db.set_space("default"));
+  expect_all(db, "v2", 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_session_commits_into_its_own_branch) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_DONE(db.create_branch("txn-branch"));
+  STRATA_REQUIRE_DONE(db.set_branch("txn-branch"));
+  auto s = db.session();
+  STRATA_REQUIRE_DONE(s.begin());
+  STRATA_REQUIRE_DONE(s.set_space("a"));
+  STRATA_REQUIRE_OK(s.kv_put("k", 1));
+  STRATA_REQUIRE_DONE(s.set_space("b"));
+  STRATA_REQUIRE_OK(s.kv_put("k", 2));
+  STRATA_REQUIRE_DONE(s.commit());
+  STRATA_REQUIRE_DONE(db.set_space("b"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("k")) == std::optional<Value>(2));
+  STRATA_REQUIRE_DONE(db.set_branch("default"));
+  STRATA_REQUIRE_DONE(db.set_space("b"));
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.kv_get("k")).has_value());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
