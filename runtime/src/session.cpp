@@ -263,12 +263,9 @@ result<std::vector<std::string>> Session::kv_list(std::optional<std::string_view
 
 // -- events -----------------------------------------------------------------------
 
-namespace {
-
-result<uint64_t> event_base(Session&, detail::SpaceTxn& st, uint64_t snapshot,
-                            const std::function<result<uint64_t>(uint64_t)>& len_at) {
+result<uint64_t> Session::event_base(detail::SpaceTxn& st) {
   if (!st.event_base_known) {
-    auto n = len_at(snapshot);
+    auto n = call(handle_->space, event_len_at_atom::value, txn_->snapshot);
     if (!n)
       return n.error();
     st.event_base = *n;
@@ -276,8 +273,6 @@ result<uint64_t> event_base(Session&, detail::SpaceTxn& st, uint64_t snapshot,
   }
   return st.event_base;
 }
-
-}  // namespace
 
 result<uint64_t> Session::event_append(std::string_view type, Value payload) {
   if (!txn_)
@@ -287,9 +282,7 @@ result<uint64_t> Session::event_append(std::string_view type, Value payload) {
   if (auto err = validate_event(type, payload, handle_->db->options().limits))
     return err;
   auto& st = txn_->spaces[handle_->space];
-  auto base = event_base(*this, st, txn_->snapshot, [&](uint64_t s) {
-    return call(handle_->space, event_len_at_atom::value, s);
-  });
+  auto base = event_base(st);
   if (!base)
     return base.error();
   st.work.ops.push_back(TxnOp{TxnOpKind::EventAppend, {}, std::string(type), payload, false, 0});
@@ -310,9 +303,7 @@ result<std::optional<VersionedValue>> Session::event_get(uint64_t seq) {
   if (!txn_)
     return fetch();
   auto& st = txn_->spaces[handle_->space];
-  auto base = event_base(*this, st, txn_->snapshot, [&](uint64_t s) {
-    return call(handle_->space, event_len_at_atom::value, s);
-  });
+  auto base = event_base(st);
   if (!base)
     return base.error();
   if (seq > *base && seq <= *base + st.appended.size())
@@ -324,9 +315,7 @@ result<uint64_t> Session::event_len() {
   if (!txn_)
     return call(handle_->space, event_len_atom::value);
   auto& st = txn_->spaces[handle_->space];
-  auto base = event_base(*this, st, txn_->snapshot, [&](uint64_t s) {
-    return call(handle_->space, event_len_at_atom::value, s);
-  });
+  auto base = event_base(st);
   if (!base)
     return base.error();
   return *base + st.appended.size();

@@ -40,6 +40,7 @@ class Strata;
 
 namespace detail {
 struct HandleImpl;
+struct SpaceTxn;
 struct TxnState;
 }  // namespace detail
 
@@ -105,6 +106,9 @@ class Session {
   // Sends a request to the session's current space (or `space`).
   template <class... Ts>
   auto call(const std::string& space, const Ts&... xs);
+
+  // Events of the current space visible at the snapshot (asked once).
+  result<uint64_t> event_base(detail::SpaceTxn& st);
 
   std::unique_ptr<detail::HandleImpl> handle_;
   std::unique_ptr<detail::TxnState> txn_;
