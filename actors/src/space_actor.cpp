@@ -563,7 +563,7 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       if (any_held(st, read_keys(work)))
         return make_error(errc::TransactionConflict,
                           "key is being committed by another transaction");
-      if (auto err = st.store->txn_validate(work))
+      if (auto err = st.store->txn_validate(work, false))
         return err;
       auto ts = st.args.clock->next();
       bool always = always_durable(st);

@@ -107,7 +107,7 @@ result<bool> SpaceStore::changed_after(char tag, std::string_view key, uint64_t 
   return false;
 }
 
-caf::error SpaceStore::txn_validate(const TxnWork& work) {
+caf::error SpaceStore::txn_validate(const TxnWork& work, bool dry_run) {
   const uint64_t s = work.snapshot;
   for (const auto& r : work.reads) {
     if (r.range) {
@@ -157,6 +157,8 @@ caf::error SpaceStore::txn_validate(const TxnWork& work) {
   }
   // A dry run catches what validation cannot see, e.g. a JSON path whose
   // parent has become a scalar.
+  if (!dry_run)
+    return {};
   return txn_run(work.ops, clock_.last() + 1, 0, true);
 }
 

@@ -227,7 +227,9 @@ class SpaceStore {
   /// (point and range) unchanged, JSON write paths not overlapping a newer
   /// write, state CAS expectations holding, and a dry run of the operations
   /// succeeding. Returns TransactionConflict naming the first conflict.
-  [[nodiscard]] caf::error txn_validate(const TxnWork& work);
+  /// `dry_run = false` skips the dry run when the caller applies at once
+  /// (a failed apply writes nothing either).
+  [[nodiscard]] caf::error txn_validate(const TxnWork& work, bool dry_run = true);
   /// Applies `ops` at `commit_ts` in one atomic batch: one new version per
   /// entry touched, events appended in order. A non-zero `prepared_id`
   /// removes that prepared record in the same batch.
