@@ -161,7 +161,7 @@ result<uint64_t> buffer_write(detail::TxnState& txn, detail::SpaceTxn& st, Key k
                               std::optional<Value> after, TxnOp op, F current_version) {
   if (txn.read_only)
     return read_only_write();
-  uint64_t version;
+  uint64_t version = 0;
   if (auto it = st.next_version.find(key); it != st.next_version.end()) {
     version = it->second;
   } else {
@@ -408,15 +408,17 @@ result<std::optional<uint64_t>> Session::state_cas(std::string_view cell,
   auto cur = state_get_versioned(cell);
   if (!cur)
     return cur.error();
-  std::optional<uint64_t> current = *cur ? std::optional<uint64_t>{(*cur)->version} : std::nullopt;
-  if (current != expected)
+  const bool exists = cur->has_value();
+  const uint64_t current_version = exists ? (*cur)->version : 0;
+  bool hit = expected ? (exists && current_version == *expected) : !exists;
+  if (!hit)
     return std::optional<uint64_t>{};  // a miss: nothing buffered
   // Against the transaction's own write the check is done; against the
   // snapshot it is re-checked at commit.
   TxnOp op{own ? TxnOpKind::StateSet : TxnOpKind::StateCas, c, {}, value, expected.has_value(),
            expected.value_or(0)};
   auto v = buffer_write(*txn_, st, key, value, std::move(op),
-                        [&] { return result<uint64_t>{current.value_or(0)}; });
+                        [&] { return result<uint64_t>{current_version}; });
   if (!v)
     return v.error();
   return std::optional<uint64_t>{*v};

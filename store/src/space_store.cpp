@@ -33,10 +33,6 @@ caf::error io_error(const leveldb::Status& s, const std::string& what) {
   return make_error(errc::Io, what + ": " + s.ToString());
 }
 
-leveldb::Slice slice(std::string_view s) {
-  return leveldb::Slice(s.data(), s.size());
-}
-
 bool starts_with(const leveldb::Slice& s, std::string_view prefix) {
   return s.size() >= prefix.size() && std::memcmp(s.data(), prefix.data(), prefix.size()) == 0;
 }

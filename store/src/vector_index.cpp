@@ -274,6 +274,8 @@ const char* VectorIndex::kind_name() const {
 }
 
 size_t VectorIndex::memory_bytes() const {
+  if (ids_.empty() && !hnsw_)
+    return 0;  // nothing held but the empty containers themselves
   size_t bytes = vectors_.capacity() * sizeof(float) + norms_.capacity() * sizeof(float) +
                  ids_.capacity() * sizeof(uint64_t) +
                  slot_of_.bucket_count() * sizeof(void*) +

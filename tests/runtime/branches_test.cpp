@@ -193,3 +193,101 @@ BOOST_AUTO_TEST_CASE(a_session_commits_into_its_own_branch) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(branch_diff_merge)
+
+namespace {
+
+size_t count(const strata::SpaceDiff& sd, const std::string& primitive) {
+  size_t n = 0;
+  for (auto* list : {&sd.added, &sd.removed, &sd.modified})
+    for (auto& e : *list)
+      n += e.primitive == primitive;
+  return n;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(diff_reports_adds_removals_and_modifications_per_space) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  for (const char* space : {"default", "alpha"}) {
+    STRATA_REQUIRE_DONE(db.set_space(space));
+    STRATA_REQUIRE_OK(db.kv_put("same", 1));
+    STRATA_REQUIRE_OK(db.kv_put("changed", 1));
+    STRATA_REQUIRE_OK(db.kv_put("dropped", 1));
+    STRATA_REQUIRE_OK(db.state_set("cell", "a"));
+    STRATA_REQUIRE_OK(db.json_set("doc", "$.x", 1));
+  }
+  STRATA_REQUIRE_DONE(db.set_space("default"));
+  STRATA_REQUIRE_OK(db.fork_branch("b"));
+  STRATA_REQUIRE_DONE(db.set_branch("b"));
+  STRATA_REQUIRE_DONE(db.set_space("alpha"));
+  STRATA_REQUIRE_OK(db.kv_put("changed", 2));
+  STRATA_REQUIRE_OK(db.kv_delete("dropped"));
+  STRATA_REQUIRE_OK(db.kv_put("new", 1));
+  STRATA_REQUIRE_OK(db.state_set("cell", "b"));
+  STRATA_REQUIRE_OK(db.json_set("doc", "$.y", 2));
+  STRATA_REQUIRE_OK(db.event_append("e", strata::Object{}));
+  STRATA_REQUIRE_DONE(db.set_space("only-in-b"));
+  STRATA_REQUIRE_OK(db.kv_put("k", 1));
+
+  auto diff = STRATA_REQUIRE_OK(db.diff_branches("default", "b"));
+  BOOST_TEST(diff.branch_a == "default");
+  BOOST_REQUIRE_EQUAL(diff.spaces.size(), 2u);  // "default" has no differences
+  const auto& alpha = diff.spaces[0];
+  BOOST_TEST(alpha.space == "alpha");
+  BOOST_TEST(alpha.added.size() == 2u);     // kv new, event 1
+  BOOST_TEST(alpha.removed.size() == 1u);   // kv dropped
+  BOOST_TEST(alpha.modified.size() == 3u);  // kv changed, state cell, json doc
+  BOOST_TEST(count(alpha, "kv") == 3u);
+  BOOST_TEST(count(alpha, "state") == 1u);
+  BOOST_TEST(count(alpha, "json") == 1u);
+  BOOST_TEST(count(alpha, "event") == 1u);
+  BOOST_TEST(diff.total_added == 3u);
+  BOOST_TEST(diff.total_removed == 1u);
+  BOOST_TEST(diff.total_modified == 3u);
+  BOOST_TEST(diff.spaces_only_in_b == (Names{"only-in-b"}), boost::test_tools::per_element());
+  STRATA_REQUIRE_ERR(db.diff_branches("default", "missing"), errc::BranchNotFound);
+}
+
+BOOST_AUTO_TEST_CASE(merge_strict_refuses_conflicts_and_lww_overwrites) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_OK(db.kv_put("shared", "base"));
+  STRATA_REQUIRE_OK(db.kv_put("target-only", 1));
+  STRATA_REQUIRE_OK(db.event_append("e", strata::Object{{"n", 1}}));
+  STRATA_REQUIRE_OK(db.fork_branch("feature"));
+  STRATA_REQUIRE_DONE(db.set_branch("feature"));
+  STRATA_REQUIRE_OK(db.kv_put("shared", "feature"));
+  STRATA_REQUIRE_OK(db.kv_put("added", "feature"));
+  STRATA_REQUIRE_OK(db.event_append("e", strata::Object{{"n", 2}}));
+  STRATA_REQUIRE_DONE(db.set_space("extra"));
+  STRATA_REQUIRE_OK(db.json_set("doc", "$.a", 1));
+  STRATA_REQUIRE_DONE(db.set_branch("default"));
+  STRATA_REQUIRE_OK(db.kv_delete("target-only"));
+  STRATA_REQUIRE_OK(db.kv_put("target-only", 2));
+
+  auto strict = db.merge_branches("feature", "default", strata::MergeStrategy::Strict);
+  BOOST_REQUIRE(!strict);
+  BOOST_TEST(strata::is(strict.error(), errc::ConstraintViolation));
+  BOOST_TEST(strata::message_of(strict.error()).find("Merge conflict: 2 keys differ") == 0u);
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.kv_get("added")).has_value());  // nothing written
+
+  auto info = STRATA_REQUIRE_OK(db.merge_branches("feature", "default"));
+  BOOST_TEST(info.conflicts.size() == 2u);  // "shared" and "target-only"
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("shared")) == std::optional<Value>("feature"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("added")) == std::optional<Value>("feature"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("target-only")) == std::optional<Value>(1));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_len()) == 2u);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_getv("shared"))->size() == 2u);  // merged = new version
+  STRATA_REQUIRE_DONE(db.set_space("extra"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.json_get("doc", "$.a")) == std::optional<Value>(1));
+  BOOST_TEST(info.spaces_merged == 2u);
+  // Merging again finds nothing left to apply.
+  auto again = STRATA_REQUIRE_OK(db.merge_branches("feature", "default"));
+  BOOST_TEST(again.keys_applied == 0u);
+  BOOST_TEST((STRATA_REQUIRE_OK(strata::parse_merge_strategy("last_writer_wins")) ==
+              strata::MergeStrategy::LastWriterWins));
+  STRATA_REQUIRE_ERR(strata::parse_merge_strategy("ours"), errc::InvalidInput);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

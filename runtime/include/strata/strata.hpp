@@ -33,6 +33,7 @@
 #include "strata/messages/value.hpp"
 #include "strata/messages/vector_types.hpp"
 #include "strata/store/options.hpp"
+#include "strata/branches.hpp"
 #include "strata/session.hpp"
 #include "strata/store/vector_index.hpp"
 
@@ -147,6 +148,18 @@ class Strata {
   /// are shared by hard link, so the cost does not grow with the data.
   /// Errors: InvalidInput, BranchExists.
   [[nodiscard]] result<ForkInfo> fork_branch(std::string_view dest);
+  /// Compares the latest KV, state, JSON and event entries of every space of
+  /// branches a and b (vectors are not compared yet). Errors: BranchNotFound.
+  [[nodiscard]] result<BranchDiff> diff_branches(std::string_view a, std::string_view b);
+  /// Applies diff(target, source) to target: entries only in source are
+  /// copied (events appended), entries in both with different values follow
+  /// `strategy`; entries only in target are kept. Merged values become new
+  /// versions in target. Errors: BranchNotFound; ConstraintViolation
+  /// ("Merge conflict: N keys differ between 's' and 't'") under Strict,
+  /// with nothing written.
+  [[nodiscard]] result<MergeInfo> merge_branches(std::string_view source, std::string_view target,
+                                                 MergeStrategy strategy =
+                                                     MergeStrategy::LastWriterWins);
 
   // -- KV (SPEC 5.1), in the current space ----------------------------------------
 

@@ -1,0 +1,272 @@
+// branch list / exists / info / create / del / fork / use, and the branch
+// commands the library does not offer yet (SPEC 3.2, 8.2 "Branch").
+
+#include <cstdio>
+#include <random>
+
+#include "commands.hpp"
+
+namespace strata::cli {
+
+namespace {
+
+Outcome branch_list(Context& ctx, const Args& args) {
+  auto limit = u64_flag(args, "limit");
+  if (!limit)
+    return limit.error();
+  auto names = ctx.branches();
+  if (!names)
+    return names.error();
+  if (*limit && names->size() > **limit)
+    names->resize(**limit);
+  return Names{std::move(*names), /*dashed=*/true, false, std::nullopt};
+}
+
+Outcome branch_exists(Context& ctx, const Args& args) {
+  auto r = ctx.db().branch_exists(args.positional[0]);
+  if (!r)
+    return r.error();
+  return Flag{*r};
+}
+
+Outcome branch_info(Context& ctx, const Args& args) {
+  auto r = ctx.db().branch_info(args.positional[0]);
+  if (!r)
+    return r.error();
+  if (!*r)
+    return Lookups{{Lookup{}}};  // (nil), not an error (SPEC 7)
+  // The guides show exactly `id:` and `status:`; --json adds the rest.
+  Fields out{{{"id", Value{(*r)->name}}, {"status", Value{"active"}}}};
+  if (ctx.printer().mode() == OutputMode::Json) {
+    out.items.emplace_back("created_at", Value{(*r)->created_at});
+    out.items.emplace_back("parent", (*r)->parent.empty() ? Value{} : Value{(*r)->parent});
+  }
+  return out;
+}
+
+// A random (version 4) UUID: the name of a branch created without one, as
+// the reference implementation does.
+std::string uuid_v4() {
+  std::random_device rd;
+  std::uniform_int_distribution<unsigned> byte(0, 255);
+  unsigned char b[16];
+  for (auto& x : b)
+    x = static_cast<unsigned char>(byte(rd));
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
+  char text[37];
+  std::snprintf(text, sizeof text,
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+                b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+                b[14], b[15]);
+  return text;
+}
+
+Outcome branch_create(Context& ctx, const Args& args) {
+  if (auto refused = refuse_in_transaction(ctx, "Branch create/delete"))
+    return *refused;
+  bool named = !args.positional.empty();
+  std::string name = named ? args.positional[0] : uuid_v4();
+  if (auto r = ctx.db().create_branch(name); !r)
+    return r.error();
+  // Creating does not switch (SPEC 3.1). A generated name is printed, since
+  // the user has no other way to learn it.
+  if (!named)
+    return Fields{{{"branch", Value{name}}}};
+  return Ack{};
+}
+
+Outcome branch_del(Context& ctx, const Args& args) {
+  if (auto refused = refuse_in_transaction(ctx, "Branch create/delete"))
+    return *refused;
+  if (auto r = ctx.db().delete_branch(args.positional[0]); !r)
+    return r.error();
+  return Ack{};
+}
+
+// `branch fork <dest>` copies the current branch (guides);
+// `branch fork <source> <dest>` names the source (cli.md). Neither switches.
+Outcome branch_fork(Context& ctx, const Args& args) {
+  if (auto refused = refuse_in_transaction(ctx, "Branch fork"))
+    return *refused;
+  const auto& pos = args.positional;
+  result<ForkInfo> forked = make_error(errc::Internal, "unreachable");
+  if (pos.size() == 1) {
+    forked = ctx.db().fork_branch(pos[0]);
+  } else {
+    auto from = ctx.db().new_handle();
+    if (!from)
+      return from.error();
+    if (auto r = from->set_branch(pos[0]); !r)
+      return r.error();
+    forked = from->fork_branch(pos[1]);
+  }
+  if (!forked)
+    return forked.error();
+  if (ctx.printer().mode() == OutputMode::Json)
+    return Fields{{{"source", Value{forked->source}},
+                   {"destination", Value{forked->destination}},
+                   {"spaces_copied", Value{forked->spaces_copied}}}};
+  return Ack{};
+}
+
+Outcome branch_diff(Context& ctx, const Args& args) {
+  const auto& a = args.positional[0];
+  const auto& b = args.positional[1];
+  auto diff = ctx.db().diff_branches(a, b);
+  if (!diff)
+    return diff.error();
+  if (ctx.printer().mode() == OutputMode::Json)
+    return Fields{{{"branch_a", Value{a}},
+                   {"branch_b", Value{b}},
+                   {"added", Value{diff->total_added}},
+                   {"removed", Value{diff->total_removed}},
+                   {"modified", Value{diff->total_modified}}}};
+  std::string out = "Branch \"" + a + "\" vs \"" + b + "\":\n";
+  out += "  +" + std::to_string(diff->total_added) + " added, -" +
+         std::to_string(diff->total_removed) + " removed, ~" +
+         std::to_string(diff->total_modified) + " modified";
+  for (const auto& sd : diff->spaces) {
+    out += "\n  Space \"" + sd.space + "\":";
+    auto lines = [&](const std::vector<DiffEntry>& entries, char mark) {
+      for (const auto& e : entries)
+        out += std::string("\n    ") + mark + " " + e.key + " (" + e.primitive + ")";
+    };
+    lines(sd.added, '+');
+    lines(sd.removed, '-');
+    lines(sd.modified, '~');
+  }
+  return Text{out};
+}
+
+Outcome branch_merge(Context& ctx, const Args& args) {
+  const auto& source = args.positional[0];
+  std::string target = args.positional.size() > 1 ? args.positional[1] : ctx.db().current_branch();
+  auto strategy = parse_merge_strategy(args.value("strategy").value_or("lww"));
+  if (!strategy)
+    return strategy.error();
+  auto info = ctx.db().merge_branches(source, target, *strategy);
+  if (!info)
+    return info.error();
+  if (ctx.printer().mode() == OutputMode::Json)
+    return Fields{{{"source", Value{info->source}},
+                   {"target", Value{info->target}},
+                   {"keys_applied", Value{info->keys_applied}},
+                   {"spaces_merged", Value{info->spaces_merged}},
+                   {"conflicts", Value{static_cast<uint64_t>(info->conflicts.size())}}}};
+  std::string out = "Merged \"" + info->source + "\" -> \"" + info->target + "\" (" +
+                    std::to_string(info->keys_applied) + " keys, " +
+                    std::to_string(info->spaces_merged) + " spaces";
+  if (!info->conflicts.empty())
+    out += ", " + std::to_string(info->conflicts.size()) + " conflicts resolved";
+  return Text{out + ")"};
+}
+
+Outcome branch_use(Context& ctx, const Args& args) {
+  if (auto err = ctx.use(args.positional[0], default_space))
+    return err;
+  return Silent{};
+}
+
+}  // namespace
+
+void register_branch_commands(CommandTable& t) {
+  t.add({{"branch", "list"},
+         "branch list [--limit N]",
+         "branches, sorted",
+         {{"limit", 'n', true}},
+         0,
+         0,
+         {},
+         branch_list});
+  t.add({{"branch", "exists"},
+         "branch exists <name>",
+         "true or false",
+         {},
+         1,
+         1,
+         {},
+         branch_exists});
+  for (std::string_view word : {"info", "get"})
+    t.add({{"branch", word},
+           word == "info" ? "branch info <name>" : "branch get <name>",
+           "id and status, (nil) when missing",
+           {},
+           1,
+           1,
+           {},
+           branch_info});
+  t.add({{"branch", "create"},
+         "branch create [<name>]",
+         "create an empty branch (does not switch; no name: a UUID)",
+         {},
+         0,
+         1,
+         "BranchCreate",
+         branch_create});
+  t.add({{"branch", "del"},
+         "branch del <name>",
+         "delete a branch and all its data (not default, not the current one)",
+         {},
+         1,
+         1,
+         "BranchDelete",
+         branch_del});
+  t.add({{"branch", "fork"},
+         "branch fork [<source>] <dest>",
+         "copy the current branch (or <source>) to <dest>; does not switch",
+         {},
+         1,
+         2,
+         "BranchFork",
+         branch_fork});
+  t.add({{"branch", "use"},
+         "branch use <name>",
+         "same as use <name>",
+         {},
+         1,
+         1,
+         {},
+         branch_use});
+  t.add({{"branch", "diff"},
+         "branch diff <a> <b>",
+         "keys added, removed and modified from a to b, per space",
+         {},
+         2,
+         2,
+         {},
+         branch_diff});
+  t.add({{"branch", "merge"},
+         "branch merge <source> [<target>] [--strategy lww|strict]",
+         "merge <source> into the current branch (or <target>)",
+         {{"strategy", 's', true}},
+         1,
+         2,
+         "BranchMerge",
+         branch_merge});
+  // TODO(branches): bundles once the library has them.
+  struct Pending {
+    std::string_view word, usage, summary, write_name;
+    size_t min, max;
+  };
+  for (const Pending& p : {
+           Pending{"export", "branch export <name> <path>", "write a branch bundle",
+                   "BranchExport", 2, 2},
+           Pending{"import", "branch import <path>", "recreate a branch from a bundle",
+                   "BranchImport", 1, 1},
+           Pending{"validate", "branch validate <path>", "check a bundle without importing", {},
+                   1, 1},
+       }) {
+    std::string message = "branch " + std::string(p.word) + " is not available yet";
+    t.add({{"branch", p.word},
+           p.usage,
+           p.summary,
+           {{"strategy", 's', true}},
+           p.min,
+           p.max,
+           p.write_name,
+           [message](Context&, const Args&) -> Outcome { return not_implemented(message); }});
+  }
+}
+
+}  // namespace strata::cli

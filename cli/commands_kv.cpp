@@ -1,0 +1,237 @@
+// kv put / get / del / list / history (SPEC 5.1, 8.2 "KV").
+
+#include "commands.hpp"
+#include "value_input.hpp"
+
+namespace strata::cli {
+
+namespace {
+
+result<Lookup> kv_lookup(Context& ctx, const std::string& key, std::optional<uint64_t> as_of) {
+  Strata& db = ctx.db();
+  if (!as_of && ctx.in_transaction()) {
+    // Read-your-writes inside the transaction; the Session has no version.
+    auto r = ctx.session().kv_get(key);
+    if (!r)
+      return r.error();
+    return Lookup{std::move(*r), std::nullopt, std::nullopt};
+  }
+  if (!as_of) {
+    auto r = db.kv_get_versioned(key);
+    if (!r)
+      return r.error();
+    if (!*r)
+      return Lookup{};
+    return Lookup{std::move((*r)->value), (*r)->version, (*r)->timestamp};
+  }
+  auto r = db.kv_get_at(key, *as_of);
+  if (!r)
+    return r.error();
+  if (!*r)
+    return Lookup{};
+  Lookup l{std::move(**r), std::nullopt, std::nullopt};
+  if (auto h = db.kv_getv(key))
+    if (auto vv = version_at(*h, *as_of)) {
+      l.version = vv->version;
+      l.timestamp = vv->timestamp;
+    }
+  return l;
+}
+
+result<uint64_t> put(Context& ctx, const std::string& key, Value value) {
+  if (ctx.in_transaction())
+    return ctx.session().kv_put(key, std::move(value));
+  return ctx.db().kv_put(key, std::move(value));
+}
+
+Outcome kv_put(Context& ctx, const Args& args) {
+  const auto& pos = args.positional;
+  if (auto file = args.value("file")) {
+    if (pos.size() != 1)
+      return CliError::usage("kv put <key> --file <path|->");
+    auto text = read_file_arg(ctx, *file);
+    if (!text)
+      return text.error();
+    auto v = put(ctx, pos[0], value_from_file_text(*text));
+    if (!v)
+      return v.error();
+    return Written{Written::Label::Version, {*v}};
+  }
+  if (pos.size() % 2 != 0)
+    return CliError::usage("kv put <key> <value> [<key> <value> ...]");
+  Written done;
+  for (size_t i = 0; i < pos.size(); i += 2) {
+    auto v = put(ctx, pos[i], auto_detect(pos[i + 1]));
+    if (!v) {
+      if (done.numbers.empty())
+        return v.error();
+      return Outcome{done, CliError::from(v.error())};
+    }
+    done.numbers.push_back(*v);
+  }
+  return done;
+}
+
+Outcome kv_get(Context& ctx, const Args& args) {
+  auto as_of = u64_flag(args, "as-of");
+  if (!as_of)
+    return as_of.error();
+  Lookups out;
+  out.with_version = args.has("with-version");
+  for (const auto& key : args.positional) {
+    auto l = kv_lookup(ctx, key, *as_of);
+    if (!l)
+      return l.error();
+    out.items.push_back(std::move(*l));
+  }
+  return out;
+}
+
+Outcome kv_del(Context& ctx, const Args& args) {
+  Deleted out;
+  for (const auto& key : args.positional) {
+    auto existed = ctx.in_transaction() ? ctx.session().kv_delete(key) : ctx.db().kv_delete(key);
+    if (!existed)
+      return existed.error();
+    out.count += *existed ? 1 : 0;
+  }
+  return out;
+}
+
+Outcome kv_list(Context& ctx, const Args& args) {
+  auto as_of = u64_flag(args, "as-of");
+  if (!as_of)
+    return as_of.error();
+  auto limit = u64_flag(args, "limit");
+  if (!limit)
+    return limit.error();
+  auto cursor = args.value("cursor");
+  bool all = args.has("all");
+  if (all && (*limit || cursor))
+    return CliError::make(errc::InvalidInput, "--all cannot be combined with --limit or --cursor");
+  auto prefix = prefix_of(args);
+  Strata& db = ctx.db();
+
+  std::vector<std::string> keys;
+  bool in_txn = ctx.in_transaction() && !*as_of;
+  if (in_txn) {
+    // The transaction's view (snapshot plus its own writes), paged here.
+    auto r = ctx.session().kv_list(prefix);
+    if (!r)
+      return r.error();
+    for (auto& k : *r) {
+      if (cursor && k <= *cursor)
+        continue;
+      if (*limit && keys.size() >= **limit)
+        break;
+      keys.push_back(std::move(k));
+    }
+  } else if (*as_of) {
+    auto r = db.kv_list_at(prefix, **as_of);
+    if (!r)
+      return r.error();
+    for (auto& k : *r) {
+      if (cursor && k <= *cursor)
+        continue;
+      if (*limit && keys.size() >= **limit)
+        break;
+      keys.push_back(std::move(k));
+    }
+  } else if (all) {
+    ListOptions opts;
+    opts.prefix = prefix ? std::string(*prefix) : std::string();
+    opts.limit = 1000;  // SPEC 1.4: --all pages through 1000 at a time
+    for (;;) {
+      auto page = db.kv_list_page(opts);
+      if (!page)
+        return page.error();
+      keys.insert(keys.end(), page->begin(), page->end());
+      if (page->size() < *opts.limit)
+        break;
+      opts.cursor = page->back();
+    }
+  } else if (*limit || cursor) {
+    ListOptions opts;
+    opts.prefix = prefix ? std::string(*prefix) : std::string();
+    opts.cursor = cursor;
+    opts.limit = *limit;
+    auto page = db.kv_list_page(opts);
+    if (!page)
+      return page.error();
+    keys = std::move(*page);
+  } else {
+    auto r = db.kv_list(prefix);
+    if (!r)
+      return r.error();
+    keys = std::move(*r);
+  }
+
+  KeyValues out;
+  out.items.reserve(keys.size());
+  for (auto& k : keys) {
+    auto v = in_txn ? ctx.session().kv_get(k) : *as_of ? db.kv_get_at(k, **as_of) : db.kv_get(k);
+    if (!v)
+      return v.error();
+    if (*v)  // deleted between the listing and the read
+      out.items.emplace_back(std::move(k), std::move(**v));
+  }
+  return out;
+}
+
+Outcome kv_history(Context& ctx, const Args& args) {
+  auto h = ctx.db().kv_getv(args.positional[0]);
+  if (!h)
+    return h.error();
+  return History{std::move(*h)};
+}
+
+}  // namespace
+
+void register_kv_commands(CommandTable& t) {
+  t.add({{"kv", "put"},
+         "kv put <key> <value> [<key> <value> ...] | kv put <key> --file <path|->",
+         "store values (auto-detected type); one (version) line per key",
+         {{"file", 'f', true}},
+         1,
+         SIZE_MAX,
+         "KvPut",
+         kv_put});
+  t.add({{"kv", "get"},
+         "kv get <key> [<key> ...] [--with-version] [--as-of <ts>]",
+         "read values, (nil) when missing",
+         {{"with-version", 'v', false}, {"as-of", 0, true}},
+         1,
+         SIZE_MAX,
+         {},
+         kv_get});
+  t.add({{"kv", "del"},
+         "kv del <key> [<key> ...]",
+         "delete keys (not an error when missing)",
+         {},
+         1,
+         SIZE_MAX,
+         "KvDelete",
+         kv_del});
+  t.add({{"kv", "list"},
+         "kv list [--prefix P] [--limit N] [--cursor C] [--all] [--as-of <ts>]",
+         "key = value lines, sorted by key",
+         {{"prefix", 'p', true},
+          {"limit", 'n', true},
+          {"cursor", 'c', true},
+          {"all", 'a', false},
+          {"as-of", 0, true}},
+         0,
+         0,
+         {},
+         kv_list});
+  t.add({{"kv", "history"},
+         "kv history <key>",
+         "every version of a key, newest first",
+         {},
+         1,
+         1,
+         {},
+         kv_history});
+}
+
+}  // namespace strata::cli

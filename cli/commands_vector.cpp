@@ -1,0 +1,339 @@
+// vector create / drop / collections / stats / upsert / batch-upsert /
+// get / del / search (SPEC 5.5, 8.2 "Vector").
+
+#include <algorithm>
+
+#include "commands.hpp"
+#include "progress.hpp"
+#include "value_input.hpp"
+
+#include "strata/messages/limits.hpp"
+#include "strata/messages/vector_types.hpp"
+
+namespace strata::cli {
+
+namespace {
+
+// Batches larger than this are written in chunks of this size, with a
+// progress line on a terminal.
+constexpr size_t batch_chunk = 1000;
+
+Outcome vector_create(Context& ctx, const Args& args) {
+  if (auto refused = refuse_in_transaction(ctx, "Vector write"))
+    return *refused;
+  auto dim = parse_u64(args.positional[1], "dimension");
+  if (!dim)
+    return dim.error();
+  DistanceMetric metric = DistanceMetric::Cosine;
+  if (auto m = args.value("metric")) {
+    auto parsed = parse_metric(*m);
+    if (!parsed)
+      return parsed.error();
+    metric = *parsed;
+  }
+  auto v = ctx.db().vector_create_collection(args.positional[0], *dim, metric);
+  if (!v)
+    return v.error();
+  return Ack{*v};
+}
+
+Outcome vector_drop(Context& ctx, const Args& args) {
+  if (auto refused = refuse_in_transaction(ctx, "Vector write"))
+    return *refused;
+  auto existed = ctx.db().vector_delete_collection(args.positional[0]);
+  if (!existed)
+    return existed.error();
+  return Deleted{*existed ? 1u : 0u};
+}
+
+Outcome vector_collections(Context& ctx, const Args&) {
+  auto r = ctx.db().vector_list_collections();
+  if (!r)
+    return r.error();
+  return Collections{std::move(*r)};
+}
+
+Outcome vector_stats(Context& ctx, const Args& args) {
+  auto r = ctx.db().vector_collection_stats(args.positional[0]);
+  if (!r)
+    return r.error();
+  return CollectionStats{std::move(*r)};
+}
+
+Outcome vector_upsert(Context& ctx, const Args& args) {
+  if (auto refused = refuse_in_transaction(ctx, "Vector write"))
+    return *refused;
+  auto vec = parse_vector(args.positional[2]);
+  if (!vec)
+    return vec.error();
+  std::optional<Value> metadata;
+  if (auto m = args.value("metadata")) {
+    auto parsed = parse_strict_json(*m);
+    if (!parsed)
+      return parsed.error();
+    metadata = std::move(*parsed);
+  }
+  auto v = ctx.db().vector_upsert(args.positional[0], args.positional[1], std::move(*vec),
+                                  std::move(metadata));
+  if (!v)
+    return v.error();
+  return Ack{*v};
+}
+
+// `[{"key": "a", "vector": [..], "metadata": {..}}, ...]`
+result<std::vector<VectorUpsert>> batch_entries(const Value& json) {
+  const Array* arr = json.as_array();
+  if (!arr)
+    return make_error(errc::InvalidInput,
+                      "batch must be a JSON array of {\"key\", \"vector\", \"metadata\"} objects");
+  std::vector<VectorUpsert> out;
+  out.reserve(arr->size());
+  for (size_t i = 0; i < arr->size(); ++i) {
+    auto bad = [i](const std::string& what) {
+      return make_error(errc::InvalidInput, "entry " + std::to_string(i) + ": " + what);
+    };
+    const Object* o = (*arr)[i].as_object();
+    if (!o)
+      return bad("expected an object");
+    VectorUpsert e;
+    for (const auto& [name, value] : *o) {
+      if (name == "key") {
+        if (!value.as_str())
+          return bad("\"key\" must be a string");
+        e.key = *value.as_str();
+      } else if (name == "vector" || name == "embedding") {
+        auto v = vector_from_value(value);
+        if (!v)
+          return bad(message_of(v.error()));
+        e.embedding = std::move(*v);
+      } else if (name == "metadata") {
+        if (!value.is_null())
+          e.metadata = value;
+      } else {
+        return bad("unexpected member \"" + name + "\"");
+      }
+    }
+    if (!o->contains("key"))
+      return bad("missing \"key\"");
+    if (!o->contains("vector") && !o->contains("embedding"))
+      return bad("missing \"vector\"");
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+// Every entry is checked before the first chunk is written, so that a bad
+// entry fails the whole batch with nothing written, as a single batch does.
+caf::error prevalidate(Strata& db, const std::string& collection,
+                       const std::vector<VectorUpsert>& entries) {
+  auto info = db.vector_collection_stats(collection);
+  if (!info)
+    return info.error();
+  Limits limits;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const auto& e = entries[i];
+    if (e.embedding.size() != info->dimension)
+      return make_error(errc::DimensionMismatch,
+                        "entry " + std::to_string(i) + ": expected " +
+                            std::to_string(info->dimension) + ", got " +
+                            std::to_string(e.embedding.size()));
+    if (auto err = validate_key(e.key, limits))
+      return err;
+    if (e.metadata)
+      if (auto err = validate_value(*e.metadata, limits))
+        return err;
+  }
+  return {};
+}
+
+Outcome vector_batch_upsert(Context& ctx, const Args& args) {
+  if (auto refused = refuse_in_transaction(ctx, "Vector write"))
+    return *refused;
+  const auto& pos = args.positional;
+  std::string text;
+  if (auto file = args.value("file")) {
+    if (pos.size() != 1)
+      return CliError::usage("vector batch-upsert <collection> --file <path|->");
+    auto t = read_file_arg(ctx, *file);
+    if (!t)
+      return t.error();
+    text = std::move(*t);
+  } else {
+    if (pos.size() != 2)
+      return CliError::usage("vector batch-upsert <collection> <json-array>");
+    text = pos[1];
+  }
+  auto json = parse_strict_json(text);
+  if (!json)
+    return json.error();
+  auto entries = batch_entries(*json);
+  if (!entries)
+    return entries.error();
+  const auto& collection = pos[0];
+  if (entries->size() <= batch_chunk) {
+    auto r = ctx.db().vector_batch_upsert(collection, std::move(*entries));
+    if (!r)
+      return r.error();
+    return Ack{};
+  }
+  if (auto err = prevalidate(ctx.db(), collection, *entries))
+    return err;
+  Progress progress("vector batch-upsert " + collection, entries->size());
+  size_t done = 0;
+  while (done < entries->size()) {
+    size_t n = std::min(batch_chunk, entries->size() - done);
+    std::vector<VectorUpsert> chunk(std::make_move_iterator(entries->begin() + done),
+                                    std::make_move_iterator(entries->begin() + done + n));
+    auto r = ctx.db().vector_batch_upsert(collection, std::move(chunk));
+    if (!r) {
+      progress.finish();
+      return CliError::from(make_error(
+          kind_of(r.error()), message_of(r.error()) + " (after " + std::to_string(done) +
+                                  " of " + std::to_string(entries->size()) + " written)"));
+    }
+    done += n;
+    progress.update(done);
+  }
+  progress.finish();
+  return Ack{};
+}
+
+Outcome vector_get(Context& ctx, const Args& args) {
+  auto as_of = u64_flag(args, "as-of");
+  if (!as_of)
+    return as_of.error();
+  auto r = *as_of ? ctx.db().vector_get_at(args.positional[0], args.positional[1], **as_of)
+                  : ctx.db().vector_get(args.positional[0], args.positional[1]);
+  if (!r)
+    return r.error();
+  return VectorRecord{std::move(*r)};
+}
+
+Outcome vector_del(Context& ctx, const Args& args) {
+  if (auto refused = refuse_in_transaction(ctx, "Vector write"))
+    return *refused;
+  auto existed = ctx.db().vector_delete(args.positional[0], args.positional[1]);
+  if (!existed)
+    return existed.error();
+  return Deleted{*existed ? 1u : 0u};
+}
+
+Outcome vector_search(Context& ctx, const Args& args) {
+  auto query = parse_vector(args.positional[1]);
+  if (!query)
+    return query.error();
+  uint64_t k = 10;
+  if (args.positional.size() > 2) {
+    auto n = parse_u64(args.positional[2], "k");
+    if (!n)
+      return n.error();
+    k = *n;
+  }
+  if (auto m = args.value("metric")) {
+    // Documented but, as in the reference implementation, the collection's
+    // own metric is always used; the name is still checked.
+    if (auto parsed = parse_metric(*m); !parsed)
+      return parsed.error();
+  }
+  MetadataFilter filter;
+  if (auto f = args.value("filter")) {
+    auto json = parse_strict_json(*f);
+    if (!json)
+      return json.error();
+    auto parsed = MetadataFilter::from_value(*json);
+    if (!parsed)
+      return parsed.error();
+    filter = std::move(*parsed);
+  }
+  auto as_of = u64_flag(args, "as-of");
+  if (!as_of)
+    return as_of.error();
+  auto r = *as_of ? ctx.db().vector_search_at(args.positional[0], std::move(*query), k,
+                                              std::move(filter), **as_of)
+                  : ctx.db().vector_search(args.positional[0], std::move(*query), k,
+                                           std::move(filter));
+  if (!r)
+    return r.error();
+  return Matches{std::move(*r)};
+}
+
+}  // namespace
+
+void register_vector_commands(CommandTable& t) {
+  t.add({{"vector", "create"},
+         "vector create <name> <dim> [--metric cosine|euclidean|dot]",
+         "create a collection (default metric cosine)",
+         {{"metric", 'm', true}},
+         2,
+         2,
+         "VectorCreateCollection",
+         vector_create});
+  for (std::string_view word : {"drop", "del-collection"})
+    t.add({{"vector", word},
+           word == "drop" ? "vector drop <name>" : "vector del-collection <name>",
+           "delete a collection and its vectors",
+           {},
+           1,
+           1,
+           "VectorDeleteCollection",
+           vector_drop});
+  for (std::string_view word : {"collections", "list"})
+    t.add({{"vector", word},
+           word == "list" ? "vector list" : "vector collections",
+           "collections of the space: name, dimension, metric, count",
+           {},
+           0,
+           0,
+           {},
+           vector_collections});
+  t.add({{"vector", "stats"},
+         "vector stats <name>",
+         "one collection's details",
+         {},
+         1,
+         1,
+         {},
+         vector_stats});
+  t.add({{"vector", "upsert"},
+         "vector upsert <collection> <key> <vector-json> [--metadata <json>]",
+         "insert or replace a vector",
+         {{"metadata", 0, true}},
+         3,
+         3,
+         "VectorUpsert",
+         vector_upsert});
+  t.add({{"vector", "batch-upsert"},
+         "vector batch-upsert <collection> <json-array> | --file <path|->",
+         "upsert [{\"key\":..,\"vector\":[..],\"metadata\":{..}}, ...]",
+         {{"file", 'f', true}},
+         1,
+         2,
+         "VectorBatchUpsert",
+         vector_batch_upsert});
+  t.add({{"vector", "get"},
+         "vector get <collection> <key> [--as-of <ts>]",
+         "one vector with its metadata, (nil) when missing",
+         {{"as-of", 0, true}},
+         2,
+         2,
+         {},
+         vector_get});
+  t.add({{"vector", "del"},
+         "vector del <collection> <key>",
+         "delete a vector (not an error when missing)",
+         {},
+         2,
+         2,
+         "VectorDelete",
+         vector_del});
+  t.add({{"vector", "search"},
+         "vector search <collection> <query-json> [k] [--filter <json>] [--as-of <ts>]",
+         "the k (default 10) most similar vectors, best first",
+         {{"metric", 'm', true}, {"filter", 'f', true}, {"as-of", 0, true}},
+         2,
+         3,
+         {},
+         vector_search});
+}
+
+}  // namespace strata::cli

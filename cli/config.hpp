@@ -1,0 +1,42 @@
+#pragma once
+
+// `strata.toml`, the settings file in a database directory (SPEC 2.4).
+// Written with the defaults on first open, read on every open; an invalid
+// file stops the open with a message naming what is wrong.
+//
+// Keys understood (others are ignored, so newer files still open):
+//   durability       = "standard" | "always"        (default "standard")
+//   auto_embed       = true | false                 (default false; this
+//                      build has no embedding model, so true changes nothing)
+//   embed_batch_size = <integer >= 1>
+//   bm25_k1, bm25_b  = <number>
+//   [model] endpoint = "<url>", model = "<name>", api_key = "<key>",
+//           timeout_ms = <integer >= 0>
+
+#include <string>
+
+#include <strata/strata.hpp>
+
+namespace strata::cli {
+
+struct DbConfig {
+  Durability durability = Durability::Standard;
+  bool auto_embed = false;
+};
+
+/// The file name inside the database directory.
+inline constexpr const char* config_file_name = "strata.toml";
+
+/// The text written on first open.
+std::string default_config_text();
+
+/// Reads `<dir>/strata.toml`. When the file is missing: writes the default
+/// file first if `create_if_missing` (creating `dir` too), and returns the
+/// defaults either way.
+/// Errors: InvalidInput for bad TOML ("invalid strata.toml at '<path>':
+/// <reason> (line L, column C)") or a bad setting, e.g. "Invalid durability
+/// mode 'x' in strata.toml. Expected "standard" or "always"."; Io when the
+/// file cannot be written or read.
+[[nodiscard]] result<DbConfig> load_config(const std::string& dir, bool create_if_missing);
+
+}  // namespace strata::cli

@@ -1,0 +1,114 @@
+// strata — the command-line interface (SPEC section 8).
+//
+//   strata [--db PATH | --cache] [--branch B] [--space S] [--json | --raw]
+//          [--read-only] [COMMAND ARGS...]
+//
+// A command on the argv runs once (shell mode); otherwise commands come
+// from stdin: an interactive shell on a terminal, line by line otherwise
+// (pipe mode).
+
+#include <filesystem>
+#include <iostream>
+#include <unistd.h>
+
+#include <strata/strata.hpp>
+
+#include "commands.hpp"
+#include "config.hpp"
+#include "context.hpp"
+#include "modes.hpp"
+#include "options.hpp"
+#include "tokenizer.hpp"
+
+#ifndef STRATA_VERSION
+#define STRATA_VERSION "0.0.0"
+#endif
+
+using namespace strata;
+using namespace strata::cli;
+
+namespace {
+
+// Opens the database the invocation names, honouring strata.toml.
+result<Strata> open_database(const Invocation& inv) {
+  if (inv.cache)
+    return Strata::cache();
+  std::string dir = inv.path();
+  if (inv.read_only) {
+    // A read-only open writes nothing: no directory, no config file.
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec))
+      return make_error(errc::BranchNotFound, "branch \"default\" does not exist (no database at '" +
+                                                  dir + "')");
+  }
+  auto config = load_config(dir, /*create_if_missing=*/!inv.read_only);
+  if (!config)
+    return config.error();
+  OpenOptions options;
+  options.durability = config->durability;
+  return Strata::open(dir, options);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(true);
+  CommandTable table = CommandTable::standard();
+  auto first_words = table.first_words();
+  auto is_command = [&](std::string_view w) {
+    return std::find(first_words.begin(), first_words.end(), w) != first_words.end();
+  };
+  std::vector<std::string> args(argv, argv + argc);
+  auto inv = parse_invocation(args, is_command);
+  // Errors before the output mode is known print in the human form.
+  Printer early(inv ? inv->mode : OutputMode::Human, std::cout, std::cerr);
+  if (!inv) {
+    early.error(CliError::from(inv.error()));
+    return 1;
+  }
+  if (inv->help) {
+    std::cout << usage_text();
+    return 0;
+  }
+  if (inv->version) {
+    std::cout << "strata " << STRATA_VERSION << "\n";
+    return 0;
+  }
+  if (inv->auto_embed) {
+    early.error(CliError::make(errc::NotImplemented,
+                               "auto-embedding is not available in this build"));
+    return 1;
+  }
+  if (!inv->command.empty() && inv->command[0] == "setup") {
+    early.error(CliError::make(errc::NotImplemented,
+                               "setup (embedding model download) is not available in this build"));
+    return 1;
+  }
+
+  auto db = open_database(*inv);
+  if (!db) {
+    early.error(CliError::from(db.error()));
+    return 1;
+  }
+  Printer printer(inv->mode, std::cout, std::cerr);
+  Context ctx(std::move(*db), inv->read_only, printer);
+  if (auto err = ctx.use(inv->branch, inv->space)) {
+    printer.error(CliError::from(err));
+    return 1;
+  }
+
+  if (inv->command_line) {
+    ctx.set_stdin_available(true);
+    bool ok = run_line(ctx, table, *inv->command_line);
+    std::cout.flush();
+    ctx.close();
+    return ok ? 0 : 1;
+  }
+  if (!inv->command.empty()) {
+    ctx.set_stdin_available(true);
+    return run_shell(ctx, table, inv->command);
+  }
+  if (::isatty(STDIN_FILENO) == 1)
+    return run_repl(ctx, table);
+  return run_pipe(ctx, table, std::cin);
+}

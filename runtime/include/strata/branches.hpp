@@ -1,0 +1,68 @@
+#pragma once
+
+// Comparing and merging branches (SPEC 3.2 diff / merge).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "strata/messages/error.hpp"
+#include "strata/messages/value.hpp"
+
+namespace strata {
+
+/// One entry that differs between two branches. `primitive` is "kv",
+/// "state", "json" or "event" (for events `key` is the sequence number).
+struct DiffEntry {
+  std::string key;
+  std::string primitive;
+  std::string space;
+  std::optional<Value> value_a;  ///< in branch a (absent when added)
+  std::optional<Value> value_b;  ///< in branch b (absent when removed)
+};
+
+/// The differences within one space.
+struct SpaceDiff {
+  std::string space;
+  std::vector<DiffEntry> added;     ///< in b only
+  std::vector<DiffEntry> removed;   ///< in a only
+  std::vector<DiffEntry> modified;  ///< in both, with different values
+};
+
+/// diff_branches(a, b): the latest values per (space, primitive, key).
+/// Only spaces with differences are listed.
+struct BranchDiff {
+  std::string branch_a;
+  std::string branch_b;
+  std::vector<SpaceDiff> spaces;
+  uint64_t total_added = 0;
+  uint64_t total_removed = 0;
+  uint64_t total_modified = 0;
+  std::vector<std::string> spaces_only_in_a;
+  std::vector<std::string> spaces_only_in_b;
+};
+
+/// How merge_branches treats entries present in both with different values.
+enum class MergeStrategy : uint8_t {
+  /// The source's value overwrites the target's (recorded as a resolved
+  /// conflict).
+  LastWriterWins,
+  /// Any such entry fails the merge before anything is written.
+  Strict,
+};
+
+/// "lww", "last_writer_wins" or "strict". Errors: InvalidInput.
+[[nodiscard]] result<MergeStrategy> parse_merge_strategy(std::string_view text);
+
+/// What merge_branches did.
+struct MergeInfo {
+  std::string source;
+  std::string target;
+  uint64_t keys_applied = 0;
+  std::vector<DiffEntry> conflicts;  ///< modified entries (resolved under LWW)
+  uint64_t spaces_merged = 0;
+};
+
+}  // namespace strata
