@@ -162,6 +162,43 @@ Outcome branch_merge(Context& ctx, const Args& args) {
   return Text{out + ")"};
 }
 
+Outcome branch_export(Context& ctx, const Args& args) {
+  auto info = ctx.db().branch_export(args.positional[0], args.positional[1]);
+  if (!info)
+    return info.error();
+  if (ctx.printer().mode() == OutputMode::Json)
+    return Fields{{{"branch", Value{info->branch}},
+                   {"path", Value{info->path}},
+                   {"entry_count", Value{info->entry_count}},
+                   {"bundle_size", Value{info->bundle_size}}}};
+  return Text{"Exported branch \"" + info->branch + "\" to " + info->path + " (" +
+              std::to_string(info->entry_count) + " entries, " +
+              std::to_string(info->bundle_size) + " bytes)"};
+}
+
+Outcome branch_import(Context& ctx, const Args& args) {
+  auto info = ctx.db().branch_import(args.positional[0]);
+  if (!info)
+    return info.error();
+  if (ctx.printer().mode() == OutputMode::Json)
+    return Fields{{{"branch", Value{info->branch}}, {"keys_written", Value{info->entry_count}}}};
+  return Ack{};
+}
+
+Outcome branch_validate(Context& ctx, const Args& args) {
+  auto info = ctx.db().branch_validate_bundle(args.positional[0]);
+  if (!info)
+    return info.error();
+  if (ctx.printer().mode() == OutputMode::Json)
+    return Fields{{{"branch", Value{info->branch}},
+                   {"format_version", Value{static_cast<uint64_t>(info->format_version)}},
+                   {"entry_count", Value{info->entry_count}},
+                   {"checksums_valid", Value{info->checksums_valid}}}};
+  return Text{"Bundle valid: branch=\"" + info->branch +
+              "\", format_version=" + std::to_string(info->format_version) +
+              ", entries=" + std::to_string(info->entry_count) + ", checksums=OK"};
+}
+
 Outcome branch_use(Context& ctx, const Args& args) {
   if (auto err = ctx.use(args.positional[0], default_space))
     return err;
@@ -244,29 +281,30 @@ void register_branch_commands(CommandTable& t) {
          2,
          "BranchMerge",
          branch_merge});
-  // TODO(branches): bundles once the library has them.
-  struct Pending {
-    std::string_view word, usage, summary, write_name;
-    size_t min, max;
-  };
-  for (const Pending& p : {
-           Pending{"export", "branch export <name> <path>", "write a branch bundle",
-                   "BranchExport", 2, 2},
-           Pending{"import", "branch import <path>", "recreate a branch from a bundle",
-                   "BranchImport", 1, 1},
-           Pending{"validate", "branch validate <path>", "check a bundle without importing", {},
-                   1, 1},
-       }) {
-    std::string message = "branch " + std::string(p.word) + " is not available yet";
-    t.add({{"branch", p.word},
-           p.usage,
-           p.summary,
-           {{"strategy", 's', true}},
-           p.min,
-           p.max,
-           p.write_name,
-           [message](Context&, const Args&) -> Outcome { return not_implemented(message); }});
-  }
+  t.add({{"branch", "export"},
+         "branch export <name> <path>",
+         "write a branch bundle (every space, history included)",
+         {},
+         2,
+         2,
+         "BranchExport",
+         branch_export});
+  t.add({{"branch", "import"},
+         "branch import <path>",
+         "recreate a branch from a bundle",
+         {},
+         1,
+         1,
+         "BranchImport",
+         branch_import});
+  t.add({{"branch", "validate"},
+         "branch validate <path>",
+         "check a bundle without importing",
+         {},
+         1,
+         1,
+         {},
+         branch_validate});
 }
 
 }  // namespace strata::cli

@@ -9,6 +9,7 @@
 #include "strata/actors/branch_supervisor.hpp"
 #include "strata/messages/codec.hpp"
 #include "strata/messages/limits.hpp"
+#include "strata/store/bundle.hpp"
 #include "strata/store/files.hpp"
 
 namespace strata::actors {
@@ -37,11 +38,8 @@ caf::error write_meta(const DatabaseContext& ctx, const BranchInfo& info) {
   return store::write_file(ctx.store_options.env, meta_path(ctx, info.name), bytes, on_disk(ctx));
 }
 
-result<BranchInfo> read_meta(const DatabaseContext& ctx, const std::string& dir) {
-  auto bytes = store::read_file(ctx.store_options.env, dir + "/BRANCH");
-  if (!bytes)
-    return bytes.error();
-  auto v = decode_value(*bytes);
+result<BranchInfo> read_meta_bytes(const std::string& bytes, const std::string& dir) {
+  auto v = decode_value(bytes);
   if (!v)
     return v.error();
   const Object* o = v->as_object();
@@ -52,6 +50,13 @@ result<BranchInfo> read_meta(const DatabaseContext& ctx, const std::string& dir)
       !parent->is_string())
     return make_error(errc::Serialization, "corrupt branch metadata in " + dir);
   return BranchInfo{*name->as_str(), static_cast<uint64_t>(*created->as_int()), *parent->as_str()};
+}
+
+result<BranchInfo> read_meta(const DatabaseContext& ctx, const std::string& dir) {
+  auto bytes = store::read_file(ctx.store_options.env, dir + "/BRANCH");
+  if (!bytes)
+    return bytes.error();
+  return read_meta_bytes(*bytes, dir);
 }
 
 uint64_t now_us() {
@@ -181,6 +186,70 @@ database_actor::behavior_type database_behavior(self_ptr self,
       if (auto it = infos.find(branch); it != infos.end())
         return MaybeBranchInfo{true, it->second};
       return MaybeBranchInfo{};
+    },
+    [=](branch_export_atom, const std::string& branch,
+        const std::string& path) -> caf::result<BundleInfo> {
+      auto& st = self->state;
+      auto it = st.branches.find(branch);
+      if (it == st.branches.end())
+        return not_found(branch);
+      auto meta = store::read_file(st.ctx->store_options.env, meta_path(*st.ctx, branch));
+      if (!meta)
+        return meta.error();
+      auto rp = self->make_response_promise<BundleInfo>();
+      self->request(it->second, caf::infinite, space_dump_atom::value)
+          .then(
+              [=](std::vector<BundleSpace>& spaces) mutable {
+                store::Bundle bundle{branch, *meta, std::move(spaces)};
+                auto size = store::write_bundle(path, bundle);
+                if (!size) {
+                  rp.deliver(size.error());
+                  return;
+                }
+                rp.deliver(BundleInfo{branch, path, store::bundle_format_version,
+                                      bundle.entry_count(), bundle.spaces.size(), *size, true});
+              },
+              [=](caf::error& err) mutable { rp.deliver(err); });
+      return rp;
+    },
+    [=](bundle_check_atom, const std::string& path) -> caf::result<BundleInfo> {
+      auto bundle = store::read_bundle(path);
+      if (!bundle)
+        return bundle.error();
+      return BundleInfo{bundle->branch, path, store::bundle_format_version,
+                        bundle->entry_count(), bundle->spaces.size(), 0, true};
+    },
+    [=](branch_import_atom, const std::string& path) -> caf::result<BundleInfo> {
+      auto& st = self->state;
+      // Everything is checked before anything is written.
+      auto bundle = store::read_bundle(path);
+      if (!bundle)
+        return bundle.error();
+      if (auto err = validate_branch_name(bundle->branch))
+        return err;
+      if (st.infos.count(bundle->branch) != 0)
+        return make_error(errc::BranchExists,
+                          "branch \"" + bundle->branch + "\" already exists");
+      for (const auto& space : bundle->spaces)
+        if (auto err = validate_space_name(space.name))
+          return make_error(errc::InvalidInput, "invalid bundle: " + message_of(err));
+      auto info = read_meta_bytes(bundle->meta, bundle->branch);
+      if (!info)
+        return info.error();
+      const auto& c = *st.ctx;
+      for (const auto& space : bundle->spaces) {
+        if (auto err = store::load_space_store(c.store_options,
+                                               c.space_dir(bundle->branch, space.name),
+                                               space.entries)) {
+          (void)store::remove_tree(c.store_options.env, c.branch_dir(bundle->branch), on_disk(c));
+          return err;
+        }
+      }
+      if (auto err = write_meta(c, *info))
+        return err;
+      start_branch(self, *info);
+      return BundleInfo{bundle->branch, path, store::bundle_format_version,
+                        bundle->entry_count(), bundle->spaces.size(), 0, true};
     },
     [=](branch_fork_atom, const std::string& source,
         const std::string& dest) -> caf::result<ForkInfo> {

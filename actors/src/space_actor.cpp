@@ -629,6 +629,11 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       for (auto& reply : replies)
         reply(err);
     },
+    [=](space_dump_atom) -> caf::result<std::vector<StoredPair>> {
+      if (auto err = guard())
+        return err;
+      return self->state.store->dump();
+    },
     [=](space_copy_atom, const std::string& dest_dir) -> caf::result<bool> {
       if (auto err = guard())
         return err;

@@ -184,6 +184,18 @@ result<ForkInfo> Strata::fork_branch(std::string_view dest) {
                             std::string(dest));
 }
 
+result<BundleInfo> Strata::branch_export(std::string_view branch, const std::string& path) {
+  return impl_->client.call(impl_->db->root(), branch_export_atom::value, std::string(branch), path);
+}
+
+result<BundleInfo> Strata::branch_import(const std::string& path) {
+  return impl_->client.call(impl_->db->root(), branch_import_atom::value, path);
+}
+
+result<BundleInfo> Strata::branch_validate_bundle(const std::string& path) {
+  return impl_->client.call(impl_->db->root(), bundle_check_atom::value, path);
+}
+
 // -- KV ----------------------------------------------------------------------------
 
 result<uint64_t> Strata::kv_put(std::string_view key, Value value) {

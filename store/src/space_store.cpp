@@ -148,6 +148,22 @@ caf::error SpaceStore::write(leveldb::WriteBatch& batch, bool allow_sync) {
   return {};
 }
 
+result<std::vector<StoredPair>> SpaceStore::dump() {
+  std::vector<StoredPair> out;
+  if (!db_)
+    return out;
+  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto k = it->key();
+    if (k.size() > 0 && k[0] == keys::prepared_family)
+      continue;
+    out.push_back(StoredPair{k.ToString(), it->value().ToString()});
+  }
+  if (!it->status().ok())
+    return io_error(it->status(), "scan failed in " + dir_);
+  return out;
+}
+
 result<bool> SpaceStore::copy_to(const std::string& dest_dir) {
   if (!db_)
     return false;

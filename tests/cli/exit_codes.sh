@@ -103,8 +103,11 @@ run --db "$db" branch diff default nope
 expect_err "branch diff with a missing branch" "(error) BranchNotFound:"
 run --db "$db" branch merge feature --strategy ours
 expect_err "unknown merge strategy" "(error) InvalidInput: unknown merge strategy"
-run --db "$db" branch export feature /tmp/x.bundle
-expect_err "bundles are not available yet" "(error) NotImplemented: branch export"
+run --db "$db" branch export nope "$tmp/x.bundle"
+expect_err "export of a missing branch" "(error) BranchNotFound:"
+printf 'not a bundle' > "$tmp/bad.bundle"
+run --db "$db" branch validate "$tmp/bad.bundle"
+expect_err "a damaged bundle" "(error) InvalidInput: invalid bundle"
 
 # `if strata ... branch exists ...` (SPEC 8.7) relies on the output, and a
 # missing branch is not an error.

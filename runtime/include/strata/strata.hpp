@@ -148,6 +148,17 @@ class Strata {
   /// are shared by hard link, so the cost does not grow with the data.
   /// Errors: InvalidInput, BranchExists.
   [[nodiscard]] result<ForkInfo> fork_branch(std::string_view dest);
+  /// Writes branch `branch` to a bundle file at `path` (format: top of
+  /// store/src/bundle.cpp): every space's stored records, history
+  /// included, checksummed and zstd-compressed. Errors: BranchNotFound, Io.
+  [[nodiscard]] result<BundleInfo> branch_export(std::string_view branch, const std::string& path);
+  /// Recreates a bundle's branch under its original name. A damaged or
+  /// truncated bundle is refused (InvalidInput) and nothing is imported.
+  /// Errors: BranchExists, InvalidInput, Io.
+  [[nodiscard]] result<BundleInfo> branch_import(const std::string& path);
+  /// Checks a bundle (magic, version, checksum, structure) without
+  /// importing it. Errors: InvalidInput, Io.
+  [[nodiscard]] result<BundleInfo> branch_validate_bundle(const std::string& path);
   /// Compares the latest KV, state, JSON and event entries of every space of
   /// branches a and b (vectors are not compared yet). Errors: BranchNotFound.
   [[nodiscard]] result<BranchDiff> diff_branches(std::string_view a, std::string_view b);

@@ -109,6 +109,9 @@ using space_actor = caf::typed_actor<
     /// hard-linked, the rest copied. Replies false when the space holds no
     /// store.
     caf::replies_to<space_copy_atom, std::string>::with<bool>,
+    /// Every stored key and record of the space (bundle export); empty when
+    /// the space holds no store.
+    caf::replies_to<space_dump_atom>::with<std::vector<StoredPair>>,
     /// Creates the space's store if absent (SpaceCreate). Replies true.
     caf::replies_to<space_create_atom>::with<bool>,
     /// Drops the space's data. With force=false an existing non-empty space
@@ -151,7 +154,9 @@ using branch_actor = space_registry::extend<
     caf::replies_to<recover_atom>::with<bool>,
     /// Copies every space into branch directory `dest` (a fork); replies the
     /// number of spaces copied.
-    caf::replies_to<space_copy_atom, std::string>::with<uint64_t>>;
+    caf::replies_to<space_copy_atom, std::string>::with<uint64_t>,
+    /// Every space's stored records (bundle export).
+    caf::replies_to<space_dump_atom>::with<std::vector<BundleSpace>>>;
 
 /// The database root: the catalog of branches.
 using database_actor = caf::typed_actor<
@@ -169,6 +174,13 @@ using database_actor = caf::typed_actor<
     /// (source, destination). Errors: BranchNotFound, BranchExists,
     /// InvalidInput.
     caf::replies_to<branch_fork_atom, std::string, std::string>::with<ForkInfo>,
+    /// (branch, path): writes a bundle. Errors: BranchNotFound, Io.
+    caf::replies_to<branch_export_atom, std::string, std::string>::with<BundleInfo>,
+    /// (path): recreates the bundle's branch. Errors: BranchExists,
+    /// InvalidInput (damaged bundle; nothing imported), Io.
+    caf::replies_to<branch_import_atom, std::string>::with<BundleInfo>,
+    /// (path): checks a bundle without importing it.
+    caf::replies_to<bundle_check_atom, std::string>::with<BundleInfo>,
     /// Replies once every branch has finished recovering (Strata::open
     /// waits for it, so that no read sees a half-recovered commit).
     caf::replies_to<recover_atom>::with<bool>>;

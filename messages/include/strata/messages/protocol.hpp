@@ -106,6 +106,10 @@ using branch_exists_atom = caf::atom_constant<caf::atom("br_exists")>;
 using branch_info_atom = caf::atom_constant<caf::atom("br_info")>;
 using branch_fork_atom = caf::atom_constant<caf::atom("br_fork")>;
 using space_copy_atom = caf::atom_constant<caf::atom("sp_copy")>;
+using space_dump_atom = caf::atom_constant<caf::atom("sp_dump")>;
+using branch_export_atom = caf::atom_constant<caf::atom("br_export")>;
+using branch_import_atom = caf::atom_constant<caf::atom("br_import")>;
+using bundle_check_atom = caf::atom_constant<caf::atom("br_check")>;
 
 using branch_open_atom = caf::atom_constant<caf::atom("br_open")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
@@ -308,6 +312,22 @@ typename Inspector::result_type inspect(Inspector& f, MaybeVectorEntry& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, StoredPair& x) {
+  return f(caf::meta::type_name("strata::StoredPair"), x.key, x.value);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, BundleSpace& x) {
+  return f(caf::meta::type_name("strata::BundleSpace"), x.name, x.entries);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, BundleInfo& x) {
+  return f(caf::meta::type_name("strata::BundleInfo"), x.branch, x.path, x.format_version,
+           x.entry_count, x.spaces, x.bundle_size, x.checksums_valid);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BranchInfo& x) {
   return f(caf::meta::type_name("strata::BranchInfo"), x.name, x.created_at, x.parent);
 }
@@ -469,4 +489,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(strata, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(strata, (strata::BranchInfo))
   CAF_ADD_TYPE_ID(strata, (strata::MaybeBranchInfo))
   CAF_ADD_TYPE_ID(strata, (strata::ForkInfo))
+  CAF_ADD_TYPE_ID(strata, (strata::StoredPair))
+  CAF_ADD_TYPE_ID(strata, (strata::BundleSpace))
+  CAF_ADD_TYPE_ID(strata, (strata::BundleInfo))
+  CAF_ADD_TYPE_ID(strata, (std::vector<strata::StoredPair>))
+  CAF_ADD_TYPE_ID(strata, (std::vector<strata::BundleSpace>))
 CAF_END_TYPE_ID_BLOCK(strata)

@@ -155,6 +155,29 @@ struct ForkInfo {
   uint64_t spaces_copied = 0;  ///< including "default" when it holds data
 };
 
+/// One stored key of a space store and its record (bundles).
+struct StoredPair {
+  std::string key;
+  std::string value;
+};
+
+/// Everything one space stores (bundles).
+struct BundleSpace {
+  std::string name;
+  std::vector<StoredPair> entries;
+};
+
+/// What a bundle export, import or validation found (SPEC 3.2).
+struct BundleInfo {
+  std::string branch;
+  std::string path;
+  uint32_t format_version = 0;
+  uint64_t entry_count = 0;  ///< stored records across all spaces
+  uint64_t spaces = 0;
+  uint64_t bundle_size = 0;  ///< bytes (export)
+  bool checksums_valid = false;
+};
+
 /// Arguments of a key listing. An empty prefix means all keys; with a
 /// limit, the page starts strictly after `cursor` (SPEC 5.1).
 struct ListOptions {

@@ -66,6 +66,10 @@ class SpaceStore {
   /// absent. Errors: Io.
   [[nodiscard]] result<bool> copy_to(const std::string& dest_dir);
 
+  /// Every stored key and record, in key order, except transaction votes
+  /// (for bundles). Empty when the store is absent.
+  [[nodiscard]] result<std::vector<StoredPair>> dump();
+
   /// Forces the log to stable storage. Cheap no-op when nothing was written
   /// since the last sync. Standard mode calls this at least every 100 ms.
   [[nodiscard]] caf::error sync();

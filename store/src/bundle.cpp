@@ -1,0 +1,207 @@
+// Branch bundle format, version 1 (all integers little-endian):
+//
+//   bundle      := header compressed
+//   header      := magic[16] version:u32 payload-size:u64 payload-sha256[32]
+//   magic       := "STRATA-BUNDLE\0\0\0"
+//   compressed  := one zstd frame holding `payload`
+//   payload     := record*
+//   record      := kind:u8 key-size:u32 key value-size:u32 value
+//   kind        := 1  branch: key = branch name, value = its metadata record
+//                | 2  space: key = space name, value empty; the entries
+//                     that follow belong to it
+//                | 3  entry: a key of the space store and its record
+//
+// The header's size and SHA-256 cover the uncompressed payload, so a
+// damaged or truncated file is refused before anything is imported.
+
+#include "strata/store/bundle.hpp"
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include <leveldb/db.h>
+#include <leveldb/write_batch.h>
+#include <openssl/evp.h>
+#include <zstd.h>
+
+namespace strata::store {
+
+namespace {
+
+constexpr char magic[16] = {'S', 'T', 'R', 'A', 'T', 'A', '-', 'B',
+                            'U', 'N', 'D', 'L', 'E', 0,   0,   0};
+constexpr size_t header_size = 16 + 4 + 8 + 32;
+
+enum : uint8_t { kind_branch = 1, kind_space = 2, kind_entry = 3 };
+
+void put_u32(std::string& out, uint32_t x) {
+  for (int i = 0; i < 4; ++i)
+    out.push_back(static_cast<char>((x >> (8 * i)) & 0xff));
+}
+
+void put_u64(std::string& out, uint64_t x) {
+  for (int i = 0; i < 8; ++i)
+    out.push_back(static_cast<char>((x >> (8 * i)) & 0xff));
+}
+
+uint64_t get_le(const char* p, int bytes) {
+  uint64_t x = 0;
+  for (int i = bytes - 1; i >= 0; --i)
+    x = (x << 8) | static_cast<unsigned char>(p[i]);
+  return x;
+}
+
+void put_record(std::string& out, uint8_t kind, const std::string& key, const std::string& value) {
+  out.push_back(static_cast<char>(kind));
+  put_u32(out, static_cast<uint32_t>(key.size()));
+  out += key;
+  put_u32(out, static_cast<uint32_t>(value.size()));
+  out += value;
+}
+
+std::string sha256(const std::string& data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  return std::string(reinterpret_cast<const char*>(md), len);
+}
+
+caf::error invalid(const std::string& what) {
+  return make_error(errc::InvalidInput, "invalid bundle: " + what);
+}
+
+}  // namespace
+
+uint64_t Bundle::entry_count() const {
+  uint64_t n = 0;
+  for (const auto& s : spaces)
+    n += s.entries.size();
+  return n;
+}
+
+result<uint64_t> write_bundle(const std::string& path, const Bundle& bundle) {
+  std::string payload;
+  put_record(payload, kind_branch, bundle.branch, bundle.meta);
+  for (const auto& space : bundle.spaces) {
+    put_record(payload, kind_space, space.name, {});
+    for (const auto& e : space.entries)
+      put_record(payload, kind_entry, e.key, e.value);
+  }
+  std::string file(magic, sizeof magic);
+  put_u32(file, bundle_format_version);
+  put_u64(file, payload.size());
+  file += sha256(payload);
+  std::string compressed(ZSTD_compressBound(payload.size()), '\0');
+  size_t n = ZSTD_compress(compressed.data(), compressed.size(), payload.data(), payload.size(), 3);
+  if (ZSTD_isError(n))
+    return make_error(errc::Io, std::string("cannot compress bundle: ") + ZSTD_getErrorName(n));
+  compressed.resize(n);
+  file += compressed;
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(file.data(), static_cast<std::streamsize>(file.size()));
+  out.close();
+  if (!out)
+    return make_error(errc::Io, "cannot write bundle " + path);
+  return static_cast<uint64_t>(file.size());
+}
+
+result<Bundle> read_bundle(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return make_error(errc::Io, "cannot read bundle " + path);
+  std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (file.size() < header_size || std::memcmp(file.data(), magic, sizeof magic) != 0)
+    return invalid("not a strata bundle (bad magic or too short)");
+  auto version = static_cast<uint32_t>(get_le(file.data() + 16, 4));
+  if (version != bundle_format_version)
+    return make_error(errc::InvalidInput, "unsupported bundle version " + std::to_string(version));
+  uint64_t size = get_le(file.data() + 20, 8);
+  std::string digest = file.substr(28, 32);
+  // Refuse absurd sizes before allocating: a zstd frame expands at most
+  // about 32000-fold.
+  if (size > (file.size() - header_size) * 32768 + 1024)
+    return invalid("declared size " + std::to_string(size) + " does not fit the file");
+  std::string payload(size, '\0');
+  size_t n = ZSTD_decompress(payload.data(), payload.size(), file.data() + header_size,
+                             file.size() - header_size);
+  if (ZSTD_isError(n))
+    return invalid(std::string("cannot decompress: ") + ZSTD_getErrorName(n));
+  if (n != size)
+    return invalid("content is " + std::to_string(n) + " bytes, header says " +
+                   std::to_string(size));
+  if (sha256(payload) != digest)
+    return make_error(errc::InvalidInput, "bundle checksum mismatch");
+  Bundle bundle;
+  size_t pos = 0;
+  bool have_branch = false;
+  while (pos < payload.size()) {
+    if (payload.size() - pos < 9)
+      return invalid("truncated record");
+    auto kind = static_cast<uint8_t>(payload[pos]);
+    uint64_t klen = get_le(payload.data() + pos + 1, 4);
+    if (payload.size() - pos - 5 < klen + 4)
+      return invalid("truncated record");
+    std::string key = payload.substr(pos + 5, klen);
+    uint64_t vlen = get_le(payload.data() + pos + 5 + klen, 4);
+    size_t vstart = pos + 9 + klen;
+    if (payload.size() - vstart < vlen)
+      return invalid("truncated record");
+    std::string value = payload.substr(vstart, vlen);
+    pos = vstart + vlen;
+    if (kind == kind_branch && !have_branch) {
+      bundle.branch = std::move(key);
+      bundle.meta = std::move(value);
+      have_branch = true;
+    } else if (kind == kind_space && have_branch) {
+      bundle.spaces.push_back(BundleSpace{std::move(key), {}});
+    } else if (kind == kind_entry && !bundle.spaces.empty()) {
+      bundle.spaces.back().entries.push_back(StoredPair{std::move(key), std::move(value)});
+    } else {
+      return invalid("unexpected record kind " + std::to_string(kind));
+    }
+  }
+  if (!have_branch)
+    return invalid("no branch record");
+  return bundle;
+}
+
+caf::error load_space_store(const StoreOptions& options, const std::string& dir,
+                            const std::vector<StoredPair>& entries) {
+  if (options.durability != Durability::Cache) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec)
+      return make_error(errc::Io, "cannot create " + dir + ": " + ec.message());
+  }
+  leveldb::Options opts;
+  opts.env = options.env;
+  opts.create_if_missing = true;
+  opts.error_if_exists = true;
+  leveldb::DB* raw = nullptr;
+  auto st = leveldb::DB::Open(opts, dir, &raw);
+  if (!st.ok())
+    return make_error(errc::Io, "cannot create space store " + dir + ": " + st.ToString());
+  std::unique_ptr<leveldb::DB> db{raw};
+  leveldb::WriteBatch batch;
+  size_t in_batch = 0;
+  leveldb::WriteOptions wo;
+  wo.sync = options.durability != Durability::Cache;
+  for (const auto& e : entries) {
+    batch.Put(e.key, e.value);
+    if (++in_batch == 4096) {
+      if (st = db->Write(wo, &batch); !st.ok())
+        break;
+      batch.Clear();
+      in_batch = 0;
+    }
+  }
+  if (st.ok())
+    st = db->Write(wo, &batch);
+  if (!st.ok())
+    return make_error(errc::Io, "cannot write space store " + dir + ": " + st.ToString());
+  return {};
+}
+
+}  // namespace strata::store
