@@ -33,7 +33,6 @@ void finish(self_ptr self, uint64_t id, const std::shared_ptr<Round>& round) {
   }
   st.clock->end_commit(round->commit_ts);
   st.rounds.erase(id);
-  round->reply.deliver(round->commit_ts);
 }
 
 void send_decision(self_ptr self, uint64_t id, const std::shared_ptr<Round>& round) {
@@ -119,6 +118,11 @@ void log_decisions(self_ptr self) {
     if (fault_point(*st.ctx, "coordinator-after-decision"))
       crash_now();
     send_decision(self, id, round);
+    // The commit is decided and durable. The caller may go on at once: the
+    // decisions are already in the participants' mailboxes, ahead of any
+    // request the caller sends next, so it reads its own writes; snapshots
+    // of others stay below the commit until every participant applied it.
+    round->reply.deliver(round->commit_ts);
   }
 }
 
