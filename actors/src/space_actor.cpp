@@ -489,6 +489,11 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
         return err;
       return written(self, self->state.store->vector_delete(coll, key));
     },
+    [=](vec_keys_atom, const std::string& coll) -> caf::result<std::vector<std::string>> {
+      if (auto err = guard())
+        return err;
+      return self->state.store->vector_keys(coll);
+    },
     [=](vec_search_atom, const std::string& coll, const std::vector<float>& query, uint64_t k,
         const MetadataFilter& filter) -> caf::result<std::vector<VectorMatch>> {
       if (auto err = guard())

@@ -50,6 +50,32 @@ result<Snapshot> read_space(Strata& h) {
     }
     cursor = page->cursor;
   } while (cursor);
+  auto collections = h.vector_list_collections();
+  if (!collections)
+    return collections.error();
+  for (const auto& c : *collections) {
+    // The collection itself, so that merge can create it in the target.
+    out[{"vector_collection", c.name}] =
+        Value{Object{{"dimension", static_cast<int64_t>(c.dimension)},
+                     {"metric", to_string(c.metric)}}};
+    auto keys = h.vector_list_keys(c.name);
+    if (!keys)
+      return keys.error();
+    for (const auto& k : *keys) {
+      auto v = h.vector_get(c.name, k);
+      if (!v)
+        return v.error();
+      if (!*v)
+        continue;
+      Array embedding;
+      for (float x : (*v)->embedding)
+        embedding.emplace_back(static_cast<double>(x));
+      Object record{{"embedding", std::move(embedding)}};
+      if ((*v)->metadata)
+        record.set("metadata", *(*v)->metadata);
+      out[{"vector", c.name + "/" + k}] = Value{std::move(record)};
+    }
+  }
   auto len = h.event_len();
   if (!len)
     return len.error();
@@ -174,6 +200,30 @@ result<MergeInfo> Strata::merge_branches(std::string_view source, std::string_vi
       auto r = h->json_set(e.key, "$", v);
       return r ? caf::error{} : r.error();
     }
+    if (e.primitive == "vector_collection") {
+      if (modified)
+        return {};  // same name, other shape: reported as a conflict, kept
+      const Object* o = v.as_object();
+      auto metric = parse_metric(*o->find("metric")->as_str());
+      if (!metric)
+        return metric.error();
+      auto r = h->vector_create_collection(e.key, static_cast<uint64_t>(*o->find("dimension")->as_int()),
+                                           *metric);
+      return r ? caf::error{} : r.error();
+    }
+    if (e.primitive == "vector") {
+      auto slash = e.key.find('/');
+      const Object* o = v.as_object();
+      std::vector<float> embedding;
+      for (const auto& x : *o->find("embedding")->as_array())
+        embedding.push_back(static_cast<float>(*x.as_float()));
+      std::optional<Value> metadata;
+      if (const Value* m = o->find("metadata"))
+        metadata = *m;
+      auto r = h->vector_upsert(e.key.substr(0, slash), e.key.substr(slash + 1), embedding,
+                                metadata);
+      return r ? caf::error{} : r.error();
+    }
     // Events are immutable: only the source's extra events are appended.
     if (modified)
       return {};
@@ -190,7 +240,12 @@ result<MergeInfo> Strata::merge_branches(std::string_view source, std::string_vi
     std::vector<const DiffEntry*> added;
     for (auto& e : sd.added)
       added.push_back(&e);
-    std::stable_sort(added.begin(), added.end(), [](const DiffEntry* x, const DiffEntry* y) {
+    // Collections before their vectors; events in sequence order ("added"
+    // is sorted by primitive, then key as text).
+    auto rank = [](const DiffEntry* e) { return e->primitive == "vector_collection" ? 0 : 1; };
+    std::stable_sort(added.begin(), added.end(), [&](const DiffEntry* x, const DiffEntry* y) {
+      if (rank(x) != rank(y))
+        return rank(x) < rank(y);
       if (x->primitive != "event" || y->primitive != "event")
         return false;
       return std::stoull(x->key) < std::stoull(y->key);

@@ -421,6 +421,10 @@ result<bool> Strata::vector_delete(std::string_view collection, std::string_view
   return impl_->on_space(vec_del_atom::value, std::string(collection), std::string(key));
 }
 
+result<std::vector<std::string>> Strata::vector_list_keys(std::string_view collection) {
+  return impl_->on_space(vec_keys_atom::value, std::string(collection));
+}
+
 result<std::vector<VectorMatch>> Strata::vector_search(std::string_view collection,
                                                        std::vector<float> query, uint64_t k,
                                                        MetadataFilter filter) {

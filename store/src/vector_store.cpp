@@ -343,6 +343,17 @@ result<std::optional<VectorEntry>> SpaceStore::vector_get(std::string_view colle
   return vector_get_at(collection_name, key, UINT64_MAX);
 }
 
+result<std::vector<std::string>> SpaceStore::vector_keys(std::string_view collection_name) {
+  auto c = collection(collection_name);
+  if (!c)
+    return c.error();
+  std::vector<std::string> out;
+  for (const auto& [key, id] : (*c)->id_of)
+    out.push_back(key);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 result<bool> SpaceStore::vector_delete(std::string_view collection_name, std::string_view key) {
   auto c = collection(collection_name);
   if (!c)

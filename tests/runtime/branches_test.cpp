@@ -250,6 +250,35 @@ BOOST_AUTO_TEST_CASE(diff_reports_adds_removals_and_modifications_per_space) {
   STRATA_REQUIRE_ERR(db.diff_branches("default", "missing"), errc::BranchNotFound);
 }
 
+BOOST_AUTO_TEST_CASE(diff_and_merge_cover_vector_collections_and_vectors) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_OK(db.vector_create_collection("docs", 2, DistanceMetric::Cosine));
+  STRATA_REQUIRE_OK(db.vector_upsert("docs", "a", {1, 0}));
+  STRATA_REQUIRE_OK(db.fork_branch("feature"));
+  STRATA_REQUIRE_DONE(db.set_branch("feature"));
+  STRATA_REQUIRE_OK(db.vector_upsert("docs", "a", {0, 1}, Value{strata::Object{{"v", 2}}}));
+  STRATA_REQUIRE_OK(db.vector_upsert("docs", "b", {1, 1}));
+  STRATA_REQUIRE_OK(db.vector_create_collection("fresh", 3, DistanceMetric::Euclidean));
+  STRATA_REQUIRE_OK(db.vector_upsert("fresh", "z", {1, 2, 3}));
+  auto diff = STRATA_REQUIRE_OK(db.diff_branches("default", "feature"));
+  BOOST_REQUIRE_EQUAL(diff.spaces.size(), 1u);
+  BOOST_TEST(count(diff.spaces[0], "vector") == 3u);             // a modified, b and z added
+  BOOST_TEST(count(diff.spaces[0], "vector_collection") == 1u);  // fresh added
+  BOOST_TEST(diff.total_modified == 1u);
+  auto merged = STRATA_REQUIRE_OK(db.merge_branches("feature", "default"));
+  BOOST_TEST(merged.keys_applied == 4u);
+  STRATA_REQUIRE_DONE(db.set_branch("default"));
+  auto a = STRATA_REQUIRE_OK(db.vector_get("docs", "a"));
+  BOOST_TEST(a->embedding == (std::vector<float>{0, 1}), boost::test_tools::per_element());
+  BOOST_TEST(a->metadata->to_json() == R"({"v":2})");
+  BOOST_TEST(STRATA_REQUIRE_OK(db.vector_list_keys("docs")) == (Names{"a", "b"}),
+             boost::test_tools::per_element());
+  auto fresh = STRATA_REQUIRE_OK(db.vector_collection_stats("fresh"));
+  BOOST_TEST(fresh.dimension == 3u);
+  BOOST_TEST((fresh.metric == DistanceMetric::Euclidean));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.diff_branches("default", "feature")).total_added == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(merge_strict_refuses_conflicts_and_lww_overwrites) {
   auto db = STRATA_REQUIRE_OK(Strata::cache());
   STRATA_REQUIRE_OK(db.kv_put("shared", "base"));

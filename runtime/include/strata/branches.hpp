@@ -14,7 +14,9 @@
 namespace strata {
 
 /// One entry that differs between two branches. `primitive` is "kv",
-/// "state", "json" or "event" (for events `key` is the sequence number).
+/// "state", "json", "event" (`key` = the sequence number),
+/// "vector_collection" (`key` = its name; value = {dimension, metric}) or
+/// "vector" (`key` = "collection/key"; value = {embedding, metadata}).
 struct DiffEntry {
   std::string key;
   std::string primitive;

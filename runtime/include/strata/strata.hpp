@@ -159,8 +159,9 @@ class Strata {
   /// Checks a bundle (magic, version, checksum, structure) without
   /// importing it. Errors: InvalidInput, Io.
   [[nodiscard]] result<BundleInfo> branch_validate_bundle(const std::string& path);
-  /// Compares the latest KV, state, JSON and event entries of every space of
-  /// branches a and b (vectors are not compared yet). Errors: BranchNotFound.
+  /// Compares the latest entries of every primitive in every space of
+  /// branches a and b: KV, state, JSON, events (by sequence), vector
+  /// collections and vectors ("collection/key"). Errors: BranchNotFound.
   [[nodiscard]] result<BranchDiff> diff_branches(std::string_view a, std::string_view b);
   /// Applies diff(target, source) to target: entries only in source are
   /// copied (events appended), entries in both with different values follow
@@ -347,6 +348,8 @@ class Strata {
                                                                  std::string_view key,
                                                                  uint64_t as_of_us);
   [[nodiscard]] result<bool> vector_delete(std::string_view collection, std::string_view key);
+  /// Keys of the vectors in a collection, sorted. Errors: CollectionNotFound.
+  [[nodiscard]] result<std::vector<std::string>> vector_list_keys(std::string_view collection);
   /// Up to k matches, best first (ties by insertion order), among vectors
   /// whose metadata passes `filter` (MetadataFilter::from_value parses the
   /// JSON forms). Errors: CollectionNotFound, DimensionMismatch.

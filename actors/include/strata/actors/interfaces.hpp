@@ -80,6 +80,7 @@ using space_actor = caf::typed_actor<
     caf::replies_to<vec_get_atom, std::string, std::string>::with<MaybeVectorEntry>,
     caf::replies_to<vec_get_at_atom, std::string, std::string, uint64_t>::with<MaybeVectorEntry>,
     caf::replies_to<vec_del_atom, std::string, std::string>::with<bool>,
+    caf::replies_to<vec_keys_atom, std::string>::with<std::vector<std::string>>,
     /// (collection, query, k, filter).
     caf::replies_to<vec_search_atom, std::string, std::vector<float>, uint64_t,
                     MetadataFilter>::with<std::vector<VectorMatch>>,

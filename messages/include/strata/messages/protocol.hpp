@@ -67,6 +67,7 @@ using vec_batch_atom = caf::atom_constant<caf::atom("v_batch")>;
 using vec_get_atom = caf::atom_constant<caf::atom("v_get")>;
 using vec_get_at_atom = caf::atom_constant<caf::atom("v_get_at")>;
 using vec_del_atom = caf::atom_constant<caf::atom("v_del")>;
+using vec_keys_atom = caf::atom_constant<caf::atom("v_keys")>;
 using vec_search_atom = caf::atom_constant<caf::atom("v_search")>;
 using vec_search_at_atom = caf::atom_constant<caf::atom("v_search_a")>;
 

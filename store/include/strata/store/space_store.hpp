@@ -212,6 +212,9 @@ class SpaceStore {
                                                                  std::string_view key,
                                                                  uint64_t as_of);
   [[nodiscard]] result<bool> vector_delete(std::string_view collection, std::string_view key);
+  /// Keys of the live vectors of a collection, ascending. Errors:
+  /// CollectionNotFound.
+  [[nodiscard]] result<std::vector<std::string>> vector_keys(std::string_view collection);
   /// Top-k by score (descending; ties by insertion order) among vectors whose
   /// metadata passes `filter`. Errors: CollectionNotFound, DimensionMismatch.
   [[nodiscard]] result<std::vector<VectorMatch>> vector_search(std::string_view collection,
