@@ -1,6 +1,9 @@
 // ping / info / flush / compact / time_range, and the optional features
 // this build does not have (SPEC 2.2, 8.2 "Database", 8.2 "Search").
 
+#include <cstdio>
+#include <ctime>
+
 #include "commands.hpp"
 
 #ifndef STRATA_VERSION
@@ -80,6 +83,31 @@ Outcome ack(Context&, const Args&) {
   return Ack{};
 }
 
+// "2026-11-25T19:38:18.123456Z" for a timestamp in microseconds.
+std::string iso8601(uint64_t us) {
+  std::time_t secs = static_cast<std::time_t>(us / 1000000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char frac[16];
+  std::snprintf(frac, sizeof frac, ".%06lluZ", static_cast<unsigned long long>(us % 1000000));
+  return std::string(buf) + frac;
+}
+
+Outcome time_range(Context& ctx, const Args&) {
+  auto range = ctx.db().time_range();
+  if (!range)
+    return range.error();
+  if (!*range)
+    return Text{"(no data)"};
+  auto [oldest, latest] = **range;
+  if (ctx.printer().mode() == OutputMode::Json)
+    return Fields{{{"oldest_ts", Value{oldest}}, {"latest_ts", Value{latest}}}};
+  return Text{"oldest: " + std::to_string(oldest) + " (" + iso8601(oldest) + ")\nlatest: " +
+              std::to_string(latest) + " (" + iso8601(latest) + ")"};
+}
+
 }  // namespace
 
 void register_db_commands(CommandTable& t) {
@@ -94,9 +122,7 @@ void register_db_commands(CommandTable& t) {
          0,
          0,
          {},
-         [](Context&, const Args&) -> Outcome {
-           return not_implemented("time_range is not available in this build");
-         }});
+         time_range});
   t.add({{"search"},
          "search <query> [--k N] [--primitives kv,json,event,state] [--mode keyword|hybrid]",
          "search across primitives (optional feature)",

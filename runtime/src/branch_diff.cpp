@@ -110,6 +110,62 @@ result<std::map<std::string, Snapshot>> read_branch(Strata& h, std::string_view 
 
 }  // namespace
 
+result<std::optional<std::pair<uint64_t, uint64_t>>> Strata::time_range() {
+  using out_type = std::optional<std::pair<uint64_t, uint64_t>>;
+  auto h = new_handle();
+  if (!h)
+    return h.error();
+  if (auto r = h->set_branch(current_branch()); !r)
+    return r.error();
+  uint64_t oldest = UINT64_MAX, latest = 0;
+  auto see = [&](uint64_t ts) {
+    oldest = std::min(oldest, ts);
+    latest = std::max(latest, ts);
+  };
+  auto see_history = [&](const result<std::optional<std::vector<VersionedValue>>>& h) {
+    if (h && *h)
+      for (const auto& v : **h)
+        see(v.timestamp);
+  };
+  auto spaces = h->list_spaces();
+  if (!spaces)
+    return spaces.error();
+  for (const auto& space : *spaces) {
+    if (auto r = h->set_space(space); !r)
+      return r.error();
+    if (auto keys = h->kv_list())
+      for (const auto& k : *keys)
+        see_history(h->kv_getv(k));
+    if (auto cells = h->state_list())
+      for (const auto& c : *cells)
+        see_history(h->state_getv(c));
+    std::optional<std::string> cursor;
+    do {
+      auto page = h->json_list(std::nullopt, cursor, 1000);
+      if (!page)
+        return page.error();
+      for (const auto& k : page->keys)
+        see_history(h->json_getv(k));
+      cursor = page->cursor;
+    } while (cursor);
+    auto len = h->event_len();
+    if (len && *len > 0) {
+      for (uint64_t seq : {uint64_t{1}, *len})
+        if (auto e = h->event_get(seq); e && *e)
+          see((*e)->timestamp);
+    }
+    if (auto colls = h->vector_list_collections())
+      for (const auto& c : *colls)
+        if (auto keys = h->vector_list_keys(c.name))
+          for (const auto& k : *keys)
+            if (auto v = h->vector_get(c.name, k); v && *v)
+              see((*v)->timestamp);
+  }
+  if (latest == 0)
+    return out_type{};
+  return out_type{std::make_pair(oldest, latest)};
+}
+
 result<MergeStrategy> parse_merge_strategy(std::string_view text) {
   if (text == "lww" || text == "last_writer_wins")
     return MergeStrategy::LastWriterWins;

@@ -221,4 +221,19 @@ BOOST_AUTO_TEST_CASE(commit_timestamps_increase_strictly_across_keys_and_spaces)
   }
 }
 
+BOOST_AUTO_TEST_CASE(time_range_spans_every_version_in_every_space) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.time_range()).has_value());
+  STRATA_REQUIRE_OK(db.kv_put("a", 1));
+  auto first = STRATA_REQUIRE_OK(db.kv_get_versioned("a"))->timestamp;
+  STRATA_REQUIRE_OK(db.kv_put("a", 2));
+  STRATA_REQUIRE_DONE(db.set_space("other"));
+  STRATA_REQUIRE_OK(db.event_append("e", strata::Object{}));
+  auto last = STRATA_REQUIRE_OK(db.event_get(1))->timestamp;
+  auto range = STRATA_REQUIRE_OK(db.time_range());
+  BOOST_REQUIRE(range.has_value());
+  BOOST_TEST(range->first == first);
+  BOOST_TEST(range->second == last);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

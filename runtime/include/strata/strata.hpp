@@ -125,6 +125,11 @@ class Strata {
   /// Errors: ConstraintViolation for "default"; InvalidInput.
   [[nodiscard]] result<void> delete_space_force(std::string_view name);
 
+  /// The oldest and newest commit timestamps (µs) over every version of
+  /// every entry and event in every space of the current branch; empty when
+  /// the branch holds no data (SPEC 2.2 time_range).
+  [[nodiscard]] result<std::optional<std::pair<uint64_t, uint64_t>>> time_range();
+
   // -- branches (SPEC 3) ---------------------------------------------------------
   // A branch is a fully isolated copy of every space and primitive. Branch
   // names: 1-255 bytes, no control characters, not whitespace only.
