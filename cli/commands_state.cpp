@@ -164,10 +164,12 @@ Outcome state_del(Context& ctx, const Args& args) {
 }
 
 Outcome state_list(Context& ctx, const Args& args) {
-  if (args.has("as-of"))
-    return not_implemented("state list --as-of is not supported yet");
+  auto as_of = u64_flag(args, "as-of");
+  if (!as_of)
+    return as_of.error();
   // No pagination for cells (SPEC 5.3): --all changes nothing.
-  auto r = ctx.db().state_list(prefix_of(args));
+  auto r = *as_of ? ctx.db().state_list_at(prefix_of(args), **as_of)
+                  : ctx.db().state_list(prefix_of(args));
   if (!r)
     return r.error();
   return Names{std::move(*r), false, false, std::nullopt};

@@ -506,6 +506,12 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
         return err;
       return read(self->state.store->vector_search_at(coll, query, k, filter, as_of));
     },
+    [=](state_list_at_atom, const std::string& prefix,
+        uint64_t as_of) -> caf::result<std::vector<std::string>> {
+      if (auto err = guard())
+        return err;
+      return self->state.store->state_list_at(prefix, as_of);
+    },
     // -- event log --
     [=](event_append_atom, const std::string& type, const Value& payload) -> caf::result<uint64_t> {
       if (auto err = guard())

@@ -482,6 +482,11 @@ result<std::vector<std::string>> Strata::state_list(std::optional<std::string_vi
   return impl_->on_space(state_list_atom::value, std::string(prefix.value_or("")));
 }
 
+result<std::vector<std::string>> Strata::state_list_at(std::optional<std::string_view> prefix,
+                                                       uint64_t as_of_us) {
+  return impl_->on_space(state_list_at_atom::value, std::string(prefix.value_or("")), as_of_us);
+}
+
 result<std::vector<BatchItemResult>> Strata::state_batch_set(std::vector<KvEntry> entries) {
   return impl_->on_space(state_batch_atom::value, entries);
 }

@@ -609,6 +609,11 @@ result<bool> SpaceStore::state_delete(std::string_view cell) {
   return remove(keys::state, cell);
 }
 
+result<std::vector<std::string>> SpaceStore::state_list_at(std::string_view prefix,
+                                                           uint64_t as_of) {
+  return list_at(keys::state, prefix, as_of);
+}
+
 result<std::vector<std::string>> SpaceStore::state_list(std::string_view prefix) {
   ListOptions opts;
   opts.prefix = std::string(prefix);

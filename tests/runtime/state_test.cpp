@@ -99,6 +99,9 @@ BOOST_AUTO_TEST_CASE(delete_list_and_time_travel) {
   BOOST_TEST(!STRATA_REQUIRE_OK(db.state_delete("agent:b")));
   BOOST_TEST(STRATA_REQUIRE_OK(db.state_list()) == (Names{"agent:a", "other"}),
              boost::test_tools::per_element());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_list_at("agent:", t1)) == (Names{"agent:a"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_list_at(std::nullopt, t1 - 1)).empty());
 }
 
 BOOST_AUTO_TEST_CASE(state_and_kv_with_the_same_name_never_collide) {

@@ -283,6 +283,9 @@ class Strata {
   /// Live cell names, sorted, optionally by prefix.
   [[nodiscard]] result<std::vector<std::string>> state_list(
       std::optional<std::string_view> prefix = std::nullopt);
+  /// Cells that were live at `as_of_us`, sorted.
+  [[nodiscard]] result<std::vector<std::string>> state_list_at(
+      std::optional<std::string_view> prefix, uint64_t as_of_us);
   /// Sets many cells atomically; per-item versions or errors.
   [[nodiscard]] result<std::vector<BatchItemResult>> state_batch_set(std::vector<KvEntry> entries);
 

@@ -59,6 +59,7 @@ using space_actor = caf::typed_actor<
     caf::replies_to<state_cas_atom, std::string, bool, uint64_t, Value>::with<MaybeVersion>,
     caf::replies_to<state_del_atom, std::string>::with<bool>,
     caf::replies_to<state_list_atom, std::string>::with<std::vector<std::string>>,
+    caf::replies_to<state_list_at_atom, std::string, uint64_t>::with<std::vector<std::string>>,
     // JSON documents (SPEC 5.4): (key, path, ...).
     caf::replies_to<json_set_atom, std::string, std::string, Value>::with<uint64_t>,
     caf::replies_to<json_batch_atom, std::vector<JsonEntry>>::with<std::vector<BatchItemResult>>,

@@ -46,6 +46,7 @@ using state_init_atom = caf::atom_constant<caf::atom("st_init")>;
 using state_cas_atom = caf::atom_constant<caf::atom("st_cas")>;
 using state_del_atom = caf::atom_constant<caf::atom("st_del")>;
 using state_list_atom = caf::atom_constant<caf::atom("st_list")>;
+using state_list_at_atom = caf::atom_constant<caf::atom("st_list_at")>;
 using state_batch_atom = caf::atom_constant<caf::atom("st_batch")>;
 
 using json_set_atom = caf::atom_constant<caf::atom("js_set")>;

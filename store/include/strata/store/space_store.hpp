@@ -145,6 +145,9 @@ class SpaceStore {
   [[nodiscard]] result<bool> state_delete(std::string_view cell);
   /// Live cell names, ascending, filtered by prefix (no paging).
   [[nodiscard]] result<std::vector<std::string>> state_list(std::string_view prefix);
+  /// Cells live at `as_of`, ascending.
+  [[nodiscard]] result<std::vector<std::string>> state_list_at(std::string_view prefix,
+                                                               uint64_t as_of);
 
   // -- JSON documents (SPEC 5.4) ----------------------------------------------
   // Every mutation writes a new version of the whole document. Paths use the
