@@ -180,9 +180,7 @@ result<uint64_t> buffer_write(detail::TxnState& txn, detail::SpaceTxn& st, Key k
 
 // -- KV ---------------------------------------------------------------------------
 
-result<uint64_t> Session::kv_put(std::string_view key, Value value) {
-  if (!txn_)
-    return call(handle_->space, kv_put_atom::value, std::string(key), value);
+result<uint64_t> Session::buffered_set(char tag, std::string_view key, Value value) {
   const auto& limits = handle_->db->options().limits;
   if (auto err = validate_key(key, limits))
     return err;
@@ -190,14 +188,21 @@ result<uint64_t> Session::kv_put(std::string_view key, Value value) {
     return err;
   auto& st = txn_->spaces[handle_->space];
   std::string k(key);
-  return buffer_write(*txn_, st, {'k', k}, value, TxnOp{TxnOpKind::KvPut, k, {}, value, false, 0},
-                      [&]() -> result<uint64_t> {
-                        // The version only; a blind write records no read.
-                        auto h = call(handle_->space, kv_get_atom::value, k);
-                        if (!h)
-                          return h.error();
-                        return h->found ? h->entry.version : uint64_t{0};
-                      });
+  TxnOp op{tag == 'k' ? TxnOpKind::KvPut : TxnOpKind::StateSet, k, {}, value, false, 0};
+  return buffer_write(*txn_, st, {tag, k}, value, std::move(op), [&]() -> result<uint64_t> {
+    // The version only; a blind write records no read.
+    auto h = tag == 'k' ? call(handle_->space, kv_get_atom::value, k)
+                        : call(handle_->space, state_get_atom::value, k);
+    if (!h)
+      return h.error();
+    return h->found ? h->entry.version : uint64_t{0};
+  });
+}
+
+result<uint64_t> Session::kv_put(std::string_view key, Value value) {
+  if (!txn_)
+    return call(handle_->space, kv_put_atom::value, std::string(key), value);
+  return buffered_set('k', key, std::move(value));
 }
 
 result<std::optional<Value>> Session::kv_get(std::string_view key) {
@@ -357,20 +362,7 @@ result<std::optional<Value>> Session::state_get(std::string_view cell) {
 result<uint64_t> Session::state_set(std::string_view cell, Value value) {
   if (!txn_)
     return call(handle_->space, state_set_atom::value, std::string(cell), value);
-  const auto& limits = handle_->db->options().limits;
-  if (auto err = validate_key(cell, limits))
-    return err;
-  if (auto err = validate_value(value, limits))
-    return err;
-  auto& st = txn_->spaces[handle_->space];
-  std::string c(cell);
-  return buffer_write(*txn_, st, {'s', c}, value, TxnOp{TxnOpKind::StateSet, c, {}, value, false, 0},
-                      [&]() -> result<uint64_t> {
-                        auto h = call(handle_->space, state_get_atom::value, c);
-                        if (!h)
-                          return h.error();
-                        return h->found ? h->entry.version : uint64_t{0};
-                      });
+  return buffered_set('s', cell, std::move(value));
 }
 
 result<uint64_t> Session::state_init(std::string_view cell, Value value) {

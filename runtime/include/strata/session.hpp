@@ -107,6 +107,9 @@ class Session {
   template <class... Ts>
   auto call(const std::string& space, const Ts&... xs);
 
+  // Buffers a KV put or a state set ('k' or 's') in the transaction.
+  result<uint64_t> buffered_set(char tag, std::string_view key, Value value);
+
   // Events of the current space visible at the snapshot (asked once).
   result<uint64_t> event_base(detail::SpaceTxn& st);
 
