@@ -4,7 +4,10 @@
 #include <cstdio>
 #include <random>
 
+#include <optional>
+
 #include "commands.hpp"
+#include "progress.hpp"
 
 namespace strata::cli {
 
@@ -163,7 +166,16 @@ Outcome branch_merge(Context& ctx, const Args& args) {
 }
 
 Outcome branch_export(Context& ctx, const Args& args) {
-  auto info = ctx.db().branch_export(args.positional[0], args.positional[1]);
+  // Progress in spaces; the line only appears on a terminal.
+  std::optional<Progress> progress;
+  auto info = ctx.db().branch_export(
+      args.positional[0], args.positional[1], [&](uint64_t done, uint64_t total, uint64_t) {
+        if (!progress)
+          progress.emplace("exporting spaces", total);
+        progress->update(done);
+      });
+  if (progress)
+    progress->finish();
   if (!info)
     return info.error();
   if (ctx.printer().mode() == OutputMode::Json)
@@ -177,7 +189,16 @@ Outcome branch_export(Context& ctx, const Args& args) {
 }
 
 Outcome branch_import(Context& ctx, const Args& args) {
+  // The bundle is checked first (which also gives the record count), then
+  // imported in one step: the line shows the count while that runs.
+  auto checked = ctx.db().branch_validate_bundle(args.positional[0]);
+  if (!checked)
+    return checked.error();
+  Progress progress("importing records", checked->entry_count);
+  progress.update(0);
   auto info = ctx.db().branch_import(args.positional[0]);
+  progress.update(checked->entry_count);
+  progress.finish();
   if (!info)
     return info.error();
   if (ctx.printer().mode() == OutputMode::Json)

@@ -140,40 +140,6 @@ branch_actor::behavior_type branch_behavior(self_ptr self,
       }
       return rp;
     },
-    [=](space_dump_atom) -> caf::result<std::vector<BundleSpace>> {
-      std::vector<std::string> names(self->state.catalog.begin(), self->state.catalog.end());
-      names.emplace_back(default_space);
-      auto rp = self->make_response_promise<std::vector<BundleSpace>>();
-      auto pending = std::make_shared<size_t>(names.size());
-      auto spaces = std::make_shared<std::vector<BundleSpace>>();
-      auto failed = std::make_shared<caf::error>();
-      for (const auto& name : names) {
-        auto done = [=]() mutable {
-          if (--*pending > 0)
-            return;
-          if (*failed) {
-            rp.deliver(*failed);
-            return;
-          }
-          std::sort(spaces->begin(), spaces->end(),
-                    [](const BundleSpace& a, const BundleSpace& b) { return a.name < b.name; });
-          rp.deliver(std::move(*spaces));
-        };
-        self->request(child_of(self, name), caf::infinite, space_dump_atom::value)
-            .then(
-                [=](std::vector<StoredPair>& entries) mutable {
-                  if (!entries.empty())
-                    spaces->push_back(BundleSpace{name, std::move(entries)});
-                  done();
-                },
-                [=](caf::error& err) mutable {
-                  if (!*failed)
-                    *failed = err;
-                  done();
-                });
-      }
-      return rp;
-    },
     [=](space_drop_atom, const std::string& space, bool force) -> caf::result<bool> {
       if (auto err = validate_space_name(space))
         return err;

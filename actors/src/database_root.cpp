@@ -29,34 +29,15 @@ bool on_disk(const DatabaseContext& ctx) {
 }
 
 caf::error write_meta(const DatabaseContext& ctx, const BranchInfo& info) {
-  Object o;
-  o.set("name", info.name);
-  o.set("created_at", static_cast<int64_t>(info.created_at));
-  o.set("parent", info.parent);
-  std::string bytes;
-  encode(Value{std::move(o)}, bytes);
-  return store::write_file(ctx.store_options.env, meta_path(ctx, info.name), bytes, on_disk(ctx));
-}
-
-result<BranchInfo> read_meta_bytes(const std::string& bytes, const std::string& dir) {
-  auto v = decode_value(bytes);
-  if (!v)
-    return v.error();
-  const Object* o = v->as_object();
-  const Value* name = o ? o->find("name") : nullptr;
-  const Value* created = o ? o->find("created_at") : nullptr;
-  const Value* parent = o ? o->find("parent") : nullptr;
-  if (!name || !name->is_string() || !created || !created->is_int() || !parent ||
-      !parent->is_string())
-    return make_error(errc::Serialization, "corrupt branch metadata in " + dir);
-  return BranchInfo{*name->as_str(), static_cast<uint64_t>(*created->as_int()), *parent->as_str()};
+  return store::write_file(ctx.store_options.env, meta_path(ctx, info.name),
+                           encode_branch_meta(info), on_disk(ctx));
 }
 
 result<BranchInfo> read_meta(const DatabaseContext& ctx, const std::string& dir) {
   auto bytes = store::read_file(ctx.store_options.env, dir + "/BRANCH");
   if (!bytes)
     return bytes.error();
-  return read_meta_bytes(*bytes, dir);
+  return decode_branch_meta(*bytes);
 }
 
 uint64_t now_us() {
@@ -187,31 +168,6 @@ database_actor::behavior_type database_behavior(self_ptr self,
         return MaybeBranchInfo{true, it->second};
       return MaybeBranchInfo{};
     },
-    [=](branch_export_atom, const std::string& branch,
-        const std::string& path) -> caf::result<BundleInfo> {
-      auto& st = self->state;
-      auto it = st.branches.find(branch);
-      if (it == st.branches.end())
-        return not_found(branch);
-      auto meta = store::read_file(st.ctx->store_options.env, meta_path(*st.ctx, branch));
-      if (!meta)
-        return meta.error();
-      auto rp = self->make_response_promise<BundleInfo>();
-      self->request(it->second, caf::infinite, space_dump_atom::value)
-          .then(
-              [=](std::vector<BundleSpace>& spaces) mutable {
-                store::Bundle bundle{branch, *meta, std::move(spaces)};
-                auto size = store::write_bundle(path, bundle);
-                if (!size) {
-                  rp.deliver(size.error());
-                  return;
-                }
-                rp.deliver(BundleInfo{branch, path, store::bundle_format_version,
-                                      bundle.entry_count(), bundle.spaces.size(), *size, true});
-              },
-              [=](caf::error& err) mutable { rp.deliver(err); });
-      return rp;
-    },
     [=](bundle_check_atom, const std::string& path) -> caf::result<BundleInfo> {
       auto bundle = store::read_bundle(path);
       if (!bundle)
@@ -233,7 +189,7 @@ database_actor::behavior_type database_behavior(self_ptr self,
       for (const auto& space : bundle->spaces)
         if (auto err = validate_space_name(space.name))
           return make_error(errc::InvalidInput, "invalid bundle: " + message_of(err));
-      auto info = read_meta_bytes(bundle->meta, bundle->branch);
+      auto info = decode_branch_meta(bundle->meta);
       if (!info)
         return info.error();
       const auto& c = *st.ctx;

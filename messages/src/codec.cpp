@@ -287,6 +287,30 @@ result<Event> decode_event(std::string_view bytes) {
   });
 }
 
+std::string encode_branch_meta(const BranchInfo& info) {
+  Object o;
+  o.set("name", info.name);
+  o.set("created_at", static_cast<int64_t>(info.created_at));
+  o.set("parent", info.parent);
+  std::string bytes;
+  encode(Value{std::move(o)}, bytes);
+  return bytes;
+}
+
+result<BranchInfo> decode_branch_meta(std::string_view bytes) {
+  auto v = decode_value(bytes);
+  if (!v)
+    return v.error();
+  const Object* o = v->as_object();
+  const Value* name = o ? o->find("name") : nullptr;
+  const Value* created = o ? o->find("created_at") : nullptr;
+  const Value* parent = o ? o->find("parent") : nullptr;
+  if (!name || !name->is_string() || !created || !created->is_int() || !parent ||
+      !parent->is_string())
+    return make_error(errc::Serialization, "corrupt branch metadata");
+  return BranchInfo{*name->as_str(), static_cast<uint64_t>(*created->as_int()), *parent->as_str()};
+}
+
 result<Value> decode_value(std::string_view bytes) {
   return decode_message<Value>(bytes, "value", [](capnp::MessageReader& r) -> result<Value> {
     return read_value(r.getRoot<schema::Value>());

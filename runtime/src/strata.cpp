@@ -10,6 +10,7 @@
 #include <caf/all.hpp>
 
 #include "handle_impl.hpp"
+#include "strata/store/bundle.hpp"
 
 namespace strata {
 
@@ -184,8 +185,41 @@ result<ForkInfo> Strata::fork_branch(std::string_view dest) {
                             std::string(dest));
 }
 
-result<BundleInfo> Strata::branch_export(std::string_view branch, const std::string& path) {
-  return impl_->client.call(impl_->db->root(), branch_export_atom::value, std::string(branch), path);
+result<BundleInfo> Strata::branch_export(
+    std::string_view branch, const std::string& path,
+    const std::function<void(uint64_t, uint64_t, uint64_t)>& progress) {
+  auto info = branch_info(branch);
+  if (!info)
+    return info.error();
+  if (!*info)
+    return make_error(errc::BranchNotFound, "branch \"" + std::string(branch) + "\" does not exist");
+  auto h = new_handle();
+  if (!h)
+    return h.error();
+  if (auto r = h->set_branch(branch); !r)
+    return r.error();
+  auto spaces = h->list_spaces();
+  if (!spaces)
+    return spaces.error();
+  // Space by space, each dumped by its own actor, so that the caller can
+  // show progress between them.
+  store::Bundle bundle{std::string(branch), encode_branch_meta(**info), {}};
+  uint64_t records = 0, done = 0;
+  for (const auto& space : *spaces) {
+    auto entries = h->impl_->on_space_named(space, space_dump_atom::value);
+    if (!entries)
+      return entries.error();
+    records += entries->size();
+    if (!entries->empty())
+      bundle.spaces.push_back(BundleSpace{space, std::move(*entries)});
+    if (progress)
+      progress(++done, spaces->size(), records);
+  }
+  auto size = store::write_bundle(path, bundle);
+  if (!size)
+    return size.error();
+  return BundleInfo{std::string(branch), path, store::bundle_format_version, records,
+                    bundle.spaces.size(), *size, true};
 }
 
 result<BundleInfo> Strata::branch_import(const std::string& path) {

@@ -37,6 +37,21 @@ with tempfile.TemporaryDirectory() as home:
     s.expect(r"\r\n3000\r\n", "all vectors written")
     s.wait("stats")
 
+    # Branch export reports spaces, import reports records.
+    bundle = os.path.join(home, "b1.bundle")
+    s = PtySession(failures, strata, home, "--db", db, "branch", "fork", "b1")
+    s.expect("OK", "fork")
+    s.wait("fork")
+    s = PtySession(failures, strata, home, "--db", db, "branch", "export", "b1", bundle)
+    s.expect(r"exporting spaces: \d+/1 \(\d+%\)", "export progress line")
+    s.expect(r"Exported branch \"b1\"", "export result")
+    s.wait("export")
+    other = os.path.join(home, "other")
+    s = PtySession(failures, strata, home, "--db", other, "branch", "import", bundle)
+    s.expect(r"importing records: \d+/\d+ \(\d+%\)", "import progress line")
+    s.expect(r"\r\x1b\[KOK\r\n", "the line is erased before the result")
+    s.wait("import")
+
 if failures:
     print("\n".join("FAIL: " + f for f in failures), file=sys.stderr)
     sys.exit(1)

@@ -20,6 +20,7 @@
 // nothing.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -156,7 +157,11 @@ class Strata {
   /// Writes branch `branch` to a bundle file at `path` (format: top of
   /// store/src/bundle.cpp): every space's stored records, history
   /// included, checksummed and zstd-compressed. Errors: BranchNotFound, Io.
-  [[nodiscard]] result<BundleInfo> branch_export(std::string_view branch, const std::string& path);
+  /// `progress`, when set, is called on the caller's thread after each
+  /// space: (spaces done, spaces in all, records so far).
+  [[nodiscard]] result<BundleInfo> branch_export(
+      std::string_view branch, const std::string& path,
+      const std::function<void(uint64_t, uint64_t, uint64_t)>& progress = {});
   /// Recreates a bundle's branch under its original name. A damaged or
   /// truncated bundle is refused (InvalidInput) and nothing is imported.
   /// Errors: BranchExists, InvalidInput, Io.

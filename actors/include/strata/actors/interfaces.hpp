@@ -156,9 +156,7 @@ using branch_actor = space_registry::extend<
     caf::replies_to<recover_atom>::with<bool>,
     /// Copies every space into branch directory `dest` (a fork); replies the
     /// number of spaces copied.
-    caf::replies_to<space_copy_atom, std::string>::with<uint64_t>,
-    /// Every space's stored records (bundle export).
-    caf::replies_to<space_dump_atom>::with<std::vector<BundleSpace>>>;
+    caf::replies_to<space_copy_atom, std::string>::with<uint64_t>>;
 
 /// The database root: the catalog of branches.
 using database_actor = caf::typed_actor<
@@ -176,8 +174,6 @@ using database_actor = caf::typed_actor<
     /// (source, destination). Errors: BranchNotFound, BranchExists,
     /// InvalidInput.
     caf::replies_to<branch_fork_atom, std::string, std::string>::with<ForkInfo>,
-    /// (branch, path): writes a bundle. Errors: BranchNotFound, Io.
-    caf::replies_to<branch_export_atom, std::string, std::string>::with<BundleInfo>,
     /// (path): recreates the bundle's branch. Errors: BranchExists,
     /// InvalidInput (damaged bundle; nothing imported), Io.
     caf::replies_to<branch_import_atom, std::string>::with<BundleInfo>,

@@ -60,6 +60,11 @@ void encode(const CommitDecision& decision, std::string& out);
 
 void encode(const Event& event, std::string& out);
 
+/// A branch's metadata record: a Value object {"name": String,
+/// "created_at": Int (µs), "parent": String}.
+std::string encode_branch_meta(const BranchInfo& info);
+[[nodiscard]] result<BranchInfo> decode_branch_meta(std::string_view bytes);
+
 /// Errors: Serialization ("corrupt record: ...") for any malformed input.
 [[nodiscard]] result<VersionedRecord> decode_versioned_record(std::string_view bytes);
 [[nodiscard]] result<SpaceMeta> decode_space_meta(std::string_view bytes);

@@ -109,7 +109,6 @@ using branch_info_atom = caf::atom_constant<caf::atom("br_info")>;
 using branch_fork_atom = caf::atom_constant<caf::atom("br_fork")>;
 using space_copy_atom = caf::atom_constant<caf::atom("sp_copy")>;
 using space_dump_atom = caf::atom_constant<caf::atom("sp_dump")>;
-using branch_export_atom = caf::atom_constant<caf::atom("br_export")>;
 using branch_import_atom = caf::atom_constant<caf::atom("br_import")>;
 using bundle_check_atom = caf::atom_constant<caf::atom("br_check")>;
 
