@@ -10,9 +10,12 @@ namespace strata::actors::detail {
 
 // The execution unit a Client hands to enqueue(). CAF calls exec_later()
 // with the target actor when the enqueue found it idle; the actor is then
-// resumed inline. Anything scheduled while an inline resume is running (the
-// target messaging a third actor) goes to the scheduler, so other actors
-// never end up running on the caller's thread.
+// resumed inline. Of the actors that an inline resume wakes up (the target
+// messaging others), the first is kept to run inline next and the rest go
+// to the scheduler at once, so that fan-out runs in parallel (a
+// coordinator's prepares: one here, one on a worker) instead of queueing
+// behind one worker. Inline work per call is bounded; the rest goes to the
+// scheduler.
 class InlineUnit : public caf::execution_unit {
  public:
   InlineUnit(caf::actor_system* sys, size_t budget) : caf::execution_unit(sys), budget_(budget) {
@@ -20,27 +23,41 @@ class InlineUnit : public caf::execution_unit {
 
   void exec_later(caf::resumable* job) override {
     if (running_) {
-      system().scheduler().enqueue(job);
+      if (next_ == nullptr && inline_runs_ < max_inline_runs)
+        next_ = job;
+      else
+        system().scheduler().enqueue(job);
       return;
     }
-    running_ = true;
-    auto res = job->resume(this, budget_);
-    running_ = false;
-    switch (res) {
-      case caf::resumable::resume_later:
-        // More mail than our budget: the scheduler takes over our reference.
-        system().scheduler().enqueue(job);
-        break;
-      default:
-        // awaiting_message or done: drop the reference enqueue() took.
-        intrusive_ptr_release(job);
-        break;
+    inline_runs_ = 0;
+    while (job != nullptr) {
+      ++inline_runs_;
+      running_ = true;
+      auto res = job->resume(this, budget_);
+      running_ = false;
+      switch (res) {
+        case caf::resumable::resume_later:
+          // More mail than our budget: the scheduler takes over our reference.
+          system().scheduler().enqueue(job);
+          break;
+        default:
+          // awaiting_message or done: drop the reference enqueue() took.
+          intrusive_ptr_release(job);
+          break;
+      }
+      job = next_;
+      next_ = nullptr;
     }
   }
 
  private:
+  // Actors run inline per call at most (the target and what it wakes).
+  static constexpr int max_inline_runs = 4;
+
   size_t budget_;
   bool running_ = false;
+  int inline_runs_ = 0;
+  caf::resumable* next_ = nullptr;
 };
 
 // The Client's actor: accepts the response to the one request in flight.
