@@ -5,6 +5,8 @@
 #include <leveldb/db.h>
 #include <leveldb/write_batch.h>
 
+#include "leveldb_util.hpp"
+
 namespace strata::store {
 
 namespace {
@@ -15,10 +17,6 @@ std::string decision_key(uint64_t txn_id) {
   for (int shift = 56; shift >= 0; shift -= 8)
     out.push_back(static_cast<char>((txn_id >> shift) & 0xff));
   return out;
-}
-
-caf::error io_error(const leveldb::Status& s, const std::string& what) {
-  return make_error(errc::Io, what + ": " + s.ToString());
 }
 
 }  // namespace

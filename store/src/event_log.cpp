@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 
 #include "key_codec.hpp"
+#include "leveldb_util.hpp"
 #include "strata/messages/limits.hpp"
 #include "strata/store/space_store.hpp"
 
@@ -18,14 +19,6 @@ namespace strata::store {
 namespace {
 
 constexpr size_t hash_bytes = 32;
-
-bool starts_with(const leveldb::Slice& s, std::string_view prefix) {
-  return s.size() >= prefix.size() && std::memcmp(s.data(), prefix.data(), prefix.size()) == 0;
-}
-
-caf::error io_error(const leveldb::Status& s, const std::string& what) {
-  return make_error(errc::Io, what + ": " + s.ToString());
-}
 
 void append_le(std::string& out, uint64_t x, int bytes) {
   for (int i = 0; i < bytes; ++i)
@@ -55,9 +48,9 @@ std::string event_chain_hash(const Event& e) {
 caf::error SpaceStore::load_event_tail() {
   if (events_loaded_)
     return {};
-  event_count_ = 0;
-  last_event_ts_ = 0;
-  last_event_hash_.assign(hash_bytes, '\0');
+  event_tail_.count = 0;
+  event_tail_.timestamp = 0;
+  event_tail_.hash.assign(hash_bytes, '\0');
   if (db_) {
     std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
     const std::string events(1, keys::event_family);
@@ -70,9 +63,9 @@ caf::error SpaceStore::load_event_tail() {
       auto e = decode_event(std::string_view(it->value().data(), it->value().size()));
       if (!e)
         return e.error();
-      event_count_ = e->sequence;
-      last_event_ts_ = e->timestamp;
-      last_event_hash_ = e->hash;
+      event_tail_.count = e->sequence;
+      event_tail_.timestamp = e->timestamp;
+      event_tail_.hash = e->hash;
       clock_.observe(e->timestamp);
     }
     if (!it->status().ok())
@@ -82,43 +75,42 @@ caf::error SpaceStore::load_event_tail() {
   return {};
 }
 
+void SpaceStore::stage_event(leveldb::WriteBatch& batch, EventTail& tail, std::string type,
+                             Value payload, uint64_t timestamp) {
+  Event e;
+  e.sequence = tail.count + 1;
+  e.type = std::move(type);
+  e.payload = std::move(payload);
+  e.timestamp = timestamp;
+  e.prev_hash = tail.hash;
+  e.hash = event_chain_hash(e);
+  std::string encoded;
+  encode(e, encoded);
+  batch.Put(keys::event(e.sequence), encoded);
+  batch.Put(keys::event_type_entry(e.type, e.sequence), leveldb::Slice());
+  tail = EventTail{e.sequence, e.timestamp, std::move(e.hash)};
+}
+
 result<std::vector<BatchItemResult>> SpaceStore::event_batch_append(
     const std::vector<EventEntry>& entries) {
   if (auto err = load_event_tail())
     return err;
   std::vector<BatchItemResult> results(entries.size());
   leveldb::WriteBatch batch;
-  uint64_t count = event_count_;
-  uint64_t last_ts = last_event_ts_;
-  std::string last_hash = last_event_hash_;
+  EventTail tail = event_tail_;
   for (size_t i = 0; i < entries.size(); ++i) {
     const auto& entry = entries[i];
     if (auto err = validate_event(entry.type, entry.payload, options_.limits)) {
       results[i].error = std::move(err);
       continue;
     }
-    Event e;
-    e.sequence = count + 1;
-    e.type = entry.type;
-    e.payload = entry.payload;
-    e.timestamp = clock_.next(last_ts);
-    e.prev_hash = last_hash;
-    e.hash = event_chain_hash(e);
-    std::string encoded;
-    encode(e, encoded);
-    batch.Put(keys::event(e.sequence), encoded);
-    batch.Put(keys::event_type_entry(e.type, e.sequence), leveldb::Slice());
-    results[i].version = e.sequence;
-    count = e.sequence;
-    last_ts = e.timestamp;
-    last_hash = std::move(e.hash);
+    stage_event(batch, tail, entry.type, entry.payload, clock_.next(tail.timestamp));
+    results[i].version = tail.count;
   }
-  if (count != event_count_) {
+  if (tail.count != event_tail_.count) {
     if (auto err = write(batch))
       return err;
-    event_count_ = count;
-    last_event_ts_ = last_ts;
-    last_event_hash_ = std::move(last_hash);
+    event_tail_ = std::move(tail);
   }
   return results;
 }
@@ -153,29 +145,25 @@ result<std::optional<Event>> SpaceStore::event_get(uint64_t seq) {
 result<std::vector<Event>> SpaceStore::event_get_by_type(std::string_view type, uint64_t after,
                                                          uint64_t limit, uint64_t as_of) {
   std::vector<Event> out;
-  if (!db_ || type.empty() || type.size() > max_event_type_bytes)
+  if (type.empty() || type.size() > max_event_type_bytes)
     return out;
-  auto prefix = keys::event_type_prefix(type);
-  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
-  for (it->Seek(keys::event_type_entry(type, after + 1));
-       it->Valid() && starts_with(it->key(), prefix); it->Next()) {
-    auto k = it->key();
-    auto seq = keys::sequence_of_type_entry(std::string_view(k.data(), k.size()));
+  auto from = keys::event_type_entry(type, after + 1);
+  auto err = scan(keys::event_type_prefix(type), [&](std::string_view k, std::string_view) {
+    auto seq = keys::sequence_of_type_entry(k);
     auto e = event_get(seq);
     if (!e)
-      return e.error();
+      return result<bool>{e.error()};
     if (!*e)
-      return make_error(errc::Io, "event index of " + dir_ + " names missing event " +
-                                      std::to_string(seq));
+      return result<bool>{make_error(errc::Io, "event index of " + dir_ +
+                                                   " names missing event " + std::to_string(seq))};
     // Sequences and timestamps grow together: nothing later qualifies.
     if ((*e)->timestamp > as_of)
-      break;
+      return result<bool>{false};
     out.push_back(std::move(**e));
-    if (limit != 0 && out.size() >= limit)
-      break;
-  }
-  if (!it->status().ok())
-    return io_error(it->status(), "scan failed in " + dir_);
+    return result<bool>{limit == 0 || out.size() < limit};
+  }, from);
+  if (err)
+    return err;
   return out;
 }
 
@@ -183,27 +171,24 @@ result<std::vector<Event>> SpaceStore::event_list_at(std::string_view type, uint
   if (!type.empty())
     return event_get_by_type(type, 0, 0, as_of);
   std::vector<Event> out;
-  if (!db_)
-    return out;
-  const std::string events(1, keys::event_family);
-  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
-  for (it->Seek(events); it->Valid() && starts_with(it->key(), events); it->Next()) {
-    auto e = decode_event(std::string_view(it->value().data(), it->value().size()));
+  auto err = scan(std::string(1, keys::event_family), [&](std::string_view, std::string_view v) {
+    auto e = decode_event(v);
     if (!e)
-      return e.error();
+      return result<bool>{e.error()};
     if (e->timestamp > as_of)
-      break;
+      return result<bool>{false};
     out.push_back(std::move(*e));
-  }
-  if (!it->status().ok())
-    return io_error(it->status(), "scan failed in " + dir_);
+    return result<bool>{true};
+  });
+  if (err)
+    return err;
   return out;
 }
 
 result<uint64_t> SpaceStore::event_len() {
   if (auto err = load_event_tail())
     return err;
-  return event_count_;
+  return event_tail_.count;
 }
 
 result<ChainVerification> SpaceStore::event_verify_chain() {
@@ -217,26 +202,26 @@ result<ChainVerification> SpaceStore::event_verify_chain() {
     report.valid = false;
     report.first_bad_sequence = seq;
     report.reason = std::move(reason);
-    return report;
   };
-  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
-  for (it->Seek(events); it->Valid() && starts_with(it->key(), events); it->Next(), ++expected) {
-    auto k = it->key();
-    auto seq = keys::sequence_of_event(std::string_view(k.data(), k.size()));
-    auto e = decode_event(std::string_view(it->value().data(), it->value().size()));
+  auto err = scan(events, [&](std::string_view k, std::string_view v) -> result<bool> {
+    auto seq = keys::sequence_of_event(k);
+    auto e = decode_event(v);
     if (!e)
-      return fail(seq, strata::message_of(e.error()));
+      return (fail(seq, strata::message_of(e.error())), false);
     if (seq != expected || e->sequence != seq)
-      return fail(seq, "sequence gap or mismatch: expected " + std::to_string(expected));
+      return (fail(seq, "sequence gap or mismatch: expected " + std::to_string(expected)), false);
     if (e->prev_hash != prev)
-      return fail(seq, "prev_hash does not match the hash of event " + std::to_string(seq - 1));
+      return (fail(seq, "prev_hash does not match the hash of event " + std::to_string(seq - 1)),
+              false);
     if (event_chain_hash(*e) != e->hash)
-      return fail(seq, "stored hash does not match the event's content");
+      return (fail(seq, "stored hash does not match the event's content"), false);
     prev = e->hash;
     report.length = seq;
-  }
-  if (!it->status().ok())
-    return io_error(it->status(), "scan failed in " + dir_);
+    ++expected;
+    return true;
+  });
+  if (err)
+    return err;
   return report;
 }
 

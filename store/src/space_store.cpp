@@ -10,6 +10,7 @@
 #include <leveldb/write_batch.h>
 
 #include "key_codec.hpp"
+#include "leveldb_util.hpp"
 #include "strata/store/files.hpp"
 #include "vector_collection.hpp"
 #include "strata/messages/limits.hpp"
@@ -28,14 +29,6 @@ const char* to_string(Durability d) noexcept {
 namespace store {
 
 namespace {
-
-caf::error io_error(const leveldb::Status& s, const std::string& what) {
-  return make_error(errc::Io, what + ": " + s.ToString());
-}
-
-bool starts_with(const leveldb::Slice& s, std::string_view prefix) {
-  return s.size() >= prefix.size() && std::memcmp(s.data(), prefix.data(), prefix.size()) == 0;
-}
 
 // Vector entries are keyed "<collection> NUL <vector key>"; both parts
 // follow their own rules. Every other entry key follows the key rules.
@@ -148,19 +141,43 @@ caf::error SpaceStore::write(leveldb::WriteBatch& batch, bool allow_sync) {
   return {};
 }
 
-result<std::vector<StoredPair>> SpaceStore::dump() {
-  std::vector<StoredPair> out;
+caf::error SpaceStore::scan(std::string_view prefix, const ScanFn& visit, std::string_view from) {
   if (!db_)
-    return out;
+    return {};
   std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    auto k = it->key();
-    if (k.size() > 0 && k[0] == keys::prepared_family)
-      continue;
-    out.push_back(StoredPair{k.ToString(), it->value().ToString()});
+  auto start = from.empty() ? prefix : from;
+  it->Seek(leveldb::Slice(start.data(), start.size()));
+  for (; it->Valid() && starts_with(it->key(), prefix); it->Next()) {
+    auto more = visit(view(it->key()), view(it->value()));
+    if (!more)
+      return more.error();
+    if (!*more)
+      return {};
   }
   if (!it->status().ok())
     return io_error(it->status(), "scan failed in " + dir_);
+  return {};
+}
+
+caf::error SpaceStore::scan_history(char tag, std::string_view key,
+                                    const std::function<result<bool>(VersionedRecord&&)>& visit) {
+  return scan(keys::history_prefix(tag, key), [&](std::string_view, std::string_view v) {
+    auto old = decode_versioned_record(v);
+    if (!old)
+      return result<bool>{old.error()};
+    return visit(std::move(*old));
+  });
+}
+
+result<std::vector<StoredPair>> SpaceStore::dump() {
+  std::vector<StoredPair> out;
+  auto err = scan("", [&](std::string_view k, std::string_view v) -> result<bool> {
+    if (k.empty() || k[0] != keys::prepared_family)
+      out.push_back(StoredPair{std::string(k), std::string(v)});
+    return true;
+  });
+  if (err)
+    return err;
   return out;
 }
 
@@ -208,25 +225,26 @@ caf::error SpaceStore::sync() {
 }
 
 result<bool> SpaceStore::is_empty() {
-  if (!db_)
-    return true;
-  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
-  const std::string heads(1, keys::head_family);
-  for (it->Seek(heads); it->Valid() && starts_with(it->key(), heads); it->Next()) {
-    auto rec = decode_versioned_record(std::string_view(it->value().data(), it->value().size()));
+  bool empty = true;
+  auto err = scan(std::string(1, keys::head_family), [&](std::string_view, std::string_view v) {
+    auto rec = decode_versioned_record(v);
     if (!rec)
-      return rec.error();
-    if (!rec->tombstone)
-      return false;
-  }
-  if (!it->status().ok())
-    return io_error(it->status(), "scan failed in " + dir_);
-  // Events cannot be deleted: any event makes the space non-empty.
-  const std::string events(1, keys::event_family);
-  it->Seek(events);
-  if (it->Valid() && starts_with(it->key(), events))
+      return result<bool>{rec.error()};
+    empty = rec->tombstone;
+    return result<bool>{empty};
+  });
+  if (err)
+    return err;
+  if (!empty)
     return false;
-  return true;
+  // Events cannot be deleted: any event makes the space non-empty.
+  err = scan(std::string(1, keys::event_family), [&](std::string_view, std::string_view) {
+    empty = false;
+    return result<bool>{false};
+  });
+  if (err)
+    return err;
+  return empty;
 }
 
 caf::error SpaceStore::destroy() {
@@ -236,9 +254,7 @@ caf::error SpaceStore::destroy() {
   unsynced_writes_ = 0;
   collections_.clear();
   events_loaded_ = false;
-  event_count_ = 0;
-  last_event_ts_ = 0;
-  last_event_hash_.clear();
+  event_tail_ = EventTail{};
   leveldb::Options opts;
   opts.env = options_.env;
   auto st = leveldb::DestroyDB(dir_, opts);
@@ -381,21 +397,17 @@ result<std::optional<VersionedValue>> SpaceStore::get_at(char tag, std::string_v
       return std::optional<VersionedValue>{};
     return std::optional<VersionedValue>{to_versioned(std::move(rec))};
   }
-  auto prefix = keys::history_prefix(tag, key);
-  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
-  for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
-    auto old = decode_versioned_record(std::string_view(it->value().data(), it->value().size()));
-    if (!old)
-      return old.error();
-    if (old->timestamp <= as_of) {
-      if (old->tombstone)
-        return std::optional<VersionedValue>{};
-      return std::optional<VersionedValue>{to_versioned(std::move(*old))};
-    }
-  }
-  if (!it->status().ok())
-    return io_error(it->status(), "scan failed in " + dir_);
-  return std::optional<VersionedValue>{};
+  std::optional<VersionedValue> hit;
+  auto err = scan_history(tag, key, [&](VersionedRecord&& old) -> result<bool> {
+    if (old.timestamp > as_of)
+      return true;
+    if (!old.tombstone)
+      hit = to_versioned(std::move(old));
+    return false;
+  });
+  if (err)
+    return err;
+  return hit;
 }
 
 result<std::optional<std::vector<VersionedValue>>> SpaceStore::history(char tag,
@@ -413,17 +425,13 @@ result<std::optional<std::vector<VersionedValue>>> SpaceStore::history(char tag,
   std::vector<VersionedValue> versions;
   if (!rec.tombstone)
     versions.push_back(to_versioned(std::move(rec)));
-  auto prefix = keys::history_prefix(tag, key);
-  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
-  for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
-    auto old = decode_versioned_record(std::string_view(it->value().data(), it->value().size()));
-    if (!old)
-      return old.error();
-    if (!old->tombstone)
-      versions.push_back(to_versioned(std::move(*old)));
-  }
-  if (!it->status().ok())
-    return io_error(it->status(), "scan failed in " + dir_);
+  auto err = scan_history(tag, key, [&](VersionedRecord&& old) -> result<bool> {
+    if (!old.tombstone)
+      versions.push_back(to_versioned(std::move(old)));
+    return true;
+  });
+  if (err)
+    return err;
   return out_type{std::move(versions)};
 }
 
@@ -450,30 +458,23 @@ result<std::vector<std::string>> SpaceStore::list(char tag, const ListOptions& o
   if (!db_ || (opts.limit && *opts.limit == 0))
     return out;
   auto prefix = keys::head_prefix(tag, opts.prefix);
-  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
-  auto start = opts.cursor ? keys::head(tag, *opts.cursor) : prefix;
   // A cursor equal to the prefix is itself a key to skip (the last key of
   // the previous page), so only a cursor before the range starts at it.
-  if (!opts.cursor || start < prefix) {
-    it->Seek(prefix);
-  } else {
-    it->Seek(start);
-    if (it->Valid() && it->key() == leveldb::Slice(start))
-      it->Next();
-  }
-  for (; it->Valid() && starts_with(it->key(), prefix); it->Next()) {
-    auto rec = decode_versioned_record(std::string_view(it->value().data(), it->value().size()));
+  std::string from = opts.cursor ? keys::head(tag, *opts.cursor) : std::string{};
+  if (!opts.cursor || from < prefix)
+    from.clear();
+  auto err = scan(prefix, [&](std::string_view k, std::string_view v) -> result<bool> {
+    if (!from.empty() && k == from)
+      return true;
+    auto rec = decode_versioned_record(v);
     if (!rec)
       return rec.error();
-    if (rec->tombstone)
-      continue;
-    auto k = it->key();
-    out.emplace_back(keys::user_key_of_head(std::string_view(k.data(), k.size())));
-    if (opts.limit && out.size() >= *opts.limit)
-      break;
-  }
-  if (!it->status().ok())
-    return io_error(it->status(), "scan failed in " + dir_);
+    if (!rec->tombstone)
+      out.emplace_back(keys::user_key_of_head(k));
+    return !(opts.limit && out.size() >= *opts.limit);
+  }, from);
+  if (err)
+    return err;
   return out;
 }
 
@@ -484,19 +485,17 @@ result<std::vector<std::string>> SpaceStore::list_at(char tag, std::string_view 
   std::vector<std::string> out;
   if (!db_)
     return out;
-  auto head_prefix = keys::head_prefix(tag, prefix);
-  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
-  for (it->Seek(head_prefix); it->Valid() && starts_with(it->key(), head_prefix); it->Next()) {
-    auto k = it->key();
-    auto user_key = keys::user_key_of_head(std::string_view(k.data(), k.size()));
+  auto err = scan(keys::head_prefix(tag, prefix), [&](std::string_view k, std::string_view) {
+    auto user_key = keys::user_key_of_head(k);
     auto hit = get_at(tag, user_key, as_of);
     if (!hit)
-      return hit.error();
+      return result<bool>{hit.error()};
     if (*hit)
       out.emplace_back(user_key);
-  }
-  if (!it->status().ok())
-    return io_error(it->status(), "scan failed in " + dir_);
+    return result<bool>{true};
+  });
+  if (err)
+    return err;
   return out;
 }
 
@@ -556,15 +555,6 @@ result<std::optional<VersionedValue>> SpaceStore::state_get_at(std::string_view 
 
 result<std::optional<std::vector<VersionedValue>>> SpaceStore::state_getv(std::string_view cell) {
   return history(keys::state, cell);
-}
-
-result<std::optional<uint64_t>> SpaceStore::state_version(std::string_view cell) {
-  auto cur = get_latest(keys::state, cell);
-  if (!cur)
-    return cur.error();
-  if (!*cur)
-    return std::optional<uint64_t>{};
-  return std::optional<uint64_t>{(*cur)->version};
 }
 
 result<uint64_t> SpaceStore::state_init(std::string_view cell, const Value& value) {

@@ -20,10 +20,6 @@ namespace strata::store {
 
 namespace {
 
-bool starts_with(const leveldb::Slice& s, std::string_view prefix) {
-  return s.size() >= prefix.size() && std::memcmp(s.data(), prefix.data(), prefix.size()) == 0;
-}
-
 caf::error conflict(std::string what) {
   return make_error(errc::TransactionConflict, std::move(what));
 }
@@ -93,39 +89,36 @@ result<bool> SpaceStore::changed_after(char tag, std::string_view key, uint64_t 
   // JSON: only versions that changed an overlapping path count.
   if (paths_overlap(head.paths, json_path))
     return true;
-  auto prefix = keys::history_prefix(tag, key);
-  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
-  for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
-    auto old = decode_versioned_record(std::string_view(it->value().data(), it->value().size()));
-    if (!old)
-      return old.error();
-    if (old->timestamp <= snapshot)
-      break;
-    if (paths_overlap(old->paths, json_path))
-      return true;
-  }
-  return false;
+  bool overlapped = false;
+  auto err = scan_history(tag, key, [&](VersionedRecord&& old) -> result<bool> {
+    if (old.timestamp <= snapshot)
+      return false;
+    overlapped = paths_overlap(old.paths, json_path);
+    return !overlapped;
+  });
+  if (err)
+    return err;
+  return overlapped;
 }
 
 caf::error SpaceStore::txn_validate(const TxnWork& work, bool dry_run) {
   const uint64_t s = work.snapshot;
   for (const auto& r : work.reads) {
     if (r.range) {
-      if (!db_)
-        continue;
-      auto prefix = keys::head_prefix(r.tag, r.key);
-      std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
-      for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
-        auto rec = decode_versioned_record(std::string_view(it->value().data(), it->value().size()));
-        if (!rec)
-          return rec.error();
-        if (rec->timestamp > s) {
-          auto k = it->key();
-          return conflict("key was modified by another transaction: " +
-                          std::string(keys::user_key_of_head(std::string_view(k.data(), k.size()))) +
-                          " (" + primitive_name(r.tag) + ", listed by prefix '" + r.key + "')");
-        }
-      }
+      auto err = scan(keys::head_prefix(r.tag, r.key),
+                      [&](std::string_view k, std::string_view v) -> result<bool> {
+                        auto rec = decode_versioned_record(v);
+                        if (!rec)
+                          return rec.error();
+                        if (rec->timestamp <= s)
+                          return true;
+                        return conflict("key was modified by another transaction: " +
+                                        std::string(keys::user_key_of_head(k)) + " (" +
+                                        primitive_name(r.tag) + ", listed by prefix '" + r.key +
+                                        "')");
+                      });
+      if (err)
+        return err;
       continue;
     }
     auto changed = changed_after(r.tag, r.key, s, r.path);
@@ -268,40 +261,22 @@ caf::error SpaceStore::txn_run(const std::vector<TxnOp>& ops, uint64_t commit_ts
     batch.Put(keys::head(tag, key), encoded);
   }
   // Events: appended in order, all at the commit timestamp, chained on.
-  uint64_t count = 0, last_ts = 0;
-  std::string last_hash;
+  EventTail tail;
   if (!events.empty()) {
     if (auto err = load_event_tail())
       return err;
-    count = event_count_;
-    last_ts = last_event_ts_;
-    last_hash = last_event_hash_;
-    for (auto& ev : events) {
-      Event e;
-      e.sequence = ++count;
-      e.type = std::move(ev.type);
-      e.payload = std::move(ev.payload);
-      e.timestamp = std::max(commit_ts, last_ts);
-      e.prev_hash = last_hash;
-      e.hash = event_chain_hash(e);
-      std::string encoded;
-      encode(e, encoded);
-      batch.Put(keys::event(e.sequence), encoded);
-      batch.Put(keys::event_type_entry(e.type, e.sequence), leveldb::Slice());
-      last_ts = e.timestamp;
-      last_hash = e.hash;
-    }
+    tail = event_tail_;
+    for (auto& ev : events)
+      stage_event(batch, tail, std::move(ev.type), std::move(ev.payload),
+                  std::max(commit_ts, tail.timestamp));
   }
   if (prepared_id != 0)
     batch.Delete(keys::prepared(prepared_id));
   clock_.observe(commit_ts);
   if (auto err = write(batch, sync))
     return err;
-  if (!events.empty()) {
-    event_count_ = count;
-    last_event_ts_ = last_ts;
-    last_event_hash_ = std::move(last_hash);
-  }
+  if (!events.empty())
+    event_tail_ = std::move(tail);
   return {};
 }
 
@@ -330,16 +305,15 @@ caf::error SpaceStore::txn_discard(uint64_t txn_id) {
 
 result<std::vector<PreparedTxn>> SpaceStore::txn_in_doubt() {
   std::vector<PreparedTxn> out;
-  if (!db_)
-    return out;
-  const std::string prefix(1, keys::prepared_family);
-  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
-  for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
-    auto txn = decode_prepared_txn(std::string_view(it->value().data(), it->value().size()));
+  auto err = scan(std::string(1, keys::prepared_family), [&](std::string_view, std::string_view v) {
+    auto txn = decode_prepared_txn(v);
     if (!txn)
-      return txn.error();
+      return result<bool>{txn.error()};
     out.push_back(std::move(*txn));
-  }
+    return result<bool>{true};
+  });
+  if (err)
+    return err;
   return out;
 }
 
@@ -347,7 +321,7 @@ result<uint64_t> SpaceStore::event_len_at(uint64_t as_of) {
   if (auto err = load_event_tail())
     return err;
   // Walk back from the newest event: snapshots are recent, so few steps.
-  uint64_t seq = event_count_;
+  uint64_t seq = event_tail_.count;
   while (seq > 0) {
     auto e = event_get(seq);
     if (!e)

@@ -23,10 +23,6 @@ namespace strata::store {
 
 namespace {
 
-bool starts_with(const leveldb::Slice& s, std::string_view prefix) {
-  return s.size() >= prefix.size() && std::memcmp(s.data(), prefix.data(), prefix.size()) == 0;
-}
-
 std::string entry_key(std::string_view collection, std::string_view key) {
   std::string out(collection);
   out.push_back('\0');
@@ -124,28 +120,26 @@ result<SpaceStore::Collection*> SpaceStore::collection(std::string_view name) {
   auto c = std::make_unique<Collection>(std::string(name), static_cast<uint64_t>(*dim->as_int()),
                                         *m, kind_from(*index->as_str()));
   // Rebuild the index from the live vectors.
-  if (db_) {
-    auto prefix = keys::head_prefix(keys::vector, entry_key(name, ""));
-    std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
-    for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
-      auto rec = decode_versioned_record(std::string_view(it->value().data(), it->value().size()));
-      if (!rec)
-        return rec.error();
-      if (rec->tombstone)
-        continue;
-      auto vec = decode_vector(rec->value, c->dimension);
-      if (!vec)
-        return vec.error();
-      std::string key(it->key().data() + prefix.size(), it->key().size() - prefix.size());
-      c->index.upsert(vec->id, vec->embedding.data());
-      c->id_of[key] = vec->id;
-      c->key_of[vec->id] = key;
-      c->metadata_of[vec->id] = std::move(vec->metadata);
-      c->next_id = std::max(c->next_id, vec->id + 1);
-    }
-    if (!it->status().ok())
-      return make_error(errc::Io, "scan failed in " + dir_ + ": " + it->status().ToString());
-  }
+  auto prefix = keys::head_prefix(keys::vector, entry_key(name, ""));
+  auto err = scan(prefix, [&](std::string_view k, std::string_view v) -> result<bool> {
+    auto rec = decode_versioned_record(v);
+    if (!rec)
+      return rec.error();
+    if (rec->tombstone)
+      return true;
+    auto vec = decode_vector(rec->value, c->dimension);
+    if (!vec)
+      return vec.error();
+    std::string key(k.substr(prefix.size()));
+    c->index.upsert(vec->id, vec->embedding.data());
+    c->id_of[key] = vec->id;
+    c->key_of[vec->id] = key;
+    c->metadata_of[vec->id] = std::move(vec->metadata);
+    c->next_id = std::max(c->next_id, vec->id + 1);
+    return true;
+  });
+  if (err)
+    return err;
   auto* raw = c.get();
   collections_.emplace(std::string(name), std::move(c));
   return raw;
@@ -203,13 +197,14 @@ result<bool> SpaceStore::vector_delete_collection(std::string_view name) {
   auto user_prefix = entry_key(name, "");
   for (const auto& prefix : {keys::head_prefix(keys::vector, user_prefix),
                              keys::history_prefix(keys::vector, std::string(name))}) {
-    std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
     // History keys are 'v' 'x' collection NUL key NUL version; history_prefix
     // of the bare name ends with that first NUL.
-    for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next())
-      batch.Delete(it->key());
-    if (!it->status().ok())
-      return make_error(errc::Io, "scan failed in " + dir_ + ": " + it->status().ToString());
+    auto err = scan(prefix, [&](std::string_view k, std::string_view) -> result<bool> {
+      batch.Delete(leveldb::Slice(k.data(), k.size()));
+      return true;
+    });
+    if (err)
+      return err;
   }
   std::string tomb;
   encode_record(prev.version + 1, clock_.next(prev.timestamp), nullptr, tomb);
@@ -417,29 +412,29 @@ result<std::vector<VectorMatch>> SpaceStore::vector_search_at(std::string_view c
     VectorMatch match;
   };
   std::vector<Hit> hits;
-  if (k == 0 || !db_)
+  if (k == 0)
     return std::vector<VectorMatch>{};
   // Exact scan over every vector that ever existed, as it was at as_of.
   auto prefix = keys::head_prefix(keys::vector, entry_key(coll.name, ""));
-  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
-  for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
-    std::string key(it->key().data() + prefix.size(), it->key().size() - prefix.size());
+  auto err = scan(prefix, [&](std::string_view stored, std::string_view) -> result<bool> {
+    std::string key(stored.substr(prefix.size()));
     auto rec = get_at(keys::vector, entry_key(coll.name, key), as_of);
     if (!rec)
       return rec.error();
     if (!*rec)
-      continue;
+      return true;
     auto vec = decode_vector((*rec)->value, coll.dimension);
     if (!vec)
       return vec.error();
     const Value* m = vec->metadata ? &*vec->metadata : nullptr;
     if (!filter.empty() && !filter.matches(m))
-      continue;
+      return true;
     float score = vector_score(coll.metric, query.data(), vec->embedding.data(), coll.dimension);
     hits.push_back(Hit{vec->id, score, VectorMatch{key, score, std::move(vec->metadata)}});
-  }
-  if (!it->status().ok())
-    return make_error(errc::Io, "scan failed in " + dir_ + ": " + it->status().ToString());
+    return true;
+  });
+  if (err)
+    return err;
   std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
     return a.score != b.score ? a.score > b.score : a.id < b.id;
   });

@@ -11,6 +11,7 @@
 // write creates the database (auto-registration of the space, SPEC 4.3).
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -140,8 +141,6 @@ class SpaceStore {
   [[nodiscard]] result<std::optional<uint64_t>> state_cas(std::string_view cell,
                                                           std::optional<uint64_t> expected,
                                                           const Value& value);
-  /// The current version of a live cell, or empty when absent.
-  [[nodiscard]] result<std::optional<uint64_t>> state_version(std::string_view cell);
   [[nodiscard]] result<bool> state_delete(std::string_view cell);
   /// Live cell names, ascending, filtered by prefix (no paging).
   [[nodiscard]] result<std::vector<std::string>> state_list(std::string_view prefix);
@@ -297,6 +296,15 @@ class SpaceStore {
   // when absent.
   result<bool> read_head(char tag, std::string_view key, std::string& raw,
                          VersionedRecord& out);
+  // Visits the stored pairs whose key starts with `prefix`, in key order,
+  // from `from` (a key inside the range; empty: the start of the range)
+  // until `visit` returns false. Errors: the first one `visit` returns, Io.
+  using ScanFn = std::function<result<bool>(std::string_view key, std::string_view value)>;
+  caf::error scan(std::string_view prefix, const ScanFn& visit, std::string_view from = {});
+  // Visits the older versions of an entry, newest first (decoded).
+  caf::error scan_history(char tag, std::string_view key,
+                          const std::function<result<bool>(VersionedRecord&&)>& visit);
+
   // Generic operations on versioned entries (KV, state, JSON share them).
   result<std::optional<VersionedValue>> get_at(char tag, std::string_view key, uint64_t as_of);
   result<std::optional<VersionedValue>> get_latest(char tag, std::string_view key);
@@ -334,10 +342,17 @@ class SpaceStore {
 
   // Event log state, loaded on first use.
   caf::error load_event_tail();
+  // The newest event: what the next append chains on to.
+  struct EventTail {
+    uint64_t count = 0;  // = the newest sequence number
+    uint64_t timestamp = 0;
+    std::string hash;
+  };
+  // Stages the event after `tail` into `batch` and advances `tail`.
+  void stage_event(leveldb::WriteBatch& batch, EventTail& tail, std::string type, Value payload,
+                   uint64_t timestamp);
   bool events_loaded_ = false;
-  uint64_t event_count_ = 0;
-  uint64_t last_event_ts_ = 0;
-  std::string last_event_hash_;
+  EventTail event_tail_;
 
   std::string dir_;
   const StoreOptions& options_;
