@@ -205,6 +205,38 @@ result<uint64_t> Session::kv_put(std::string_view key, Value value) {
   return buffered_set('k', key, std::move(value));
 }
 
+result<std::optional<VersionedValue>> Session::txn_get(char tag, std::string_view key) {
+  auto& st = txn_->spaces[handle_->space];
+  Key id{tag, std::string(key)};
+  if (auto it = st.written.find(id); it != st.written.end()) {
+    if (!it->second)
+      return std::optional<VersionedValue>{};
+    return std::optional<VersionedValue>{VersionedValue{*it->second, st.next_version[id] - 1, 0}};
+  }
+  auto r = tag == 'k' ? call(handle_->space, kv_get_at_atom::value, id.second, txn_->snapshot)
+                      : call(handle_->space, state_get_at_atom::value, id.second, txn_->snapshot);
+  if (!r)
+    return r.error();
+  st.work.reads.push_back(TxnRead{tag, id.second, {}, false});
+  return std::move(*r).to_optional();
+}
+
+result<bool> Session::buffered_delete(char tag, std::string_view key) {
+  if (auto err = validate_key(key, handle_->db->options().limits))
+    return err;
+  auto cur = txn_get(tag, key);
+  if (!cur)
+    return cur.error();
+  auto& st = txn_->spaces[handle_->space];
+  std::string k(key);
+  TxnOp op{tag == 'k' ? TxnOpKind::KvDelete : TxnOpKind::StateDelete, k, {}, Value{}, false, 0};
+  auto r = buffer_write(*txn_, st, {tag, k}, std::nullopt, std::move(op),
+                        [&] { return result<uint64_t>{*cur ? (*cur)->version : 0}; });
+  if (!r)
+    return r.error();
+  return cur->has_value();
+}
+
 result<std::optional<Value>> Session::kv_get(std::string_view key) {
   if (!txn_) {
     auto r = call(handle_->space, kv_get_atom::value, std::string(key));
@@ -212,33 +244,16 @@ result<std::optional<Value>> Session::kv_get(std::string_view key) {
       return r.error();
     return r->found ? std::optional<Value>{std::move(r->entry.value)} : std::nullopt;
   }
-  auto& st = txn_->spaces[handle_->space];
-  std::string k(key);
-  if (auto it = st.written.find({'k', k}); it != st.written.end())
-    return it->second;
-  auto r = call(handle_->space, kv_get_at_atom::value, k, txn_->snapshot);
-  if (!r)
-    return r.error();
-  st.work.reads.push_back(TxnRead{'k', k, {}, false});
-  return r->found ? std::optional<Value>{std::move(r->entry.value)} : std::nullopt;
+  auto v = txn_get('k', key);
+  if (!v)
+    return v.error();
+  return *v ? std::optional<Value>{std::move((*v)->value)} : std::nullopt;
 }
 
 result<bool> Session::kv_delete(std::string_view key) {
   if (!txn_)
     return call(handle_->space, kv_del_atom::value, std::string(key));
-  if (auto err = validate_key(key, handle_->db->options().limits))
-    return err;
-  auto existed = kv_get(key);
-  if (!existed)
-    return existed.error();
-  auto& st = txn_->spaces[handle_->space];
-  std::string k(key);
-  auto r = buffer_write(*txn_, st, {'k', k}, std::nullopt,
-                        TxnOp{TxnOpKind::KvDelete, k, {}, Value{}, false, 0},
-                        [] { return result<uint64_t>{uint64_t{0}}; });
-  if (!r)
-    return r.error();
-  return existed->has_value();
+  return buffered_delete('k', key);
 }
 
 result<std::vector<std::string>> Session::kv_list(std::optional<std::string_view> prefix) {
@@ -335,19 +350,7 @@ result<std::optional<VersionedValue>> Session::state_get_versioned(std::string_v
       return r.error();
     return std::move(*r).to_optional();
   }
-  auto& st = txn_->spaces[handle_->space];
-  std::string c(cell);
-  Key key{'s', c};
-  if (auto it = st.written.find(key); it != st.written.end()) {
-    if (!it->second)
-      return std::optional<VersionedValue>{};
-    return std::optional<VersionedValue>{VersionedValue{*it->second, st.next_version[key] - 1, 0}};
-  }
-  auto r = call(handle_->space, state_get_at_atom::value, c, txn_->snapshot);
-  if (!r)
-    return r.error();
-  st.work.reads.push_back(TxnRead{'s', c, {}, false});
-  return std::move(*r).to_optional();
+  return txn_get('s', cell);
 }
 
 result<std::optional<Value>> Session::state_get(std::string_view cell) {
@@ -419,19 +422,7 @@ result<std::optional<uint64_t>> Session::state_cas(std::string_view cell,
 result<bool> Session::state_delete(std::string_view cell) {
   if (!txn_)
     return call(handle_->space, state_del_atom::value, std::string(cell));
-  if (auto err = validate_key(cell, handle_->db->options().limits))
-    return err;
-  auto cur = state_get_versioned(cell);
-  if (!cur)
-    return cur.error();
-  auto& st = txn_->spaces[handle_->space];
-  std::string c(cell);
-  auto r = buffer_write(*txn_, st, {'s', c}, std::nullopt,
-                        TxnOp{TxnOpKind::StateDelete, c, {}, Value{}, false, 0},
-                        [&] { return result<uint64_t>{*cur ? (*cur)->version : 0}; });
-  if (!r)
-    return r.error();
-  return cur->has_value();
+  return buffered_delete('s', cell);
 }
 
 // -- JSON documents -----------------------------------------------------------------

@@ -107,8 +107,12 @@ class Session {
   template <class... Ts>
   auto call(const std::string& space, const Ts&... xs);
 
-  // Buffers a KV put or a state set ('k' or 's') in the transaction.
+  // KV ('k') and state ('s') entries inside a transaction: the
+  // transaction's view (own writes, else the snapshot, recorded as a read),
+  // a buffered put/set, a buffered delete.
+  result<std::optional<VersionedValue>> txn_get(char tag, std::string_view key);
   result<uint64_t> buffered_set(char tag, std::string_view key, Value value);
+  result<bool> buffered_delete(char tag, std::string_view key);
 
   // Events of the current space visible at the snapshot (asked once).
   result<uint64_t> event_base(detail::SpaceTxn& st);
