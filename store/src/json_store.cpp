@@ -52,17 +52,13 @@ caf::error SpaceStore::check_document(const Value& doc) const {
   return validate_value(doc, options_.limits);
 }
 
-result<Value> SpaceStore::document_after_set(const std::optional<VersionedValue>& current,
-                                             std::string_view path_text,
+result<Value> SpaceStore::document_after_set(std::optional<Value> current, const JsonPath& path,
                                              const Value& value) const {
-  auto path = JsonPath::parse(path_text);
-  if (!path)
-    return path.error();
   if (!all_finite(value))
     return make_error(errc::Serialization,
-                      "JSON documents cannot hold NaN or Infinity (at " + path->to_string() + ")");
-  Value doc = current ? current->value : (path->is_root() ? Value{} : Value{Object{}});
-  if (auto err = strata::json_set(doc, *path, value))
+                      "JSON documents cannot hold NaN or Infinity (at " + path.to_string() + ")");
+  Value doc = current ? std::move(*current) : (path.is_root() ? Value{} : Value{Object{}});
+  if (auto err = strata::json_set(doc, path, value))
     return err;
   if (auto err = check_document(doc))
     return err;
@@ -73,18 +69,21 @@ result<uint64_t> SpaceStore::json_set(std::string_view key, std::string_view pat
                                       const Value& value) {
   if (auto err = validate_key(key, options_.limits))
     return err;
+  auto parsed = JsonPath::parse(path);
+  if (!parsed)
+    return parsed.error();
   std::string prev_raw;
   VersionedRecord prev;
   auto found = read_head(keys::json, key, prev_raw, prev);
   if (!found)
     return found.error();
-  std::optional<VersionedValue> current;
+  std::optional<Value> current;
   if (*found && !prev.tombstone)
-    current = VersionedValue{prev.value, prev.version, prev.timestamp};
-  auto doc = document_after_set(current, path, value);
+    current = std::move(prev.value);  // the record is rewritten from prev_raw
+  auto doc = document_after_set(std::move(current), *parsed, value);
   if (!doc)
     return doc.error();
-  std::vector<std::string> paths{JsonPath::parse(path)->to_string()};
+  std::vector<std::string> paths{parsed->to_string()};
   return write_version(keys::json, key, *found, prev, prev_raw, &*doc, &paths);
 }
 
@@ -102,19 +101,26 @@ result<std::vector<BatchItemResult>> SpaceStore::json_batch_set(
       results[i].error = std::move(err);
       continue;
     }
-    std::optional<VersionedValue> current;
+    auto path = JsonPath::parse(e.path);
+    if (!path) {
+      results[i].error = path.error();
+      continue;
+    }
+    // A copy of the pending document: a failing item must leave it as is.
+    std::optional<Value> current;
     auto it = index.find(e.key);
     if (it != index.end()) {
-      current = VersionedValue{docs[it->second].value, 0, 0};
+      current = docs[it->second].value;
     } else {
       auto cur = get_latest(keys::json, e.key);
       if (!cur) {
         results[i].error = cur.error();
         continue;
       }
-      current = std::move(*cur);
+      if (*cur)
+        current = std::move((*cur)->value);
     }
-    auto doc = document_after_set(current, e.path, e.value);
+    auto doc = document_after_set(std::move(current), *path, e.value);
     if (!doc) {
       results[i].error = doc.error();
       continue;

@@ -32,6 +32,10 @@ class DB;
 class WriteBatch;
 }  // namespace leveldb
 
+namespace strata {
+class JsonPath;
+}  // namespace strata
+
 namespace strata::store {
 
 class SpaceStore {
@@ -331,8 +335,8 @@ class SpaceStore {
   // Checks a document against the SPEC 1.4 document limits.
   caf::error check_document(const Value& doc) const;
   // Applies a set to a copy of the current document (or a fresh one).
-  result<Value> document_after_set(const std::optional<VersionedValue>& current,
-                                   std::string_view path, const Value& value) const;
+  result<Value> document_after_set(std::optional<Value> current, const JsonPath& path,
+                                   const Value& value) const;
 
   // Vector collections, loaded on first use.
   struct Collection;
