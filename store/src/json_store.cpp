@@ -72,19 +72,17 @@ result<uint64_t> SpaceStore::json_set(std::string_view key, std::string_view pat
   auto parsed = JsonPath::parse(path);
   if (!parsed)
     return parsed.error();
-  std::string prev_raw;
-  VersionedRecord prev;
-  auto found = read_head(keys::json, key, prev_raw, prev);
-  if (!found)
-    return found.error();
+  auto prev = head_of(keys::json, key);
+  if (!prev)
+    return prev.error();
   std::optional<Value> current;
-  if (*found && !prev.tombstone)
-    current = std::move(prev.value);  // the record is rewritten from prev_raw
+  if (prev->live())
+    current = std::move(prev->record.value);  // the record is rewritten from prev->raw
   auto doc = document_after_set(std::move(current), *parsed, value);
   if (!doc)
     return doc.error();
   std::vector<std::string> paths{parsed->to_string()};
-  return write_version(keys::json, key, *found, prev, prev_raw, &*doc, &paths);
+  return write_version(keys::json, key, *prev, &*doc, &paths);
 }
 
 result<std::vector<BatchItemResult>> SpaceStore::json_batch_set(
@@ -187,18 +185,16 @@ result<uint64_t> SpaceStore::json_delete(std::string_view key, std::string_view 
   }
   if (auto err = validate_key(key, options_.limits))
     return err;
-  std::string prev_raw;
-  VersionedRecord prev;
-  auto found = read_head(keys::json, key, prev_raw, prev);
-  if (!found)
-    return found.error();
-  if (!*found || prev.tombstone)
+  auto prev = head_of(keys::json, key);
+  if (!prev)
+    return prev.error();
+  if (!prev->live())
     return 0u;
-  Value doc = prev.value;
+  Value doc = prev->record.value;
   if (strata::json_delete(doc, *parsed) == 0)
     return 0u;
   std::vector<std::string> paths{parsed->to_string()};
-  auto written = write_version(keys::json, key, true, prev, prev_raw, &doc, &paths);
+  auto written = write_version(keys::json, key, *prev, &doc, &paths);
   if (!written)
     return written.error();
   return 1u;

@@ -287,21 +287,40 @@ result<bool> SpaceStore::read_head(char tag, std::string_view key, std::string& 
 
 // -- versioned entries (KV, state cells) ----------------------------------------
 
-result<uint64_t> SpaceStore::write_version(char tag, std::string_view key, bool found,
-                                           const VersionedRecord& prev,
-                                           const std::string& prev_raw, const Value* value,
+result<SpaceStore::Head> SpaceStore::head_of(char tag, std::string_view key) {
+  Head h;
+  auto found = read_head(tag, key, h.raw, h.record);
+  if (!found)
+    return found.error();
+  h.found = *found;
+  return h;
+}
+
+SpaceStore::Head SpaceStore::stage_version(leveldb::WriteBatch& batch, char tag,
+                                           std::string_view key, const Head& prev, uint64_t ts,
+                                           const Value* value,
+                                           const std::vector<std::string>* paths) {
+  Head next;
+  next.found = true;
+  next.record.version = prev.found ? prev.record.version + 1 : 1;
+  next.record.timestamp = ts;
+  next.record.tombstone = value == nullptr;
+  if (prev.found)
+    batch.Put(keys::history(tag, key, prev.record.version), prev.raw);
+  encode_record(next.record.version, ts, value, next.raw, paths);
+  batch.Put(keys::head(tag, key), next.raw);
+  return next;
+}
+
+result<uint64_t> SpaceStore::write_version(char tag, std::string_view key, const Head& prev,
+                                           const Value* value,
                                            const std::vector<std::string>* paths) {
   leveldb::WriteBatch batch;
-  uint64_t version = found ? prev.version + 1 : 1;
-  uint64_t ts = clock_.next(found ? prev.timestamp : 0);
-  if (found)
-    batch.Put(keys::history(tag, key, prev.version), prev_raw);
-  std::string encoded;
-  encode_record(version, ts, value, encoded, paths);
-  batch.Put(keys::head(tag, key), encoded);
+  auto ts = clock_.next(prev.found ? prev.record.timestamp : 0);
+  auto next = stage_version(batch, tag, key, prev, ts, value, paths);
   if (auto err = write(batch))
     return err;
-  return version;
+  return next.record.version;
 }
 
 result<uint64_t> SpaceStore::put(char tag, std::string_view key, const Value& value) {
@@ -309,12 +328,10 @@ result<uint64_t> SpaceStore::put(char tag, std::string_view key, const Value& va
     return err;
   if (auto err = validate_value(value, options_.limits))
     return err;
-  std::string prev_raw;
-  VersionedRecord prev;
-  auto found = read_head(tag, key, prev_raw, prev);
-  if (!found)
-    return found.error();
-  return write_version(tag, key, *found, prev, prev_raw, &value);
+  auto prev = head_of(tag, key);
+  if (!prev)
+    return prev.error();
+  return write_version(tag, key, *prev, &value);
 }
 
 result<std::vector<BatchItemResult>> SpaceStore::batch_put(char tag,
@@ -323,7 +340,7 @@ result<std::vector<BatchItemResult>> SpaceStore::batch_put(char tag,
   leveldb::WriteBatch batch;
   // The heads this batch has written so far: a key repeated in one batch
   // gets consecutive versions.
-  std::unordered_map<std::string, std::pair<VersionedRecord, std::string>> pending;
+  std::unordered_map<std::string, Head> pending;
   size_t written = 0;
   for (size_t i = 0; i < entries.size(); ++i) {
     const auto& e = entries[i];
@@ -335,31 +352,21 @@ result<std::vector<BatchItemResult>> SpaceStore::batch_put(char tag,
       results[i].error = std::move(err);
       continue;
     }
-    VersionedRecord prev;
-    std::string prev_raw;
-    bool have_prev = false;
+    Head prev;
     if (auto it = pending.find(e.key); it != pending.end()) {
-      prev = it->second.first;
-      prev_raw = it->second.second;
-      have_prev = true;
+      prev = it->second;
     } else {
-      auto found = read_head(tag, e.key, prev_raw, prev);
-      if (!found) {
-        results[i].error = found.error();
+      auto head = head_of(tag, e.key);
+      if (!head) {
+        results[i].error = head.error();
         continue;
       }
-      have_prev = *found;
+      prev = std::move(*head);
     }
-    VersionedRecord next;
-    next.version = have_prev ? prev.version + 1 : 1;
-    next.timestamp = clock_.next(have_prev ? prev.timestamp : 0);
-    if (have_prev)
-      batch.Put(keys::history(tag, e.key, prev.version), prev_raw);
-    std::string encoded;
-    encode_record(next.version, next.timestamp, &e.value, encoded);
-    batch.Put(keys::head(tag, e.key), encoded);
-    results[i].version = next.version;
-    pending[e.key] = {std::move(next), std::move(encoded)};
+    auto ts = clock_.next(prev.found ? prev.record.timestamp : 0);
+    auto next = stage_version(batch, tag, e.key, prev, ts, &e.value);
+    results[i].version = next.record.version;
+    pending[e.key] = std::move(next);
     ++written;
   }
   if (written > 0)
@@ -438,14 +445,12 @@ result<std::optional<std::vector<VersionedValue>>> SpaceStore::history(char tag,
 result<bool> SpaceStore::remove(char tag, std::string_view key) {
   if (auto err = validate_entry_key(tag, key, options_.limits))
     return err;
-  std::string prev_raw;
-  VersionedRecord prev;
-  auto found = read_head(tag, key, prev_raw, prev);
-  if (!found)
-    return found.error();
-  if (!*found || prev.tombstone)
+  auto prev = head_of(tag, key);
+  if (!prev)
+    return prev.error();
+  if (!prev->live())
     return false;
-  auto written = write_version(tag, key, true, prev, prev_raw, nullptr);
+  auto written = write_version(tag, key, *prev, nullptr);
   if (!written)
     return written.error();
   return true;
@@ -562,14 +567,12 @@ result<uint64_t> SpaceStore::state_init(std::string_view cell, const Value& valu
     return err;
   if (auto err = validate_value(value, options_.limits))
     return err;
-  std::string prev_raw;
-  VersionedRecord prev;
-  auto found = read_head(keys::state, cell, prev_raw, prev);
-  if (!found)
-    return found.error();
-  if (*found && !prev.tombstone)
-    return prev.version;
-  return write_version(keys::state, cell, *found, prev, prev_raw, &value);
+  auto prev = head_of(keys::state, cell);
+  if (!prev)
+    return prev.error();
+  if (prev->live())
+    return prev->record.version;
+  return write_version(keys::state, cell, *prev, &value);
 }
 
 result<std::optional<uint64_t>> SpaceStore::state_cas(std::string_view cell,
@@ -580,16 +583,14 @@ result<std::optional<uint64_t>> SpaceStore::state_cas(std::string_view cell,
     return err;
   if (auto err = validate_value(value, options_.limits))
     return err;
-  std::string prev_raw;
-  VersionedRecord prev;
-  auto found = read_head(keys::state, cell, prev_raw, prev);
-  if (!found)
-    return found.error();
-  bool live = *found && !prev.tombstone;
-  bool matches = expected ? (live && prev.version == *expected) : !live;
+  auto prev = head_of(keys::state, cell);
+  if (!prev)
+    return prev.error();
+  bool live = prev->live();
+  bool matches = expected ? (live && prev->record.version == *expected) : !live;
   if (!matches)
     return out_type{};
-  auto written = write_version(keys::state, cell, *found, prev, prev_raw, &value);
+  auto written = write_version(keys::state, cell, *prev, &value);
   if (!written)
     return written.error();
   return out_type{*written};

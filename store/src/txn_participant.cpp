@@ -66,9 +66,7 @@ bool paths_overlap(const std::vector<std::string>& changed, std::string_view pat
 
 // The working state of one entry while a write set is applied.
 struct SpaceStore::Overlay {
-  bool found = false;          // a head record exists
-  VersionedRecord prev;        // that head
-  std::string prev_raw;
+  Head prev;                   // the entry's newest record as stored
   bool live = false;           // current value exists (after earlier ops)
   Value value;
   bool touched = false;        // this transaction writes the entry
@@ -168,13 +166,13 @@ caf::error SpaceStore::txn_run(const std::vector<TxnOp>& ops, uint64_t commit_ts
     auto [it, fresh] = entries.try_emplace({tag, key});
     Overlay& o = it->second;
     if (fresh) {
-      auto found = read_head(tag, key, o.prev_raw, o.prev);
-      if (!found)
-        return found.error();
-      o.found = *found;
-      o.live = *found && !o.prev.tombstone;
+      auto head = head_of(tag, key);
+      if (!head)
+        return head.error();
+      o.prev = std::move(*head);
+      o.live = o.prev.live();
       if (o.live)
-        o.value = o.prev.value;
+        o.value = o.prev.record.value;
     }
     return &o;
   };
@@ -251,14 +249,10 @@ caf::error SpaceStore::txn_run(const std::vector<TxnOp>& ops, uint64_t commit_ts
     if (!e.touched)
       continue;
     const auto& [tag, key] = id;
-    if (!e.live && (!e.found || e.prev.tombstone))
+    if (!e.live && !e.prev.live())
       continue;  // deleted something that never lived: nothing to record
-    if (e.found)
-      batch.Put(keys::history(tag, key, e.prev.version), e.prev_raw);
-    std::string encoded;
-    encode_record(e.found ? e.prev.version + 1 : 1, commit_ts, e.live ? &e.value : nullptr,
-                  encoded, tag == keys::json ? &e.paths : nullptr);
-    batch.Put(keys::head(tag, key), encoded);
+    stage_version(batch, tag, key, e.prev, commit_ts, e.live ? &e.value : nullptr,
+                  tag == keys::json ? &e.paths : nullptr);
   }
   // Events: appended in order, all at the commit timestamp, chained on.
   EventTail tail;

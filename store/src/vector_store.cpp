@@ -162,19 +162,17 @@ result<uint64_t> SpaceStore::vector_create_collection(std::string_view name, uin
     return err;
   if (auto err = validate_dimension(dimension))
     return err;
-  std::string prev_raw;
-  VersionedRecord prev;
-  auto found = read_head(keys::collection, name, prev_raw, prev);
-  if (!found)
-    return found.error();
-  if (*found && !prev.tombstone)
+  auto prev = head_of(keys::collection, name);
+  if (!prev)
+    return prev.error();
+  if (prev->live())
     return make_error(errc::CollectionExists, "collection already exists: " + std::string(name));
   Object config;
   config.set("dimension", static_cast<int64_t>(dimension));
   config.set("metric", to_string(metric));
   config.set("index", kind_text(kind));
   Value v{std::move(config)};
-  auto version = write_version(keys::collection, name, *found, prev, prev_raw, &v);
+  auto version = write_version(keys::collection, name, *prev, &v);
   if (!version)
     return version.error();
   collections_.erase(std::string(name));
@@ -184,12 +182,10 @@ result<uint64_t> SpaceStore::vector_create_collection(std::string_view name, uin
 result<bool> SpaceStore::vector_delete_collection(std::string_view name) {
   if (auto err = validate_collection_name(name))
     return err;
-  std::string prev_raw;
-  VersionedRecord prev;
-  auto found = read_head(keys::collection, name, prev_raw, prev);
-  if (!found)
-    return found.error();
-  if (!*found || prev.tombstone)
+  auto prev = head_of(keys::collection, name);
+  if (!prev)
+    return prev.error();
+  if (!prev->live())
     return false;
   // Drop every vector record (heads and history) of the collection, and
   // tombstone the config, in one batch.
@@ -206,10 +202,7 @@ result<bool> SpaceStore::vector_delete_collection(std::string_view name) {
     if (err)
       return err;
   }
-  std::string tomb;
-  encode_record(prev.version + 1, clock_.next(prev.timestamp), nullptr, tomb);
-  batch.Put(keys::history(keys::collection, name, prev.version), prev_raw);
-  batch.Put(keys::head(keys::collection, name), tomb);
+  stage_version(batch, keys::collection, name, *prev, clock_.next(prev->record.timestamp), nullptr);
   if (auto err = write(batch))
     return err;
   collections_.erase(std::string(name));

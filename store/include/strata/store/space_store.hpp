@@ -314,9 +314,22 @@ class SpaceStore {
   result<std::optional<VersionedValue>> get_latest(char tag, std::string_view key);
   result<std::optional<std::vector<VersionedValue>>> history(char tag, std::string_view key);
   // Writes `value` (or a tombstone when null) as the next version of the
-  // entry whose current head is `prev` (absent when `found` is false).
-  result<uint64_t> write_version(char tag, std::string_view key, bool found,
-                                 const VersionedRecord& prev, const std::string& prev_raw,
+  // entry whose newest record is `prev`.
+  // An entry's newest record as stored (absent: found == false).
+  struct Head {
+    bool found = false;
+    VersionedRecord record;
+    std::string raw;
+    bool live() const { return found && !record.tombstone; }
+  };
+  result<Head> head_of(char tag, std::string_view key);
+  // Stages the version after `prev` (a tombstone when `value` is null) at
+  // timestamp `ts` into `batch`: the old head moves to history unchanged.
+  // Returns the new head.
+  Head stage_version(leveldb::WriteBatch& batch, char tag, std::string_view key, const Head& prev,
+                     uint64_t ts, const Value* value,
+                     const std::vector<std::string>* paths = nullptr);
+  result<uint64_t> write_version(char tag, std::string_view key, const Head& prev,
                                  const Value* value,
                                  const std::vector<std::string>* paths = nullptr);
   result<uint64_t> put(char tag, std::string_view key, const Value& value);
