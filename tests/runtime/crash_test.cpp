@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ack_writer.hpp"
 #include "test_util.hpp"
 
 using strata::Strata;
@@ -23,53 +24,13 @@ using strata::test::TempDir;
 
 namespace {
 
-struct Child {
-  pid_t pid = -1;
-  FILE* out = nullptr;
-};
-
-Child spawn_writer(const std::string& db, const char* mode, int spaces, int round) {
-  int fds[2];
-  BOOST_REQUIRE(::pipe(fds) == 0);
-  pid_t pid = ::fork();
-  BOOST_REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::dup2(fds[1], STDOUT_FILENO);
-    ::close(fds[0]);
-    ::close(fds[1]);
-    auto n = std::to_string(spaces);
-    auto r = std::to_string(round);
-    ::execl(STRATA_CRASH_WRITER, STRATA_CRASH_WRITER, db.c_str(), mode, n.c_str(), r.c_str(),
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ::close(fds[1]);
-  return Child{pid, ::fdopen(fds[0], "r")};
-}
-
-// Reads the child's output until `kill_after` acks, kills it, then drains the
-// pipe: every ack the child printed was printed after its write returned.
 long run_and_kill(const std::string& db, const char* mode, int spaces, int round,
                   long kill_after) {
-  auto child = spawn_writer(db, mode, spaces, round);
-  char line[128];
-  long last_ack = -1;
-  bool killed = false;
-  while (std::fgets(line, sizeof line, child.out) != nullptr) {
-    long n;
-    if (std::sscanf(line, "ack %ld", &n) == 1)
-      last_ack = n;
-    if (!killed && last_ack >= kill_after) {
-      ::kill(child.pid, SIGKILL);
-      killed = true;
-    }
-  }
-  std::fclose(child.out);
-  int status = 0;
-  ::waitpid(child.pid, &status, 0);
-  BOOST_REQUIRE_MESSAGE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
-                        "the writer must die by SIGKILL, status " << status);
-  return last_ack;
+  auto run = strata::test::run_ack_writer(
+      {STRATA_CRASH_WRITER, db, mode, std::to_string(spaces), std::to_string(round)}, {},
+      kill_after);
+  BOOST_REQUIRE(run.killed);
+  return run.last_ack;
 }
 
 void acknowledged_writes_survive(const char* mode, int spaces) {

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ack_writer.hpp"
 #include "test_util.hpp"
 
 using strata::Strata;
@@ -25,53 +26,15 @@ using strata::test::TempDir;
 
 namespace {
 
-struct RunResult {
-  long last_ack = -1;
-  bool killed = false;
-};
-
-// Runs the writer until it dies. With kill_after >= 0 the parent sends
-// SIGKILL once that many commits were acknowledged; otherwise the writer's
-// fault point ends it.
-RunResult run_writer(const std::string& db, const char* mode, int round, const char* fault,
-                     long fault_after, long kill_after) {
-  int fds[2];
-  BOOST_REQUIRE(::pipe(fds) == 0);
-  pid_t pid = ::fork();
-  BOOST_REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::dup2(fds[1], STDOUT_FILENO);
-    ::close(fds[0]);
-    ::close(fds[1]);
-    if (fault != nullptr) {
-      ::setenv("STRATA_FAULT_POINT", fault, 1);
-      ::setenv("STRATA_FAULT_AFTER", std::to_string(fault_after).c_str(), 1);
-    }
-    auto r = std::to_string(round);
-    ::execl(STRATA_TXN_CRASH_WRITER, STRATA_TXN_CRASH_WRITER, db.c_str(), mode, r.c_str(),
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ::close(fds[1]);
-  FILE* out = ::fdopen(fds[0], "r");
-  RunResult result;
-  char line[128];
-  while (std::fgets(line, sizeof line, out) != nullptr) {
-    long n;
-    if (std::sscanf(line, "ack %ld", &n) == 1)
-      result.last_ack = n;
-    if (kill_after >= 0 && !result.killed && result.last_ack >= kill_after) {
-      ::kill(pid, SIGKILL);
-      result.killed = true;
-    }
-  }
-  std::fclose(out);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  BOOST_REQUIRE_MESSAGE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
-                        "the writer must die by SIGKILL (fault point " << (fault ? fault : "-")
-                                                                       << "), status " << status);
-  return result;
+// Runs the writer until it dies: by the parent's SIGKILL once kill_after
+// commits were acknowledged (kill_after >= 0), or at its fault point.
+strata::test::WriterRun run_writer(const std::string& db, const char* mode, int round,
+                                   const char* fault, long fault_after, long kill_after) {
+  std::vector<std::pair<std::string, std::string>> env;
+  if (fault != nullptr)
+    env = {{"STRATA_FAULT_POINT", fault}, {"STRATA_FAULT_AFTER", std::to_string(fault_after)}};
+  return strata::test::run_ack_writer({STRATA_TXN_CRASH_WRITER, db, mode, std::to_string(round)},
+                                      env, kill_after);
 }
 
 enum class InFlight { Committed, Aborted, Either };
