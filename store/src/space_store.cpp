@@ -378,31 +378,27 @@ result<std::vector<BatchItemResult>> SpaceStore::batch_put(char tag,
 result<std::optional<VersionedValue>> SpaceStore::get_latest(char tag, std::string_view key) {
   if (auto err = validate_entry_key(tag, key, options_.limits))
     return err;
-  std::string raw;
-  VersionedRecord rec;
-  auto found = read_head(tag, key, raw, rec);
-  if (!found)
-    return found.error();
-  if (!*found || rec.tombstone)
+  auto rec = head_of(tag, key);
+  if (!rec)
+    return rec.error();
+  if (!rec->live())
     return std::optional<VersionedValue>{};
-  return std::optional<VersionedValue>{to_versioned(std::move(rec))};
+  return std::optional<VersionedValue>{to_versioned(std::move(rec->record))};
 }
 
 result<std::optional<VersionedValue>> SpaceStore::get_at(char tag, std::string_view key,
                                                          uint64_t as_of) {
   if (auto err = validate_entry_key(tag, key, options_.limits))
     return err;
-  std::string raw;
-  VersionedRecord rec;
-  auto found = read_head(tag, key, raw, rec);
-  if (!found)
-    return found.error();
-  if (!*found)
+  auto rec = head_of(tag, key);
+  if (!rec)
+    return rec.error();
+  if (!rec->found)
     return std::optional<VersionedValue>{};
-  if (rec.timestamp <= as_of) {
-    if (rec.tombstone)
+  if (rec->record.timestamp <= as_of) {
+    if (rec->record.tombstone)
       return std::optional<VersionedValue>{};
-    return std::optional<VersionedValue>{to_versioned(std::move(rec))};
+    return std::optional<VersionedValue>{to_versioned(std::move(rec->record))};
   }
   std::optional<VersionedValue> hit;
   auto err = scan_history(tag, key, [&](VersionedRecord&& old) -> result<bool> {
@@ -422,16 +418,14 @@ result<std::optional<std::vector<VersionedValue>>> SpaceStore::history(char tag,
   using out_type = std::optional<std::vector<VersionedValue>>;
   if (auto err = validate_entry_key(tag, key, options_.limits))
     return err;
-  std::string raw;
-  VersionedRecord rec;
-  auto found = read_head(tag, key, raw, rec);
-  if (!found)
-    return found.error();
-  if (!*found)
+  auto rec = head_of(tag, key);
+  if (!rec)
+    return rec.error();
+  if (!rec->found)
     return out_type{};
   std::vector<VersionedValue> versions;
-  if (!rec.tombstone)
-    versions.push_back(to_versioned(std::move(rec)));
+  if (!rec->record.tombstone)
+    versions.push_back(to_versioned(std::move(rec->record)));
   auto err = scan_history(tag, key, [&](VersionedRecord&& old) -> result<bool> {
     if (!old.tombstone)
       versions.push_back(to_versioned(std::move(old)));

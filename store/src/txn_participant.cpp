@@ -75,17 +75,15 @@ struct SpaceStore::Overlay {
 
 result<bool> SpaceStore::changed_after(char tag, std::string_view key, uint64_t snapshot,
                                        std::string_view json_path) {
-  std::string raw;
-  VersionedRecord head;
-  auto found = read_head(tag, key, raw, head);
-  if (!found)
-    return found.error();
-  if (!*found || head.timestamp <= snapshot)
+  auto head = head_of(tag, key);
+  if (!head)
+    return head.error();
+  if (!head->found || head->record.timestamp <= snapshot)
     return false;
   if (tag != keys::json)
     return true;
   // JSON: only versions that changed an overlapping path count.
-  if (paths_overlap(head.paths, json_path))
+  if (paths_overlap(head->record.paths, json_path))
     return true;
   bool overlapped = false;
   auto err = scan_history(tag, key, [&](VersionedRecord&& old) -> result<bool> {
