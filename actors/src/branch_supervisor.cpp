@@ -24,6 +24,11 @@ space_actor spawn_child(self_ptr self, const std::string& space) {
                       caf::actor_cast<space_registry>(self), st.coordinator};
   auto child = self->spawn<caf::linked>(space_behavior, std::move(args));
   st.children[space] = child;
+  if (st.stopping) {
+    // A request that raced the branch's stop: the child goes down with it.
+    st.stopping_wait.insert(caf::actor_cast<caf::actor_addr>(child));
+    self->send_exit(child, st.stop_reason);
+  }
   return child;
 }
 
@@ -61,9 +66,19 @@ branch_actor::behavior_type branch_behavior(self_ptr self,
                                             caf::actor_cast<caf::actor>(self));
   // Children are linked. An exit from a child is a crash (children never
   // quit on their own): restart it. An exit from anyone else (the database
-  // root shutting down) stops the branch, and the links stop the children.
+  // root deleting the branch or shutting down) stops the branch: children
+  // first, and this actor only once every one of them has exited. A space
+  // actor closes its store when it exits, so whoever watches this actor
+  // (deleting the branch's files, or reopening them) never races a store
+  // that is still open.
   self->set_exit_handler([self](const caf::exit_msg& msg) {
     auto& st = self->state;
+    if (st.stopping) {
+      st.stopping_wait.erase(msg.source);
+      if (st.stopping_wait.empty())
+        self->quit(st.stop_reason);
+      return;
+    }
     for (auto& [space, child] : st.children) {
       if (msg.source == caf::actor_cast<caf::actor_addr>(child)) {
         st.retired.insert(msg.source);
@@ -72,8 +87,16 @@ branch_actor::behavior_type branch_behavior(self_ptr self,
         return;
       }
     }
-    if (st.retired.count(msg.source) == 0)
-      self->quit(msg.reason);
+    if (st.retired.count(msg.source) != 0)
+      return;
+    st.stopping = true;
+    st.stop_reason = msg.reason;
+    st.stopping_wait.insert(caf::actor_cast<caf::actor_addr>(st.coordinator));
+    for (auto& [space, child] : st.children)
+      st.stopping_wait.insert(caf::actor_cast<caf::actor_addr>(child));
+    self->send_exit(st.coordinator, msg.reason);
+    for (auto& [space, child] : st.children)
+      self->send_exit(child, msg.reason);
   });
   return {
     [=](space_register_atom, const std::string& space) {

@@ -128,6 +128,42 @@ BOOST_AUTO_TEST_CASE(delete_refuses_default_and_current_and_removes_everything) 
   BOOST_TEST(STRATA_REQUIRE_OK(db.vector_list_collections()).empty());
 }
 
+// Deleting a branch closes every store of it before the reply, so its name
+// (and so its directories) can be reused at once — by create, fork or
+// import — without tripping over a store still open. Repeated because the
+// failure it guards against was a race.
+BOOST_AUTO_TEST_CASE(a_deleted_branch_name_is_reusable_at_once_on_disk) {
+  TempDir dir;
+  auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
+  write_all(db, "main");
+  auto bundle = dir.path() + "/main.bundle";
+  for (int round = 0; round < 20; ++round) {
+    BOOST_TEST_CONTEXT("round " << round) {
+      STRATA_REQUIRE_DONE(db.create_branch("again"));
+      STRATA_REQUIRE_DONE(db.set_branch("again"));
+      for (auto space : {"default", "a", "b"}) {
+        STRATA_REQUIRE_DONE(db.set_space(space));
+        write_all(db, "again");
+      }
+      STRATA_REQUIRE_DONE(db.set_space("default"));
+      STRATA_REQUIRE_DONE(db.set_branch("default"));
+      STRATA_REQUIRE_DONE(db.delete_branch("again"));
+      STRATA_REQUIRE_OK(db.fork_branch("again"));
+      STRATA_REQUIRE_DONE(db.set_branch("again"));
+      expect_all(db, "main", 1);
+      STRATA_REQUIRE_DONE(db.set_branch("default"));
+      if (round == 0)
+        STRATA_REQUIRE_OK(db.branch_export("again", bundle));
+      STRATA_REQUIRE_DONE(db.delete_branch("again"));
+      STRATA_REQUIRE_OK(db.branch_import(bundle));
+      STRATA_REQUIRE_DONE(db.set_branch("again"));
+      expect_all(db, "main", 1);
+      STRATA_REQUIRE_DONE(db.set_branch("default"));
+      STRATA_REQUIRE_DONE(db.delete_branch("again"));
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(fork_copies_everything_and_both_stay_independent_across_reopen) {
   TempDir dir;
   {

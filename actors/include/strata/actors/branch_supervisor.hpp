@@ -6,6 +6,7 @@
 #include <string>
 
 #include <caf/actor_addr.hpp>
+#include <caf/error.hpp>
 
 #include "strata/actors/context.hpp"
 #include "strata/actors/interfaces.hpp"
@@ -27,6 +28,11 @@ struct BranchState {
   std::set<caf::actor_addr> retired;
   /// How many times a crashed space actor was restarted (observability).
   uint64_t restarts = 0;
+  /// Set once the branch was told to stop: it waits for the exits of the
+  /// children still in `stopping_wait`, then quits with `stop_reason`.
+  bool stopping = false;
+  std::set<caf::actor_addr> stopping_wait;
+  caf::error stop_reason;
 
   static inline const char* name = "strata.branch";
 };
