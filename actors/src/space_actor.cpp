@@ -162,8 +162,9 @@ caf::error decide(self_ptr self, uint64_t txn_id, uint64_t commit_ts, bool sync 
   for (auto h = st.held.begin(); h != st.held.end();)
     h = h->second == txn_id ? st.held.erase(h) : std::next(h);
   st.prepared.erase(it);
-  if (commit_ts != 0)
-    after_write(self);
+  // Arms the flush timer for the apply or discard (unsynced here): the
+  // coordinator forgets the transaction only after that sync is due.
+  after_write(self);
   run_deferred(self);
   return {};
 }
@@ -228,8 +229,10 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
         uint64_t id = txn.txn_id;
         for (auto& k : held_keys(txn.ops))
           st.held[k] = id;
+        st.args.clock->observe(txn.commit_ts);
+        TxnTicket ticket{id, txn.commit_ts, txn.participants};
         st.prepared.emplace(id, std::move(txn));
-        self->request(st.args.coordinator, caf::infinite, txn_resolve_atom::value, id)
+        self->request(st.args.coordinator, caf::infinite, txn_resolve_atom::value, ticket)
             .then([self, id](uint64_t commit_ts) { (void)decide(self, id, commit_ts); },
                   [](const caf::error&) {
                     // The coordinator is gone (shutdown): the record stays
@@ -592,7 +595,7 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       });
       return rp;
     },
-    [=](txn_prepare_atom, uint64_t txn_id, const TxnWork& work) -> caf::result<bool> {
+    [=](txn_prepare_atom, const TxnTicket& ticket, const TxnWork& work) -> caf::result<bool> {
       if (auto err = guard())
         return err;
       auto& st = self->state;
@@ -603,12 +606,12 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
                           "key is being committed by another transaction");
       if (auto err = st.store->txn_validate(work))
         return err;
-      PreparedTxn txn{txn_id, work.snapshot, work.ops};
+      PreparedTxn txn{ticket.id, work.snapshot, work.ops, ticket.commit_ts, ticket.participants};
       if (auto err = st.store->txn_log_prepared(txn))
         return err;
       for (auto& k : held_keys(work.ops))
-        st.held[k] = txn_id;
-      st.prepared.emplace(txn_id, std::move(txn));
+        st.held[k] = ticket.id;
+      st.prepared.emplace(ticket.id, std::move(txn));
       after_write(self);
       // The vote leaves only once the PREPARED record is on stable storage.
       auto rp = self->make_response_promise<bool>();
@@ -624,12 +627,27 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       if (auto err = guard())
         return err;
       // No fsync before acknowledging: the commit is already durable in the
-      // PREPARED record and the coordinator's decision, which the
-      // coordinator keeps until this write is surely on disk (the flush
-      // timer syncs it within 100 ms; the decision is kept for a second).
+      // PREPARED records of every participant, and the applied marker that
+      // replaces ours is kept until this write is surely on disk (the flush
+      // timer syncs it within 100 ms; markers are kept for a second).
       if (auto err = decide(self, txn_id, commit_ts, false))
         return err;
       return true;
+    },
+    [=](txn_status_atom, uint64_t txn_id) -> caf::result<uint64_t> {
+      if (auto err = guard())
+        return err;
+      auto& st = self->state;
+      if (st.prepared.count(txn_id) != 0)
+        return txn_status_prepared;
+      auto applied = st.store->txn_applied(txn_id);
+      if (!applied)
+        return std::move(applied.error());
+      return *applied ? txn_status_applied : txn_status_unknown;
+    },
+    [=](txn_forget_atom, const std::vector<uint64_t>& txn_ids) {
+      if (self->state.store)
+        (void)self->state.store->txn_forget(txn_ids);
     },
     [=](group_sync_atom) {
       auto& st = self->state;

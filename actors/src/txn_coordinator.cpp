@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <set>
 
 #include <caf/all.hpp>
 
@@ -11,6 +12,7 @@ namespace {
 
 using self_ptr = coordinator_actor::stateful_pointer<CoordinatorState>;
 using Round = CoordinatorState::Round;
+using Settlement = CoordinatorState::Settlement;
 
 [[noreturn]] void crash_now() {
   std::raise(SIGKILL);
@@ -19,162 +21,296 @@ using Round = CoordinatorState::Round;
 
 constexpr auto forget_delay = std::chrono::seconds(1);
 
-void finish(self_ptr self, uint64_t id, const std::shared_ptr<Round>& round) {
-  auto& st = self->state;
-  if (!round->apply_failed) {
-    // Every participant applied it. In standard durability their writes
-    // reach the disk within 100 ms; the decision is kept a while longer so
-    // that a machine crash in between still finds it.
-    st.to_forget.emplace_back(std::chrono::steady_clock::now(), id);
-    if (!st.forget_scheduled) {
-      st.forget_scheduled = true;
-      self->delayed_send(self, forget_delay, forget_atom::value);
-    }
-  }
-  st.clock->end_commit(round->commit_ts);
-  st.rounds.erase(id);
+CommitDecision decision_of(const TxnTicket& t, uint64_t outcome) {
+  return CommitDecision{t.id, outcome, t.participants};
 }
 
-void send_decision(self_ptr self, uint64_t id, const std::shared_ptr<Round>& round) {
+// Finds the space actor of `space` through the branch (spawning it if it is
+// not running) and calls `found` with it, or `failed` with the error.
+template <class Found, class Failed>
+void with_space(self_ptr self, const std::string& space, Found found, Failed failed) {
+  self->request(caf::actor_cast<branch_actor>(self->state.branch), caf::infinite,
+                space_resolve_atom::value, space)
+      .then(std::move(found), std::move(failed));
+}
+
+// -- forgetting ---------------------------------------------------------------
+
+// Queues a finished transaction: its intent, logged decision and the applied
+// markers of `marked` go once every participant's writes are surely on disk.
+void forget_later(self_ptr self, uint64_t id, std::vector<std::string> marked) {
+  auto& st = self->state;
+  st.to_forget.push_back({std::chrono::steady_clock::now(), id, std::move(marked)});
+  if (!st.forget_scheduled) {
+    st.forget_scheduled = true;
+    self->delayed_send(self, forget_delay, forget_atom::value);
+  }
+}
+
+void forget_due(self_ptr self) {
+  auto& st = self->state;
+  st.forget_scheduled = false;
+  auto cutoff = std::chrono::steady_clock::now() - forget_delay;
+  std::vector<uint64_t> ids;
+  std::map<std::string, std::vector<uint64_t>> markers;
+  while (!st.to_forget.empty() && st.to_forget.front().at <= cutoff) {
+    auto& f = st.to_forget.front();
+    ids.push_back(f.id);
+    st.decisions.erase(f.id);
+    for (auto& space : f.marked)
+      markers[space].push_back(f.id);
+    st.to_forget.pop_front();
+  }
+  // Lost forgets (a crash, an I/O error) leave a few stray bytes that make
+  // recovery settle a finished transaction again: harmless.
+  if (!ids.empty())
+    (void)st.log->forget(ids);
+  for (auto& [space, list] : markers)
+    with_space(
+        self, space,
+        [self, list = std::move(list)](space_actor participant) {
+          self->send(participant, txn_forget_atom::value, list);
+        },
+        [](caf::error&) {});
+  if (!st.to_forget.empty()) {
+    st.forget_scheduled = true;
+    self->delayed_send(self, forget_delay, forget_atom::value);
+  }
+}
+
+// -- commit rounds --------------------------------------------------------------
+
+void finish_round(self_ptr self, const std::shared_ptr<Round>& round) {
+  auto& st = self->state;
+  const auto& t = round->ticket;
+  if (round->apply_failed) {
+    // A participant could not apply: it keeps its PREPARED record and asks
+    // again when it reopens. Logging the decision keeps the commit standing
+    // after the other participants' markers are gone.
+    (void)st.log->log({decision_of(t, t.commit_ts)});
+    st.decisions[t.id] = t.commit_ts;
+  } else {
+    forget_later(self, t.id, t.participants);
+  }
+  st.clock->end_commit(t.commit_ts);
+  st.rounds.erase(t.id);
+}
+
+void send_commit(self_ptr self, const std::shared_ptr<Round>& round) {
   for (auto& part : round->parts) {
     self->request(caf::actor_cast<space_actor>(part.participant), caf::infinite,
-                  txn_decide_atom::value, id, round->commit_ts)
+                  txn_decide_atom::value, round->ticket.id, round->ticket.commit_ts)
         .then(
             [=](bool) {
               if (++round->acked == 1 &&
                   fault_point(*self->state.ctx, "coordinator-after-first-apply"))
                 crash_now();
               if (round->acked == round->parts.size())
-                finish(self, id, round);
+                finish_round(self, round);
             },
             [=](caf::error&) {
-              // The participant could not apply (it will resolve the
-              // transaction from the log when it reopens): the commit
-              // stands, and its decision stays logged.
               round->apply_failed = true;
               if (++round->acked == round->parts.size())
-                finish(self, id, round);
+                finish_round(self, round);
             });
   }
 }
 
-void abort_round(self_ptr self, uint64_t id, const std::shared_ptr<Round>& round) {
-  for (auto& part : round->parts)
-    caf::anon_send(caf::actor_cast<space_actor>(part.participant), txn_decide_atom::value, id,
-               uint64_t{0});
+void abort_round(self_ptr self, const std::shared_ptr<Round>& round) {
+  auto& st = self->state;
+  const auto& t = round->ticket;
+  caf::error reply = round->failure;
+  bool durable = !round->unclean_no;
+  if (round->unclean_no) {
+    // A participant that failed (a sync error, a crashed actor) may hold a
+    // PREPARED record anyway; with every other participant prepared, the
+    // records would read as a commit. A logged abort overrides them.
+    if (auto err = st.log->log({decision_of(t, 0)})) {
+      reply = make_error(errc::Io, "transaction failed and its abort could not be logged (" +
+                                       message_of(err) +
+                                       "); the outcome is settled when the database reopens");
+    } else {
+      st.decisions[t.id] = 0;
+      durable = true;
+    }
+  }
   for (auto& w : round->waiters)
-    w.deliver(uint64_t{0});
-  self->state.rounds.erase(id);
-  round->reply.deliver(round->failure);
+    durable ? w.deliver(uint64_t{0}) : w.deliver(reply);
+  round->waiters.clear();
+  auto pending = std::make_shared<size_t>(round->parts.size());
+  auto all_discarded = std::make_shared<bool>(true);
+  for (auto& part : round->parts)
+    self->request(caf::actor_cast<space_actor>(part.participant), caf::infinite,
+                  txn_decide_atom::value, t.id, uint64_t{0})
+        .then(
+            [=](bool) {
+              if (--*pending == 0 && *all_discarded)
+                forget_later(self, t.id, {});
+            },
+            [=](caf::error&) {
+              // Kept: the participant reopens, finds its record and asks.
+              *all_discarded = false;
+              --*pending;
+            });
+  st.clock->end_commit(t.commit_ts);
+  auto id = t.id;
+  round->reply.deliver(reply);
+  st.rounds.erase(id);
 }
 
-void on_vote(self_ptr self, uint64_t id, const std::shared_ptr<Round>& round, caf::error vote) {
+void on_vote(self_ptr self, const std::shared_ptr<Round>& round, caf::error vote) {
   auto& st = self->state;
-  if (vote && !round->failure)
-    round->failure = std::move(vote);
+  if (vote) {
+    if (!is(vote, errc::TransactionConflict))
+      round->unclean_no = true;
+    if (!round->failure)
+      round->failure = std::move(vote);
+  }
   if (++round->answered == 1 && fault_point(*st.ctx, "coordinator-after-first-vote"))
     crash_now();
   if (round->answered < round->parts.size())
     return;
   if (round->failure) {
-    abort_round(self, id, round);
+    abort_round(self, round);
     return;
   }
-  round->commit_ts = st.clock->begin_commit();
-  // Group commit: decisions reached before the log_decisions message is
-  // processed share one log write and one fsync.
-  st.to_log.emplace_back(id, round);
-  if (!st.log_scheduled) {
-    st.log_scheduled = true;
-    self->send(self, log_decisions_atom::value);
-  }
+  // Every participant durably logged PREPARED with the ticket: committed.
+  round->decided = true;
+  if (fault_point(*st.ctx, "coordinator-after-decision"))
+    crash_now();
+  auto ts = round->ticket.commit_ts;
+  for (auto& w : round->waiters)
+    w.deliver(ts);
+  round->waiters.clear();
+  send_commit(self, round);
+  // The caller may go on at once: the decisions are already in the
+  // participants' mailboxes, ahead of any request the caller sends next, so
+  // it reads its own writes; snapshots of others stay below the commit until
+  // every participant applied it.
+  round->reply.deliver(ts);
 }
 
-void log_decisions(self_ptr self) {
+// -- settling from the participants' records ------------------------------------
+
+void end_settlement(self_ptr self, const std::shared_ptr<Settlement>& s) {
   auto& st = self->state;
-  st.log_scheduled = false;
-  auto batch = std::move(st.to_log);
-  st.to_log.clear();
-  std::vector<CommitDecision> decisions;
-  for (auto& [id, round] : batch) {
-    CommitDecision d{id, round->commit_ts, {}};
-    for (auto& part : round->parts)
-      d.participants.push_back(part.space);
-    decisions.push_back(std::move(d));
-  }
-  if (auto err = st.log->log(decisions)) {
-    for (auto& [id, round] : batch) {
-      st.clock->end_commit(round->commit_ts);
-      round->failure = err;
-      abort_round(self, id, round);
-    }
-    return;
-  }
-  for (auto& [id, round] : batch) {
-    round->decided = true;
-    for (auto& w : round->waiters)
-      w.deliver(round->commit_ts);
-    round->waiters.clear();
-    if (fault_point(*st.ctx, "coordinator-after-decision"))
-      crash_now();
-    send_decision(self, id, round);
-    // The commit is decided and durable. The caller may go on at once: the
-    // decisions are already in the participants' mailboxes, ahead of any
-    // request the caller sends next, so it reads its own writes; snapshots
-    // of others stay below the commit until every participant applied it.
-    round->reply.deliver(round->commit_ts);
+  if (s->ticket.commit_ts != 0)
+    st.clock->end_commit(s->ticket.commit_ts);
+  st.settling.erase(s->ticket.id);
+  if (st.settling.empty()) {
+    for (auto& w : st.recovery_waiters)
+      w.deliver(true);
+    st.recovery_waiters.clear();
   }
 }
 
-// Finishes decisions logged before a restart: every participant of each is
-// told again (applying is idempotent), then the decision is forgotten.
+void settled(self_ptr self, const std::shared_ptr<Settlement>& s) {
+  auto& st = self->state;
+  const auto& t = s->ticket;
+  if (s->apply_failed) {
+    if (st.decisions.count(t.id) == 0) {
+      (void)st.log->log({decision_of(t, *s->outcome)});
+      st.decisions[t.id] = *s->outcome;
+    }
+  } else {
+    forget_later(self, t.id, *s->outcome != 0 ? t.participants : std::vector<std::string>{});
+  }
+  end_settlement(self, s);
+}
+
+// Tells every participant the outcome (applying and discarding are
+// idempotent, so those that already did are unaffected).
+void conclude(self_ptr self, const std::shared_ptr<Settlement>& s, uint64_t outcome) {
+  s->outcome = outcome;
+  for (auto& w : s->waiters)
+    w.deliver(outcome);
+  s->waiters.clear();
+  auto n = s->ticket.participants.size();
+  auto acked = [self, s, n](bool ok) {
+    if (!ok)
+      s->apply_failed = true;
+    if (++s->acked == n)
+      settled(self, s);
+  };
+  for (const auto& space : s->ticket.participants)
+    with_space(
+        self, space,
+        [self, s, outcome, acked](space_actor participant) {
+          self->request(participant, caf::infinite, txn_decide_atom::value, s->ticket.id, outcome)
+              .then([acked](bool) { acked(true); }, [acked](caf::error&) { acked(false); });
+        },
+        [acked](caf::error&) { acked(false); });
+}
+
+// Settles transaction `t`: with a known outcome (a logged decision), or by
+// asking every participant whether it holds the transaction's PREPARED
+// record or applied marker — all of them: committed; any not: aborted (a
+// participant that never prepared never will: prepares do not outlive the
+// round that sent them).
+std::shared_ptr<Settlement> settle(self_ptr self, TxnTicket t, std::optional<uint64_t> known) {
+  auto& st = self->state;
+  auto s = std::make_shared<Settlement>();
+  s->ticket = std::move(t);
+  st.settling[s->ticket.id] = s;
+  if (s->ticket.commit_ts != 0)
+    st.clock->observe_in_flight(s->ticket.commit_ts);
+  if (known || s->ticket.participants.empty()) {
+    conclude(self, s, known.value_or(0));
+    return s;
+  }
+  auto failed = [self, s](caf::error& err) {
+    // Left in doubt: the participant asks again when it reopens.
+    if (s->done)
+      return;
+    s->done = true;
+    for (auto& w : s->waiters)
+      w.deliver(err);
+    s->waiters.clear();
+    end_settlement(self, s);
+  };
+  auto n = s->ticket.participants.size();
+  for (const auto& space : s->ticket.participants)
+    with_space(
+        self, space,
+        [self, s, n, failed](space_actor participant) {
+          self->request(participant, caf::infinite, txn_status_atom::value, s->ticket.id)
+              .then(
+                  [self, s, n](uint64_t status) {
+                    if (s->done)
+                      return;
+                    if (status == txn_status_unknown)
+                      s->all_prepared = false;
+                    if (++s->answered == n)
+                      conclude(self, s, s->all_prepared ? s->ticket.commit_ts : 0);
+                  },
+                  failed);
+        },
+        failed);
+  return s;
+}
+
+// Settles everything the log holds from before a restart: decisions as
+// logged, intents from the participants' records.
 void recover(self_ptr self) {
   auto& st = self->state;
-  auto pending = st.log->pending();
-  if (!pending) {
-    st.open_error = std::move(pending.error());
+  auto decisions = st.log->pending();
+  if (!decisions) {
+    st.open_error = std::move(decisions.error());
     return;
   }
-  for (auto& d : *pending) {
-    st.clock->observe_in_flight(d.commit_ts);
-    auto remaining = std::make_shared<size_t>(d.participants.size());
-    uint64_t id = d.txn_id, ts = d.commit_ts;
-    st.recovered.emplace(id, d);
-    auto failed = std::make_shared<bool>(false);
-    auto done = [self, id, ts, remaining, failed] {
-      if (--*remaining > 0)
-        return;
-      auto& st = self->state;
-      // A participant that could not apply keeps the decision logged for
-      // the next start.
-      if (!*failed)
-        (void)st.log->forget(id);
-      st.clock->end_commit(ts);
-      st.recovered.erase(id);
-      if (st.recovered.empty()) {
-        for (auto& w : st.recovery_waiters)
-          w.deliver(true);
-        st.recovery_waiters.clear();
-      }
-    };
-    for (const auto& space : d.participants) {
-      self->request(caf::actor_cast<branch_actor>(st.branch), caf::infinite,
-                    space_resolve_atom::value, space)
-          .then(
-              [self, id, ts, done, failed](space_actor participant) {
-                self->request(participant, caf::infinite, txn_decide_atom::value, id, ts)
-                    .then([done](bool) { done(); },
-                          [done, failed](caf::error&) {
-                            *failed = true;
-                            done();
-                          });
-              },
-              [done, failed](caf::error&) {
-                *failed = true;
-                done();
-              });
-    }
+  auto intents = st.log->intents();
+  if (!intents) {
+    st.open_error = std::move(intents.error());
+    return;
   }
+  std::set<uint64_t> decided;
+  for (auto& d : *decisions) {
+    decided.insert(d.txn_id);
+    settle(self, TxnTicket{d.txn_id, d.commit_ts, d.participants}, d.commit_ts);
+  }
+  for (auto& i : *intents)
+    if (decided.count(i.txn_id) == 0)
+      settle(self, TxnTicket{i.txn_id, i.commit_ts, i.participants}, std::nullopt);
 }
 
 }  // namespace
@@ -202,55 +338,63 @@ coordinator_actor::behavior_type coordinator_behavior(self_ptr self,
         return st.open_error;
       if (fault_point(*st.ctx, "coordinator-before-prepare"))
         crash_now();
-      uint64_t id = st.clock->next();
       auto round = std::make_shared<Round>();
       round->parts = parts;
+      auto& t = round->ticket;
+      t.id = st.clock->next();
+      t.commit_ts = st.clock->begin_commit();
+      for (auto& part : parts)
+        t.participants.push_back(part.space);
+      if (auto err = st.log->note_intent(decision_of(t, t.commit_ts))) {
+        st.clock->end_commit(t.commit_ts);
+        return err;
+      }
       round->reply = self->make_response_promise<uint64_t>();
-      st.rounds.emplace(id, round);
+      st.rounds.emplace(t.id, round);
       for (auto& part : round->parts) {
         self->request(caf::actor_cast<space_actor>(part.participant), caf::infinite,
-                      txn_prepare_atom::value, id, part.work)
-            .then([=](bool) { on_vote(self, id, round, caf::error{}); },
-                  [=](caf::error& err) { on_vote(self, id, round, std::move(err)); });
+                      txn_prepare_atom::value, round->ticket, part.work)
+            .then([=](bool) { on_vote(self, round, caf::error{}); },
+                  [=](caf::error& err) { on_vote(self, round, std::move(err)); });
       }
       return round->reply;
     },
-    [=](log_decisions_atom) { log_decisions(self); },
-    [=](forget_atom) {
-      auto& st = self->state;
-      st.forget_scheduled = false;
-      auto cutoff = std::chrono::steady_clock::now() - forget_delay;
-      while (!st.to_forget.empty() && st.to_forget.front().first <= cutoff) {
-        (void)st.log->forget(st.to_forget.front().second);
-        st.to_forget.pop_front();
-      }
-      if (!st.to_forget.empty()) {
-        st.forget_scheduled = true;
-        self->delayed_send(self, forget_delay, forget_atom::value);
-      }
-    },
+    [=](forget_atom) { forget_due(self); },
     [=](recover_atom) -> caf::result<bool> {
       auto& st = self->state;
       if (st.open_error)
         return st.open_error;
-      if (st.recovered.empty())
+      if (st.settling.empty())
         return true;
       auto rp = self->make_response_promise<bool>();
       st.recovery_waiters.push_back(rp);
       return rp;
     },
-    [=](txn_resolve_atom, uint64_t id) -> caf::result<uint64_t> {
+    [=](txn_resolve_atom, const TxnTicket& t) -> caf::result<uint64_t> {
       auto& st = self->state;
-      if (auto it = st.rounds.find(id); it != st.rounds.end()) {
+      if (st.open_error)
+        return st.open_error;
+      if (auto it = st.rounds.find(t.id); it != st.rounds.end()) {
         if (it->second->decided)
-          return it->second->commit_ts;
+          return it->second->ticket.commit_ts;
         auto rp = self->make_response_promise<uint64_t>();
         it->second->waiters.push_back(rp);
         return rp;
       }
-      if (auto it = st.recovered.find(id); it != st.recovered.end())
-        return it->second.commit_ts;
-      return uint64_t{0};  // presumed abort
+      if (auto it = st.decisions.find(t.id); it != st.decisions.end())
+        return it->second;
+      if (auto it = st.settling.find(t.id); it != st.settling.end()) {
+        if (it->second->outcome)
+          return *it->second->outcome;
+        auto rp = self->make_response_promise<uint64_t>();
+        it->second->waiters.push_back(rp);
+        return rp;
+      }
+      if (t.commit_ts == 0)
+        return uint64_t{0};  // a record from before parallel commits: presumed abort
+      auto rp = self->make_response_promise<uint64_t>();
+      settle(self, t, std::nullopt)->waiters.push_back(rp);
+      return rp;
     },
   };
 }

@@ -60,10 +60,18 @@ struct TxnOp {
 # A participant's durable vote: the write set of transaction `txnId`,
 # logged before voting yes in two-phase commit. Applied (and removed) when
 # the coordinator decides commit; removed on abort.
+#
+# commitTs and participants (all spaces of the transaction, this one
+# included) make recovery possible without a coordinator decision: the
+# transaction committed iff every participant logged PREPARED (or already
+# applied it). Records without them (commitTs = 0) are resolved from the
+# coordinator's log only.
 struct PreparedTxn {
   txnId @0 :UInt64;
   snapshot @1 :UInt64;      # the transaction's snapshot timestamp
   ops @2 :List(TxnOp);
+  commitTs @3 :UInt64;
+  participants @4 :List(Data);  # space names
 }
 
 # The coordinator's durable decision to commit `txnId` at `commitTs`,

@@ -181,7 +181,7 @@ void encode_record(uint64_t version, uint64_t timestamp, const Value* value, std
 }
 
 void encode(const PreparedTxn& txn, std::string& out) {
-  size_t hint = 16;
+  size_t hint = 16 + txn.participants.size() * 10;
   for (const auto& op : txn.ops)
     hint += 12 + op.key.size() / 8 + op.arg.size() / 8 + estimate_words(op.value);
   encode_message(out, hint, [&](capnp::MallocMessageBuilder& b) {
@@ -199,6 +199,10 @@ void encode(const PreparedTxn& txn, std::string& out) {
       o.setHasExpected(op.has_expected);
       o.setExpected(op.expected);
     }
+    root.setCommitTs(txn.commit_ts);
+    auto parts = root.initParticipants(static_cast<unsigned>(txn.participants.size()));
+    for (unsigned i = 0; i < txn.participants.size(); ++i)
+      parts.set(i, data_of(txn.participants[i]));
   });
 }
 
@@ -232,6 +236,9 @@ result<PreparedTxn> decode_prepared_txn(std::string_view bytes) {
       op.expected = o.getExpected();
       txn.ops.push_back(std::move(op));
     }
+    txn.commit_ts = root.getCommitTs();
+    for (auto p : root.getParticipants())
+      txn.participants.push_back(to_string(p));
     return txn;
   });
 }

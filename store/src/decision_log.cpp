@@ -11,12 +11,21 @@ namespace strata::store {
 
 namespace {
 
-// Keys: 'd' txn-id (big-endian) -> CommitDecision.
-std::string decision_key(uint64_t txn_id) {
-  std::string out(1, 'd');
+// Keys: 'd' txn-id (big-endian) -> CommitDecision (a decision)
+//       'i' txn-id (big-endian) -> CommitDecision (an intent)
+std::string txn_key(char family, uint64_t txn_id) {
+  std::string out(1, family);
   for (int shift = 56; shift >= 0; shift -= 8)
     out.push_back(static_cast<char>((txn_id >> shift) & 0xff));
   return out;
+}
+
+std::string decision_key(uint64_t txn_id) {
+  return txn_key('d', txn_id);
+}
+
+std::string intent_key(uint64_t txn_id) {
+  return txn_key('i', txn_id);
 }
 
 }  // namespace
@@ -64,17 +73,40 @@ caf::error DecisionLog::log(const std::vector<CommitDecision>& decisions) {
   return {};
 }
 
-caf::error DecisionLog::forget(uint64_t txn_id) {
-  auto st = db_->Delete(leveldb::WriteOptions{}, decision_key(txn_id));
+caf::error DecisionLog::note_intent(const CommitDecision& intent) {
+  std::string encoded;
+  encode(intent, encoded);
+  auto st = db_->Put(leveldb::WriteOptions{}, intent_key(intent.txn_id), encoded);
   if (!st.ok())
-    return io_error(st, "cannot forget commit decision in " + dir_);
+    return io_error(st, "cannot note transaction in " + dir_);
+  return {};
+}
+
+caf::error DecisionLog::forget(const std::vector<uint64_t>& txn_ids) {
+  leveldb::WriteBatch batch;
+  for (auto id : txn_ids) {
+    batch.Delete(decision_key(id));
+    batch.Delete(intent_key(id));
+  }
+  auto st = db_->Write(leveldb::WriteOptions{}, &batch);
+  if (!st.ok())
+    return io_error(st, "cannot forget commit decisions in " + dir_);
   return {};
 }
 
 result<std::vector<CommitDecision>> DecisionLog::pending() {
+  return read_family('d');
+}
+
+result<std::vector<CommitDecision>> DecisionLog::intents() {
+  return read_family('i');
+}
+
+result<std::vector<CommitDecision>> DecisionLog::read_family(char family) {
   std::vector<CommitDecision> out;
   std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+  const std::string prefix(1, family);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     auto d = decode_commit_decision(std::string_view(it->value().data(), it->value().size()));
     if (!d)
       return d.error();

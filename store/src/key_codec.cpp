@@ -1,7 +1,7 @@
 // Key encoding of one space's LevelDB.
 //
 //   stored-key  := head-key | history-key | meta-key | event-key | type-key
-//                | prepared-key
+//                | prepared-key | applied-key
 //   head-key    := 'h' tag user-key
 //                  -> VersionedRecord: the newest version of the entry,
 //                     a tombstone after a delete
@@ -16,6 +16,11 @@
 //   prepared-key:= 'p' txn-id
 //                  -> PreparedTxn: a vote of two-phase commit, in doubt
 //                     until the coordinator's decision is applied
+//   applied-key := 'a' txn-id
+//                  -> empty; left in place of the prepared record when the
+//                     transaction is applied, so that recovery can tell
+//                     "applied here" from "never prepared here"; removed
+//                     once every participant's apply is on disk
 //   tag         := 'k' (KV) | 's' (state cell) | 'j' (JSON document)
 //                | 'c' (vector collection config; user-key = collection name)
 //                | 'x' (vector; user-key = collection 0x00 vector-key)
@@ -123,6 +128,12 @@ std::string event_type_entry(std::string_view type, uint64_t seq) {
 
 std::string prepared(uint64_t txn_id) {
   std::string out(1, prepared_family);
+  append_be64(out, txn_id);
+  return out;
+}
+
+std::string applied(uint64_t txn_id) {
+  std::string out(1, applied_family);
   append_be64(out, txn_id);
   return out;
 }

@@ -23,6 +23,7 @@ inline constexpr char meta_family = 'm';
 inline constexpr char event_family = 'e';
 inline constexpr char event_type_family = 't';
 inline constexpr char prepared_family = 'p';
+inline constexpr char applied_family = 'a';
 
 std::string head(char tag, std::string_view user_key);
 /// The prefix shared by all heads of `tag` whose user key starts with
@@ -46,6 +47,8 @@ std::string event_type_prefix(std::string_view type);
 
 /// The key of a prepared (two-phase commit) transaction record.
 std::string prepared(uint64_t txn_id);
+/// The key of the marker left when a prepared transaction is applied.
+std::string applied(uint64_t txn_id);
 
 /// The user key of a head key (REQUIRES: a head key).
 std::string_view user_key_of_head(std::string_view stored);

@@ -172,7 +172,8 @@ caf::error SpaceStore::scan_history(char tag, std::string_view key,
 result<std::vector<StoredPair>> SpaceStore::dump() {
   std::vector<StoredPair> out;
   auto err = scan("", [&](std::string_view k, std::string_view v) -> result<bool> {
-    if (k.empty() || k[0] != keys::prepared_family)
+    // Two-phase commit bookkeeping is local to this store, not data.
+    if (k.empty() || (k[0] != keys::prepared_family && k[0] != keys::applied_family))
       out.push_back(StoredPair{std::string(k), std::string(v)});
     return true;
   });

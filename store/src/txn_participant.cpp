@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 
 #include "key_codec.hpp"
+#include "leveldb_util.hpp"
 #include "strata/messages/json_path.hpp"
 #include "strata/messages/limits.hpp"
 #include "strata/store/space_store.hpp"
@@ -262,8 +263,10 @@ caf::error SpaceStore::txn_run(const std::vector<TxnOp>& ops, uint64_t commit_ts
       stage_event(batch, tail, std::move(ev.type), std::move(ev.payload),
                   std::max(commit_ts, tail.timestamp));
   }
-  if (prepared_id != 0)
+  if (prepared_id != 0) {
     batch.Delete(keys::prepared(prepared_id));
+    batch.Put(keys::applied(prepared_id), "");
+  }
   clock_.observe(commit_ts);
   if (auto err = write(batch, sync))
     return err;
@@ -286,13 +289,33 @@ caf::error SpaceStore::txn_log_prepared(const PreparedTxn& txn) {
 caf::error SpaceStore::txn_discard(uint64_t txn_id) {
   if (!db_)
     return {};
-  leveldb::WriteOptions wo;
-  wo.sync = options_.durability == Durability::Always;
-  auto st = db_->Delete(wo, keys::prepared(txn_id));
+  // Not synced here: a discard lost in a crash brings the record back, and
+  // recovery aborts it again (some participant never prepared, or the
+  // coordinator logged the abort). The owner's flush timer syncs it.
+  leveldb::WriteBatch batch;
+  batch.Delete(keys::prepared(txn_id));
+  return write(batch, false);
+}
+
+result<bool> SpaceStore::txn_applied(uint64_t txn_id) {
+  if (!db_)
+    return false;
+  std::string ignored;
+  auto st = db_->Get(leveldb::ReadOptions{}, keys::applied(txn_id), &ignored);
+  if (st.IsNotFound())
+    return false;
   if (!st.ok())
-    return make_error(errc::Io, "cannot discard prepared transaction in " + dir_ + ": " +
-                                    st.ToString());
-  return {};
+    return io_error(st, "cannot read transaction marker in " + dir_);
+  return true;
+}
+
+caf::error SpaceStore::txn_forget(const std::vector<uint64_t>& txn_ids) {
+  if (!db_ || txn_ids.empty())
+    return {};
+  leveldb::WriteBatch batch;
+  for (auto id : txn_ids)
+    batch.Delete(keys::applied(id));
+  return write(batch, false);
 }
 
 result<std::vector<PreparedTxn>> SpaceStore::txn_in_doubt() {

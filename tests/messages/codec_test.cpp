@@ -83,6 +83,12 @@ void check_decoders_survive(std::string_view bytes) {
   auto m = decode_space_meta(bytes);
   if (!m)
     STRATA_CHECK_ERRC(m, errc::Serialization);
+  auto p = decode_prepared_txn(bytes);
+  if (!p)
+    STRATA_CHECK_ERRC(p, errc::Serialization);
+  auto d = decode_commit_decision(bytes);
+  if (!d)
+    STRATA_CHECK_ERRC(d, errc::Serialization);
 }
 
 // Word-aligned storage, so a test controls alignment exactly.
@@ -392,6 +398,32 @@ BOOST_AUTO_TEST_CASE(misaligned_input_decodes_correctly) {
     BOOST_TEST(rec->version == 42u);
     BOOST_TEST(member_names(rec->value) == member_names(rich_value()));
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_prepared_transaction_round_trips_with_its_ticket) {
+  PreparedTxn txn;
+  txn.txn_id = 77;
+  txn.snapshot = 1700000000000001;
+  txn.commit_ts = 1700000000000009;
+  txn.participants = {"billing", std::string("a\0b", 3)};
+  const Value cell{Object{{"n", int64_t{-3}}, {"s", "text"}, {"l", Array{1.5, nullptr}}}};
+  txn.ops.push_back(TxnOp{TxnOpKind::StateCas, "cell", {}, cell, true, 4});
+  txn.ops.push_back(TxnOp{TxnOpKind::EventAppend, {}, "type", Value{Object{}}, false, 0});
+  std::string bytes;
+  encode(txn, bytes);
+  auto r = decode_prepared_txn(bytes);
+  BOOST_REQUIRE_MESSAGE(r, "decode_prepared_txn failed: " << test::why(r));
+  BOOST_TEST(r->txn_id == 77u);
+  BOOST_TEST(r->snapshot == txn.snapshot);
+  BOOST_TEST(r->commit_ts == txn.commit_ts);
+  BOOST_TEST(r->participants == txn.participants, boost::test_tools::per_element());
+  BOOST_REQUIRE_EQUAL(r->ops.size(), 2u);
+  BOOST_TEST(r->ops[0].value == cell);
+  BOOST_TEST(r->ops[0].has_expected);
+  BOOST_TEST(r->ops[0].expected == 4u);
+  BOOST_TEST(r->ops[1].arg == "type");
+  for (size_t cut = 0; cut < bytes.size(); cut += 7)
+    check_decoders_survive(std::string_view(bytes).substr(0, cut));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

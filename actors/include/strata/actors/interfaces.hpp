@@ -19,22 +19,27 @@
 
 namespace strata::actors {
 
-/// The transaction coordinator of one branch (presumed-abort two-phase
-/// commit across the branch's space actors).
+/// What a participant knows of a transaction (txn_status).
+inline constexpr uint64_t txn_status_unknown = 0;   ///< never prepared here
+inline constexpr uint64_t txn_status_prepared = 1;  ///< PREPARED, undecided
+inline constexpr uint64_t txn_status_applied = 2;   ///< applied (marker kept)
+
+/// The transaction coordinator of one branch (two-phase commit with
+/// parallel commits across the branch's space actors; txn_coordinator.hpp).
 using coordinator_actor = caf::typed_actor<
     /// Commits a transaction across its participants; replies the commit
     /// timestamp. Errors: TransactionConflict (a participant voted no), Io.
     caf::replies_to<txn_commit_atom, std::vector<TxnPart>>::with<uint64_t>,
-    /// What became of transaction `id`: its commit timestamp, or 0 when it
-    /// was aborted (or is unknown: presumed abort). Waits while the
-    /// transaction is still being decided.
-    caf::replies_to<txn_resolve_atom, uint64_t>::with<uint64_t>,
-    /// Replies once every commit decision found in the log at start has been
-    /// applied by its participants.
+    /// What became of the transaction of a PREPARED record (its ticket):
+    /// its commit timestamp, or 0 when it was aborted. Waits while the
+    /// transaction is still being decided; settles it from the
+    /// participants' records when the coordinator no longer knows it.
+    caf::replies_to<txn_resolve_atom, TxnTicket>::with<uint64_t>,
+    /// Replies once every transaction found in the log at start is settled
+    /// and its outcome applied by its participants.
     caf::replies_to<recover_atom>::with<bool>,
-    /// Internal: logs the decisions queued so far with one fsync.
-    caf::reacts_to<log_decisions_atom>,
-    /// Internal timer: forgets decisions applied long enough ago.
+    /// Internal timer: forgets intents, decisions and markers of
+    /// transactions applied long enough ago.
     caf::reacts_to<forget_atom>>;
 
 /// One space: every primitive operation on it. Operations on one space are
@@ -102,9 +107,15 @@ using space_actor = caf::typed_actor<
     /// One-phase commit of a transaction that touched only this space;
     /// replies its commit timestamp. Errors: TransactionConflict.
     caf::replies_to<txn_commit1_atom, TxnWork>::with<uint64_t>,
-    /// Validates and durably logs (id, work), holding its entries; replies
-    /// true (vote yes). Errors: TransactionConflict (vote no).
-    caf::replies_to<txn_prepare_atom, uint64_t, TxnWork>::with<bool>,
+    /// Validates and durably logs (ticket, work), holding its entries;
+    /// replies true (vote yes). Errors: TransactionConflict (vote no, nothing
+    /// logged); any other error may leave a record behind.
+    caf::replies_to<txn_prepare_atom, TxnTicket, TxnWork>::with<bool>,
+    /// What this space knows of transaction `id`: txn_status_unknown,
+    /// txn_status_prepared or txn_status_applied.
+    caf::replies_to<txn_status_atom, uint64_t>::with<uint64_t>,
+    /// Drops the applied markers of these transactions.
+    caf::reacts_to<txn_forget_atom, std::vector<uint64_t>>,
     /// Applies (commit timestamp) or discards (0) prepared transaction id.
     caf::replies_to<txn_decide_atom, uint64_t, uint64_t>::with<bool>,
     /// Copies the space's store into `dest_dir` (a fork): table files are

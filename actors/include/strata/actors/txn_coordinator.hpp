@@ -1,23 +1,37 @@
 #pragma once
 
-// The transaction coordinator of one branch: presumed-abort two-phase commit
-// across the branch's space actors (DESIGN.md "Transactions").
+// The transaction coordinator of one branch: two-phase commit across the
+// branch's space actors with "parallel commits" (DESIGN.md "Transactions").
 //
-//   1. prepare: every participant validates its reads against what was
-//      committed after the snapshot, durably logs PREPARED with its write
-//      set, holds the entries it writes, and votes yes; or votes no.
-//   2. decide: all yes -> the coordinator takes the commit timestamp (in
-//      flight until applied everywhere, so no snapshot sees half of it),
-//      durably logs COMMIT, then tells every participant, which applies
-//      the logged write set and releases its entries. Any no -> abort.
-//   3. recovery: at start the coordinator re-sends every logged, unfinished
-//      decision; a participant that finds PREPARED records at open asks
-//      resolve(id), and gets 0 (abort) for anything the log does not hold.
+//   1. prepare: the coordinator takes the commit timestamp (in flight until
+//      applied everywhere, so no snapshot sees half of it), notes an intent
+//      in its log (unsynced), and sends every participant a ticket (id,
+//      commit timestamp, all participants) with its work. A participant
+//      validates its reads against what was committed after the snapshot,
+//      durably logs PREPARED with its write set and the ticket, holds the
+//      entries it writes, and votes yes; or votes no.
+//   2. decide: all yes -> committed. That is the commit point: the vote
+//      records alone prove it, so the coordinator replies at once, with no
+//      fsync of its own, and tells every participant, which applies the
+//      logged write set, leaves an applied marker and releases its
+//      entries. Any no -> abort; made durable in the log when a participant
+//      may have logged PREPARED anyway (a failed sync, a crashed actor).
+//   3. recovery: a transaction is committed iff every participant holds its
+//      PREPARED record or its applied marker, unless the log holds a
+//      decision (which overrides). At start the coordinator settles every
+//      logged decision and noted intent by asking the participants, and a
+//      participant that finds a PREPARED record at open asks resolve(),
+//      which settles it the same way.
+//
+// Markers and intents are forgotten a second after the last participant
+// applied, when every apply is surely on disk (the participants' flush
+// timers sync within 100 ms).
 
 #include <chrono>
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include <caf/actor.hpp>
 #include <caf/typed_response_promise.hpp>
@@ -29,36 +43,56 @@
 namespace strata::actors {
 
 struct CoordinatorState {
+  using reply_promise = caf::typed_response_promise<uint64_t>;
+
   /// One commit in progress.
   struct Round {
+    TxnTicket ticket;
     std::vector<TxnPart> parts;
     size_t answered = 0;
     size_t acked = 0;
-    caf::error failure;           ///< the first "no" vote
+    caf::error failure;          ///< the first "no" vote
+    bool unclean_no = false;     ///< a no-vote that may have left a record
     bool decided = false;
     bool apply_failed = false;
-    uint64_t commit_ts = 0;
-    caf::typed_response_promise<uint64_t> reply;
-    std::vector<caf::typed_response_promise<uint64_t>> waiters;  ///< resolve() callers
+    reply_promise reply;
+    std::vector<reply_promise> waiters;  ///< resolve() callers
+  };
+
+  /// A transaction decided from its participants' records (or a logged
+  /// decision) and finished by telling each of them.
+  struct Settlement {
+    TxnTicket ticket;
+    size_t answered = 0;
+    bool all_prepared = true;
+    bool done = false;           ///< a status query failed: left in doubt
+    std::optional<uint64_t> outcome;  ///< commit timestamp, or 0 for abort
+    size_t acked = 0;
+    bool apply_failed = false;
+    std::vector<reply_promise> waiters;
+  };
+
+  /// A finished transaction whose intent, decision and applied markers can
+  /// go once its writes are surely on disk.
+  struct Finished {
+    std::chrono::steady_clock::time_point at;
+    uint64_t id;
+    std::vector<std::string> marked;  ///< participants holding a marker
   };
 
   std::shared_ptr<const DatabaseContext> ctx;
   std::shared_ptr<store::CommitClock> clock;
-  caf::actor branch;  ///< the supervisor, to find participants after a restart
+  caf::actor branch;  ///< the supervisor, to find participants by name
   std::unique_ptr<store::DecisionLog> log;
   caf::error open_error;
   std::map<uint64_t, std::shared_ptr<Round>> rounds;
-  /// Decisions found in the log at start, until every participant applied.
-  std::map<uint64_t, CommitDecision> recovered;
-  /// Rounds whose votes are all yes, waiting for the next group log write.
-  std::vector<std::pair<uint64_t, std::shared_ptr<Round>>> to_log;
-  bool log_scheduled = false;
-  /// Applied decisions to forget once participants' writes are surely on
-  /// disk (standard durability syncs within 100 ms), with when they were
-  /// applied.
-  std::deque<std::pair<std::chrono::steady_clock::time_point, uint64_t>> to_forget;
+  std::map<uint64_t, std::shared_ptr<Settlement>> settling;
+  /// Durable decisions some participant has not applied yet (it will ask
+  /// when it reopens), by id: commit timestamp or 0.
+  std::map<uint64_t, uint64_t> decisions;
+  std::deque<Finished> to_forget;
   bool forget_scheduled = false;
-  /// Callers of recover waiting for `recovered` to empty.
+  /// Callers of recover waiting for `settling` to empty.
   std::vector<caf::typed_response_promise<bool>> recovery_waiters;
 
   static inline const char* name = "strata.coordinator";

@@ -32,6 +32,11 @@ struct PreparedTxn {
   uint64_t txn_id = 0;
   uint64_t snapshot = 0;
   std::vector<TxnOp> ops;
+  /// The timestamp the transaction commits at (0 in records that predate
+  /// parallel commits).
+  uint64_t commit_ts = 0;
+  /// Every participant's space name.
+  std::vector<std::string> participants;
 };
 
 /// The coordinator's logged decision (schema CommitDecision).

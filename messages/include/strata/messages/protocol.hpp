@@ -93,11 +93,12 @@ using txn_prepare_atom = caf::atom_constant<caf::atom("tx_prepare")>;
 using txn_decide_atom = caf::atom_constant<caf::atom("tx_decide")>;
 using txn_commit_atom = caf::atom_constant<caf::atom("tx_commit")>;
 using txn_resolve_atom = caf::atom_constant<caf::atom("tx_resolve")>;
+using txn_status_atom = caf::atom_constant<caf::atom("tx_status")>;
+using txn_forget_atom = caf::atom_constant<caf::atom("tx_forget")>;
 using txn_coord_atom = caf::atom_constant<caf::atom("tx_coord")>;
 using txn_snapshot_atom = caf::atom_constant<caf::atom("tx_snap")>;
 using recover_atom = caf::atom_constant<caf::atom("recover")>;
 using group_sync_atom = caf::atom_constant<caf::atom("grp_sync")>;
-using log_decisions_atom = caf::atom_constant<caf::atom("log_decs")>;
 using forget_atom = caf::atom_constant<caf::atom("forget")>;
 using event_len_at_atom = caf::atom_constant<caf::atom("ev_len_at")>;
 
@@ -177,6 +178,17 @@ struct TxnPart {
   std::string space;
   caf::actor participant;
   TxnWork work;
+};
+
+/// What every participant of a multi-space commit is told with its work:
+/// the transaction's id, the commit timestamp it will carry, and the names
+/// of all its participants. Logged with the participant's PREPARED record,
+/// it lets recovery decide the transaction from the participants alone
+/// ("parallel commits": committed iff every participant logged PREPARED).
+struct TxnTicket {
+  uint64_t id = 0;
+  uint64_t commit_ts = 0;
+  std::vector<std::string> participants;
 };
 
 /// An optional BranchInfo in message form.
@@ -367,6 +379,11 @@ typename Inspector::result_type inspect(Inspector& f, TxnWork& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TxnTicket& x) {
+  return f(caf::meta::type_name("strata::TxnTicket"), x.id, x.commit_ts, x.participants);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, TxnPart& x) {
   return f(caf::meta::type_name("strata::TxnPart"), x.space, x.participant, x.work);
 }
@@ -495,4 +512,5 @@ CAF_BEGIN_TYPE_ID_BLOCK(strata, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(strata, (strata::BundleInfo))
   CAF_ADD_TYPE_ID(strata, (std::vector<strata::StoredPair>))
   CAF_ADD_TYPE_ID(strata, (std::vector<strata::BundleSpace>))
+  CAF_ADD_TYPE_ID(strata, (strata::TxnTicket))
 CAF_END_TYPE_ID_BLOCK(strata)

@@ -1,10 +1,17 @@
 #pragma once
 
-// DecisionLog — the transaction coordinator's durable log of commit
-// decisions for one branch (presumed-abort two-phase commit): a decision is
-// logged before any participant learns it and forgotten once every
-// participant has applied it. A transaction with no logged decision was
-// aborted.
+// DecisionLog — the transaction coordinator's log for one branch.
+//
+// Intents: every multi-space commit is noted (unsynced) before its
+// participants are asked to prepare, so that after a crash recovery knows
+// which transactions to settle and which spaces to ask. With parallel
+// commits a transaction is committed iff every participant durably logged
+// PREPARED; the coordinator needs no fsync of its own on the commit path.
+//
+// Decisions: logged durably only where the participants' records are not
+// enough: a commit some participant failed to apply, or an abort after a
+// participant may have logged PREPARED and failed. A decision overrides
+// what the participants' records say.
 //
 // Thread-safety: none; owned by the branch's coordinator actor.
 
@@ -34,15 +41,24 @@ class DecisionLog {
   /// Logs commit decisions durably in one batch with one fsync (unless
   /// cache durability): the coordinator's group commit.
   [[nodiscard]] caf::error log(const std::vector<CommitDecision>& decisions);
-  /// Forgets a decision whose writes are durable at every participant. Not
-  /// an error when absent. Not synced: a forget lost in a crash only makes
-  /// recovery re-send a decision, which participants ignore.
-  [[nodiscard]] caf::error forget(uint64_t txn_id);
+  /// Notes a transaction about to prepare (commit_ts and participants as
+  /// the participants log them). Not synced: what it guides survives a
+  /// process crash, and without it recovery still settles the transaction
+  /// when a participant finds its PREPARED record.
+  [[nodiscard]] caf::error note_intent(const CommitDecision& intent);
+  /// Forgets the decisions and intents of transactions whose writes are
+  /// durable at every participant. Not an error when absent. Not synced: a
+  /// forget lost in a crash only makes recovery settle a transaction again,
+  /// which participants ignore.
+  [[nodiscard]] caf::error forget(const std::vector<uint64_t>& txn_ids);
   /// Decisions logged and not yet forgotten (to finish after a restart).
   [[nodiscard]] result<std::vector<CommitDecision>> pending();
+  /// Intents noted and not yet forgotten (to settle after a restart).
+  [[nodiscard]] result<std::vector<CommitDecision>> intents();
 
  private:
   DecisionLog(std::string dir, const StoreOptions& options);
+  result<std::vector<CommitDecision>> read_family(char family);
 
   std::string dir_;
   const StoreOptions& options_;
