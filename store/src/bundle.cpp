@@ -17,7 +17,6 @@
 #include "strata/store/bundle.hpp"
 
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -25,6 +24,8 @@
 #include <leveldb/write_batch.h>
 #include <openssl/evp.h>
 #include <zstd.h>
+
+#include "leveldb_util.hpp"
 
 namespace strata::store {
 
@@ -169,21 +170,11 @@ result<Bundle> read_bundle(const std::string& path) {
 
 caf::error load_space_store(const StoreOptions& options, const std::string& dir,
                             const std::vector<StoredPair>& entries) {
-  if (options.durability != Durability::Cache) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec)
-      return make_error(errc::Io, "cannot create " + dir + ": " + ec.message());
-  }
-  leveldb::Options opts;
-  opts.env = options.env;
-  opts.create_if_missing = true;
-  opts.error_if_exists = true;
-  leveldb::DB* raw = nullptr;
-  auto st = leveldb::DB::Open(opts, dir, &raw);
-  if (!st.ok())
-    return make_error(errc::Io, "cannot create space store " + dir + ": " + st.ToString());
-  std::unique_ptr<leveldb::DB> db{raw};
+  auto opened = open_leveldb(options, dir, OpenMode::CreateNew, "space store");
+  if (!opened)
+    return opened.error();
+  auto& db = *opened;
+  leveldb::Status st;
   leveldb::WriteBatch batch;
   size_t in_batch = 0;
   leveldb::WriteOptions wo;

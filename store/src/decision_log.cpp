@@ -1,6 +1,5 @@
 #include "strata/store/decision_log.hpp"
 
-#include <filesystem>
 
 #include <leveldb/db.h>
 #include <leveldb/write_batch.h>
@@ -39,22 +38,10 @@ DecisionLog::~DecisionLog() = default;
 result<std::unique_ptr<DecisionLog>> DecisionLog::open(std::string dir,
                                                        const StoreOptions& options) {
   std::unique_ptr<DecisionLog> log{new DecisionLog(std::move(dir), options)};
-  if (options.durability != Durability::Cache) {
-    std::error_code ec;
-    std::filesystem::create_directories(log->dir_, ec);
-    if (ec)
-      return make_error(errc::Io, "cannot create " + log->dir_ + ": " + ec.message());
-  }
-  leveldb::Options opts;
-  opts.env = options.env;
-  opts.create_if_missing = true;
-  opts.block_cache = options.block_cache;
-  opts.max_open_files = 16;
-  leveldb::DB* raw = nullptr;
-  auto st = leveldb::DB::Open(opts, log->dir_, &raw);
-  if (!st.ok())
-    return io_error(st, "cannot open transaction log " + log->dir_);
-  log->db_.reset(raw);
+  auto db = open_leveldb(options, log->dir_, OpenMode::CreateIfMissing, "transaction log");
+  if (!db)
+    return db.error();
+  log->db_ = std::move(*db);
   return log;
 }
 

@@ -3,6 +3,7 @@
 // Small helpers shared by the store's sources for talking to LevelDB.
 
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,11 @@
 #include <leveldb/status.h>
 
 #include "strata/messages/error.hpp"
+#include "strata/store/options.hpp"
+
+namespace leveldb {
+class DB;
+}  // namespace leveldb
 
 namespace strata::store {
 
@@ -24,5 +30,22 @@ inline std::string_view view(const leveldb::Slice& s) {
 inline caf::error io_error(const leveldb::Status& s, const std::string& what) {
   return make_error(errc::Io, what + ": " + s.ToString());
 }
+
+/// How open_leveldb treats a missing or an existing database.
+enum class OpenMode {
+  Existing,         ///< open only what is there
+  CreateIfMissing,  ///< open, creating it (and its directory) if missing
+  CreateNew,        ///< create; an existing database is an error
+};
+
+/// Opens the LevelDB in `dir` with the options every store of a database
+/// shares (Env, block cache, filter policy, file and memtable budgets), so
+/// that table files look the same whoever wrote them. On disk, creating
+/// modes make the directory first. `what` names the database in errors
+/// ("cannot open <what> <dir>: ...").
+[[nodiscard]] result<std::unique_ptr<leveldb::DB>> open_leveldb(const StoreOptions& options,
+                                                                const std::string& dir,
+                                                                OpenMode mode,
+                                                                std::string_view what);
 
 }  // namespace strata::store

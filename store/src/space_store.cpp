@@ -77,26 +77,13 @@ result<std::unique_ptr<SpaceStore>> SpaceStore::open(std::string dir, const Stor
 }
 
 caf::error SpaceStore::open_db(bool create) {
-  if (create && options_.durability != Durability::Cache) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir_, ec);
-    if (ec)
-      return make_error(errc::Io, "cannot create " + dir_ + ": " + ec.message());
-  }
-  leveldb::Options opts;
-  opts.env = options_.env;
-  opts.create_if_missing = create;
-  opts.block_cache = options_.block_cache;
-  opts.filter_policy = options_.filter_policy;
-  opts.max_open_files = options_.max_open_files;
-  opts.write_buffer_size = options_.write_buffer_bytes;
-  leveldb::DB* raw = nullptr;
-  auto st = leveldb::DB::Open(opts, dir_, &raw);
-  if (!st.ok())
-    return io_error(st, "cannot open space store " + dir_);
-  db_.reset(raw);
+  auto db = open_leveldb(options_, dir_, create ? OpenMode::CreateIfMissing : OpenMode::Existing,
+                         "space store");
+  if (!db)
+    return db.error();
+  db_ = std::move(*db);
   std::string meta_raw;
-  st = db_->Get(leveldb::ReadOptions{}, keys::meta("space"), &meta_raw);
+  auto st = db_->Get(leveldb::ReadOptions{}, keys::meta("space"), &meta_raw);
   if (st.ok()) {
     auto meta = decode_space_meta(meta_raw);
     if (!meta)
@@ -198,30 +185,26 @@ result<bool> SpaceStore::copy_to(const std::string& dest_dir) {
 }
 
 caf::error SpaceStore::group_sync() {
-  if (!db_ || !group_sync_pending_)
-    return {};
-  leveldb::WriteOptions wo;
-  wo.sync = true;
-  leveldb::WriteBatch empty;
-  auto st = db_->Write(wo, &empty);
-  if (!st.ok())
-    return io_error(st, "sync failed in " + dir_);
-  group_sync_pending_ = false;
-  unsynced_writes_ = 0;
-  return {};
+  return group_sync_pending_ ? flush_log() : caf::error{};
 }
 
 caf::error SpaceStore::sync() {
-  if (!db_ || (unsynced_writes_ == 0 && !group_sync_pending_))
+  return needs_sync() ? flush_log() : caf::error{};
+}
+
+caf::error SpaceStore::flush_log() {
+  if (!db_)
     return {};
+  // An empty batch written with sync=true fsyncs the log: LevelDB has no
+  // sync call of its own.
   leveldb::WriteOptions wo;
   wo.sync = true;
   leveldb::WriteBatch empty;
   auto st = db_->Write(wo, &empty);
   if (!st.ok())
     return io_error(st, "sync failed in " + dir_);
-  unsynced_writes_ = 0;
   group_sync_pending_ = false;
+  unsynced_writes_ = 0;
   return {};
 }
 

@@ -300,6 +300,8 @@ class SpaceStore {
   SpaceStore(std::string dir, const StoreOptions& options, CommitClock& clock);
 
   caf::error open_db(bool create);
+  /// fsyncs the log and clears both kinds of pending sync.
+  caf::error flush_log();
   // Writes a batch; with allow_sync=false it never fsyncs and leaves that
   // to group_sync().
   caf::error write(leveldb::WriteBatch& batch, bool allow_sync = true);
