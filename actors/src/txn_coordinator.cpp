@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <functional>
 #include <set>
 
 #include <caf/all.hpp>
@@ -80,40 +81,63 @@ void forget_due(self_ptr self) {
 
 // -- commit rounds --------------------------------------------------------------
 
-void finish_round(self_ptr self, const std::shared_ptr<Round>& round) {
-  auto& st = self->state;
-  const auto& t = round->ticket;
-  if (round->apply_failed) {
-    // A participant could not apply: it keeps its PREPARED record and asks
-    // again when it reopens. Logging the decision keeps the commit standing
-    // after the other participants' markers are gone.
-    (void)st.log->log({decision_of(t, t.commit_ts)});
-    st.decisions[t.id] = t.commit_ts;
-  } else {
-    forget_later(self, t.id, t.participants);
+// Returns a function to call once per participant with whether it did what
+// it was told; after `n` calls it calls done(all of them did). At once when
+// n is 0.
+std::function<void(bool)> countdown(size_t n, std::function<void(bool)> done) {
+  if (n == 0) {
+    done(true);
+    return [](bool) {};
   }
-  st.clock->end_commit(t.commit_ts);
-  st.rounds.erase(t.id);
+  auto left = std::make_shared<size_t>(n);
+  auto all_ok = std::make_shared<bool>(true);
+  return [left, all_ok, done = std::move(done)](bool ok) {
+    *all_ok = *all_ok && ok;
+    if (--*left == 0)
+      done(*all_ok);
+  };
+}
+
+// Every participant of `t` was told `outcome`. If all applied (or
+// discarded) it, the transaction is forgotten once their writes are surely
+// on disk. One that could not keeps its PREPARED record and asks again when
+// it reopens; the outcome is logged so that it stands after the other
+// participants' markers are gone.
+void told_all(self_ptr self, const TxnTicket& t, uint64_t outcome, bool all_ok) {
+  auto& st = self->state;
+  if (all_ok) {
+    forget_later(self, t.id, outcome != 0 ? t.participants : std::vector<std::string>{});
+    return;
+  }
+  if (st.decisions.count(t.id) == 0) {
+    (void)st.log->log({decision_of(t, outcome)});
+    st.decisions[t.id] = outcome;
+  }
+}
+
+// Tells every participant of a round the outcome; acked(ok) per answer.
+void tell_round(self_ptr self, const std::shared_ptr<Round>& round, uint64_t outcome,
+                std::function<void(bool)> acked) {
+  for (auto& part : round->parts)
+    self->request(caf::actor_cast<space_actor>(part.participant), caf::infinite,
+                  txn_decide_atom::value, round->ticket.id, outcome)
+        .then([acked](bool) { acked(true); }, [acked](caf::error&) { acked(false); });
 }
 
 void send_commit(self_ptr self, const std::shared_ptr<Round>& round) {
-  for (auto& part : round->parts) {
-    self->request(caf::actor_cast<space_actor>(part.participant), caf::infinite,
-                  txn_decide_atom::value, round->ticket.id, round->ticket.commit_ts)
-        .then(
-            [=](bool) {
-              if (++round->acked == 1 &&
-                  fault_point(*self->state.ctx, "coordinator-after-first-apply"))
-                crash_now();
-              if (round->acked == round->parts.size())
-                finish_round(self, round);
-            },
-            [=](caf::error&) {
-              round->apply_failed = true;
-              if (++round->acked == round->parts.size())
-                finish_round(self, round);
-            });
-  }
+  auto acked = countdown(round->parts.size(), [self, round](bool all_ok) {
+    auto& st = self->state;
+    const auto& t = round->ticket;
+    told_all(self, t, t.commit_ts, all_ok);
+    st.clock->end_commit(t.commit_ts);
+    st.rounds.erase(t.id);
+  });
+  tell_round(self, round, round->ticket.commit_ts, [self, round, acked](bool ok) {
+    if (ok && ++round->applied == 1 &&
+        fault_point(*self->state.ctx, "coordinator-after-first-apply"))
+      crash_now();
+    acked(ok);
+  });
 }
 
 void abort_round(self_ptr self, const std::shared_ptr<Round>& round) {
@@ -137,25 +161,12 @@ void abort_round(self_ptr self, const std::shared_ptr<Round>& round) {
   for (auto& w : round->waiters)
     durable ? w.deliver(uint64_t{0}) : w.deliver(reply);
   round->waiters.clear();
-  auto pending = std::make_shared<size_t>(round->parts.size());
-  auto all_discarded = std::make_shared<bool>(true);
-  for (auto& part : round->parts)
-    self->request(caf::actor_cast<space_actor>(part.participant), caf::infinite,
-                  txn_decide_atom::value, t.id, uint64_t{0})
-        .then(
-            [=](bool) {
-              if (--*pending == 0 && *all_discarded)
-                forget_later(self, t.id, {});
-            },
-            [=](caf::error&) {
-              // Kept: the participant reopens, finds its record and asks.
-              *all_discarded = false;
-              --*pending;
-            });
+  tell_round(self, round, 0, countdown(round->parts.size(), [self, t](bool all_ok) {
+               told_all(self, t, 0, all_ok);
+             }));
   st.clock->end_commit(t.commit_ts);
-  auto id = t.id;
   round->reply.deliver(reply);
-  st.rounds.erase(id);
+  st.rounds.erase(t.id);
 }
 
 void on_vote(self_ptr self, const std::shared_ptr<Round>& round, caf::error vote) {
@@ -204,20 +215,6 @@ void end_settlement(self_ptr self, const std::shared_ptr<Settlement>& s) {
   }
 }
 
-void settled(self_ptr self, const std::shared_ptr<Settlement>& s) {
-  auto& st = self->state;
-  const auto& t = s->ticket;
-  if (s->apply_failed) {
-    if (st.decisions.count(t.id) == 0) {
-      (void)st.log->log({decision_of(t, *s->outcome)});
-      st.decisions[t.id] = *s->outcome;
-    }
-  } else {
-    forget_later(self, t.id, *s->outcome != 0 ? t.participants : std::vector<std::string>{});
-  }
-  end_settlement(self, s);
-}
-
 // Tells every participant the outcome (applying and discarding are
 // idempotent, so those that already did are unaffected).
 void conclude(self_ptr self, const std::shared_ptr<Settlement>& s, uint64_t outcome) {
@@ -225,13 +222,10 @@ void conclude(self_ptr self, const std::shared_ptr<Settlement>& s, uint64_t outc
   for (auto& w : s->waiters)
     w.deliver(outcome);
   s->waiters.clear();
-  auto n = s->ticket.participants.size();
-  auto acked = [self, s, n](bool ok) {
-    if (!ok)
-      s->apply_failed = true;
-    if (++s->acked == n)
-      settled(self, s);
-  };
+  auto acked = countdown(s->ticket.participants.size(), [self, s](bool all_ok) {
+    told_all(self, s->ticket, *s->outcome, all_ok);
+    end_settlement(self, s);
+  });
   for (const auto& space : s->ticket.participants)
     with_space(
         self, space,
@@ -332,18 +326,18 @@ coordinator_actor::behavior_type coordinator_behavior(self_ptr self,
     st.open_error = std::move(log.error());
   }
   return {
-    [=](txn_commit_atom, const std::vector<TxnPart>& parts) -> caf::result<uint64_t> {
+    [=](txn_commit_atom, std::vector<TxnPart>& parts) -> caf::result<uint64_t> {
       auto& st = self->state;
       if (st.open_error)
         return st.open_error;
       if (fault_point(*st.ctx, "coordinator-before-prepare"))
         crash_now();
       auto round = std::make_shared<Round>();
-      round->parts = parts;
+      round->parts = std::move(parts);
       auto& t = round->ticket;
       t.id = st.clock->next();
       t.commit_ts = st.clock->begin_commit();
-      for (auto& part : parts)
+      for (auto& part : round->parts)
         t.participants.push_back(part.space);
       if (auto err = st.log->note_intent(decision_of(t, t.commit_ts))) {
         st.clock->end_commit(t.commit_ts);
@@ -353,7 +347,7 @@ coordinator_actor::behavior_type coordinator_behavior(self_ptr self,
       st.rounds.emplace(t.id, round);
       for (auto& part : round->parts) {
         self->request(caf::actor_cast<space_actor>(part.participant), caf::infinite,
-                      txn_prepare_atom::value, round->ticket, part.work)
+                      txn_prepare_atom::value, round->ticket, std::move(part.work))
             .then([=](bool) { on_vote(self, round, caf::error{}); },
                   [=](caf::error& err) { on_vote(self, round, std::move(err)); });
       }

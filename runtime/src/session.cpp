@@ -143,7 +143,7 @@ result<void> Session::commit() {
   auto coordinator = handle_->on_branch(txn_coord_atom::value);
   if (!coordinator)
     return coordinator.error();
-  auto ts = handle_->client.call(*coordinator, txn_commit_atom::value, parts);
+  auto ts = handle_->client.call(*coordinator, txn_commit_atom::value, std::move(parts));
   if (!ts)
     return ts.error();
   last_commit_ts_ = *ts;

@@ -48,13 +48,13 @@ struct CoordinatorState {
   /// One commit in progress.
   struct Round {
     TxnTicket ticket;
+    /// The participants (their work moves into the prepare requests).
     std::vector<TxnPart> parts;
     size_t answered = 0;
-    size_t acked = 0;
+    size_t applied = 0;          ///< for the fault point after the first apply
     caf::error failure;          ///< the first "no" vote
     bool unclean_no = false;     ///< a no-vote that may have left a record
     bool decided = false;
-    bool apply_failed = false;
     reply_promise reply;
     std::vector<reply_promise> waiters;  ///< resolve() callers
   };
@@ -67,8 +67,6 @@ struct CoordinatorState {
     bool all_prepared = true;
     bool done = false;           ///< a status query failed: left in doubt
     std::optional<uint64_t> outcome;  ///< commit timestamp, or 0 for abort
-    size_t acked = 0;
-    bool apply_failed = false;
     std::vector<reply_promise> waiters;
   };
 
