@@ -145,6 +145,14 @@ result<SpaceStore::Collection*> SpaceStore::collection(std::string_view name) {
   return raw;
 }
 
+result<SpaceStore::Collection*> SpaceStore::queried_collection(std::string_view name,
+                                                               const std::vector<float>& query) {
+  auto c = collection(name);
+  if (c && query.size() != (*c)->dimension)
+    return dimension_mismatch((*c)->dimension, query.size());
+  return c;
+}
+
 caf::error SpaceStore::check_embedding(const Collection& c,
                                        const std::vector<float>& embedding) const {
   if (embedding.size() > options_.limits.max_vector_dim)
@@ -367,12 +375,10 @@ result<std::vector<VectorMatch>> SpaceStore::vector_search(std::string_view coll
                                                            const std::vector<float>& query,
                                                            uint64_t k,
                                                            const MetadataFilter& filter) {
-  auto c = collection(collection_name);
+  auto c = queried_collection(collection_name, query);
   if (!c)
     return c.error();
   Collection& coll = **c;
-  if (query.size() != coll.dimension)
-    return dimension_mismatch(coll.dimension, query.size());
   std::vector<VectorMatch> out;
   if (k == 0 || coll.index.empty())
     return out;
@@ -393,12 +399,10 @@ result<std::vector<VectorMatch>> SpaceStore::vector_search_at(std::string_view c
                                                               uint64_t k,
                                                               const MetadataFilter& filter,
                                                               uint64_t as_of) {
-  auto c = collection(collection_name);
+  auto c = queried_collection(collection_name, query);
   if (!c)
     return c.error();
   Collection& coll = **c;
-  if (query.size() != coll.dimension)
-    return dimension_mismatch(coll.dimension, query.size());
   struct Hit {
     uint64_t id;
     float score;

@@ -363,6 +363,8 @@ class SpaceStore {
   // Vector collections, loaded on first use.
   struct Collection;
   result<Collection*> collection(std::string_view name);
+  /// The collection a search queries, checked against the query's dimension.
+  result<Collection*> queried_collection(std::string_view name, const std::vector<float>& query);
   caf::error check_embedding(const Collection& c, const std::vector<float>& embedding) const;
   std::map<std::string, std::unique_ptr<Collection>, std::less<>> collections_;
 
