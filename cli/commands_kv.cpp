@@ -1,5 +1,8 @@
 // kv put / get / del / list / history (SPEC 5.1, 8.2 "KV").
 
+#include <algorithm>
+#include <iterator>
+
 #include "commands.hpp"
 #include "value_input.hpp"
 
@@ -98,6 +101,20 @@ Outcome kv_del(Context& ctx, const Args& args) {
   return out;
 }
 
+// The page of sorted `keys` after `cursor` (exclusive), at most `limit`
+// long (all when absent): for listings the API does not page itself.
+std::vector<std::string> page_of(std::vector<std::string> keys,
+                                 const std::optional<std::string>& cursor,
+                                 std::optional<uint64_t> limit) {
+  auto first = keys.begin();
+  if (cursor)
+    first = std::upper_bound(keys.begin(), keys.end(), *cursor);
+  auto last = keys.end();
+  if (limit && static_cast<uint64_t>(last - first) > *limit)
+    last = first + static_cast<std::ptrdiff_t>(*limit);
+  return std::vector<std::string>(std::make_move_iterator(first), std::make_move_iterator(last));
+}
+
 Outcome kv_list(Context& ctx, const Args& args) {
   auto as_of = u64_flag(args, "as-of");
   if (!as_of)
@@ -119,24 +136,12 @@ Outcome kv_list(Context& ctx, const Args& args) {
     auto r = ctx.session().kv_list(prefix);
     if (!r)
       return r.error();
-    for (auto& k : *r) {
-      if (cursor && k <= *cursor)
-        continue;
-      if (*limit && keys.size() >= **limit)
-        break;
-      keys.push_back(std::move(k));
-    }
+    keys = page_of(std::move(*r), cursor, *limit);
   } else if (*as_of) {
     auto r = db.kv_list_at(prefix, **as_of);
     if (!r)
       return r.error();
-    for (auto& k : *r) {
-      if (cursor && k <= *cursor)
-        continue;
-      if (*limit && keys.size() >= **limit)
-        break;
-      keys.push_back(std::move(k));
-    }
+    keys = page_of(std::move(*r), cursor, *limit);
   } else if (all) {
     ListOptions opts;
     opts.prefix = prefix ? std::string(*prefix) : std::string();
