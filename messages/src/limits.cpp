@@ -83,6 +83,12 @@ caf::error validate_value(const Value& value, const Limits& limits) {
   return check_value(value, limits, 0);
 }
 
+caf::error validate_entry(std::string_view key, const Value& value, const Limits& limits) {
+  if (auto err = validate_key(key, limits))
+    return err;
+  return validate_value(value, limits);
+}
+
 caf::error validate_branch_name(std::string_view name) {
   if (name.empty())
     return make_error(errc::InvalidInput, "Branch name cannot be empty");

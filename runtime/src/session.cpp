@@ -181,10 +181,7 @@ result<uint64_t> buffer_write(detail::TxnState& txn, detail::SpaceTxn& st, Key k
 // -- KV ---------------------------------------------------------------------------
 
 result<uint64_t> Session::buffered_set(char tag, std::string_view key, Value value) {
-  const auto& limits = handle_->db->options().limits;
-  if (auto err = validate_key(key, limits))
-    return err;
-  if (auto err = validate_value(value, limits))
+  if (auto err = validate_entry(key, value, handle_->db->options().limits))
     return err;
   auto& st = txn_->spaces[handle_->space];
   std::string k(key);
@@ -391,10 +388,7 @@ result<std::optional<uint64_t>> Session::state_cas(std::string_view cell,
       return r.error();
     return r->to_optional();
   }
-  const auto& limits = handle_->db->options().limits;
-  if (auto err = validate_key(cell, limits))
-    return err;
-  if (auto err = validate_value(value, limits))
+  if (auto err = validate_entry(cell, value, handle_->db->options().limits))
     return err;
   auto& st = txn_->spaces[handle_->space];
   std::string c(cell);

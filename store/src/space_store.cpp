@@ -541,9 +541,7 @@ result<std::optional<std::vector<VersionedValue>>> SpaceStore::state_getv(std::s
 }
 
 result<uint64_t> SpaceStore::state_init(std::string_view cell, const Value& value) {
-  if (auto err = validate_key(cell, options_.limits))
-    return err;
-  if (auto err = validate_value(value, options_.limits))
+  if (auto err = validate_entry(cell, value, options_.limits))
     return err;
   auto prev = head_of(keys::state, cell);
   if (!prev)
@@ -557,9 +555,7 @@ result<std::optional<uint64_t>> SpaceStore::state_cas(std::string_view cell,
                                                       std::optional<uint64_t> expected,
                                                       const Value& value) {
   using out_type = std::optional<uint64_t>;
-  if (auto err = validate_key(cell, options_.limits))
-    return err;
-  if (auto err = validate_value(value, options_.limits))
+  if (auto err = validate_entry(cell, value, options_.limits))
     return err;
   auto prev = head_of(keys::state, cell);
   if (!prev)

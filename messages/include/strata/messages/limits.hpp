@@ -45,6 +45,10 @@ struct Limits {
 /// and "Nesting too deep: <n> levels exceeds maximum <max>".
 [[nodiscard]] caf::error validate_value(const Value& value, const Limits& limits);
 
+/// validate_key, then validate_value: the checks of a keyed write.
+[[nodiscard]] caf::error validate_entry(std::string_view key, const Value& value,
+                                        const Limits& limits);
+
 /// Checks an event before it is appended (SPEC 5.2): `type` 1-256 bytes of
 /// anything; `payload` a JSON object with no NaN or infinity anywhere, within
 /// the value limits. Errors: InvalidInput ("Payload must be a JSON object",
