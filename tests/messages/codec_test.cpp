@@ -17,6 +17,7 @@
 #include "test_util.hpp"
 
 using namespace strata;
+using strata::test::member_names;
 
 namespace {
 
@@ -63,32 +64,18 @@ VersionedRecord rich_record() {
   return rec;
 }
 
-std::vector<std::string> member_names(const Value& v) {
-  std::vector<std::string> out;
-  if (const Object* o = v.as_object())
-    for (const auto& m : *o)
-      out.push_back(m.first);
-  return out;
-}
-
 // Every decoder must return a value or a Serialization error for `bytes`;
 // anything else (another kind, a crash, an exception) fails the test.
 void check_decoders_survive(std::string_view bytes) {
-  auto v = decode_value(bytes);
-  if (!v)
-    STRATA_CHECK_ERRC(v, errc::Serialization);
-  auto r = decode_versioned_record(bytes);
-  if (!r)
-    STRATA_CHECK_ERRC(r, errc::Serialization);
-  auto m = decode_space_meta(bytes);
-  if (!m)
-    STRATA_CHECK_ERRC(m, errc::Serialization);
-  auto p = decode_prepared_txn(bytes);
-  if (!p)
-    STRATA_CHECK_ERRC(p, errc::Serialization);
-  auto d = decode_commit_decision(bytes);
-  if (!d)
-    STRATA_CHECK_ERRC(d, errc::Serialization);
+  auto survives = [](const auto& decoded) {
+    if (!decoded)
+      STRATA_CHECK_ERRC(decoded, errc::Serialization);
+  };
+  survives(decode_value(bytes));
+  survives(decode_versioned_record(bytes));
+  survives(decode_space_meta(bytes));
+  survives(decode_prepared_txn(bytes));
+  survives(decode_commit_decision(bytes));
 }
 
 // Word-aligned storage, so a test controls alignment exactly.

@@ -17,6 +17,7 @@
 #include "test_util.hpp"
 
 using namespace strata;
+using strata::test::member_names;
 
 namespace {
 
@@ -37,14 +38,6 @@ std::string nested_objects(size_t depth) {
     out += "{\"a\":";
   out += "1";
   out += std::string(depth, '}');
-  return out;
-}
-
-std::vector<std::string> member_names(const Value& v) {
-  std::vector<std::string> out;
-  if (const Object* o = v.as_object())
-    for (const auto& m : *o)
-      out.push_back(m.first);
   return out;
 }
 

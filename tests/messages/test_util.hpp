@@ -6,6 +6,7 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include <boost/test/unit_test.hpp>
 
@@ -27,6 +28,15 @@ inline std::ostream& boost_test_print_type(std::ostream& os, errc k) {
 }
 
 namespace test {
+
+/// The member names of an object Value, in order (empty for non-objects).
+inline std::vector<std::string> member_names(const Value& v) {
+  std::vector<std::string> out;
+  if (const Object* o = v.as_object())
+    for (const auto& m : *o)
+      out.push_back(m.first);
+  return out;
+}
 
 /// The error of `r`, or no error when it holds a value. (Calling error()
 /// on a caf::expected that holds a value is undefined.)
