@@ -12,6 +12,7 @@
 
 #include "database.hpp"
 #include "strata/actors/client.hpp"
+#include "strata/messages/limits.hpp"
 #include "strata/messages/protocol.hpp"
 
 namespace strata {
@@ -32,6 +33,14 @@ struct HandleImpl {
   std::string space;
   actors::branch_actor branch_actor;
   std::unordered_map<std::string, actors::space_actor> spaces;
+
+  /// Makes `name` the current space (SPEC 4.4 names; nothing is created).
+  result<void> set_space(std::string_view name) {
+    if (auto err = validate_space_name(name))
+      return err;
+    space = std::string(name);
+    return {};
+  }
 
   result<actors::branch_actor> current_branch_actor() {
     if (!branch_actor) {

@@ -79,10 +79,7 @@ const std::string& Session::current_branch() const {
 }
 
 result<void> Session::set_space(std::string_view name) {
-  if (auto err = validate_space_name(name))
-    return err;
-  handle_->space = std::string(name);
-  return {};
+  return handle_->set_space(name);
 }
 
 result<void> Session::begin() {

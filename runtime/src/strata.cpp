@@ -113,10 +113,7 @@ const std::string& Strata::current_space() const {
 }
 
 result<void> Strata::set_space(std::string_view name) {
-  if (auto err = validate_space_name(name))
-    return err;
-  impl_->space = std::string(name);
-  return {};
+  return impl_->set_space(name);
 }
 
 result<std::vector<std::string>> Strata::list_spaces() {
