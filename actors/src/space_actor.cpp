@@ -140,12 +140,56 @@ void after_group_sync(self_ptr self, std::function<void(const caf::error&)> repl
   }
 }
 
+using SyncReplies = std::vector<std::function<void(const caf::error&)>>;
+
+// Delivers the outcome of an fsync. A failed fsync leaves acknowledged
+// writes in the OS only: the actor stops, so that the supervisor reopens
+// the store and callers see the failure instead of silently losing
+// durability.
+void synced(self_ptr self, SyncReplies replies, const caf::error& err) {
+  for (auto& reply : replies)
+    reply(err);
+  if (err)
+    self->quit(err);
+}
+
+// Syncs every write made so far, then answers the replies waiting for it.
+// Inline when exactly one reply waits and nothing else is queued (a lone
+// committer: no thread hand-off on its path). Otherwise on the sync worker,
+// so that the reads and votes queued meanwhile are served while the disk
+// flushes; their writes join the next fsync. One fsync at a time per space.
+void start_sync(self_ptr self) {
+  auto& st = self->state;
+  if (st.sync_in_flight) {
+    st.sync_again = true;
+    return;
+  }
+  auto replies = std::move(st.awaiting_sync);
+  st.awaiting_sync.clear();
+  const auto& syncer = st.args.ctx->syncer;
+  bool lone = replies.size() == 1 && self->mailbox().empty();
+  if (!syncer || !st.store || lone) {
+    synced(self, std::move(replies), st.store ? st.store->sync() : caf::error{});
+    return;
+  }
+  auto job = st.store->sync_job();
+  if (!job) {
+    synced(self, std::move(replies), caf::error{});
+    return;
+  }
+  st.sync_in_flight = true;
+  st.syncing = std::move(replies);
+  syncer->post([job = std::move(job), me = caf::actor_cast<caf::actor>(self)] {
+    caf::anon_send(me, synced_atom::value, job());
+  });
+}
+
 bool always_durable(const SpaceState& st) {
   return st.args.ctx->store_options.durability == Durability::Always;
 }
 
 // Applies (commit_ts != 0) or discards a prepared transaction and releases
-// its entries. With sync=false the caller owes a group_sync() before
+// its entries. With sync=false the caller owes a group fsync (after_group_sync) before
 // acknowledging.
 caf::error decide(self_ptr self, uint64_t txn_id, uint64_t commit_ts, bool sync = true) {
   auto& st = self->state;
@@ -650,13 +694,19 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
         (void)self->state.store->txn_forget(txn_ids);
     },
     [=](group_sync_atom) {
+      self->state.group_sync_scheduled = false;
+      start_sync(self);
+    },
+    [=](synced_atom, const caf::error& err) {
       auto& st = self->state;
-      st.group_sync_scheduled = false;
-      auto replies = std::move(st.awaiting_sync);
-      st.awaiting_sync.clear();
-      caf::error err = st.store ? st.store->group_sync() : caf::error{};
-      for (auto& reply : replies)
-        reply(err);
+      st.sync_in_flight = false;
+      auto replies = std::move(st.syncing);
+      st.syncing.clear();
+      synced(self, std::move(replies), err);
+      if (!err && (st.sync_again || !st.awaiting_sync.empty())) {
+        st.sync_again = false;
+        start_sync(self);
+      }
     },
     [=](space_dump_atom) -> caf::result<std::vector<StoredPair>> {
       if (auto err = guard())
@@ -698,14 +748,8 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       return true;
     },
     [=](flush_atom) {
-      auto& st = self->state;
-      st.flush_scheduled = false;
-      if (st.store)
-        if (auto err = st.store->sync())
-          // A failed fsync leaves acknowledged writes in the OS only; stop
-          // the actor so that the supervisor reopens the store and callers
-          // see the failure instead of silently losing durability.
-          self->quit(err);
+      self->state.flush_scheduled = false;
+      start_sync(self);
     },
   };
 }

@@ -77,6 +77,7 @@ result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path
     db->lock_fd_ = *fd;
     ctx->root = db->path_;
     ctx->store_options.env = leveldb::Env::Default();
+    ctx->syncer = std::make_shared<actors::SyncWorker>();
     ctx->store_options.durability = options.durability;
   } else {
     db->mem_env_.reset(leveldb::NewMemEnv(leveldb::Env::Default()));

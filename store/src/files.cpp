@@ -1,10 +1,43 @@
 #include "strata/store/files.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <leveldb/env.h>
 
 namespace strata::store {
+
+caf::error sync_log_files(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::directory_iterator it(dir, ec), end;
+  if (ec)
+    return ec == std::errc::no_such_file_or_directory
+               ? caf::error{}
+               : make_error(errc::Io, "cannot list " + dir + ": " + ec.message());
+  for (; it != end; it.increment(ec)) {
+    const auto& path = it->path();
+    if (path.extension() != ".log")
+      continue;
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      if (errno == ENOENT)
+        continue;
+      return make_error(errc::Io, "cannot open " + path.string() + ": " + std::strerror(errno));
+    }
+    int rc = ::fdatasync(fd);
+    int saved = errno;
+    ::close(fd);
+    if (rc != 0)
+      return make_error(errc::Io, "sync failed for " + path.string() + ": " + std::strerror(saved));
+  }
+  if (ec)
+    return make_error(errc::Io, "cannot list " + dir + ": " + ec.message());
+  return {};
+}
 
 namespace fs = std::filesystem;
 

@@ -184,16 +184,8 @@ result<bool> SpaceStore::copy_to(const std::string& dest_dir) {
   return true;
 }
 
-caf::error SpaceStore::group_sync() {
-  return group_sync_pending_ ? flush_log() : caf::error{};
-}
-
 caf::error SpaceStore::sync() {
-  return needs_sync() ? flush_log() : caf::error{};
-}
-
-caf::error SpaceStore::flush_log() {
-  if (!db_)
+  if (!db_ || !needs_sync())
     return {};
   // An empty batch written with sync=true fsyncs the log: LevelDB has no
   // sync call of its own.
@@ -206,6 +198,14 @@ caf::error SpaceStore::flush_log() {
   group_sync_pending_ = false;
   unsynced_writes_ = 0;
   return {};
+}
+
+std::function<caf::error()> SpaceStore::sync_job() {
+  if (!db_ || !needs_sync())
+    return {};
+  group_sync_pending_ = false;
+  unsynced_writes_ = 0;
+  return [dir = dir_] { return sync_log_files(dir); };
 }
 
 result<bool> SpaceStore::is_empty() {

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <thread>
+#include <vector>
 
 #include "test_util.hpp"
 
@@ -379,6 +380,45 @@ BOOST_AUTO_TEST_CASE(concurrent_transfers_across_spaces_never_show_a_fractured_t
     total += int_of(STRATA_REQUIRE_OK(db.kv_get("balance")));
   }
   BOOST_TEST(total == accounts * initial);
+}
+
+// On disk in always durability, concurrent committers share fsyncs, which
+// then run off the space actors (on the database's sync threads) while the
+// actors keep serving: every acknowledged commit must be whole after the
+// database is closed and reopened.
+BOOST_AUTO_TEST_CASE(concurrent_committers_on_disk_keep_every_acknowledged_commit) {
+  TempDir dir;
+  constexpr int threads = 8, per_thread = 40;
+  strata::OpenOptions opts;
+  opts.durability = strata::Durability::Always;
+  {
+    auto db = STRATA_REQUIRE_OK(Strata::open(dir.db(), opts));
+    std::atomic<int> failures{0};
+    std::vector<std::thread> ts;
+    for (int t = 0; t < threads; ++t)
+      ts.emplace_back([&, t] {
+        auto s = db.session();
+        for (int i = 0; i < per_thread; ++i) {
+          auto key = "t" + std::to_string(t) + "-" + std::to_string(i);
+          bool ok = s.begin() && s.set_space("left") && s.kv_put(key, i) &&
+                    s.set_space("right") && s.kv_put(key, i) && s.kv_get(key) && s.commit();
+          if (!ok)
+            ++failures;
+        }
+      });
+    for (auto& th : ts)
+      th.join();
+    BOOST_REQUIRE_EQUAL(failures.load(), 0);
+  }
+  auto db = STRATA_REQUIRE_OK(Strata::open(dir.db(), opts));
+  for (const char* space : {"left", "right"}) {
+    STRATA_REQUIRE_DONE(db.set_space(space));
+    BOOST_TEST(STRATA_REQUIRE_OK(db.kv_list("t")).size() == size_t{threads * per_thread});
+    for (int t = 0; t < threads; ++t)
+      for (int i = 0; i < per_thread; i += 13)
+        BOOST_TEST(int_of(STRATA_REQUIRE_OK(
+                       db.kv_get("t" + std::to_string(t) + "-" + std::to_string(i)))) == i);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

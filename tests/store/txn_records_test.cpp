@@ -9,7 +9,13 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <cstdlib>
+#include <filesystem>
+
+#include <leveldb/env.h>
+
 #include "strata/store/decision_log.hpp"
+#include "strata/store/files.hpp"
 #include "test_util.hpp"
 
 using namespace strata;
@@ -103,6 +109,33 @@ BOOST_AUTO_TEST_CASE(the_decision_log_keeps_intents_and_decisions_apart) {
   STRATA_CHECK_NO_ERROR(log->forget({1, 2}));
   BOOST_TEST(require_ok(log->intents(), "intents").empty());
   BOOST_TEST(require_ok(log->pending(), "pending").empty());
+}
+
+// The group fsync that space actors run off their thread: on a real
+// directory it syncs the store's logs, after which nothing awaits a sync;
+// with nothing written it is not even a job.
+BOOST_AUTO_TEST_CASE(a_sync_job_covers_the_writes_made_before_it) {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "strata-sync-XXXXXX").string();
+  BOOST_REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
+  const std::string dir = tmpl;
+  {
+    store::StoreOptions options;
+    options.durability = Durability::Always;
+    options.env = leveldb::Env::Default();
+    store::CommitClock clock;
+    auto s = require_ok(store::SpaceStore::open(dir + "/space", options, clock), "open");
+    BOOST_TEST(!s->sync_job());  // nothing written yet
+    STRATA_CHECK_NO_ERROR(s->txn_log_prepared(prepared(44, 4000, "k")));  // an unsynced write
+    BOOST_TEST(s->needs_sync());
+    auto job = s->sync_job();
+    BOOST_REQUIRE(job);
+    BOOST_TEST(!s->needs_sync());  // later writes need a later job
+    STRATA_CHECK_NO_ERROR(job());
+    BOOST_TEST(!s->sync_job());
+  }
+  // A dropped store (no directory) is nothing to sync, not an error.
+  std::filesystem::remove_all(dir);
+  STRATA_CHECK_NO_ERROR(store::sync_log_files(dir + "/space"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

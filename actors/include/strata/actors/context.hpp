@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "strata/actors/sync_worker.hpp"
 #include "strata/store/clock.hpp"
 #include "strata/store/options.hpp"
 
@@ -20,6 +21,10 @@ struct DatabaseContext {
   /// Options every space store is opened with; the pointers inside are owned
   /// by the runtime and outlive all actors.
   store::StoreOptions store_options;
+  /// Runs space actors' fsyncs off the scheduler threads when other work
+  /// is waiting (absent in cache durability and in tests that want every
+  /// fsync inline).
+  std::shared_ptr<SyncWorker> syncer;
   /// Throughput budget of a space actor resumed inline on a caller thread.
   size_t inline_budget = 8;
   /// Fault injection for crash tests: the name of one protocol step at which

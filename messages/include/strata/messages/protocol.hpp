@@ -115,6 +115,7 @@ using bundle_check_atom = caf::atom_constant<caf::atom("br_check")>;
 
 using branch_open_atom = caf::atom_constant<caf::atom("br_open")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
+using synced_atom = caf::atom_constant<caf::atom("synced")>;
 
 // -- reply types ----------------------------------------------------------------
 

@@ -19,6 +19,12 @@ namespace strata::store {
 /// when it does not exist.
 std::vector<std::string> list_dir(leveldb::Env* env, const std::string& dir);
 
+/// fdatasync()s every LevelDB log file (*.log) in the on-disk directory
+/// `dir` (SpaceStore::sync_job). A log that disappears meanwhile was
+/// retired by LevelDB after its data went to a synced table file: not an
+/// error, nor is a missing directory (a dropped store). Thread-safe.
+[[nodiscard]] caf::error sync_log_files(const std::string& dir);
+
 /// Writes `data` to `path` (creating parent directories on disk).
 [[nodiscard]] caf::error write_file(leveldb::Env* env, const std::string& path,
                                     const std::string& data, bool on_disk);

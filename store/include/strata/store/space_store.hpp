@@ -78,14 +78,17 @@ class SpaceStore {
   /// Forces the log to stable storage. Cheap no-op when nothing was written
   /// since the last sync. Standard mode calls this at least every 100 ms.
   [[nodiscard]] caf::error sync();
-  /// True when writes were made since the last sync().
+  /// True when writes were made since the last sync() or sync_job().
   bool needs_sync() const { return unsynced_writes_ > 0 || group_sync_pending_; }
 
-  /// Group commit: one fsync covering every write made with deferred sync
-  /// (txn_log_prepared, txn_apply with sync=false) since the last one. The
-  /// owner calls it once for a run of such writes before acknowledging any
-  /// of them. Cheap no-op when none is pending.
-  [[nodiscard]] caf::error group_sync();
+  /// The fsync of sync() as a job for another thread, so that the owner
+  /// keeps serving reads and writes while the disk flushes (group commit:
+  /// the job covers every write made before this call). It fdatasync()s
+  /// the store's LevelDB log files directly: LevelDB hands every record to
+  /// the OS before Write returns, and data of a log it has retired lives in
+  /// a table file it synced itself. The job holds no state of the store and
+  /// may run after the store closed. Empty when nothing awaits a sync.
+  [[nodiscard]] std::function<caf::error()> sync_job();
 
   // -- KV (SPEC 5.1) ---------------------------------------------------------
 
@@ -250,7 +253,7 @@ class SpaceStore {
                                      uint64_t prepared_id, bool sync = true);
   /// Logs a prepared transaction. It must be durable before the vote is
   /// sent (a vote must survive whatever the coordinator decides): the owner
-  /// calls group_sync() before replying (unless cache durability).
+  /// calls sync() or runs sync_job() before replying.
   [[nodiscard]] caf::error txn_log_prepared(const PreparedTxn& txn);
   /// Removes a prepared record (abort). Not an error when absent.
   [[nodiscard]] caf::error txn_discard(uint64_t txn_id);
@@ -300,10 +303,8 @@ class SpaceStore {
   SpaceStore(std::string dir, const StoreOptions& options, CommitClock& clock);
 
   caf::error open_db(bool create);
-  /// fsyncs the log and clears both kinds of pending sync.
-  caf::error flush_log();
   // Writes a batch; with allow_sync=false it never fsyncs and leaves that
-  // to group_sync().
+  // to sync() or sync_job().
   caf::error write(leveldb::WriteBatch& batch, bool allow_sync = true);
   // Reads the head record of (tag, key) into `raw` and `out`. Returns false
   // when absent.
