@@ -115,12 +115,23 @@ int main(int argc, char** argv) {
     std::printf("   raw %.0f commits/s, strata %.0f commits/s: %.1f%% (target >= 33%%)\n",
                 median(base), median(ours), 100 * median(ours) / median(base));
 
-    // 3. Concurrent committers, always durability.
-    double one = committers_rate(*db, 1, m, "c1-");
-    double sixteen = committers_rate(*db, 16, std::max<size_t>(m / 16, 10), "c16-");
-    std::printf("3. always durability, two-space commits: 1 committer %.0f/s, 16 committers "
-                "%.0f/s: %.2fx (target >= 4x)\n",
-                one, sixteen, sixteen / one);
+    // 3. Concurrent committers, always durability. Rounds alternate one and
+    // sixteen committers, so that both see the same state of a shared
+    // machine; the sixteen make 4x as many commits (each round at least a few
+    // hundred milliseconds) and the ratio is that of the medians.
+    std::vector<double> one, sixteen;
+    for (int round = 0; round < 3; ++round) {
+      auto tag = std::to_string(round);
+      one.push_back(committers_rate(*db, 1, m, ("c1-" + tag + "-").c_str()));
+      sixteen.push_back(committers_rate(*db, 16, std::max<size_t>(m / 4, 10),
+                                        ("c16-" + tag + "-").c_str()));
+    }
+    std::printf("3. always durability, two-space commits, 3 rounds: 1 committer %.0f/s, 16 "
+                "committers %.0f/s: %.2fx (target >= 4x); per round",
+                median(one), median(sixteen), median(sixteen) / median(one));
+    for (int round = 0; round < 3; ++round)
+      std::printf(" %.2fx", sixteen[round] / one[round]);
+    std::printf("\n");
   }
   return 0;
 }

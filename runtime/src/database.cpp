@@ -124,6 +124,9 @@ Database::~Database() {
     caf::anon_send_exit(root_, caf::exit_reason::user_shutdown);
     root_ = nullptr;
     system_->await_all_actors_done();
+    // Sync jobs still running report to their (now dead) actors through
+    // the actor system: finish them while it exists.
+    context_->syncer.reset();
     system_.reset();
   }
   if (lock_fd_ >= 0) {
