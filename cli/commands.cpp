@@ -36,6 +36,24 @@ std::optional<std::string_view> prefix_of(const Args& args) {
   return std::string_view{p->second};
 }
 
+result<ListFlags> list_flags(const Args& args) {
+  ListFlags out;
+  auto as_of = u64_flag(args, "as-of");
+  if (!as_of)
+    return as_of.error();
+  auto limit = u64_flag(args, "limit");
+  if (!limit)
+    return limit.error();
+  out.as_of = *as_of;
+  out.limit = *limit;
+  out.cursor = args.value("cursor");
+  out.all = args.has("all");
+  if (out.all && (out.limit || out.cursor))
+    return make_error(errc::InvalidInput, "--all cannot be combined with --limit or --cursor");
+  out.prefix = prefix_of(args);
+  return out;
+}
+
 std::optional<VersionedValue> version_at(const std::optional<std::vector<VersionedValue>>& history,
                                          uint64_t as_of) {
   if (history)

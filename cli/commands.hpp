@@ -126,6 +126,19 @@ void register_meta_commands(CommandTable& t);
 /// The --prefix flag; empty when absent or "" (an empty prefix means all).
 std::optional<std::string_view> prefix_of(const Args& args);
 
+/// The flags of a paged `list` command (kv list, json list).
+struct ListFlags {
+  std::optional<uint64_t> as_of;
+  std::optional<uint64_t> limit;
+  std::optional<std::string> cursor;
+  bool all = false;  // every page; excludes limit and cursor
+  std::optional<std::string_view> prefix;
+};
+
+/// Parses --as-of, --limit, --cursor, --all and --prefix; InvalidInput for
+/// a bad number or --all with --limit or --cursor.
+[[nodiscard]] result<ListFlags> list_flags(const Args& args);
+
 /// The version current at `as_of` (microseconds): the newest entry of a
 /// newest-first history written at or before it.
 std::optional<VersionedValue> version_at(const std::optional<std::vector<VersionedValue>>& history,

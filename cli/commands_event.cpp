@@ -74,12 +74,11 @@ Outcome event_get(Context& ctx, const Args& args) {
 }
 
 Outcome event_list(Context& ctx, const Args& args) {
-  auto as_of = u64_flag(args, "as-of");
-  if (!as_of)
-    return as_of.error();
-  auto limit = u64_flag(args, "limit");
-  if (!limit)
-    return limit.error();
+  auto flags = list_flags(args);  // --as-of and --limit; no cursor, prefix or --all here
+  if (!flags)
+    return flags.error();
+  const auto& as_of = flags->as_of;
+  const auto& limit = flags->limit;
   auto after = u64_flag(args, "after");
   if (!after)
     return after.error();
@@ -88,8 +87,8 @@ Outcome event_list(Context& ctx, const Args& args) {
     type = args.positional[0];
 
   Events out;
-  if (type && !*as_of) {
-    auto r = ctx.db().event_get_by_type(*type, after->value_or(0), limit->value_or(0));
+  if (type && !as_of) {
+    auto r = ctx.db().event_get_by_type(*type, after->value_or(0), limit.value_or(0));
     if (!r)
       return r.error();
     for (auto& vv : *r)
@@ -99,13 +98,13 @@ Outcome event_list(Context& ctx, const Args& args) {
   }
   // All types, or as of a time: the timestamp-bounded listing, then the
   // same `after` (exclusive) and `limit` rules.
-  auto r = ctx.db().event_list_at(type, as_of->value_or(std::numeric_limits<uint64_t>::max()));
+  auto r = ctx.db().event_list_at(type, as_of.value_or(std::numeric_limits<uint64_t>::max()));
   if (!r)
     return r.error();
   for (auto& e : *r) {
     if (*after && e.sequence <= **after)
       continue;
-    if (*limit && **limit > 0 && out.items.size() >= **limit)
+    if (limit && *limit > 0 && out.items.size() >= *limit)
       break;
     out.items.push_back(std::move(e));
   }

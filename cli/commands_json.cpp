@@ -84,23 +84,16 @@ Outcome json_del(Context& ctx, const Args& args) {
 }
 
 Outcome json_list(Context& ctx, const Args& args) {
-  auto as_of = u64_flag(args, "as-of");
-  if (!as_of)
-    return as_of.error();
-  auto limit = u64_flag(args, "limit");
-  if (!limit)
-    return limit.error();
-  auto cursor = args.value("cursor");
-  bool all = args.has("all");
-  if (all && (*limit || cursor))
-    return CliError::make(errc::InvalidInput, "--all cannot be combined with --limit or --cursor");
-  auto prefix = prefix_of(args);
+  auto flags = list_flags(args);
+  if (!flags)
+    return flags.error();
+  const auto& [as_of, limit, cursor, all, prefix] = *flags;
 
   Names out;
   out.paged = true;
-  if (*as_of) {
+  if (as_of) {
     // Documents that existed then, without pagination (SPEC 5.4).
-    auto r = ctx.db().json_list_at(prefix, **as_of);
+    auto r = ctx.db().json_list_at(prefix, *as_of);
     if (!r)
       return r.error();
     out.names = std::move(*r);
@@ -120,7 +113,7 @@ Outcome json_list(Context& ctx, const Args& args) {
   std::optional<std::string_view> from;
   if (cursor)
     from = *cursor;
-  auto page = ctx.db().json_list(prefix, from, limit->value_or(100));
+  auto page = ctx.db().json_list(prefix, from, limit.value_or(100));
   if (!page)
     return page.error();
   out.names = std::move(page->keys);

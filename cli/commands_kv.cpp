@@ -116,32 +116,25 @@ std::vector<std::string> page_of(std::vector<std::string> keys,
 }
 
 Outcome kv_list(Context& ctx, const Args& args) {
-  auto as_of = u64_flag(args, "as-of");
-  if (!as_of)
-    return as_of.error();
-  auto limit = u64_flag(args, "limit");
-  if (!limit)
-    return limit.error();
-  auto cursor = args.value("cursor");
-  bool all = args.has("all");
-  if (all && (*limit || cursor))
-    return CliError::make(errc::InvalidInput, "--all cannot be combined with --limit or --cursor");
-  auto prefix = prefix_of(args);
+  auto flags = list_flags(args);
+  if (!flags)
+    return flags.error();
+  const auto& [as_of, limit, cursor, all, prefix] = *flags;
   Strata& db = ctx.db();
 
   std::vector<std::string> keys;
-  bool in_txn = ctx.in_transaction() && !*as_of;
+  bool in_txn = ctx.in_transaction() && !as_of;
   if (in_txn) {
     // The transaction's view (snapshot plus its own writes), paged here.
     auto r = ctx.session().kv_list(prefix);
     if (!r)
       return r.error();
-    keys = page_of(std::move(*r), cursor, *limit);
-  } else if (*as_of) {
-    auto r = db.kv_list_at(prefix, **as_of);
+    keys = page_of(std::move(*r), cursor, limit);
+  } else if (as_of) {
+    auto r = db.kv_list_at(prefix, *as_of);
     if (!r)
       return r.error();
-    keys = page_of(std::move(*r), cursor, *limit);
+    keys = page_of(std::move(*r), cursor, limit);
   } else if (all) {
     ListOptions opts;
     opts.prefix = prefix ? std::string(*prefix) : std::string();
@@ -155,11 +148,11 @@ Outcome kv_list(Context& ctx, const Args& args) {
         break;
       opts.cursor = page->back();
     }
-  } else if (*limit || cursor) {
+  } else if (limit || cursor) {
     ListOptions opts;
     opts.prefix = prefix ? std::string(*prefix) : std::string();
     opts.cursor = cursor;
-    opts.limit = *limit;
+    opts.limit = limit;
     auto page = db.kv_list_page(opts);
     if (!page)
       return page.error();
@@ -174,7 +167,7 @@ Outcome kv_list(Context& ctx, const Args& args) {
   KeyValues out;
   out.items.reserve(keys.size());
   for (auto& k : keys) {
-    auto v = in_txn ? ctx.session().kv_get(k) : *as_of ? db.kv_get_at(k, **as_of) : db.kv_get(k);
+    auto v = in_txn ? ctx.session().kv_get(k) : as_of ? db.kv_get_at(k, *as_of) : db.kv_get(k);
     if (!v)
       return v.error();
     if (*v)  // deleted between the listing and the read
