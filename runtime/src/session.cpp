@@ -418,22 +418,14 @@ result<bool> Session::state_delete(std::string_view cell) {
 
 // -- JSON documents -----------------------------------------------------------------
 
-namespace {
-
-// The transaction's view of a document: its own writes, or the snapshot.
-result<std::optional<Value>> document_view(Session&, detail::TxnState& txn,
-                                           detail::SpaceTxn& st, const std::string& key,
-                                           const std::function<result<MaybeValue>()>& fetch) {
+result<std::optional<Value>> Session::document_view(detail::SpaceTxn& st, const std::string& key) {
   if (auto it = st.written.find({'j', key}); it != st.written.end())
     return it->second;
-  auto r = fetch();
+  auto r = call(handle_->space, json_get_at_atom::value, key, std::string("$"), txn_->snapshot);
   if (!r)
     return r.error();
-  (void)txn;
   return r->found ? std::optional<Value>{std::move(r->value)} : std::nullopt;
 }
-
-}  // namespace
 
 result<uint64_t> Session::json_set(std::string_view key, std::string_view path, Value value) {
   if (!txn_)
@@ -449,9 +441,7 @@ result<uint64_t> Session::json_set(std::string_view key, std::string_view path, 
     return make_error(errc::Serialization, "JSON documents cannot hold NaN or Infinity");
   auto& st = txn_->spaces[handle_->space];
   std::string k(key);
-  auto doc = document_view(*this, *txn_, st, k, [&] {
-    return call(handle_->space, json_get_at_atom::value, k, std::string("$"), txn_->snapshot);
-  });
+  auto doc = document_view(st, k);
   if (!doc)
     return doc.error();
   // Apply it to the transaction's view now, so that a bad path fails here.
@@ -481,9 +471,7 @@ result<std::optional<Value>> Session::json_get(std::string_view key, std::string
   auto& st = txn_->spaces[handle_->space];
   std::string k(key);
   bool own = st.written.count({'j', k}) != 0;
-  auto doc = document_view(*this, *txn_, st, k, [&] {
-    return call(handle_->space, json_get_at_atom::value, k, std::string("$"), txn_->snapshot);
-  });
+  auto doc = document_view(st, k);
   if (!doc)
     return doc.error();
   if (!own)
@@ -504,9 +492,7 @@ result<uint64_t> Session::json_delete(std::string_view key, std::string_view pat
     return parsed.error();
   auto& st = txn_->spaces[handle_->space];
   std::string k(key);
-  auto doc = document_view(*this, *txn_, st, k, [&] {
-    return call(handle_->space, json_get_at_atom::value, k, std::string("$"), txn_->snapshot);
-  });
+  auto doc = document_view(st, k);
   if (!doc)
     return doc.error();
   if (!*doc)

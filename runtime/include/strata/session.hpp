@@ -117,6 +117,10 @@ class Session {
   // Events of the current space visible at the snapshot (asked once).
   result<uint64_t> event_base(detail::SpaceTxn& st);
 
+  // A JSON document as the transaction sees it: its own writes, else the
+  // snapshot (empty = absent).
+  result<std::optional<Value>> document_view(detail::SpaceTxn& st, const std::string& key);
+
   std::unique_ptr<detail::HandleImpl> handle_;
   std::unique_ptr<detail::TxnState> txn_;
   uint64_t last_commit_ts_ = 0;
