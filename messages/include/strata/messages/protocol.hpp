@@ -256,44 +256,60 @@ typename Inspector::result_type inspect(Inspector& f, MaybeVersioned& x) {
   return f(caf::meta::type_name("strata::MaybeVersioned"), x.found, x.entry);
 }
 
-/// std::optional<Value> members travel as a flag plus a value.
-template <class Inspector>
-typename Inspector::result_type inspect_optional_value(Inspector& f, const char* name,
-                                                       std::optional<Value>& x) {
-  bool has = x.has_value();
-  Value v = has ? *x : Value{};
-  auto load = caf::meta::load_callback([&]() -> caf::error {
-    x = has ? std::optional<Value>{std::move(v)} : std::nullopt;
-    return caf::none;
-  });
-  return f(caf::meta::type_name(name), has, v, load);
-}
-
-struct OptionalValueRef {
-  std::optional<Value>& ref;
+/// std::optional members travel as a flag plus a value (a default one
+/// when empty): `OptionalRef<T>{member}` in an inspect.
+template <class T>
+struct OptionalRef {
+  std::optional<T>& ref;
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, OptionalValueRef& x) {
-  return inspect_optional_value(f, "strata::OptionalValue", x.ref);
+template <class Inspector, class T>
+typename Inspector::result_type inspect(Inspector& f, OptionalRef<T>& x) {
+  bool has = x.ref.has_value();
+  T v = has ? *x.ref : T{};
+  auto load = caf::meta::load_callback([&]() -> caf::error {
+    x.ref = has ? std::optional<T>{std::move(v)} : std::nullopt;
+    return caf::none;
+  });
+  return f(caf::meta::type_name("strata::Optional"), has, v, load);
+}
+
+/// Enums travel as one byte, refused on load when past `Last` (a newer or
+/// corrupt sender): `EnumRef<E, E::Last>{member, "what it is"}`.
+template <class E, E Last>
+struct EnumRef {
+  E& ref;
+  const char* what;
+};
+
+template <class Inspector, class E, E Last>
+typename Inspector::result_type inspect(Inspector& f, EnumRef<E, Last>& x) {
+  auto byte = static_cast<uint8_t>(x.ref);
+  auto load = caf::meta::load_callback([&]() -> caf::error {
+    if (byte > static_cast<uint8_t>(Last))
+      return make_error(errc::Serialization, std::string("unknown ") + x.what);
+    x.ref = static_cast<E>(byte);
+    return caf::none;
+  });
+  return f(caf::meta::type_name("strata::Enum"), byte, load);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, VectorEntry& x) {
-  OptionalValueRef meta{x.metadata};
+  OptionalRef<Value> meta{x.metadata};
   return f(caf::meta::type_name("strata::VectorEntry"), x.key, x.embedding, meta, x.version,
            x.timestamp);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, VectorUpsert& x) {
-  OptionalValueRef meta{x.metadata};
+  OptionalRef<Value> meta{x.metadata};
   return f(caf::meta::type_name("strata::VectorUpsert"), x.key, x.embedding, meta);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, VectorMatch& x) {
-  OptionalValueRef meta{x.metadata};
+  OptionalRef<Value> meta{x.metadata};
   return f(caf::meta::type_name("strata::VectorMatch"), x.key, x.score, meta);
 }
 
@@ -305,14 +321,8 @@ typename Inspector::result_type inspect(Inspector& f, CollectionInfo& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, FilterCondition& x) {
-  auto op = static_cast<uint8_t>(x.op);
-  auto load = caf::meta::load_callback([&]() -> caf::error {
-    if (op > static_cast<uint8_t>(FilterCondition::Op::Contains))
-      return make_error(errc::Serialization, "unknown filter operator");
-    x.op = static_cast<FilterCondition::Op>(op);
-    return caf::none;
-  });
-  return f(caf::meta::type_name("strata::FilterCondition"), x.field, op, x.value, load);
+  EnumRef<FilterCondition::Op, FilterCondition::Op::Contains> op{x.op, "filter operator"};
+  return f(caf::meta::type_name("strata::FilterCondition"), x.field, op, x.value);
 }
 
 template <class Inspector>
@@ -358,15 +368,9 @@ typename Inspector::result_type inspect(Inspector& f, ForkInfo& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, TxnOp& x) {
-  auto kind = static_cast<uint8_t>(x.kind);
-  auto load = caf::meta::load_callback([&]() -> caf::error {
-    if (kind > static_cast<uint8_t>(TxnOpKind::JsonDelete))
-      return make_error(errc::Serialization, "unknown transaction operation");
-    x.kind = static_cast<TxnOpKind>(kind);
-    return caf::none;
-  });
+  EnumRef<TxnOpKind, TxnOpKind::JsonDelete> kind{x.kind, "transaction operation"};
   return f(caf::meta::type_name("strata::TxnOp"), kind, x.key, x.arg, x.value, x.has_expected,
-           x.expected, load);
+           x.expected);
 }
 
 template <class Inspector>
@@ -436,16 +440,10 @@ typename Inspector::result_type inspect(Inspector& f, MaybeHistory& x) {
   return f(caf::meta::type_name("strata::MaybeHistory"), x.found, x.versions);
 }
 
-/// std::optional members travel as a flag plus a value.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BatchItemResult& x) {
-  bool has = x.version.has_value();
-  uint64_t version = x.version.value_or(0);
-  auto load = caf::meta::load_callback([&]() -> caf::error {
-    x.version = has ? std::optional<uint64_t>{version} : std::nullopt;
-    return caf::none;
-  });
-  return f(caf::meta::type_name("strata::BatchItemResult"), has, version, x.error, load);
+  OptionalRef<uint64_t> version{x.version};
+  return f(caf::meta::type_name("strata::BatchItemResult"), version, x.error);
 }
 
 template <class Inspector>
