@@ -12,25 +12,16 @@ using strata::Strata;
 using strata::Value;
 using strata::errc;
 using strata::test::TempDir;
-
-namespace {
-
-Value payload(const char* json) {
-  auto v = Value::from_json(json);
-  BOOST_REQUIRE(v);
-  return *v;
-}
-
-}  // namespace
+using strata::test::json_value;
 
 BOOST_AUTO_TEST_SUITE(events)
 
 BOOST_AUTO_TEST_CASE(sequences_start_at_one_and_are_contiguous_per_space) {
   auto db = STRATA_REQUIRE_OK(Strata::cache());
-  BOOST_TEST(STRATA_REQUIRE_OK(db.event_append("log", payload(R"({"msg":"hello"})"))) == 1u);
-  BOOST_TEST(STRATA_REQUIRE_OK(db.event_append("log", payload("{}"))) == 2u);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_append("log", json_value(R"({"msg":"hello"})"))) == 1u);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_append("log", json_value("{}"))) == 2u);
   STRATA_REQUIRE_DONE(db.set_space("other"));
-  BOOST_TEST(STRATA_REQUIRE_OK(db.event_append("log", payload("{}"))) == 1u);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_append("log", json_value("{}"))) == 1u);
   BOOST_TEST(STRATA_REQUIRE_OK(db.event_len()) == 1u);
   STRATA_REQUIRE_DONE(db.set_space("default"));
   BOOST_TEST(STRATA_REQUIRE_OK(db.event_len()) == 2u);
@@ -38,7 +29,7 @@ BOOST_AUTO_TEST_CASE(sequences_start_at_one_and_are_contiguous_per_space) {
 
 BOOST_AUTO_TEST_CASE(get_returns_payload_sequence_and_timestamp) {
   auto db = STRATA_REQUIRE_OK(Strata::cache());
-  STRATA_REQUIRE_OK(db.event_append("user_message", payload(R"({"content":"What's the weather?"})")));
+  STRATA_REQUIRE_OK(db.event_append("user_message", json_value(R"({"content":"What's the weather?"})")));
   auto e = STRATA_REQUIRE_OK(db.event_get(1));
   BOOST_REQUIRE(e.has_value());
   BOOST_TEST(e->version == 1u);

@@ -8,24 +8,15 @@ using strata::Strata;
 using strata::Value;
 using strata::errc;
 using strata::test::TempDir;
+using strata::test::json_value;
 using Names = std::vector<std::string>;
-
-namespace {
-
-Value json(const char* text) {
-  auto v = Value::from_json(text);
-  BOOST_REQUIRE(v);
-  return *v;
-}
-
-}  // namespace
 
 BOOST_AUTO_TEST_SUITE(json_docs)
 
 BOOST_AUTO_TEST_CASE(set_at_the_root_creates_the_document_in_insertion_order) {
   auto db = STRATA_REQUIRE_OK(Strata::cache());
   BOOST_TEST(STRATA_REQUIRE_OK(db.json_set("config", "$",
-                                           json(R"({"model":"gpt-4","temperature":0.7,"max_tokens":1000})"))) ==
+                                           json_value(R"({"model":"gpt-4","temperature":0.7,"max_tokens":1000})"))) ==
              1u);
   auto doc = STRATA_REQUIRE_OK(db.json_get("config"));
   BOOST_REQUIRE(doc.has_value());
@@ -46,7 +37,7 @@ BOOST_AUTO_TEST_CASE(every_mutation_bumps_the_document_version) {
 
 BOOST_AUTO_TEST_CASE(array_indexes_replace_append_and_refuse_past_the_end) {
   auto db = STRATA_REQUIRE_OK(Strata::cache());
-  STRATA_REQUIRE_OK(db.json_set("d", "$", json(R"({"items":[1,2]})")));
+  STRATA_REQUIRE_OK(db.json_set("d", "$", json_value(R"({"items":[1,2]})")));
   STRATA_REQUIRE_OK(db.json_set("d", "$.items[0]", 10));
   STRATA_REQUIRE_OK(db.json_set("d", "$.items[2]", 3));
   STRATA_REQUIRE_ERR(db.json_set("d", "$.items[9]", 4), errc::InvalidPath);
@@ -57,7 +48,7 @@ BOOST_AUTO_TEST_CASE(array_indexes_replace_append_and_refuse_past_the_end) {
 
 BOOST_AUTO_TEST_CASE(delete_shifts_elements_and_root_delete_destroys_the_document) {
   auto db = STRATA_REQUIRE_OK(Strata::cache());
-  STRATA_REQUIRE_OK(db.json_set("d", "$", json(R"({"a":[1,2,3]})")));
+  STRATA_REQUIRE_OK(db.json_set("d", "$", json_value(R"({"a":[1,2,3]})")));
   BOOST_TEST(STRATA_REQUIRE_OK(db.json_delete("d", "$.a[0]")) == 1u);
   BOOST_TEST(STRATA_REQUIRE_OK(db.json_get("d", "$.a"))->to_json() == "[2,3]");
   BOOST_TEST(STRATA_REQUIRE_OK(db.json_delete("d", "$.missing")) == 0u);
@@ -69,7 +60,7 @@ BOOST_AUTO_TEST_CASE(delete_shifts_elements_and_root_delete_destroys_the_documen
 
 BOOST_AUTO_TEST_CASE(missing_paths_and_bad_paths_are_told_apart) {
   auto db = STRATA_REQUIRE_OK(Strata::cache());
-  STRATA_REQUIRE_OK(db.json_set("d", "$", json(R"({"a":{"b":1},"arr":[1]})")));
+  STRATA_REQUIRE_OK(db.json_set("d", "$", json_value(R"({"a":{"b":1},"arr":[1]})")));
   BOOST_TEST(!STRATA_REQUIRE_OK(db.json_get("d", "$.nope")).has_value());
   BOOST_TEST(!STRATA_REQUIRE_OK(db.json_get("d", "$.a[0]")).has_value());
   BOOST_TEST(!STRATA_REQUIRE_OK(db.json_get("d", "$.arr[5]")).has_value());
@@ -100,7 +91,7 @@ BOOST_AUTO_TEST_CASE(non_finite_numbers_and_oversized_documents_are_refused) {
 
 BOOST_AUTO_TEST_CASE(history_and_time_travel_apply_paths_to_old_documents) {
   auto db = STRATA_REQUIRE_OK(Strata::cache());
-  STRATA_REQUIRE_OK(db.json_set("cfg", "$", json(R"({"model":"gpt-3"})")));
+  STRATA_REQUIRE_OK(db.json_set("cfg", "$", json_value(R"({"model":"gpt-3"})")));
   auto t1 = STRATA_REQUIRE_OK(db.json_get_versioned("cfg"))->timestamp;
   STRATA_REQUIRE_OK(db.json_set("cfg", "$.model", "gpt-4"));
   BOOST_TEST(STRATA_REQUIRE_OK(db.json_get_at("cfg", "$.model", t1)) == std::optional<Value>("gpt-3"));

@@ -40,6 +40,14 @@ class TempDir {
   std::string path_;
 };
 
+/// The value of a JSON literal written in a test; fails the test when it
+/// does not parse.
+inline Value json_value(const char* text) {
+  auto v = Value::from_json(text);
+  BOOST_REQUIRE_MESSAGE(v, "bad JSON in the test: " << text);
+  return *v;
+}
+
 }  // namespace strata::test
 
 namespace strata {

@@ -50,7 +50,6 @@ void check_all_or_nothing(const std::string& dir, int round, long last_ack, InFl
     BOOST_REQUIRE(v);
     return *v;
   };
-  const Value expected = int64_t{round} * 1000000;
   for (long i = 0; i <= last_ack + 1; ++i) {
     auto a = value_in("alpha", i), b = value_in("beta", i);
     Value want{int64_t{round} * 1000000 + i};
@@ -65,7 +64,6 @@ void check_all_or_nothing(const std::string& dir, int round, long last_ack, InFl
     else if (in_flight == InFlight::Aborted)
       BOOST_REQUIRE_MESSAGE(!in_a, "a transaction some participant never prepared was applied");
   }
-  (void)expected;
 }
 
 }  // namespace

@@ -20,6 +20,16 @@ int64_t int_of(const std::optional<Value>& v) {
   return v && v->is_int() ? *v->as_int() : -1;
 }
 
+// A commit in a retry loop: done, lost to a conflict (try again), or failed.
+enum class Attempt { Committed, Conflict, Failed };
+
+Attempt try_commit(Session& s) {
+  auto c = s.commit();
+  if (c)
+    return Attempt::Committed;
+  return strata::is(c.error(), errc::TransactionConflict) ? Attempt::Conflict : Attempt::Failed;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(transactions)
@@ -281,13 +291,14 @@ BOOST_AUTO_TEST_CASE(concurrent_increments_with_retry_lose_no_update) {
           ++failures;
           return;
         }
-        auto c = s.commit();
-        if (c) {
-          ++commits;
-          ++i;
-        } else if (!strata::is(c.error(), errc::TransactionConflict)) {
+        auto done = try_commit(s);
+        if (done == Attempt::Failed) {
           ++failures;
           return;
+        }
+        if (done == Attempt::Committed) {
+          ++commits;
+          ++i;
         }
       }
     });
@@ -328,13 +339,14 @@ BOOST_AUTO_TEST_CASE(concurrent_transfers_across_spaces_never_show_a_fractured_t
         ++failures;
         return;
       }
-      auto c = s.commit();
-      if (c) {
-        ++i;
-        ++transfers;
-      } else if (!strata::is(c.error(), errc::TransactionConflict)) {
+      auto done = try_commit(s);
+      if (done == Attempt::Failed) {
         ++failures;
         return;
+      }
+      if (done == Attempt::Committed) {
+        ++i;
+        ++transfers;
       }
     }
   };

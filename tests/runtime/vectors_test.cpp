@@ -16,9 +16,7 @@ using strata::test::TempDir;
 namespace {
 
 MetadataFilter filter(const char* json) {
-  auto v = Value::from_json(json);
-  BOOST_REQUIRE(v);
-  auto f = MetadataFilter::from_value(*v);
+  auto f = MetadataFilter::from_value(strata::test::json_value(json));
   BOOST_REQUIRE(f);
   return *f;
 }
