@@ -52,22 +52,28 @@ struct HandleImpl {
     return branch_actor;
   }
 
+  /// Sends a request to the current branch's supervisor, re-resolving once
+  /// if it was deleted or restarted (the root then answers BranchNotFound
+  /// for a deleted branch); the cached space actors, its children, go too.
+  template <class... Ts>
+  auto on_branch(const Ts&... xs) {
+    using reply_type = decltype(client.call(std::declval<actors::branch_actor>(), xs...));
+    for (int attempt = 0;; ++attempt) {
+      auto br = current_branch_actor();
+      if (!br)
+        return reply_type{br.error()};
+      auto r = client.call(*br, xs...);
+      if (r || attempt > 0 || !receiver_down(r.error()))
+        return r;
+      branch_actor = nullptr;
+      spaces.clear();
+    }
+  }
+
   result<actors::space_actor> space_actor(const std::string& name) {
     if (auto it = spaces.find(name); it != spaces.end())
       return it->second;
-    auto br = current_branch_actor();
-    if (!br)
-      return br.error();
-    auto r = client.call(*br, space_resolve_atom::value, name);
-    if (!r && receiver_down(r.error())) {
-      // The branch was deleted (or restarted): ask the root again, which
-      // answers BranchNotFound for a deleted branch.
-      branch_actor = nullptr;
-      br = current_branch_actor();
-      if (!br)
-        return br.error();
-      r = client.call(*br, space_resolve_atom::value, name);
-    }
+    auto r = on_branch(space_resolve_atom::value, name);
     if (!r)
       return r.error();
     spaces.emplace(name, *r);
@@ -107,22 +113,6 @@ struct HandleImpl {
 
   static constexpr int max_resend_attempts = 1000;
 
-  /// Sends a request to the current branch's supervisor, re-resolving once
-  /// if it was restarted.
-  template <class... Ts>
-  auto on_branch(const Ts&... xs) {
-    using reply_type = decltype(client.call(std::declval<actors::branch_actor>(), xs...));
-    for (int attempt = 0;; ++attempt) {
-      auto br = current_branch_actor();
-      if (!br)
-        return reply_type{br.error()};
-      auto r = client.call(*br, xs...);
-      if (r || attempt > 0 || !receiver_down(r.error()))
-        return r;
-      branch_actor = nullptr;
-      spaces.clear();
-    }
-  }
 };
 
 }  // namespace detail
