@@ -324,15 +324,15 @@ result<Value> decode_value(std::string_view bytes) {
   });
 }
 
-result<VersionedRecord> decode_versioned_record(std::string_view bytes) {
+result<VersionedRecord> decode_versioned_record(std::string_view bytes, bool with_value) {
   return decode_message<VersionedRecord>(
-      bytes, "record", [](capnp::MessageReader& r) -> result<VersionedRecord> {
+      bytes, "record", [with_value](capnp::MessageReader& r) -> result<VersionedRecord> {
         auto root = r.getRoot<schema::VersionedRecord>();
         VersionedRecord rec;
         rec.version = root.getVersion();
         rec.timestamp = root.getTimestamp();
         rec.tombstone = root.getTombstone();
-        if (!rec.tombstone)
+        if (!rec.tombstone && with_value)
           rec.value = read_value(root.getValue());
         for (auto p : root.getPaths())
           rec.paths.push_back(to_string(p));

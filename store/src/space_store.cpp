@@ -211,7 +211,7 @@ std::function<caf::error()> SpaceStore::sync_job() {
 result<bool> SpaceStore::is_empty() {
   bool empty = true;
   auto err = scan(std::string(1, keys::head_family), [&](std::string_view, std::string_view v) {
-    auto rec = decode_versioned_record(v);
+    auto rec = decode_versioned_record(v, false);
     if (!rec)
       return result<bool>{rec.error()};
     empty = rec->tombstone;
@@ -253,30 +253,22 @@ caf::error SpaceStore::destroy() {
   return {};
 }
 
-result<bool> SpaceStore::read_head(char tag, std::string_view key, std::string& raw,
-                                   VersionedRecord& out) {
-  if (!db_)
-    return false;
-  auto st = db_->Get(leveldb::ReadOptions{}, keys::head(tag, key), &raw);
-  if (st.IsNotFound())
-    return false;
-  if (!st.ok())
-    return io_error(st, "read failed in " + dir_);
-  auto rec = decode_versioned_record(raw);
-  if (!rec)
-    return rec.error();
-  out = std::move(*rec);
-  return true;
-}
-
 // -- versioned entries (KV, state cells) ----------------------------------------
 
-result<SpaceStore::Head> SpaceStore::head_of(char tag, std::string_view key) {
+result<SpaceStore::Head> SpaceStore::head_of(char tag, std::string_view key, bool with_value) {
   Head h;
-  auto found = read_head(tag, key, h.raw, h.record);
-  if (!found)
-    return found.error();
-  h.found = *found;
+  if (!db_)
+    return h;
+  auto st = db_->Get(leveldb::ReadOptions{}, keys::head(tag, key), &h.raw);
+  if (st.IsNotFound())
+    return h;
+  if (!st.ok())
+    return io_error(st, "read failed in " + dir_);
+  auto rec = decode_versioned_record(h.raw, with_value);
+  if (!rec)
+    return rec.error();
+  h.found = true;
+  h.record = std::move(*rec);
   return h;
 }
 
@@ -312,14 +304,15 @@ result<uint64_t> SpaceStore::put(char tag, std::string_view key, const Value& va
     return err;
   if (auto err = validate_value(value, options_.limits))
     return err;
-  auto prev = head_of(tag, key);
+  auto prev = head_of(tag, key, false);
   if (!prev)
     return prev.error();
   return write_version(tag, key, *prev, &value);
 }
 
-result<std::vector<BatchItemResult>> SpaceStore::batch_put(char tag,
-                                                           const std::vector<KvEntry>& entries) {
+result<std::vector<BatchItemResult>> SpaceStore::batch_put(
+    char tag, const std::vector<KvEntry>& entries,
+    const std::vector<std::vector<std::string>>* paths) {
   std::vector<BatchItemResult> results(entries.size());
   leveldb::WriteBatch batch;
   // The heads this batch has written so far: a key repeated in one batch
@@ -340,7 +333,7 @@ result<std::vector<BatchItemResult>> SpaceStore::batch_put(char tag,
     if (auto it = pending.find(e.key); it != pending.end()) {
       prev = it->second;
     } else {
-      auto head = head_of(tag, e.key);
+      auto head = head_of(tag, e.key, false);
       if (!head) {
         results[i].error = head.error();
         continue;
@@ -348,7 +341,7 @@ result<std::vector<BatchItemResult>> SpaceStore::batch_put(char tag,
       prev = std::move(*head);
     }
     auto ts = clock_.next(prev.found ? prev.record.timestamp : 0);
-    auto next = stage_version(batch, tag, e.key, prev, ts, &e.value);
+    auto next = stage_version(batch, tag, e.key, prev, ts, &e.value, paths ? &(*paths)[i] : nullptr);
     results[i].version = next.record.version;
     pending[e.key] = std::move(next);
     ++written;
@@ -423,7 +416,7 @@ result<std::optional<std::vector<VersionedValue>>> SpaceStore::history(char tag,
 result<bool> SpaceStore::remove(char tag, std::string_view key) {
   if (auto err = validate_entry_key(tag, key, options_.limits))
     return err;
-  auto prev = head_of(tag, key);
+  auto prev = head_of(tag, key, false);
   if (!prev)
     return prev.error();
   if (!prev->live())
@@ -449,7 +442,7 @@ result<std::vector<std::string>> SpaceStore::list(char tag, const ListOptions& o
   auto err = scan(prefix, [&](std::string_view k, std::string_view v) -> result<bool> {
     if (!from.empty() && k == from)
       return true;
-    auto rec = decode_versioned_record(v);
+    auto rec = decode_versioned_record(v, false);
     if (!rec)
       return rec.error();
     if (!rec->tombstone)
@@ -543,7 +536,7 @@ result<std::optional<std::vector<VersionedValue>>> SpaceStore::state_getv(std::s
 result<uint64_t> SpaceStore::state_init(std::string_view cell, const Value& value) {
   if (auto err = validate_entry(cell, value, options_.limits))
     return err;
-  auto prev = head_of(keys::state, cell);
+  auto prev = head_of(keys::state, cell, false);
   if (!prev)
     return prev.error();
   if (prev->live())
@@ -557,7 +550,7 @@ result<std::optional<uint64_t>> SpaceStore::state_cas(std::string_view cell,
   using out_type = std::optional<uint64_t>;
   if (auto err = validate_entry(cell, value, options_.limits))
     return err;
-  auto prev = head_of(keys::state, cell);
+  auto prev = head_of(keys::state, cell, false);
   if (!prev)
     return prev.error();
   bool live = prev->live();

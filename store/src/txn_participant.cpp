@@ -76,7 +76,7 @@ struct SpaceStore::Overlay {
 
 result<bool> SpaceStore::changed_after(char tag, std::string_view key, uint64_t snapshot,
                                        std::string_view json_path) {
-  auto head = head_of(tag, key);
+  auto head = head_of(tag, key, false);
   if (!head)
     return head.error();
   if (!head->found || head->record.timestamp <= snapshot)
@@ -104,7 +104,7 @@ caf::error SpaceStore::txn_validate(const TxnWork& work, bool dry_run) {
     if (r.range) {
       auto err = scan(keys::head_prefix(r.tag, r.key),
                       [&](std::string_view k, std::string_view v) -> result<bool> {
-                        auto rec = decode_versioned_record(v);
+                        auto rec = decode_versioned_record(v, false);
                         if (!rec)
                           return rec.error();
                         if (rec->timestamp <= s)
@@ -165,13 +165,14 @@ caf::error SpaceStore::txn_run(const std::vector<TxnOp>& ops, uint64_t commit_ts
     auto [it, fresh] = entries.try_emplace({tag, key});
     Overlay& o = it->second;
     if (fresh) {
-      auto head = head_of(tag, key);
+      // Only a JSON operation edits the current value; other writes replace it.
+      auto head = head_of(tag, key, tag == keys::json);
       if (!head)
         return head.error();
       o.prev = std::move(*head);
       o.live = o.prev.live();
       if (o.live)
-        o.value = o.prev.record.value;
+        o.value = std::move(o.prev.record.value);
     }
     return &o;
   };

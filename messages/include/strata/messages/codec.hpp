@@ -71,7 +71,12 @@ std::string encode_branch_meta(const BranchInfo& info);
 [[nodiscard]] result<BranchInfo> decode_branch_meta(std::string_view bytes);
 
 /// Errors: Serialization ("corrupt record: ...") for any malformed input.
-[[nodiscard]] result<VersionedRecord> decode_versioned_record(std::string_view bytes);
+/// `with_value` false leaves `value` null: for readers that need only the
+/// version, timestamp, tombstone and paths (a write learning the version
+/// to follow, a listing, a conflict check), so that they do not rebuild a
+/// value they throw away.
+[[nodiscard]] result<VersionedRecord> decode_versioned_record(std::string_view bytes,
+                                                              bool with_value = true);
 [[nodiscard]] result<SpaceMeta> decode_space_meta(std::string_view bytes);
 [[nodiscard]] result<Value> decode_value(std::string_view bytes);
 [[nodiscard]] result<Event> decode_event(std::string_view bytes);

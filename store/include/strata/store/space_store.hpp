@@ -306,10 +306,6 @@ class SpaceStore {
   // Writes a batch; with allow_sync=false it never fsyncs and leaves that
   // to sync() or sync_job().
   caf::error write(leveldb::WriteBatch& batch, bool allow_sync = true);
-  // Reads the head record of (tag, key) into `raw` and `out`. Returns false
-  // when absent.
-  result<bool> read_head(char tag, std::string_view key, std::string& raw,
-                         VersionedRecord& out);
   // Visits the stored pairs whose key starts with `prefix`, in key order,
   // from `from` (a key inside the range; empty: the start of the range)
   // until `visit` returns false. Errors: the first one `visit` returns, Io.
@@ -323,27 +319,33 @@ class SpaceStore {
   result<std::optional<VersionedValue>> get_at(char tag, std::string_view key, uint64_t as_of);
   result<std::optional<VersionedValue>> get_latest(char tag, std::string_view key);
   result<std::optional<std::vector<VersionedValue>>> history(char tag, std::string_view key);
-  // Writes `value` (or a tombstone when null) as the next version of the
-  // entry whose newest record is `prev`.
   // An entry's newest record as stored (absent: found == false).
   struct Head {
     bool found = false;
-    VersionedRecord record;
+    VersionedRecord record;  // value left null when read without it
     std::string raw;
     bool live() const { return found && !record.tombstone; }
   };
-  result<Head> head_of(char tag, std::string_view key);
+  // Reads the head of (tag, key); `with_value` false skips decoding the
+  // value (writes only need the version and timestamp that follow).
+  result<Head> head_of(char tag, std::string_view key, bool with_value = true);
   // Stages the version after `prev` (a tombstone when `value` is null) at
   // timestamp `ts` into `batch`: the old head moves to history unchanged.
   // Returns the new head.
   Head stage_version(leveldb::WriteBatch& batch, char tag, std::string_view key, const Head& prev,
                      uint64_t ts, const Value* value,
                      const std::vector<std::string>* paths = nullptr);
+  // Writes `value` (or a tombstone when null) as the next version of the
+  // entry whose newest record is `prev`.
   result<uint64_t> write_version(char tag, std::string_view key, const Head& prev,
                                  const Value* value,
                                  const std::vector<std::string>* paths = nullptr);
   result<uint64_t> put(char tag, std::string_view key, const Value& value);
-  result<std::vector<BatchItemResult>> batch_put(char tag, const std::vector<KvEntry>& entries);
+  // `paths`, for JSON documents: per entry, the paths its new version
+  // changed (absent: the whole document).
+  result<std::vector<BatchItemResult>> batch_put(
+      char tag, const std::vector<KvEntry>& entries,
+      const std::vector<std::vector<std::string>>* paths = nullptr);
   result<bool> remove(char tag, std::string_view key);
   result<std::vector<std::string>> list(char tag, const ListOptions& opts);
   result<std::vector<std::string>> list_at(char tag, std::string_view prefix, uint64_t as_of);
