@@ -91,6 +91,7 @@ result<std::vector<BatchItemResult>> SpaceStore::json_batch_set(
   // valid ones land in one batch: compute the final documents first.
   std::vector<BatchItemResult> results(entries.size());
   std::vector<KvEntry> docs;
+  std::vector<std::vector<std::string>> changed;  // per document, like json_set's
   std::vector<size_t> doc_of_entry(entries.size(), SIZE_MAX);
   std::unordered_map<std::string, size_t> index;
   for (size_t i = 0; i < entries.size(); ++i) {
@@ -124,15 +125,17 @@ result<std::vector<BatchItemResult>> SpaceStore::json_batch_set(
       continue;
     }
     if (it == index.end()) {
-      index.emplace(e.key, docs.size());
+      it = index.emplace(e.key, docs.size()).first;
       docs.push_back(KvEntry{e.key, std::move(*doc)});
+      changed.emplace_back();
     } else {
       docs[it->second].value = std::move(*doc);
     }
-    doc_of_entry[i] = index[e.key];
+    changed[it->second].push_back(path->to_string());
+    doc_of_entry[i] = it->second;
   }
   // One version per document touched, however many items touched it.
-  auto written = batch_put(keys::json, docs);
+  auto written = batch_put(keys::json, docs, &changed);
   if (!written)
     return written.error();
   for (size_t i = 0; i < entries.size(); ++i) {

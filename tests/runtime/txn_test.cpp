@@ -248,6 +248,24 @@ BOOST_AUTO_TEST_CASE(conflict_table_json_sibling_paths_do_not_conflict) {
   BOOST_TEST(STRATA_REQUIRE_OK(p.db.json_get("doc"))->to_json() == R"({"a":{"c":2,"b":1}})");
 }
 
+BOOST_AUTO_TEST_CASE(json_batch_writes_conflict_by_path_like_single_sets) {
+  Pair p;
+  STRATA_REQUIRE_OK(p.db.json_set("doc", "$", strata::Object{{"a", 0}, {"b", 0}, {"c", 0}}));
+  STRATA_REQUIRE_DONE(p.mine.rollback());
+  STRATA_REQUIRE_DONE(p.mine.begin());
+  STRATA_REQUIRE_OK(p.mine.json_get("doc", "$.a"));
+  STRATA_REQUIRE_OK(p.mine.kv_put("B", 1));
+  // A batch changing two sibling paths of the document: no conflict.
+  STRATA_REQUIRE_OK(p.db.json_batch_set({{"doc", "$.b", 1}, {"doc", "$.c", 1}}));
+  STRATA_REQUIRE_DONE(p.mine.commit());
+  // One that changes the path read: a conflict.
+  STRATA_REQUIRE_DONE(p.mine.begin());
+  STRATA_REQUIRE_OK(p.mine.json_get("doc", "$.a"));
+  STRATA_REQUIRE_OK(p.mine.kv_put("B", 2));
+  STRATA_REQUIRE_OK(p.db.json_batch_set({{"doc", "$.b", 2}, {"doc", "$.a", 2}}));
+  STRATA_REQUIRE_ERR(p.mine.commit(), errc::TransactionConflict);
+}
+
 BOOST_AUTO_TEST_CASE(conflict_table_json_ancestor_paths_conflict) {
   Pair p;
   STRATA_REQUIRE_OK(p.db.json_set("doc", "$", strata::Object{{"a", strata::Object{}}}));
