@@ -188,6 +188,21 @@ BOOST_AUTO_TEST_CASE(a_versioned_record_round_trips) {
   BOOST_TEST(r->value == rec.value);
 }
 
+BOOST_AUTO_TEST_CASE(a_record_read_without_its_value_keeps_everything_else) {
+  auto rec = rich_record();
+  rec.paths = {"$.a", "$.b[2]"};
+  auto r = decode_versioned_record(encoded(rec), false);
+  BOOST_REQUIRE_MESSAGE(r, test::why(r));
+  BOOST_TEST(r->version == 42u);
+  BOOST_TEST(r->timestamp == 1700000000123456u);
+  BOOST_TEST(!r->tombstone);
+  BOOST_TEST((r->paths == rec.paths));
+  BOOST_TEST(r->value.is_null());
+  // Corrupt bytes are refused all the same.
+  auto bytes = encoded(rec);
+  BOOST_TEST(!decode_versioned_record(std::string_view(bytes).substr(0, 9), false));
+}
+
 BOOST_AUTO_TEST_CASE(extreme_versions_and_timestamps_round_trip) {
   VersionedRecord rec;
   rec.version = std::numeric_limits<uint64_t>::max();
