@@ -82,7 +82,6 @@ branch_actor::behavior_type branch_behavior(self_ptr self,
     for (auto& [space, child] : st.children) {
       if (msg.source == caf::actor_cast<caf::actor_addr>(child)) {
         st.retired.insert(msg.source);
-        ++st.restarts;
         spawn_child(self, space);
         return;
       }

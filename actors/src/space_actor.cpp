@@ -33,6 +33,16 @@ void after_write(self_ptr self) {
   }
 }
 
+// A delete is a write command: it registers the space even when nothing
+// was there to delete (SPEC 4.3). The store stays absent until then.
+template <class T>
+result<T> registering(store::SpaceStore& store, result<T>&& r) {
+  if (r && !store.exists())
+    if (auto err = store.create())
+      return err;
+  return std::move(r);
+}
+
 template <class T>
 caf::result<T> written(self_ptr self, result<T>&& r) {
   if (!r)
@@ -66,13 +76,8 @@ auto write_on(self_ptr self, std::vector<HeldKey> keys, F fn)
     -> caf::result<typename std::decay_t<decltype(fn())>::value_type> {
   using T = typename std::decay_t<decltype(fn())>::value_type;
   auto& st = self->state;
-  if (!any_held(st, keys)) {
-    auto r = fn();
-    if (!r)
-      return std::move(r.error());
-    after_write(self);
-    return std::move(*r);
-  }
+  if (!any_held(st, keys))
+    return written(self, fn());
   auto rp = self->template make_response_promise<T>();
   st.deferred.push_back(DeferredWrite{std::move(keys), [self, rp, fn]() mutable {
                                         auto r = fn();
@@ -101,22 +106,11 @@ void run_deferred(self_ptr self) {
   st.deferred = std::move(still);
 }
 
-char held_tag(TxnOpKind kind) {
-  switch (kind) {
-    case TxnOpKind::KvPut:
-    case TxnOpKind::KvDelete: return 'k';
-    case TxnOpKind::JsonSet:
-    case TxnOpKind::JsonDelete: return 'j';
-    case TxnOpKind::EventAppend: return 'e';
-    default: return 's';
-  }
-}
-
 std::vector<HeldKey> held_keys(const std::vector<TxnOp>& ops) {
   std::vector<HeldKey> out;
   for (const auto& op : ops)
     if (op.kind != TxnOpKind::EventAppend)
-      out.emplace_back(held_tag(op.kind), op.key);
+      out.emplace_back(entry_tag(op.kind), op.key);
   return out;
 }
 
@@ -312,15 +306,8 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](kv_del_atom, const std::string& key) -> caf::result<bool> {
       if (auto err = guard())
         return err;
-      return write_on(self, {{'k', key}}, [=]() -> result<bool> {
-        auto& store = *self->state.store;
-        auto r = store.kv_delete(key);
-        // A delete is a write command: it registers the space even when the
-        // key was absent (SPEC 4.3).
-        if (r && !store.exists())
-          if (auto err = store.create())
-            return err;
-        return r;
+      return write_on(self, {{'k', key}}, [=] {
+        return registering(*self->state.store, self->state.store->kv_delete(key));
       });
     },
     [=](kv_list_atom, const ListOptions& opts) -> caf::result<std::vector<std::string>> {
@@ -389,13 +376,8 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](state_del_atom, const std::string& cell) -> caf::result<bool> {
       if (auto err = guard())
         return err;
-      return write_on(self, {{'s', cell}}, [=]() -> result<bool> {
-        auto& store = *self->state.store;
-        auto r = store.state_delete(cell);
-        if (r && !store.exists())
-          if (auto err = store.create())
-            return err;
-        return r;
+      return write_on(self, {{'s', cell}}, [=] {
+        return registering(*self->state.store, self->state.store->state_delete(cell));
       });
     },
     [=](state_list_atom, const std::string& prefix) -> caf::result<std::vector<std::string>> {
@@ -445,13 +427,8 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](json_del_atom, const std::string& key, const std::string& path) -> caf::result<uint64_t> {
       if (auto err = guard())
         return err;
-      return write_on(self, {{'j', key}}, [=]() -> result<uint64_t> {
-        auto& store = *self->state.store;
-        auto r = store.json_delete(key, path);
-        if (r && !store.exists())
-          if (auto err = store.create())
-            return err;
-        return r;
+      return write_on(self, {{'j', key}}, [=] {
+        return registering(*self->state.store, self->state.store->json_delete(key, path));
       });
     },
     [=](json_list_atom, const ListOptions& opts) -> caf::result<JsonPageMsg> {
@@ -486,11 +463,7 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       if (auto err = guard())
         return err;
       auto& store = *self->state.store;
-      auto r = store.vector_delete_collection(name);
-      if (r && !store.exists())
-        if (auto err = store.create())
-          return err;
-      return written(self, std::move(r));
+      return written(self, registering(store, store.vector_delete_collection(name)));
     },
     [=](vec_colls_atom) -> caf::result<std::vector<CollectionInfo>> {
       if (auto err = guard())

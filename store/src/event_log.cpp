@@ -116,8 +116,7 @@ result<std::vector<BatchItemResult>> SpaceStore::event_batch_append(
 }
 
 result<uint64_t> SpaceStore::event_append(std::string_view type, const Value& payload) {
-  if (auto err = validate_event(type, payload, options_.limits))
-    return err;
+  // The batch validates the entry and reports its error as the item's.
   auto r = event_batch_append({EventEntry{std::string(type), payload}});
   if (!r)
     return r.error();

@@ -25,20 +25,11 @@ caf::error conflict(std::string what) {
   return make_error(errc::TransactionConflict, std::move(what));
 }
 
-char tag_of(TxnOpKind kind) {
-  switch (kind) {
-    case TxnOpKind::KvPut:
-    case TxnOpKind::KvDelete: return keys::kv;
-    case TxnOpKind::StateSet:
-    case TxnOpKind::StateDelete:
-    case TxnOpKind::StateCas:
-    case TxnOpKind::StateInit: return keys::state;
-    case TxnOpKind::JsonSet:
-    case TxnOpKind::JsonDelete: return keys::json;
-    case TxnOpKind::EventAppend: return keys::event_family;
-  }
-  return keys::kv;
-}
+static_assert(entry_tag(TxnOpKind::KvPut) == keys::kv &&
+                  entry_tag(TxnOpKind::StateSet) == keys::state &&
+                  entry_tag(TxnOpKind::JsonSet) == keys::json &&
+                  entry_tag(TxnOpKind::EventAppend) == keys::event_family,
+              "operation tags are the store's key families");
 
 const char* primitive_name(char tag) {
   switch (tag) {
@@ -187,7 +178,7 @@ caf::error SpaceStore::txn_run(const std::vector<TxnOp>& ops, uint64_t commit_ts
       return err;
     if (auto err = validate_value(op.value, options_.limits))
       return err;
-    auto o = entry(tag_of(op.kind), op.key);
+    auto o = entry(entry_tag(op.kind), op.key);
     if (!o)
       return o.error();
     Overlay& e = **o;
@@ -277,9 +268,6 @@ caf::error SpaceStore::txn_run(const std::vector<TxnOp>& ops, uint64_t commit_ts
 }
 
 caf::error SpaceStore::txn_log_prepared(const PreparedTxn& txn) {
-  if (!db_)
-    if (auto err = open_db(true))
-      return err;
   std::string encoded;
   encode(txn, encoded);
   leveldb::WriteBatch batch;

@@ -20,8 +20,7 @@ struct SpaceStore::Collection {
   std::string name;
   uint64_t dimension = 0;
   DistanceMetric metric = DistanceMetric::Cosine;
-  IndexKind kind = IndexKind::Auto;
-  VectorIndex index;
+  VectorIndex index;  // built with the collection's IndexKind
   /// Ids are assigned in insertion order and stored in each vector's record,
   /// so ties break the same way after a reopen.
   std::unordered_map<std::string, uint64_t> id_of;
@@ -30,7 +29,7 @@ struct SpaceStore::Collection {
   uint64_t next_id = 1;
 
   Collection(std::string n, uint64_t dim, DistanceMetric m, IndexKind k)
-      : name(std::move(n)), dimension(dim), metric(m), kind(k), index(dim, m, k) {
+      : name(std::move(n)), dimension(dim), metric(m), index(dim, m, k) {
   }
 };
 

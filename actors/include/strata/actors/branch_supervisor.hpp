@@ -26,8 +26,6 @@ struct BranchState {
   /// Children that crashed and were replaced; their late exit messages are
   /// ignored.
   std::set<caf::actor_addr> retired;
-  /// How many times a crashed space actor was restarted (observability).
-  uint64_t restarts = 0;
   /// Set once the branch was told to stop: it waits for the exits of the
   /// children still in `stopping_wait`, then quits with `stop_reason`.
   bool stopping = false;

@@ -114,6 +114,24 @@ enum class TxnOpKind : uint8_t {
   JsonDelete,
 };
 
+/// The primitive an operation writes, spelled as TxnRead::tag: 'k' KV,
+/// 's' state, 'j' JSON, 'e' event log (the store's key families use the
+/// same letters).
+constexpr char entry_tag(TxnOpKind kind) {
+  switch (kind) {
+    case TxnOpKind::KvPut:
+    case TxnOpKind::KvDelete: return 'k';
+    case TxnOpKind::StateSet:
+    case TxnOpKind::StateDelete:
+    case TxnOpKind::StateCas:
+    case TxnOpKind::StateInit: return 's';
+    case TxnOpKind::JsonSet:
+    case TxnOpKind::JsonDelete: return 'j';
+    case TxnOpKind::EventAppend: return 'e';
+  }
+  return 'k';
+}
+
 /// One buffered write of a transaction.
 struct TxnOp {
   TxnOpKind kind = TxnOpKind::KvPut;
