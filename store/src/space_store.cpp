@@ -553,9 +553,7 @@ result<std::optional<uint64_t>> SpaceStore::state_cas(std::string_view cell,
   auto prev = head_of(keys::state, cell, false);
   if (!prev)
     return prev.error();
-  bool live = prev->live();
-  bool matches = expected ? (live && prev->record.version == *expected) : !live;
-  if (!matches)
+  if (!prev->cas_matches(expected))
     return out_type{};
   auto written = write_version(keys::state, cell, *prev, &value);
   if (!written)

@@ -125,15 +125,17 @@ caf::error SpaceStore::txn_validate(const TxnWork& work, bool dry_run) {
         return conflict("document path " + op.arg + " of " + op.key +
                         " overlaps a write by another transaction");
     } else if (op.kind == TxnOpKind::StateCas) {
-      auto cur = get_latest(keys::state, op.key);
+      if (auto err = validate_key(op.key, options_.limits))
+        return err;
+      auto cur = head_of(keys::state, op.key, false);
       if (!cur)
         return cur.error();
-      bool ok = op.has_expected ? (*cur && (*cur)->version == op.expected) : !*cur;
-      if (!ok)
+      auto expected = op.has_expected ? std::optional<uint64_t>{op.expected} : std::nullopt;
+      if (!cur->cas_matches(expected))
         return conflict("CAS on " + op.key + " expected version " +
-                        (op.has_expected ? std::to_string(op.expected) : std::string("none")) +
+                        (expected ? std::to_string(*expected) : std::string("none")) +
                         ", current version " +
-                        (*cur ? std::to_string((*cur)->version) : std::string("none")));
+                        (cur->live() ? std::to_string(cur->record.version) : std::string("none")));
     }
   }
   // A dry run catches what validation cannot see, e.g. a JSON path whose

@@ -325,6 +325,11 @@ class SpaceStore {
     VersionedRecord record;  // value left null when read without it
     std::string raw;
     bool live() const { return found && !record.tombstone; }
+    // The compare-and-swap test: the live version is `expected`, or, with
+    // no version expected, nothing is live.
+    bool cas_matches(std::optional<uint64_t> expected) const {
+      return expected ? live() && record.version == *expected : !live();
+    }
   };
   // Reads the head of (tag, key); `with_value` false skips decoding the
   // value (writes only need the version and timestamp that follow).
