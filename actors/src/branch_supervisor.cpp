@@ -44,8 +44,7 @@ space_actor child_of(self_ptr self, const std::string& space) {
 void load_catalog(BranchState& st) {
   auto* env = st.ctx->store_options.env;
   auto spaces = st.ctx->branch_dir(st.branch) + "/spaces";
-  for (auto entry : store::list_dir(env, spaces)) {
-    auto name = entry.substr(0, entry.find('/'));
+  for (const auto& name : store::list_subdirs(env, spaces)) {
     if (name != default_space && !validate_space_name(name) &&
         env->FileExists(spaces + "/" + name + "/CURRENT"))
       st.catalog.insert(name);

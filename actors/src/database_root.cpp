@@ -67,10 +67,7 @@ database_actor::behavior_type database_behavior(self_ptr self,
   // Every branch found in storage is started (its coordinator may have
   // commits to finish); "default" always exists.
   const auto& c = *st.ctx;
-  std::set<std::string> dirs;
-  for (const auto& entry : store::list_dir(c.store_options.env, c.root + "/branches"))
-    dirs.insert(entry.substr(0, entry.find('/')));
-  for (const auto& dir : dirs) {
+  for (const auto& dir : store::list_subdirs(c.store_options.env, c.root + "/branches")) {
     auto info = read_meta(c, c.root + "/branches/" + dir);
     if (info)
       start_branch(self, *info);

@@ -1,9 +1,9 @@
 #include "strata/store/decision_log.hpp"
 
-
 #include <leveldb/db.h>
 #include <leveldb/write_batch.h>
 
+#include "key_codec.hpp"
 #include "leveldb_util.hpp"
 
 namespace strata::store {
@@ -14,8 +14,7 @@ namespace {
 //       'i' txn-id (big-endian) -> CommitDecision (an intent)
 std::string txn_key(char family, uint64_t txn_id) {
   std::string out(1, family);
-  for (int shift = 56; shift >= 0; shift -= 8)
-    out.push_back(static_cast<char>((txn_id >> shift) & 0xff));
+  keys::append_be64(out, txn_id);
   return out;
 }
 

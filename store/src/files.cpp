@@ -64,6 +64,13 @@ std::vector<std::string> list_dir(leveldb::Env* env, const std::string& dir) {
   return names;
 }
 
+std::set<std::string> list_subdirs(leveldb::Env* env, const std::string& dir) {
+  std::set<std::string> out;
+  for (const auto& entry : list_dir(env, dir))
+    out.insert(entry.substr(0, entry.find('/')));
+  return out;
+}
+
 caf::error write_file(leveldb::Env* env, const std::string& path, const std::string& data,
                       bool on_disk) {
   if (on_disk) {

@@ -42,14 +42,10 @@
 
 namespace strata::store::keys {
 
-namespace {
-
 void append_be64(std::string& out, uint64_t x) {
   for (int shift = 56; shift >= 0; shift -= 8)
     out.push_back(static_cast<char>((x >> shift) & 0xff));
 }
-
-}  // namespace
 
 std::string head(char tag, std::string_view user_key) {
   std::string out;

@@ -25,6 +25,9 @@ inline constexpr char event_type_family = 't';
 inline constexpr char prepared_family = 'p';
 inline constexpr char applied_family = 'a';
 
+/// Appends `x` big-endian (8 bytes), so that numbers sort as their keys.
+void append_be64(std::string& out, uint64_t x);
+
 std::string head(char tag, std::string_view user_key);
 /// The prefix shared by all heads of `tag` whose user key starts with
 /// `user_prefix`.

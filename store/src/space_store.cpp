@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <filesystem>
 #include <unordered_map>
 
 #include <leveldb/db.h>
@@ -244,13 +243,7 @@ caf::error SpaceStore::destroy() {
   auto st = leveldb::DestroyDB(dir_, opts);
   if (!st.ok())
     return io_error(st, "cannot remove space store " + dir_);
-  if (options_.durability != Durability::Cache) {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-    if (ec)
-      return make_error(errc::Io, "cannot remove " + dir_ + ": " + ec.message());
-  }
-  return {};
+  return remove_tree(options_.env, dir_, options_.durability != Durability::Cache);
 }
 
 // -- versioned entries (KV, state cells) ----------------------------------------

@@ -4,6 +4,7 @@
 // on disk and in memory (Durability::Cache): branch directories, small
 // metadata files, copies of space stores for forks.
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,10 @@ namespace strata::store {
 /// Names directly (on disk) or transitively (in memory) below `dir`; empty
 /// when it does not exist.
 std::vector<std::string> list_dir(leveldb::Env* env, const std::string& dir);
+
+/// The distinct first path components below `dir`: its subdirectories on
+/// disk; in memory, the directories the files below it were written under.
+std::set<std::string> list_subdirs(leveldb::Env* env, const std::string& dir);
 
 /// fdatasync()s every LevelDB log file (*.log) in the on-disk directory
 /// `dir` (SpaceStore::sync_job). A log that disappears meanwhile was
