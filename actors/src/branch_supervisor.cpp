@@ -40,7 +40,6 @@ space_actor child_of(self_ptr self, const std::string& space) {
 }
 
 // Spaces registered in storage: directories of the branch holding a store.
-// (On the in-memory Env the listing is of every file below, "name/file".)
 void load_catalog(BranchState& st) {
   auto* env = st.ctx->store_options.env;
   auto spaces = st.ctx->branch_dir(st.branch) + "/spaces";

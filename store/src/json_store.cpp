@@ -157,7 +157,7 @@ result<std::optional<Value>> SpaceStore::json_get_at(std::string_view key, std::
   auto parsed = JsonPath::parse(path);
   if (!parsed)
     return parsed.error();
-  auto doc = as_of == UINT64_MAX ? get_latest(keys::json, key) : get_at(keys::json, key, as_of);
+  auto doc = get_at(keys::json, key, as_of);  // UINT64_MAX: the newest
   if (!doc)
     return doc.error();
   if (!*doc)

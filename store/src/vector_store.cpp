@@ -322,7 +322,7 @@ result<std::optional<VectorEntry>> SpaceStore::vector_get_at(std::string_view co
   if (auto err = validate_key(key, options_.limits))
     return err;
   auto ek = entry_key(collection_name, key);
-  auto rec = as_of == UINT64_MAX ? get_latest(keys::vector, ek) : get_at(keys::vector, ek, as_of);
+  auto rec = get_at(keys::vector, ek, as_of);  // UINT64_MAX: the newest
   if (!rec)
     return rec.error();
   if (!*rec)
