@@ -115,13 +115,19 @@ void told_all(self_ptr self, const TxnTicket& t, uint64_t outcome, bool all_ok) 
   }
 }
 
+// Tells one participant the outcome of transaction `id`; acked(whether it
+// applied or discarded it).
+void tell(self_ptr self, const space_actor& participant, uint64_t id, uint64_t outcome,
+          const std::function<void(bool)>& acked) {
+  self->request(participant, caf::infinite, txn_decide_atom::value, id, outcome)
+      .then([acked](bool) { acked(true); }, [acked](caf::error&) { acked(false); });
+}
+
 // Tells every participant of a round the outcome; acked(ok) per answer.
 void tell_round(self_ptr self, const std::shared_ptr<Round>& round, uint64_t outcome,
                 std::function<void(bool)> acked) {
   for (auto& part : round->parts)
-    self->request(caf::actor_cast<space_actor>(part.participant), caf::infinite,
-                  txn_decide_atom::value, round->ticket.id, outcome)
-        .then([acked](bool) { acked(true); }, [acked](caf::error&) { acked(false); });
+    tell(self, caf::actor_cast<space_actor>(part.participant), round->ticket.id, outcome, acked);
 }
 
 void send_commit(self_ptr self, const std::shared_ptr<Round>& round) {
@@ -230,8 +236,7 @@ void conclude(self_ptr self, const std::shared_ptr<Settlement>& s, uint64_t outc
     with_space(
         self, space,
         [self, s, outcome, acked](space_actor participant) {
-          self->request(participant, caf::infinite, txn_decide_atom::value, s->ticket.id, outcome)
-              .then([acked](bool) { acked(true); }, [acked](caf::error&) { acked(false); });
+          tell(self, participant, s->ticket.id, outcome, acked);
         },
         [acked](caf::error&) { acked(false); });
 }
