@@ -20,14 +20,20 @@ int64_t int_of(const std::optional<Value>& v) {
   return v && v->is_int() ? *v->as_int() : -1;
 }
 
-// A commit in a retry loop: done, lost to a conflict (try again), or failed.
-enum class Attempt { Committed, Conflict, Failed };
-
-Attempt try_commit(Session& s) {
-  auto c = s.commit();
-  if (c)
-    return Attempt::Committed;
-  return strata::is(c.error(), errc::TransactionConflict) ? Attempt::Conflict : Attempt::Failed;
+// Runs `body` (the transaction's reads and writes, true when they worked)
+// in a fresh transaction until one commits; false on any failure but a
+// conflict.
+template <class Body>
+bool commit_with_retry(Session& s, Body body) {
+  for (;;) {
+    if (!s.begin() || !body())
+      return false;
+    auto c = s.commit();
+    if (c)
+      return true;
+    if (!strata::is(c.error(), errc::TransactionConflict))
+      return false;
+  }
 }
 
 }  // namespace
@@ -299,25 +305,16 @@ BOOST_AUTO_TEST_CASE(concurrent_increments_with_retry_lose_no_update) {
   for (int t = 0; t < threads; ++t)
     ts.emplace_back([&] {
       auto s = db.session();
-      for (int i = 0; i < per_thread;) {
-        if (!s.begin()) {
+      for (int i = 0; i < per_thread; ++i) {
+        bool ok = commit_with_retry(s, [&] {
+          auto v = s.kv_get("counter");
+          return v && s.kv_put("counter", int_of(*v) + 1);
+        });
+        if (!ok) {
           ++failures;
           return;
         }
-        auto v = s.kv_get("counter");
-        if (!v || !s.kv_put("counter", int_of(*v) + 1)) {
-          ++failures;
-          return;
-        }
-        auto done = try_commit(s);
-        if (done == Attempt::Failed) {
-          ++failures;
-          return;
-        }
-        if (done == Attempt::Committed) {
-          ++commits;
-          ++i;
-        }
+        ++commits;
       }
     });
   for (auto& t : ts)
@@ -347,25 +344,22 @@ BOOST_AUTO_TEST_CASE(concurrent_transfers_across_spaces_never_show_a_fractured_t
       int from = x % accounts, to = (x / 7) % accounts;
       if (from == to)
         continue;
-      bool ok = s.begin() && s.set_space("bank-" + std::to_string(from));
-      auto a = s.kv_get("balance");
-      ok = ok && a && s.kv_put("balance", int_of(*a) - 1) &&
-           s.set_space("bank-" + std::to_string(to));
-      auto b = s.kv_get("balance");
-      ok = ok && b && s.kv_put("balance", int_of(*b) + 1);
+      bool ok = commit_with_retry(s, [&] {
+        if (!s.set_space("bank-" + std::to_string(from)))
+          return false;
+        auto a = s.kv_get("balance");
+        if (!a || !s.kv_put("balance", int_of(*a) - 1) ||
+            !s.set_space("bank-" + std::to_string(to)))
+          return false;
+        auto b = s.kv_get("balance");
+        return b && s.kv_put("balance", int_of(*b) + 1);
+      });
       if (!ok) {
         ++failures;
         return;
       }
-      auto done = try_commit(s);
-      if (done == Attempt::Failed) {
-        ++failures;
-        return;
-      }
-      if (done == Attempt::Committed) {
-        ++i;
-        ++transfers;
-      }
+      ++i;
+      ++transfers;
     }
   };
   auto audit = [&] {
