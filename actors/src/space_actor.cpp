@@ -143,39 +143,58 @@ using SyncReplies = std::vector<std::function<void(const caf::error&)>>;
 void synced(self_ptr self, SyncReplies replies, const caf::error& err) {
   for (auto& reply : replies)
     reply(err);
-  if (err)
-    self->quit(err);
+  if (!err)
+    return;
+  // Nothing written here from now on is acknowledged: the replies still
+  // waiting for a later fsync fail too, instead of waiting forever.
+  auto& st = self->state;
+  for (auto& pending : st.syncing)
+    pending.second(err);
+  st.syncing.clear();
+  for (auto& reply : st.awaiting_sync)
+    reply(err);
+  st.awaiting_sync.clear();
+  self->quit(err);
 }
 
 // Syncs every write made so far, then answers the replies waiting for it.
-// Inline when exactly one reply waits and nothing else is queued (a lone
-// committer: no thread hand-off on its path). Otherwise on the sync worker,
-// so that the reads and votes queued meanwhile are served while the disk
-// flushes; their writes join the next fsync. One fsync at a time per space.
+// Inline when exactly one reply waits, nothing else is queued and no fsync
+// is in flight (a lone committer: no thread hand-off on its path).
+// Otherwise on the space's sync lane, so that the reads and votes queued
+// meanwhile are served while the disk flushes; their writes join the next
+// fsync, which the lane starts as soon as the one in flight ends.
 void start_sync(self_ptr self) {
   auto& st = self->state;
-  if (st.sync_in_flight) {
-    st.sync_again = true;
-    return;
-  }
   auto replies = std::move(st.awaiting_sync);
   st.awaiting_sync.clear();
   const auto& syncer = st.args.ctx->syncer;
-  bool lone = replies.size() == 1 && self->mailbox().empty();
+  bool in_flight = st.lane && st.lane->busy();
+  bool lone = replies.size() == 1 && self->mailbox().empty() && !in_flight;
   if (!syncer || !st.store || lone) {
     synced(self, std::move(replies), st.store ? st.store->sync() : caf::error{});
     return;
   }
   auto job = st.store->sync_job();
-  if (!job) {
+  if (!job && !in_flight) {
+    // Nothing written since the last fsync, and that one has finished.
     synced(self, std::move(replies), caf::error{});
     return;
   }
-  st.sync_in_flight = true;
-  st.syncing = std::move(replies);
-  syncer->post([job = std::move(job), me = caf::actor_cast<caf::actor>(self)] {
-    caf::anon_send(me, synced_atom::value, job());
-  });
+  if (!st.lane) {
+    // The job syncs the store's directory, which never changes. The lane
+    // holds the actor weakly: it is the actor's state that owns the lane.
+    auto me = caf::actor_cast<caf::weak_actor_ptr>(self->ctrl());
+    st.lane = std::make_shared<SyncLane>(*syncer, [job, me](uint64_t n) {
+      auto err = job();
+      if (auto strong = me.lock())
+        caf::anon_send(caf::actor_cast<caf::actor>(strong), synced_atom::value, n, err);
+      return !err;
+    });
+  }
+  auto n = ++st.sync_requests;
+  for (auto& reply : replies)
+    st.syncing.emplace_back(n, std::move(reply));
+  st.lane->request(n);
 }
 
 bool always_durable(const SpaceState& st) {
@@ -670,16 +689,14 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       self->state.group_sync_scheduled = false;
       start_sync(self);
     },
-    [=](synced_atom, const caf::error& err) {
+    [=](synced_atom, uint64_t covered, const caf::error& err) {
       auto& st = self->state;
-      st.sync_in_flight = false;
-      auto replies = std::move(st.syncing);
-      st.syncing.clear();
-      synced(self, std::move(replies), err);
-      if (!err && (st.sync_again || !st.awaiting_sync.empty())) {
-        st.sync_again = false;
-        start_sync(self);
+      SyncReplies replies;
+      while (!st.syncing.empty() && st.syncing.front().first <= covered) {
+        replies.push_back(std::move(st.syncing.front().second));
+        st.syncing.pop_front();
       }
+      synced(self, std::move(replies), err);
     },
     [=](space_dump_atom) -> caf::result<std::vector<StoredPair>> {
       if (auto err = guard())

@@ -1,5 +1,7 @@
 #include "strata/actors/sync_worker.hpp"
 
+#include <algorithm>
+
 namespace strata::actors {
 
 namespace {
@@ -44,6 +46,39 @@ void SyncWorker::run() {
     job = nullptr;  // drop what the job holds outside the lock
     lock.lock();
   }
+}
+
+SyncLane::SyncLane(SyncWorker& worker, std::function<bool(uint64_t)> sync)
+    : worker_(worker), sync_(std::move(sync)) {
+}
+
+void SyncLane::request(uint64_t n) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  requested_ = std::max(requested_, n);
+  if (busy_)
+    return;  // the fsync in flight is followed by one more
+  busy_ = true;
+  worker_.post([self = shared_from_this()] { self->run(); });
+}
+
+bool SyncLane::busy() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return busy_;
+}
+
+void SyncLane::run() {
+  uint64_t target = 0;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    target = requested_;
+  }
+  bool ok = sync_(target);
+  std::lock_guard<std::mutex> guard{mtx_};
+  if (ok && requested_ > target) {
+    worker_.post([self = shared_from_this()] { self->run(); });
+    return;
+  }
+  busy_ = false;
 }
 
 }  // namespace strata::actors

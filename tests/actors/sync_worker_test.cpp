@@ -1,16 +1,80 @@
-// SyncWorker: the background threads that run space actors' fsyncs.
+// SyncWorker: the background threads that run space actors' fsyncs, and
+// SyncLane: one space's fsyncs on them.
 
 #include "strata/actors/sync_worker.hpp"
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include <boost/test/unit_test.hpp>
 
+using strata::actors::SyncLane;
 using strata::actors::SyncWorker;
+
+namespace {
+
+// A sync function that blocks until released, recording what each call
+// covered, so that a test controls when a "fsync" ends.
+struct GatedSync {
+  std::mutex mtx;
+  std::condition_variable cv;
+  int released = 0;  // calls allowed to finish
+  int running = 0;   // calls in progress (never above 1 for one lane)
+  int max_running = 0;
+  std::vector<uint64_t> covered;
+  bool fail_next = false;
+
+  bool operator()(uint64_t n) {
+    std::unique_lock<std::mutex> lock{mtx};
+    max_running = std::max(max_running, ++running);
+    auto index = static_cast<int>(covered.size());
+    covered.push_back(n);
+    cv.notify_all();
+    cv.wait(lock, [&] { return released > index; });
+    --running;
+    bool ok = !fail_next;
+    fail_next = false;
+    cv.notify_all();
+    return ok;
+  }
+
+  void release_one() {
+    std::lock_guard<std::mutex> guard{mtx};
+    ++released;
+    cv.notify_all();
+  }
+
+  // Waits (up to 10 s) until `calls` calls have started.
+  bool wait_started(size_t calls) {
+    std::unique_lock<std::mutex> lock{mtx};
+    return cv.wait_for(lock, std::chrono::seconds(10), [&] { return covered.size() >= calls; });
+  }
+
+  // Waits (up to 10 s) until no call is running.
+  bool wait_idle() {
+    std::unique_lock<std::mutex> lock{mtx};
+    return cv.wait_for(lock, std::chrono::seconds(10), [&] { return running == 0; });
+  }
+};
+
+// Lets every gated call finish when a test ends, passed or failed, so that
+// the worker's destructor (which drains its queue) cannot hang.
+struct ReleaseAll {
+  std::shared_ptr<GatedSync> gate;
+  ~ReleaseAll() {
+    std::lock_guard<std::mutex> guard{gate->mtx};
+    gate->released = 1 << 30;
+    gate->cv.notify_all();
+  }
+};
+
+}  // namespace
 
 BOOST_AUTO_TEST_SUITE(sync_worker)
 
@@ -31,6 +95,101 @@ BOOST_AUTO_TEST_CASE(every_job_runs_off_the_posting_thread_and_destruction_drain
   BOOST_TEST(ran.load() == 200);
   BOOST_TEST(threads.count(std::this_thread::get_id()) == 0u);
   BOOST_TEST(threads.size() <= 2u);
+}
+
+BOOST_AUTO_TEST_CASE(lane_runs_one_fsync_at_a_time_and_one_more_for_requests_made_meanwhile) {
+  SyncWorker worker;
+  auto gate = std::make_shared<GatedSync>();
+  ReleaseAll release{gate};
+  auto lane = std::make_shared<SyncLane>(worker, [gate](uint64_t n) { return (*gate)(n); });
+  lane->request(1);
+  BOOST_REQUIRE(gate->wait_started(1));
+  BOOST_TEST(lane->busy());
+  // Three requests while the first fsync runs: one more fsync covers them
+  // all, started by the lane itself once the first ends.
+  lane->request(2);
+  lane->request(3);
+  lane->request(4);
+  gate->release_one();
+  BOOST_REQUIRE(gate->wait_started(2));
+  gate->release_one();
+  BOOST_REQUIRE(gate->wait_idle());
+  // The lane is idle once its last fsync returned with nothing newer asked.
+  for (int i = 0; i < 1000 && lane->busy(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  BOOST_TEST(!lane->busy());
+  std::lock_guard<std::mutex> guard{gate->mtx};
+  BOOST_TEST(gate->covered == (std::vector<uint64_t>{1, 4}));
+  BOOST_TEST(gate->max_running == 1);
+}
+
+BOOST_AUTO_TEST_CASE(lane_stops_after_a_failed_fsync_until_asked_again) {
+  SyncWorker worker;
+  auto gate = std::make_shared<GatedSync>();
+  ReleaseAll release{gate};
+  auto lane = std::make_shared<SyncLane>(worker, [gate](uint64_t n) { return (*gate)(n); });
+  {
+    std::lock_guard<std::mutex> guard{gate->mtx};
+    gate->fail_next = true;
+  }
+  lane->request(1);
+  BOOST_REQUIRE(gate->wait_started(1));
+  lane->request(2);  // asked for during the failing fsync: not retried
+  gate->release_one();
+  BOOST_REQUIRE(gate->wait_idle());
+  for (int i = 0; i < 1000 && lane->busy(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  BOOST_TEST(!lane->busy());
+  {
+    std::lock_guard<std::mutex> guard{gate->mtx};
+    BOOST_TEST(gate->covered == (std::vector<uint64_t>{1}));
+  }
+  // A new request starts it again, covering everything asked so far.
+  gate->release_one();
+  lane->request(3);
+  BOOST_REQUIRE(gate->wait_started(2));
+  BOOST_REQUIRE(gate->wait_idle());
+  std::lock_guard<std::mutex> guard{gate->mtx};
+  BOOST_TEST(gate->covered == (std::vector<uint64_t>{1, 3}));
+}
+
+BOOST_AUTO_TEST_CASE(busy_lanes_take_turns_on_the_worker) {
+  // Four lanes on two threads, each asked again every time it syncs: all
+  // four make progress (a lane goes to the back of the queue between
+  // fsyncs instead of holding a thread).
+  constexpr int lanes = 4;
+  std::atomic<bool> stop{false};
+  std::vector<std::atomic<int>> syncs(lanes);
+  std::vector<std::shared_ptr<SyncLane>> all;
+  SyncWorker worker;  // last: destroyed (drained) before what the jobs use
+  for (int i = 0; i < lanes; ++i) {
+    auto counter = &syncs[i];
+    auto weak = std::make_shared<std::weak_ptr<SyncLane>>();
+    auto next = std::make_shared<std::atomic<uint64_t>>(1);
+    auto lane = std::make_shared<SyncLane>(worker, [=, &stop](uint64_t) {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+      ++*counter;
+      if (!stop)
+        if (auto self = weak->lock())
+          self->request(++*next);
+      return true;
+    });
+    *weak = lane;
+    all.push_back(lane);
+    lane->request(1);
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  auto all_progressed = [&] {
+    for (auto& c : syncs)
+      if (c.load() < 20)
+        return false;
+    return true;
+  };
+  while (!all_progressed() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  stop = true;
+  for (int i = 0; i < lanes; ++i)
+    BOOST_TEST(syncs[i].load() >= 20, "lane " << i << " synced " << syncs[i].load() << " times");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -133,8 +133,9 @@ using space_actor = caf::typed_actor<
     caf::replies_to<space_drop_atom, bool>::with<bool>,
     /// Internal timer: syncs the log in standard durability.
     caf::reacts_to<flush_atom>,
-    /// Internal: the fsync running on the sync worker finished.
-    caf::reacts_to<synced_atom, caf::error>,
+    /// Internal: an fsync on the sync worker finished, covering every
+    /// request to the space's sync lane up to the number given.
+    caf::reacts_to<synced_atom, uint64_t, caf::error>,
     /// Internal: one fsync for the votes and commits queued before it
     /// (group commit), then their replies.
     caf::reacts_to<group_sync_atom>>;

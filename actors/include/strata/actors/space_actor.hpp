@@ -50,12 +50,12 @@ struct SpaceState {
   /// Replies waiting for the next group fsync (votes, always-mode commits).
   std::vector<std::function<void(const caf::error&)>> awaiting_sync;
   bool group_sync_scheduled = false;
-  /// An fsync runs on the sync worker; `syncing` are the replies it covers.
-  /// The next fsync starts when it reports back (`sync_again`: one was
-  /// asked for meanwhile).
-  bool sync_in_flight = false;
-  std::vector<std::function<void(const caf::error&)>> syncing;
-  bool sync_again = false;
+  /// The space's fsyncs on the sync worker (created on first use), the
+  /// number of requests made to it, and the replies waiting for an fsync
+  /// covering their request number (ascending).
+  std::shared_ptr<SyncLane> lane;
+  uint64_t sync_requests = 0;
+  std::deque<std::pair<uint64_t, std::function<void(const caf::error&)>>> syncing;
 
   static inline const char* name = "strata.space";
 };

@@ -9,8 +9,10 @@
 // message).
 
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -39,6 +41,36 @@ class SyncWorker {
   std::deque<std::function<void()>> jobs_;
   bool stop_ = false;
   std::vector<std::thread> threads_;  // last: started once the rest exists
+};
+
+/// The fsyncs of one file set (a space's logs) on a SyncWorker, one at a
+/// time. request(n) asks for an fsync that starts after request n was made;
+/// the lane runs them back to back while requests keep coming — the next
+/// one starts on the sync thread as soon as the previous ends, with no
+/// round trip through the requester — and reports each with the newest
+/// request it covers. Between fsyncs the lane goes to the back of the
+/// worker's queue, so one busy lane does not starve the others.
+/// Thread-safe.
+class SyncLane : public std::enable_shared_from_this<SyncLane> {
+ public:
+  /// `sync(n)` runs one fsync covering request n and reports it; false
+  /// stops the lane until the next request (a failed fsync).
+  SyncLane(SyncWorker& worker, std::function<bool(uint64_t)> sync);
+
+  /// Asks for an fsync covering request `n` (requests count up).
+  void request(uint64_t n);
+
+  /// True while an fsync is queued or running.
+  bool busy() const;
+
+ private:
+  void run();
+
+  SyncWorker& worker_;  // outlives the lane: the runtime stops it last
+  std::function<bool(uint64_t)> sync_;
+  mutable std::mutex mtx_;
+  uint64_t requested_ = 0;
+  bool busy_ = false;
 };
 
 }  // namespace strata::actors
