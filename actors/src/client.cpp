@@ -4,6 +4,8 @@
 #include <condition_variable>
 #include <mutex>
 
+#include <sched.h>
+
 #include <caf/all.hpp>
 
 namespace strata::actors::detail {
@@ -87,20 +89,32 @@ class ReplyReceiver : public caf::monitorable_actor {
       cv_.notify_one();
   }
 
-  // Pauses before blocking. Short: a reply that did not come from an inline
-  // run usually needs another thread (a worker, the network, an fsync), and
-  // spinning callers on a 2-core machine steal the very CPU that thread
-  // needs.
-  static constexpr int spin_limit = 200;
+  // Waiting before blocking, in two steps. First a few pauses (~1 us
+  // here): an inline run elsewhere (another caller resuming the same
+  // actor) often answers within that. Then a few yields: when the thread
+  // that will answer is runnable but waiting for a core (many callers on
+  // two cores), yielding hands it the core, where pausing would keep it
+  // away and blocking would make it pay for waking us (a futex wake while
+  // it holds the actor). With a core idle a yield returns at once: the
+  // twenty take ~13 us here before the caller blocks. Measured against 200
+  // pauses alone, 16 threads sharing one space ran about twice as many
+  // puts and gets (docs/benchmarks.md, "Waiting for a reply").
+  static constexpr int spin_pauses = 32;
+  static constexpr int spin_yields = 20;
 
-  caf::message wait() {
-    // Inline execution has usually delivered the reply already. Otherwise
-    // the target runs on another thread: spin a little (a wake-up through a
-    // condition variable costs tens of microseconds here), then block.
-    for (int i = 0; i < spin_limit; ++i) {
+  /// `yield`: whether to yield before blocking (not for replies that wait
+  /// for the disk: see Client::call_durable).
+  caf::message wait(bool yield) {
+    // Inline execution has usually delivered the reply already.
+    for (int i = 0; i < spin_pauses; ++i) {
       if (ready_.load(std::memory_order_acquire))
         return take();
       __builtin_ia32_pause();
+    }
+    for (int i = 0; yield && i < spin_yields; ++i) {
+      if (ready_.load(std::memory_order_acquire))
+        return take();
+      sched_yield();
     }
     std::unique_lock<std::mutex> guard{mtx_};
     waiting_ = true;
@@ -143,10 +157,11 @@ caf::message_id Client::next_request_id() {
   return caf::make_message_id(++next_id_);
 }
 
-caf::message Client::request(const caf::strong_actor_ptr& dest, caf::mailbox_element_ptr element) {
+caf::message Client::request(const caf::strong_actor_ptr& dest, caf::mailbox_element_ptr element,
+                             Wait wait) {
   receiver_->expect(element->mid.request_id().integer_value());
   dest->enqueue(std::move(element), unit_.get());
-  return receiver_->wait();
+  return receiver_->wait(wait == Wait::brief);
 }
 
 caf::error Client::unexpected_reply(const caf::message& reply) {

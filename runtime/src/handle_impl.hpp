@@ -95,15 +95,16 @@ struct HandleImpl {
     return on_space_named(space, xs...);
   }
 
-  /// The same for a space other than the current one.
-  template <class... Ts>
+  /// The same for a space other than the current one. `Durable`: the
+  /// reply waits for an fsync (Client::call_durable).
+  template <bool Durable = false, class... Ts>
   auto on_space_named(const std::string& name, const Ts&... xs) {
     using reply_type = decltype(client.call(std::declval<actors::space_actor>(), xs...));
     for (int attempt = 0;; ++attempt) {
       auto actor = space_actor(name);
       if (!actor)
         return reply_type{actor.error()};
-      auto r = client.call(*actor, xs...);
+      auto r = Durable ? client.call_durable(*actor, xs...) : client.call(*actor, xs...);
       if (r || attempt >= max_resend_attempts || !receiver_down(r.error()))
         return r;
       spaces.erase(name);

@@ -130,8 +130,14 @@ result<void> Session::commit() {
       return actor.error();
     parts.push_back(TxnPart{space, caf::actor_cast<caf::actor>(*actor), std::move(st.work)});
   }
+  // Both commits wait for the disk: a two-space commit for its
+  // participants' PREPARED records, a one-space commit in always
+  // durability for its own writes.
   if (parts.size() == 1) {
-    auto ts = call(parts[0].space, txn_commit1_atom::value, parts[0].work);
+    bool durable = handle_->db->options().durability == Durability::Always;
+    auto ts = durable ? handle_->on_space_named<true>(parts[0].space, txn_commit1_atom::value,
+                                                      parts[0].work)
+                      : call(parts[0].space, txn_commit1_atom::value, parts[0].work);
     if (!ts)
       return ts.error();
     last_commit_ts_ = *ts;
@@ -140,7 +146,7 @@ result<void> Session::commit() {
   auto coordinator = handle_->on_branch(txn_coord_atom::value);
   if (!coordinator)
     return coordinator.error();
-  auto ts = handle_->client.call(*coordinator, txn_commit_atom::value, std::move(parts));
+  auto ts = handle_->client.call_durable(*coordinator, txn_commit_atom::value, std::move(parts));
   if (!ts)
     return ts.error();
   last_commit_ts_ = *ts;

@@ -2,6 +2,9 @@
 // scheduled execution of the target.
 
 #include <atomic>
+#include <chrono>
+#include <map>
+#include <vector>
 #include <thread>
 
 #include <boost/test/unit_test.hpp>
@@ -16,15 +19,23 @@ namespace {
 using add_atom = caf::atom_constant<caf::atom("t_add")>;
 using fail_atom = caf::atom_constant<caf::atom("t_fail")>;
 using tid_atom = caf::atom_constant<caf::atom("t_tid")>;
+using later_atom = caf::atom_constant<caf::atom("t_later")>;
+using due_atom = caf::atom_constant<caf::atom("t_due")>;
 
 using counter_actor = caf::typed_actor<caf::replies_to<add_atom, int64_t>::with<int64_t>,
                                        caf::replies_to<fail_atom>::with<int64_t>,
-                                       caf::replies_to<tid_atom>::with<uint64_t>>;
+                                       caf::replies_to<tid_atom>::with<uint64_t>,
+                                       caf::replies_to<later_atom, int64_t>::with<int64_t>,
+                                       caf::reacts_to<due_atom, uint64_t>>;
 
 struct CounterState {
   int64_t total = 0;
   bool in_handler = false;
   std::atomic<int>* overlaps = nullptr;
+  // Replies owed by later_atom, delivered by the timer (like a reply that
+  // waits for an fsync on another thread).
+  std::map<uint64_t, std::pair<caf::typed_response_promise<int64_t>, int64_t>> owed;
+  uint64_t next_owed = 0;
 };
 
 uint64_t thread_hash() {
@@ -49,6 +60,18 @@ counter_actor::behavior_type counter(counter_actor::stateful_pointer<CounterStat
       return make_error(errc::CellNotFound, "nothing here");
     },
     [=](tid_atom) -> uint64_t { return thread_hash(); },
+    [=](later_atom, int64_t x) -> caf::result<int64_t> {
+      auto rp = self->make_response_promise<int64_t>();
+      auto id = self->state.next_owed++;
+      self->state.owed.emplace(id, std::make_pair(rp, x));
+      self->delayed_send(self, std::chrono::milliseconds(5), due_atom::value, id);
+      return rp;
+    },
+    [=](due_atom, uint64_t id) {
+      auto it = self->state.owed.find(id);
+      it->second.first.deliver(it->second.second * 2);
+      self->state.owed.erase(it);
+    },
   };
 }
 
@@ -130,6 +153,33 @@ BOOST_AUTO_TEST_CASE(many_clients_on_one_actor_stay_serialized_and_exact) {
   BOOST_TEST(failures.load() == 0);
   BOOST_TEST(overlaps.load() == 0);
   BOOST_TEST(*c.call(a, add_atom::value, int64_t{0}) == threads * calls);
+}
+
+BOOST_AUTO_TEST_CASE(late_replies_reach_call_and_call_durable_from_another_thread) {
+  // The reply is delivered by the actor's timer on a scheduler thread, well
+  // after the caller stopped pausing and yielding: both kinds of call block
+  // and are woken with the right reply.
+  std::atomic<int> overlaps{0};
+  auto a = sys->spawn(counter, &overlaps);
+  constexpr int threads = 8, calls = 20;
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> ts;
+  for (int t = 0; t < threads; ++t)
+    ts.emplace_back([&, t] {
+      actors::Client c{*sys, 8};
+      for (int i = 0; i < calls; ++i) {
+        int64_t x = t * 1000 + i;
+        auto start = std::chrono::steady_clock::now();
+        auto r = t % 2 == 0 ? c.call(a, later_atom::value, x)
+                            : c.call_durable(a, later_atom::value, x);
+        auto waited = std::chrono::steady_clock::now() - start;
+        if (!r || *r != 2 * x || waited < std::chrono::milliseconds(4))
+          ++wrong;
+      }
+    });
+  for (auto& t : ts)
+    t.join();
+  BOOST_TEST(wrong.load() == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

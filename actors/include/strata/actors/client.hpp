@@ -9,8 +9,9 @@
 // idle, CAF hands it back to that unit, which resumes the actor right here
 // on the caller's thread with a small message budget; the handler's reply
 // lands in the receiver before the call even waits. When the target is busy
-// on another thread (or remote), the caller spins briefly and then blocks
-// until the reply arrives. Either way the target stays serialized: CAF lets
+// on another thread (or remote), the caller pauses briefly, yields its
+// core a few times (to the thread that will answer, when that one waits
+// for a core), and then blocks until the reply arrives. Either way the target stays serialized: CAF lets
 // exactly one execution unit resume an actor at a time.
 //
 // Thread-safety: one thread at a time per Client (N threads use N clients,
@@ -61,17 +62,34 @@ class Client {
   /// request_receiver_down), never a hang.
   template <class Handle, class... Ts>
   auto call(const Handle& dest, Ts&&... xs) {
+    return call_as(Wait::brief, dest, std::forward<Ts>(xs)...);
+  }
+
+  /// The same for a request whose reply waits for the disk (an fsync, so
+  /// hundreds of microseconds): when the reply is not there at once the
+  /// caller blocks without first yielding its core a few times, which
+  /// could not catch such a reply and, with many callers per core, costs a
+  /// context switch each.
+  template <class Handle, class... Ts>
+  auto call_durable(const Handle& dest, Ts&&... xs) {
+    return call_as(Wait::durable, dest, std::forward<Ts>(xs)...);
+  }
+
+ private:
+  enum class Wait { brief, durable };
+
+  template <class Handle, class... Ts>
+  auto call_as(Wait wait, const Handle& dest, Ts&&... xs) {
     using rt = caf::response_type<typename Handle::signatures, std::decay_t<Ts>...>;
     static_assert(rt::valid, "the actor's interface has no such request");
     using R = std::tuple_element_t<0, typename rt::tuple_type>;
     auto ptr = caf::actor_cast<caf::strong_actor_ptr>(dest);
     if (!ptr)
       return result<R>{make_error(errc::Internal, "request to an invalid actor handle")};
-    auto reply = request(ptr, make_element(ptr, std::forward<Ts>(xs)...));
+    auto reply = request(ptr, make_element(ptr, std::forward<Ts>(xs)...), wait);
     return unpack<R>(reply);
   }
 
- private:
   template <class... Ts>
   caf::mailbox_element_ptr make_element(const caf::strong_actor_ptr&, Ts&&... xs) {
     return caf::make_mailbox_element(self_, next_request_id(), {}, std::forward<Ts>(xs)...);
@@ -89,7 +107,8 @@ class Client {
   static caf::error unexpected_reply(const caf::message& reply);
 
   caf::message_id next_request_id();
-  caf::message request(const caf::strong_actor_ptr& dest, caf::mailbox_element_ptr element);
+  caf::message request(const caf::strong_actor_ptr& dest, caf::mailbox_element_ptr element,
+                       Wait wait);
 
   std::unique_ptr<detail::InlineUnit> unit_;
   caf::strong_actor_ptr self_;
