@@ -9,6 +9,9 @@
 // Rounds alternate raw and Strata so that machine noise hits both; the
 // table reports the median round of each and their ratio.
 //
+// Also, without targets: two threads on two spaces, and sixteen threads
+// sharing one space against sixteen on one raw database.
+//
 // Run: ./build/bench/kv_bench [ops_per_round=20000] [rounds=5]
 
 #include <algorithm>
@@ -19,6 +22,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <leveldb/cache.h>
@@ -182,5 +186,65 @@ int main(int argc, char** argv) {
   std::printf("strata scaling 1 -> 2 handles: %.2fx (raw LevelDB 1 -> 2 databases: %.2fx)\n",
               median(ours2) / median(ours1), median(raw2t) / median(raw1));
   handles.clear();
+
+  // Many threads on one space: 16 threads, each with its own handle, all on
+  // the same space actor, against 16 threads on one raw database. Puts
+  // write fresh keys; gets read them back in another order. No target:
+  // this shows what callers sharing one actor cost (they take turns
+  // running it, docs/benchmarks.md "Waiting for a reply").
+  constexpr int sharers = 16;
+  size_t per_thread = std::max<size_t>(per_round / sharers, 1);
+  auto shared_keys = make_keys(per_thread * sharers * rounds * 2, 99);
+  std::vector<strata::Strata> mates;
+  for (int t = 0; t < sharers; ++t) {
+    auto h = db.new_handle();
+    check(bool(h), "new_handle");
+    check(bool(h->set_space("bench-shared")), "set_space");
+    mates.push_back(std::move(*h));
+  }
+  Raw raw_shared(base / "raw-shared");
+  // side 0: raw, 1: strata; each (side, round) has its own key range.
+  auto run_shared = [&](int side, bool puts, size_t round) {
+    size_t base_off = (side * rounds + round) * per_thread * sharers;
+    auto start = clock_type::now();
+    std::vector<std::thread> ts;
+    for (int t = 0; t < sharers; ++t)
+      ts.emplace_back([&, t] {
+        std::string out;
+        for (size_t i = 0; i < per_thread; ++i) {
+          // Gets read another thread's keys, backwards.
+          size_t j = puts ? t * per_thread + i
+                          : ((t + 1) % sharers) * per_thread + (per_thread - 1 - i);
+          const auto& k = shared_keys[base_off + j];
+          const auto& v = values[j % values.size()];
+          if (side == 1 && puts)
+            check(bool(mates[t].kv_put(k, strata::Value{v})), "kv_put shared");
+          else if (side == 1)
+            check(bool(mates[t].kv_get(k)), "kv_get shared");
+          else if (puts)
+            check(raw_shared.db->Put(leveldb::WriteOptions{}, k, v).ok(), "raw put shared");
+          else
+            check(raw_shared.db->Get(leveldb::ReadOptions{}, k, &out).ok(), "raw get shared");
+        }
+      });
+    for (auto& t : ts)
+      t.join();
+    std::chrono::duration<double> secs = clock_type::now() - start;
+    return sharers * per_thread / secs.count();
+  };
+  std::vector<double> raw_sp, our_sp, raw_sg, our_sg;
+  for (size_t r = 0; r < rounds; ++r) {
+    raw_sp.push_back(run_shared(0, true, r));
+    our_sp.push_back(run_shared(1, true, r));
+    raw_sg.push_back(run_shared(0, false, r));
+    our_sg.push_back(run_shared(1, false, r));
+  }
+  std::printf("\n%-34s %12s %12s %9s\n", "16 threads, one space / one db", "raw ops/s",
+              "strata ops/s", "ratio");
+  for (auto [name, r, o] : {std::make_tuple("put", &raw_sp, &our_sp),
+                            std::make_tuple("get", &raw_sg, &our_sg)})
+    std::printf("%-34s %12.0f %12.0f %8.1f%%   (no target)\n", name, median(*r), median(*o),
+                100.0 * median(*o) / median(*r));
+  mates.clear();
   return 0;
 }
