@@ -103,9 +103,18 @@ result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path
   cfg.add_error_category(error_category(), render_error);
   size_t threads = options.scheduler_threads == 0 ? 2 : options.scheduler_threads;
   cfg.set("scheduler.max-threads", threads);
-  // Callers resume actors inline; workers only run timers and handed-off
-  // mail, so they may sleep early instead of burning a core polling.
-  cfg.set("work-stealing.aggressive-poll-attempts", 100);
+  if (options.scheduler_policy == SchedulerPolicy::Sharing) {
+    // Work stealing puts work a worker creates at the front of its own
+    // queue, so an actor woken from outside (a sync thread's report, a
+    // timer) could wait behind a stream of newer work; one FIFO queue
+    // serves everyone in turn, and its idle workers sleep instead of
+    // polling.
+    cfg.set("scheduler.policy", caf::atom("sharing"));
+  } else {
+    // Callers resume actors inline; workers only run timers and handed-off
+    // mail, so they may sleep early instead of burning a core polling.
+    cfg.set("work-stealing.aggressive-poll-attempts", 100);
+  }
   db->system_ = std::make_unique<caf::actor_system>(cfg);
   db->root_ = db->system_->spawn(actors::database_behavior,
                                  std::shared_ptr<const actors::DatabaseContext>(ctx));

@@ -52,12 +52,16 @@ BOOST_AUTO_TEST_CASE(eight_threads_on_their_own_spaces_lose_and_cross_nothing) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(threads_sharing_one_space_get_distinct_versions_of_one_key) {
-  // All handles target the same space actor, so most calls find it busy on
-  // another thread and take the waiting path instead of running inline.
+namespace {
+
+// All handles target the same space actor, so most calls find it busy on
+// another thread and take the waiting path instead of running inline.
+void threads_share_one_space(strata::SchedulerPolicy policy) {
   constexpr int threads = 4;
   constexpr int ops = 2000;
-  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  strata::OpenOptions opts;
+  opts.scheduler_policy = policy;
+  auto db = STRATA_REQUIRE_OK(Strata::cache(opts));
   std::vector<std::vector<uint64_t>> versions(threads);
   std::atomic<int> failures{0};
   std::vector<std::thread> workers;
@@ -90,6 +94,16 @@ BOOST_AUTO_TEST_CASE(threads_sharing_one_space_get_distinct_versions_of_one_key)
   BOOST_TEST(*all.begin() == 1u);
   BOOST_TEST(*all.rbegin() == static_cast<uint64_t>(threads * ops));
   BOOST_TEST(STRATA_REQUIRE_OK(db.kv_list("own-")).size() == static_cast<size_t>(threads * ops));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(threads_sharing_one_space_get_distinct_versions_of_one_key) {
+  threads_share_one_space(strata::SchedulerPolicy::Sharing);  // the default
+}
+
+BOOST_AUTO_TEST_CASE(work_stealing_scheduler_serves_threads_sharing_one_space_too) {
+  threads_share_one_space(strata::SchedulerPolicy::Stealing);
 }
 
 BOOST_AUTO_TEST_CASE(handles_can_be_created_and_dropped_while_others_work) {

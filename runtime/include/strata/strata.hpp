@@ -40,6 +40,21 @@
 
 namespace strata {
 
+/// How the actor scheduler's worker threads take the work callers hand off
+/// (most calls run on the caller's own thread and never reach them).
+enum class SchedulerPolicy : uint8_t {
+  /// One queue for all workers, served in arrival order; an idle worker
+  /// sleeps until work arrives. The default: on the 2-core machines this
+  /// was measured on it was as fast or faster everywhere (one-committer
+  /// transactions ~15%, sixteen threads sharing a space 20-50%) and uses
+  /// no CPU while idle (docs/benchmarks.md, "The scheduler").
+  Sharing,
+  /// CAF's work stealing: a queue per worker, newest work first, idle
+  /// workers poll for a while before sleeping. For many cores, where one
+  /// shared queue could become contended.
+  Stealing,
+};
+
 /// How a database is opened. Every field has a working default.
 struct OpenOptions {
   /// Durability::Standard by default; Durability::Always fsyncs every write.
@@ -50,6 +65,8 @@ struct OpenOptions {
   /// Worker threads of the actor scheduler. Most calls run on the caller's
   /// thread, so few are needed; 0 means 2.
   size_t scheduler_threads = 0;
+  /// How those workers share their work.
+  SchedulerPolicy scheduler_policy = SchedulerPolicy::Sharing;
   /// Block cache shared by every space of the database.
   size_t block_cache_bytes = 32u << 20;
 };
