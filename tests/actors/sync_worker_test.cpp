@@ -74,6 +74,14 @@ struct ReleaseAll {
   }
 };
 
+// Waits (up to a second) for `lane` to report idle: its last job may
+// still be finishing after the gated call returned.
+bool goes_idle(const SyncLane& lane) {
+  for (int i = 0; i < 1000 && lane.busy(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return !lane.busy();
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(sync_worker)
@@ -115,9 +123,7 @@ BOOST_AUTO_TEST_CASE(lane_runs_one_fsync_at_a_time_and_one_more_for_requests_mad
   gate->release_one();
   BOOST_REQUIRE(gate->wait_idle());
   // The lane is idle once its last fsync returned with nothing newer asked.
-  for (int i = 0; i < 1000 && lane->busy(); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  BOOST_TEST(!lane->busy());
+  BOOST_TEST(goes_idle(*lane));
   std::lock_guard<std::mutex> guard{gate->mtx};
   BOOST_TEST(gate->covered == (std::vector<uint64_t>{1, 4}));
   BOOST_TEST(gate->max_running == 1);
@@ -137,9 +143,7 @@ BOOST_AUTO_TEST_CASE(lane_stops_after_a_failed_fsync_until_asked_again) {
   lane->request(2);  // asked for during the failing fsync: not retried
   gate->release_one();
   BOOST_REQUIRE(gate->wait_idle());
-  for (int i = 0; i < 1000 && lane->busy(); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  BOOST_TEST(!lane->busy());
+  BOOST_TEST(goes_idle(*lane));
   {
     std::lock_guard<std::mutex> guard{gate->mtx};
     BOOST_TEST(gate->covered == (std::vector<uint64_t>{1}));
