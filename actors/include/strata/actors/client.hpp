@@ -9,10 +9,11 @@
 // idle, CAF hands it back to that unit, which resumes the actor right here
 // on the caller's thread with a small message budget; the handler's reply
 // lands in the receiver before the call even waits. When the target is busy
-// on another thread (or remote), the caller pauses briefly, yields its
-// core a few times (to the thread that will answer, when that one waits
-// for a core), and then blocks until the reply arrives. Either way the target stays serialized: CAF lets
-// exactly one execution unit resume an actor at a time.
+// on another thread (or remote), the caller pauses briefly, yields its core
+// a few times (to the thread that will answer, when that one waits for a
+// core), and then blocks until the reply arrives. Either way the target
+// stays serialized: CAF lets exactly one execution unit resume an actor at
+// a time.
 //
 // Thread-safety: one thread at a time per Client (N threads use N clients,
 // which share nothing). Pitfall: handlers run on the caller's thread, so a
