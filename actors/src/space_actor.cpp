@@ -3,6 +3,7 @@
 #include <chrono>
 #include <csignal>
 #include <deque>
+#include <limits>
 
 #include <caf/all.hpp>
 
@@ -79,31 +80,62 @@ auto write_on(self_ptr self, std::vector<HeldKey> keys, F fn)
   if (!any_held(st, keys))
     return written(self, fn());
   auto rp = self->template make_response_promise<T>();
-  st.deferred.push_back(DeferredWrite{std::move(keys), [self, rp, fn]() mutable {
-                                        auto r = fn();
-                                        if (!r) {
-                                          rp.deliver(std::move(r.error()));
-                                          return;
-                                        }
-                                        after_write(self);
-                                        rp.deliver(std::move(*r));
-                                      }});
+  st.deferred.push_back(DeferredRequest{
+      [self, keys = std::move(keys)] { return any_held(self->state, keys); },
+      [self, rp, fn]() mutable {
+        auto r = fn();
+        if (!r) {
+          rp.deliver(std::move(r.error()));
+          return;
+        }
+        after_write(self);
+        rp.deliver(std::move(*r));
+      }});
   return rp;
 }
 
-// Runs the deferred writes whose entries are no longer held, in order.
+// Runs the deferred requests no longer blocked, in order.
 void run_deferred(self_ptr self) {
   auto& st = self->state;
-  std::deque<DeferredWrite> still;
+  std::deque<DeferredRequest> still;
   while (!st.deferred.empty()) {
     auto w = std::move(st.deferred.front());
     st.deferred.pop_front();
-    if (any_held(st, w.keys))
+    if (w.blocked())
       still.push_back(std::move(w));
     else
       w.run();
   }
   st.deferred = std::move(still);
+}
+
+// What a plain read (of the newest state, outside any snapshot) waits for:
+// a prepared transaction holding the entry it reads, any entry under the
+// prefix it lists, or — for the event log — appending events here. Such a
+// transaction may already be committed in another space; the read is
+// served once its decision is applied here, so that a reader who saw the
+// commit in one space never finds another space behind it.
+std::function<bool()> holding(self_ptr self, char tag, std::string key) {
+  return [self, k = HeldKey{tag, std::move(key)}] { return self->state.held.count(k) != 0; };
+}
+
+std::function<bool()> holding_under(self_ptr self, char tag, std::string prefix) {
+  return [self, tag, prefix = std::move(prefix)] {
+    const auto& held = self->state.held;
+    auto it = held.lower_bound(HeldKey{tag, prefix});
+    return it != held.end() && it->first.first == tag &&
+           it->first.second.compare(0, prefix.size(), prefix) == 0;
+  };
+}
+
+std::function<bool()> holding_events(self_ptr self) {
+  return [self] {
+    for (const auto& entry : self->state.prepared)
+      for (const auto& op : entry.second.ops)
+        if (op.kind == TxnOpKind::EventAppend)
+          return true;
+    return false;
+  };
 }
 
 std::vector<HeldKey> held_keys(const std::vector<TxnOp>& ops) {
@@ -233,13 +265,13 @@ caf::result<T> read(result<T>&& r) {
   return std::move(*r);
 }
 
-caf::result<MaybeVersioned> maybe(result<std::optional<VersionedValue>>&& r) {
+result<MaybeVersioned> maybe(result<std::optional<VersionedValue>>&& r) {
   if (!r)
     return std::move(r.error());
   return MaybeVersioned::from(std::move(*r));
 }
 
-caf::result<MaybeValue> maybe(result<std::optional<Value>>&& r) {
+result<MaybeValue> maybe(result<std::optional<Value>>&& r) {
   if (!r)
     return std::move(r.error());
   MaybeValue out;
@@ -250,7 +282,7 @@ caf::result<MaybeValue> maybe(result<std::optional<Value>>&& r) {
   return out;
 }
 
-caf::result<MaybeHistory> maybe(result<std::optional<std::vector<VersionedValue>>>&& r) {
+result<MaybeHistory> maybe(result<std::optional<std::vector<VersionedValue>>>&& r) {
   if (!r)
     return std::move(r.error());
   MaybeHistory out;
@@ -259,6 +291,24 @@ caf::result<MaybeHistory> maybe(result<std::optional<std::vector<VersionedValue>
     out.versions = std::move(**r);
   }
   return out;
+}
+
+// Serves a plain read now, or once `blocked` (holding...) turns false.
+template <class F>
+auto read_on(self_ptr self, std::function<bool()> blocked, F fn)
+    -> caf::result<typename std::decay_t<decltype(fn())>::value_type> {
+  using T = typename std::decay_t<decltype(fn())>::value_type;
+  if (!blocked())
+    return read(fn());
+  auto rp = self->template make_response_promise<T>();
+  self->state.deferred.push_back(DeferredRequest{std::move(blocked), [rp, fn]() mutable {
+                                                   auto r = fn();
+                                                   if (!r)
+                                                     rp.deliver(std::move(r.error()));
+                                                   else
+                                                     rp.deliver(std::move(*r));
+                                                 }});
+  return rp;
 }
 
 }  // namespace
@@ -310,17 +360,17 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](kv_get_atom, const std::string& key) -> caf::result<MaybeVersioned> {
       if (auto err = guard())
         return err;
-      return maybe(self->state.store->kv_get(key));
+      return read_on(self, holding(self, 'k', key), [=] { return maybe(self->state.store->kv_get(key)); });
     },
     [=](kv_get_at_atom, const std::string& key, uint64_t as_of) -> caf::result<MaybeVersioned> {
       if (auto err = guard())
         return err;
-      return maybe(self->state.store->kv_get_at(key, as_of));
+      return read(maybe(self->state.store->kv_get_at(key, as_of)));
     },
     [=](kv_getv_atom, const std::string& key) -> caf::result<MaybeHistory> {
       if (auto err = guard())
         return err;
-      return maybe(self->state.store->kv_getv(key));
+      return read_on(self, holding(self, 'k', key), [=] { return maybe(self->state.store->kv_getv(key)); });
     },
     [=](kv_del_atom, const std::string& key) -> caf::result<bool> {
       if (auto err = guard())
@@ -332,7 +382,8 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](kv_list_atom, const ListOptions& opts) -> caf::result<std::vector<std::string>> {
       if (auto err = guard())
         return err;
-      return read(self->state.store->kv_list(opts));
+      return read_on(self, holding_under(self, 'k', opts.prefix),
+                     [=] { return self->state.store->kv_list(opts); });
     },
     [=](kv_list_at_atom, const std::string& prefix,
         uint64_t as_of) -> caf::result<std::vector<std::string>> {
@@ -363,17 +414,19 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](state_get_atom, const std::string& cell) -> caf::result<MaybeVersioned> {
       if (auto err = guard())
         return err;
-      return maybe(self->state.store->state_get(cell));
+      return read_on(self, holding(self, 's', cell),
+                     [=] { return maybe(self->state.store->state_get(cell)); });
     },
     [=](state_get_at_atom, const std::string& cell, uint64_t as_of) -> caf::result<MaybeVersioned> {
       if (auto err = guard())
         return err;
-      return maybe(self->state.store->state_get_at(cell, as_of));
+      return read(maybe(self->state.store->state_get_at(cell, as_of)));
     },
     [=](state_getv_atom, const std::string& cell) -> caf::result<MaybeHistory> {
       if (auto err = guard())
         return err;
-      return maybe(self->state.store->state_getv(cell));
+      return read_on(self, holding(self, 's', cell),
+                     [=] { return maybe(self->state.store->state_getv(cell)); });
     },
     [=](state_init_atom, const std::string& cell, const Value& value) -> caf::result<uint64_t> {
       if (auto err = guard())
@@ -402,7 +455,8 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](state_list_atom, const std::string& prefix) -> caf::result<std::vector<std::string>> {
       if (auto err = guard())
         return err;
-      return read(self->state.store->state_list(prefix));
+      return read_on(self, holding_under(self, 's', prefix),
+                     [=] { return self->state.store->state_list(prefix); });
     },
     // -- JSON documents --
     [=](json_set_atom, const std::string& key, const std::string& path,
@@ -425,23 +479,26 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](json_get_atom, const std::string& key, const std::string& path) -> caf::result<MaybeValue> {
       if (auto err = guard())
         return err;
-      return maybe(self->state.store->json_get(key, path));
+      return read_on(self, holding(self, 'j', key),
+                     [=] { return maybe(self->state.store->json_get(key, path)); });
     },
     [=](json_get_at_atom, const std::string& key, const std::string& path,
         uint64_t as_of) -> caf::result<MaybeValue> {
       if (auto err = guard())
         return err;
-      return maybe(self->state.store->json_get_at(key, path, as_of));
+      return read(maybe(self->state.store->json_get_at(key, path, as_of)));
     },
     [=](json_doc_atom, const std::string& key) -> caf::result<MaybeVersioned> {
       if (auto err = guard())
         return err;
-      return maybe(self->state.store->json_get_document(key));
+      return read_on(self, holding(self, 'j', key),
+                     [=] { return maybe(self->state.store->json_get_document(key)); });
     },
     [=](json_getv_atom, const std::string& key) -> caf::result<MaybeHistory> {
       if (auto err = guard())
         return err;
-      return maybe(self->state.store->json_getv(key));
+      return read_on(self, holding(self, 'j', key),
+                     [=] { return maybe(self->state.store->json_getv(key)); });
     },
     [=](json_del_atom, const std::string& key, const std::string& path) -> caf::result<uint64_t> {
       if (auto err = guard())
@@ -453,14 +510,16 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](json_list_atom, const ListOptions& opts) -> caf::result<JsonPageMsg> {
       if (auto err = guard())
         return err;
-      auto r = self->state.store->json_list(opts);
-      if (!r)
-        return std::move(r.error());
-      JsonPageMsg out;
-      out.keys = std::move(r->keys);
-      out.has_cursor = r->cursor.has_value();
-      out.cursor = r->cursor.value_or(std::string{});
-      return out;
+      return read_on(self, holding_under(self, 'j', opts.prefix), [=]() -> result<JsonPageMsg> {
+        auto r = self->state.store->json_list(opts);
+        if (!r)
+          return std::move(r.error());
+        JsonPageMsg out;
+        out.keys = std::move(r->keys);
+        out.has_cursor = r->cursor.has_value();
+        out.cursor = r->cursor.value_or(std::string{});
+        return out;
+      });
     },
     [=](json_list_at_atom, const std::string& prefix,
         uint64_t as_of) -> caf::result<std::vector<std::string>> {
@@ -566,21 +625,28 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](event_get_atom, uint64_t seq) -> caf::result<MaybeEvent> {
       if (auto err = guard())
         return err;
-      auto r = self->state.store->event_get(seq);
-      if (!r)
-        return std::move(r.error());
-      MaybeEvent out;
-      if (*r) {
-        out.found = true;
-        out.event = std::move(**r);
-      }
-      return out;
+      return read_on(self, holding_events(self), [=]() -> result<MaybeEvent> {
+        auto r = self->state.store->event_get(seq);
+        if (!r)
+          return std::move(r.error());
+        MaybeEvent out;
+        if (*r) {
+          out.found = true;
+          out.event = std::move(**r);
+        }
+        return out;
+      });
     },
     [=](event_by_type_atom, const std::string& type, uint64_t after, uint64_t limit,
         uint64_t as_of) -> caf::result<std::vector<Event>> {
       if (auto err = guard())
         return err;
-      return read(self->state.store->event_get_by_type(type, after, limit, as_of));
+      // The newest state (as_of at its maximum) waits like any plain read.
+      auto blocked = as_of == std::numeric_limits<uint64_t>::max() ? holding_events(self)
+                                                                    : [] { return false; };
+      return read_on(self, std::move(blocked), [=] {
+        return self->state.store->event_get_by_type(type, after, limit, as_of);
+      });
     },
     [=](event_list_at_atom, const std::string& type,
         uint64_t as_of) -> caf::result<std::vector<Event>> {
@@ -591,12 +657,13 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](event_len_atom) -> caf::result<uint64_t> {
       if (auto err = guard())
         return err;
-      return read(self->state.store->event_len());
+      return read_on(self, holding_events(self), [=] { return self->state.store->event_len(); });
     },
     [=](event_verify_atom) -> caf::result<ChainVerification> {
       if (auto err = guard())
         return err;
-      return read(self->state.store->event_verify_chain());
+      return read_on(self, holding_events(self),
+                     [=] { return self->state.store->event_verify_chain(); });
     },
     // -- transactions (participant side) --
     [=](event_len_at_atom, uint64_t as_of) -> caf::result<uint64_t> {

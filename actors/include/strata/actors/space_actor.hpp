@@ -28,9 +28,10 @@ struct SpaceActorArgs {
 /// (primitive tag, key) of an entry a prepared transaction holds.
 using HeldKey = std::pair<char, std::string>;
 
-/// A direct write waiting for a prepared transaction's decision.
-struct DeferredWrite {
-  std::vector<HeldKey> keys;
+/// A direct write, or a read of the newest state, waiting for a prepared
+/// transaction's decision: it runs once `blocked` turns false.
+struct DeferredRequest {
+  std::function<bool()> blocked;
   std::function<void()> run;
 };
 
@@ -45,8 +46,9 @@ struct SpaceState {
   std::map<uint64_t, PreparedTxn> prepared;
   /// Entries those transactions write, with the holding transaction.
   std::map<HeldKey, uint64_t> held;
-  /// Direct writes to held entries, in arrival order.
-  std::deque<DeferredWrite> deferred;
+  /// Direct writes to held entries and plain reads of them, in arrival
+  /// order.
+  std::deque<DeferredRequest> deferred;
   /// Replies waiting for the next group fsync (votes, always-mode commits).
   std::vector<std::function<void(const caf::error&)>> awaiting_sync;
   bool group_sync_scheduled = false;
