@@ -90,7 +90,8 @@ auto write_on(self_ptr self, std::vector<HeldKey> keys, F fn)
         }
         after_write(self);
         rp.deliver(std::move(*r));
-      }});
+      },
+      [rp](const caf::error& err) mutable { rp.deliver(err); }});
   return rp;
 }
 
@@ -178,7 +179,9 @@ void synced(self_ptr self, SyncReplies replies, const caf::error& err) {
   if (!err)
     return;
   // Nothing written here from now on is acknowledged: the replies still
-  // waiting for a later fsync fail too, instead of waiting forever.
+  // waiting for a later fsync, and the requests waiting for a prepared
+  // transaction's decision, fail too instead of waiting forever (CAF sends
+  // nothing for a promise the stopped actor never kept).
   auto& st = self->state;
   for (auto& pending : st.syncing)
     pending.second(err);
@@ -186,6 +189,9 @@ void synced(self_ptr self, SyncReplies replies, const caf::error& err) {
   for (auto& reply : st.awaiting_sync)
     reply(err);
   st.awaiting_sync.clear();
+  for (auto& request : st.deferred)
+    request.fail(err);
+  st.deferred.clear();
   self->quit(err);
 }
 
@@ -247,7 +253,10 @@ caf::error decide(self_ptr self, uint64_t txn_id, uint64_t commit_ts, bool sync 
   else
     err = st.store->txn_discard(txn_id);
   if (err)
-    return err;  // keep the entries held; the coordinator retries
+    // Keep the record and the entries held (and the requests waiting for
+    // them) until the space reopens and asks again: the coordinator logs
+    // the decision for a participant that failed to apply it.
+    return err;
   for (auto h = st.held.begin(); h != st.held.end();)
     h = h->second == txn_id ? st.held.erase(h) : std::next(h);
   st.prepared.erase(it);
@@ -301,13 +310,16 @@ auto read_on(self_ptr self, std::function<bool()> blocked, F fn)
   if (!blocked())
     return read(fn());
   auto rp = self->template make_response_promise<T>();
-  self->state.deferred.push_back(DeferredRequest{std::move(blocked), [rp, fn]() mutable {
-                                                   auto r = fn();
-                                                   if (!r)
-                                                     rp.deliver(std::move(r.error()));
-                                                   else
-                                                     rp.deliver(std::move(*r));
-                                                 }});
+  self->state.deferred.push_back(DeferredRequest{
+      std::move(blocked),
+      [rp, fn]() mutable {
+        auto r = fn();
+        if (!r)
+          rp.deliver(std::move(r.error()));
+        else
+          rp.deliver(std::move(*r));
+      },
+      [rp](const caf::error& err) mutable { rp.deliver(err); }});
   return rp;
 }
 

@@ -29,10 +29,12 @@ struct SpaceActorArgs {
 using HeldKey = std::pair<char, std::string>;
 
 /// A direct write, or a read of the newest state, waiting for a prepared
-/// transaction's decision: it runs once `blocked` turns false.
+/// transaction's decision: it runs once `blocked` turns false, or is
+/// answered with `fail` if the actor stops first.
 struct DeferredRequest {
   std::function<bool()> blocked;
   std::function<void()> run;
+  std::function<void(const caf::error&)> fail;
 };
 
 struct SpaceState {
