@@ -323,6 +323,30 @@ auto read_on(self_ptr self, std::function<bool()> blocked, F fn)
   return rp;
 }
 
+// read_on for one entry, a prefix of a family, or the event log. The
+// common case — no prepared transaction here — reads at once without
+// building the predicate (which copies the key).
+template <class F>
+auto read_entry(self_ptr self, char tag, const std::string& key, F fn) {
+  if (self->state.held.empty())
+    return read(fn());
+  return read_on(self, holding(self, tag, key), std::move(fn));
+}
+
+template <class F>
+auto read_under(self_ptr self, char tag, const std::string& prefix, F fn) {
+  if (self->state.held.empty())
+    return read(fn());
+  return read_on(self, holding_under(self, tag, prefix), std::move(fn));
+}
+
+template <class F>
+auto read_events(self_ptr self, F fn) {
+  if (self->state.prepared.empty())
+    return read(fn());
+  return read_on(self, holding_events(self), std::move(fn));
+}
+
 }  // namespace
 
 space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
@@ -372,7 +396,7 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](kv_get_atom, const std::string& key) -> caf::result<MaybeVersioned> {
       if (auto err = guard())
         return err;
-      return read_on(self, holding(self, 'k', key), [=] { return maybe(self->state.store->kv_get(key)); });
+      return read_entry(self, 'k', key, [=] { return maybe(self->state.store->kv_get(key)); });
     },
     [=](kv_get_at_atom, const std::string& key, uint64_t as_of) -> caf::result<MaybeVersioned> {
       if (auto err = guard())
@@ -382,7 +406,7 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](kv_getv_atom, const std::string& key) -> caf::result<MaybeHistory> {
       if (auto err = guard())
         return err;
-      return read_on(self, holding(self, 'k', key), [=] { return maybe(self->state.store->kv_getv(key)); });
+      return read_entry(self, 'k', key, [=] { return maybe(self->state.store->kv_getv(key)); });
     },
     [=](kv_del_atom, const std::string& key) -> caf::result<bool> {
       if (auto err = guard())
@@ -394,7 +418,7 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](kv_list_atom, const ListOptions& opts) -> caf::result<std::vector<std::string>> {
       if (auto err = guard())
         return err;
-      return read_on(self, holding_under(self, 'k', opts.prefix),
+      return read_under(self, 'k', opts.prefix,
                      [=] { return self->state.store->kv_list(opts); });
     },
     [=](kv_list_at_atom, const std::string& prefix,
@@ -426,7 +450,7 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](state_get_atom, const std::string& cell) -> caf::result<MaybeVersioned> {
       if (auto err = guard())
         return err;
-      return read_on(self, holding(self, 's', cell),
+      return read_entry(self, 's', cell,
                      [=] { return maybe(self->state.store->state_get(cell)); });
     },
     [=](state_get_at_atom, const std::string& cell, uint64_t as_of) -> caf::result<MaybeVersioned> {
@@ -437,7 +461,7 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](state_getv_atom, const std::string& cell) -> caf::result<MaybeHistory> {
       if (auto err = guard())
         return err;
-      return read_on(self, holding(self, 's', cell),
+      return read_entry(self, 's', cell,
                      [=] { return maybe(self->state.store->state_getv(cell)); });
     },
     [=](state_init_atom, const std::string& cell, const Value& value) -> caf::result<uint64_t> {
@@ -467,7 +491,7 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](state_list_atom, const std::string& prefix) -> caf::result<std::vector<std::string>> {
       if (auto err = guard())
         return err;
-      return read_on(self, holding_under(self, 's', prefix),
+      return read_under(self, 's', prefix,
                      [=] { return self->state.store->state_list(prefix); });
     },
     // -- JSON documents --
@@ -491,7 +515,7 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](json_get_atom, const std::string& key, const std::string& path) -> caf::result<MaybeValue> {
       if (auto err = guard())
         return err;
-      return read_on(self, holding(self, 'j', key),
+      return read_entry(self, 'j', key,
                      [=] { return maybe(self->state.store->json_get(key, path)); });
     },
     [=](json_get_at_atom, const std::string& key, const std::string& path,
@@ -503,13 +527,13 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](json_doc_atom, const std::string& key) -> caf::result<MaybeVersioned> {
       if (auto err = guard())
         return err;
-      return read_on(self, holding(self, 'j', key),
+      return read_entry(self, 'j', key,
                      [=] { return maybe(self->state.store->json_get_document(key)); });
     },
     [=](json_getv_atom, const std::string& key) -> caf::result<MaybeHistory> {
       if (auto err = guard())
         return err;
-      return read_on(self, holding(self, 'j', key),
+      return read_entry(self, 'j', key,
                      [=] { return maybe(self->state.store->json_getv(key)); });
     },
     [=](json_del_atom, const std::string& key, const std::string& path) -> caf::result<uint64_t> {
@@ -522,7 +546,7 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](json_list_atom, const ListOptions& opts) -> caf::result<JsonPageMsg> {
       if (auto err = guard())
         return err;
-      return read_on(self, holding_under(self, 'j', opts.prefix), [=]() -> result<JsonPageMsg> {
+      return read_under(self, 'j', opts.prefix, [=]() -> result<JsonPageMsg> {
         auto r = self->state.store->json_list(opts);
         if (!r)
           return std::move(r.error());
@@ -637,7 +661,7 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](event_get_atom, uint64_t seq) -> caf::result<MaybeEvent> {
       if (auto err = guard())
         return err;
-      return read_on(self, holding_events(self), [=]() -> result<MaybeEvent> {
+      return read_events(self, [=]() -> result<MaybeEvent> {
         auto r = self->state.store->event_get(seq);
         if (!r)
           return std::move(r.error());
@@ -653,12 +677,11 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
         uint64_t as_of) -> caf::result<std::vector<Event>> {
       if (auto err = guard())
         return err;
+      auto fn = [=] { return self->state.store->event_get_by_type(type, after, limit, as_of); };
       // The newest state (as_of at its maximum) waits like any plain read.
-      auto blocked = as_of == std::numeric_limits<uint64_t>::max() ? holding_events(self)
-                                                                    : [] { return false; };
-      return read_on(self, std::move(blocked), [=] {
-        return self->state.store->event_get_by_type(type, after, limit, as_of);
-      });
+      if (as_of == std::numeric_limits<uint64_t>::max())
+        return read_events(self, fn);
+      return read(fn());
     },
     [=](event_list_at_atom, const std::string& type,
         uint64_t as_of) -> caf::result<std::vector<Event>> {
@@ -669,12 +692,12 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](event_len_atom) -> caf::result<uint64_t> {
       if (auto err = guard())
         return err;
-      return read_on(self, holding_events(self), [=] { return self->state.store->event_len(); });
+      return read_events(self, [=] { return self->state.store->event_len(); });
     },
     [=](event_verify_atom) -> caf::result<ChainVerification> {
       if (auto err = guard())
         return err;
-      return read_on(self, holding_events(self),
+      return read_events(self,
                      [=] { return self->state.store->event_verify_chain(); });
     },
     // -- transactions (participant side) --
