@@ -291,6 +291,17 @@ result<MaybeValue> maybe(result<std::optional<Value>>&& r) {
   return out;
 }
 
+result<MaybeEvent> maybe(result<std::optional<Event>>&& r) {
+  if (!r)
+    return std::move(r.error());
+  MaybeEvent out;
+  if (*r) {
+    out.found = true;
+    out.event = std::move(**r);
+  }
+  return out;
+}
+
 result<MaybeHistory> maybe(result<std::optional<std::vector<VersionedValue>>>&& r) {
   if (!r)
     return std::move(r.error());
@@ -661,17 +672,7 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](event_get_atom, uint64_t seq) -> caf::result<MaybeEvent> {
       if (auto err = guard())
         return err;
-      return read_events(self, [=]() -> result<MaybeEvent> {
-        auto r = self->state.store->event_get(seq);
-        if (!r)
-          return std::move(r.error());
-        MaybeEvent out;
-        if (*r) {
-          out.found = true;
-          out.event = std::move(**r);
-        }
-        return out;
-      });
+      return read_events(self, [=] { return maybe(self->state.store->event_get(seq)); });
     },
     [=](event_by_type_atom, const std::string& type, uint64_t after, uint64_t limit,
         uint64_t as_of) -> caf::result<std::vector<Event>> {
