@@ -70,29 +70,41 @@ std::vector<HeldKey> keys_of(char tag, const std::vector<KvEntry>& entries) {
   return out;
 }
 
+// Answers a request once `blocked` turns false (a prepared transaction's
+// decision applied here): `fn` then runs and its result is the reply; if
+// the actor stops first, the reply is the error it stops with.
+template <class F>
+auto defer(self_ptr self, std::function<bool()> blocked, F fn)
+    -> caf::result<typename std::decay_t<decltype(fn())>::value_type> {
+  using T = typename std::decay_t<decltype(fn())>::value_type;
+  auto rp = self->template make_response_promise<T>();
+  self->state.deferred.push_back(DeferredRequest{
+      std::move(blocked),
+      [rp, fn]() mutable {
+        auto r = fn();
+        if (!r)
+          rp.deliver(std::move(r.error()));
+        else
+          rp.deliver(std::move(*r));
+      },
+      [rp](const caf::error& err) mutable { rp.deliver(err); }});
+  return rp;
+}
+
 // Runs a direct write now, or, while a prepared transaction holds one of
 // its entries, once that transaction's decision has been applied.
 template <class F>
 auto write_on(self_ptr self, std::vector<HeldKey> keys, F fn)
     -> caf::result<typename std::decay_t<decltype(fn())>::value_type> {
-  using T = typename std::decay_t<decltype(fn())>::value_type;
-  auto& st = self->state;
-  if (!any_held(st, keys))
+  if (!any_held(self->state, keys))
     return written(self, fn());
-  auto rp = self->template make_response_promise<T>();
-  st.deferred.push_back(DeferredRequest{
-      [self, keys = std::move(keys)] { return any_held(self->state, keys); },
-      [self, rp, fn]() mutable {
-        auto r = fn();
-        if (!r) {
-          rp.deliver(std::move(r.error()));
-          return;
-        }
-        after_write(self);
-        rp.deliver(std::move(*r));
-      },
-      [rp](const caf::error& err) mutable { rp.deliver(err); }});
-  return rp;
+  return defer(self, [self, keys = std::move(keys)] { return any_held(self->state, keys); },
+               [self, fn] {
+                 auto r = fn();
+                 if (r)
+                   after_write(self);
+                 return r;
+               });
 }
 
 // Runs the deferred requests no longer blocked, in order.
@@ -240,8 +252,9 @@ bool always_durable(const SpaceState& st) {
 }
 
 // Applies (commit_ts != 0) or discards a prepared transaction and releases
-// its entries. With sync=false the caller owes a group fsync (after_group_sync) before
-// acknowledging.
+// its entries. sync=false leaves the apply to the flush timer's fsync: the
+// participants' PREPARED records already make the commit durable
+// (txn_decide).
 caf::error decide(self_ptr self, uint64_t txn_id, uint64_t commit_ts, bool sync = true) {
   auto& st = self->state;
   auto it = st.prepared.find(txn_id);
@@ -317,21 +330,9 @@ result<MaybeHistory> maybe(result<std::optional<std::vector<VersionedValue>>>&& 
 template <class F>
 auto read_on(self_ptr self, std::function<bool()> blocked, F fn)
     -> caf::result<typename std::decay_t<decltype(fn())>::value_type> {
-  using T = typename std::decay_t<decltype(fn())>::value_type;
   if (!blocked())
     return read(fn());
-  auto rp = self->template make_response_promise<T>();
-  self->state.deferred.push_back(DeferredRequest{
-      std::move(blocked),
-      [rp, fn]() mutable {
-        auto r = fn();
-        if (!r)
-          rp.deliver(std::move(r.error()));
-        else
-          rp.deliver(std::move(*r));
-      },
-      [rp](const caf::error& err) mutable { rp.deliver(err); }});
-  return rp;
+  return defer(self, std::move(blocked), std::move(fn));
 }
 
 // read_on for one entry, a prefix of a family, or the event log. The

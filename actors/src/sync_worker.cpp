@@ -58,6 +58,10 @@ void SyncLane::request(uint64_t n) {
   if (busy_)
     return;  // the fsync in flight is followed by one more
   busy_ = true;
+  schedule();
+}
+
+void SyncLane::schedule() {
   worker_.post([self = shared_from_this()] { self->run(); });
 }
 
@@ -75,7 +79,7 @@ void SyncLane::run() {
   bool ok = sync_(target);
   std::lock_guard<std::mutex> guard{mtx_};
   if (ok && requested_ > target) {
-    worker_.post([self = shared_from_this()] { self->run(); });
+    schedule();  // behind the other lanes' queued fsyncs
     return;
   }
   busy_ = false;

@@ -4,8 +4,9 @@
 // space actor does not hold a scheduler thread (and its mailbox) while the
 // disk flushes. Two threads: two spaces' flushes (the participants of one
 // commit) can be in flight together, which lets the file system batch them
-// into one journal commit. Jobs start in the order posted. No CAF here: the
-// poster decides how a job reports back (space actors send themselves a
+// into one journal commit. Jobs start in the order posted; space actors
+// post through a SyncLane each (below). No CAF here: the lane's owner
+// decides how an fsync reports back (space actors send themselves a
 // message).
 
 #include <condition_variable>
@@ -22,15 +23,14 @@ namespace strata::actors {
 class SyncWorker {
  public:
   SyncWorker();
-  /// Runs the jobs still queued, then joins the thread.
+  /// Runs the jobs still queued, then joins the threads.
   ~SyncWorker();
   SyncWorker(const SyncWorker&) = delete;
   SyncWorker& operator=(const SyncWorker&) = delete;
 
   /// Queues `job`. Thread-safe. A job must not own this worker (its
-  /// threads cannot join themselves): space actors' jobs hold a directory
-  /// name and an actor handle, and an actor's state — holding the
-  /// DatabaseContext — is gone before the actor's last handle is.
+  /// threads cannot join themselves): a lane's job holds the lane, whose
+  /// sync function holds a directory name and a weak actor handle.
   void post(std::function<void()> job);
 
  private:
@@ -65,6 +65,7 @@ class SyncLane : public std::enable_shared_from_this<SyncLane> {
 
  private:
   void run();
+  void schedule();  // posts run() to the worker (mtx_ held)
 
   SyncWorker& worker_;  // outlives the lane: the runtime stops it last
   std::function<bool(uint64_t)> sync_;
