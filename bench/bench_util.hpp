@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <unistd.h>
@@ -25,6 +26,24 @@ double ops_per_sec(size_t n, F&& body) {
     body(i);
   std::chrono::duration<double> secs = clock_type::now() - start;
   return n / secs.count();
+}
+
+/// Runs `threads` threads at once, thread t calling body(t, i) for i in
+/// [0, per_thread), and returns their total operations per second (from
+/// the first start to the last finish).
+template <class F>
+double parallel_ops_per_sec(int threads, size_t per_thread, F&& body) {
+  auto start = clock_type::now();
+  std::vector<std::thread> ts;
+  for (int t = 0; t < threads; ++t)
+    ts.emplace_back([&, t] {
+      for (size_t i = 0; i < per_thread; ++i)
+        body(t, i);
+    });
+  for (auto& th : ts)
+    th.join();
+  std::chrono::duration<double> secs = clock_type::now() - start;
+  return threads * per_thread / secs.count();
 }
 
 inline double median(std::vector<double> xs) {

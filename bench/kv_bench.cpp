@@ -153,24 +153,15 @@ int main(int argc, char** argv) {
   Raw* raws[2] = {&raw, &raw2};
   // Each (threads, round) pair writes its own fresh key range.
   auto run_threads = [&](int threads, bool strata_side, size_t round) {
-    auto start = clock_type::now();
-    std::vector<std::thread> ts;
-    for (int t = 0; t < threads; ++t)
-      ts.emplace_back([&, t] {
-        size_t off = n * (threads == 1 ? 1 : 2 + t) + round * per_round;
-        for (size_t i = 0; i < per_round; ++i) {
-          const auto& k = keys[off + i];
-          const auto& v = values[off + i];
-          if (strata_side)
-            check(bool(handles[t].kv_put(k, strata::Value{v})), "kv_put mt");
-          else
-            check(raws[t]->db->Put(leveldb::WriteOptions{}, k, v).ok(), "raw put mt");
-        }
-      });
-    for (auto& t : ts)
-      t.join();
-    std::chrono::duration<double> secs = clock_type::now() - start;
-    return threads * per_round / secs.count();
+    return parallel_ops_per_sec(threads, per_round, [&](int t, size_t i) {
+      size_t at = n * (threads == 1 ? 1 : 2 + t) + round * per_round + i;
+      const auto& k = keys[at];
+      const auto& v = values[at];
+      if (strata_side)
+        check(bool(handles[t].kv_put(k, strata::Value{v})), "kv_put mt");
+      else
+        check(raws[t]->db->Put(leveldb::WriteOptions{}, k, v).ok(), "raw put mt");
+    });
   };
   std::vector<double> raw1, ours1, raw2t, ours2;
   for (size_t r = 0; r < rounds; ++r) {
@@ -206,31 +197,22 @@ int main(int argc, char** argv) {
   // side 0: raw, 1: strata; each (side, round) has its own key range.
   auto run_shared = [&](int side, bool puts, size_t round) {
     size_t base_off = (side * rounds + round) * per_thread * sharers;
-    auto start = clock_type::now();
-    std::vector<std::thread> ts;
-    for (int t = 0; t < sharers; ++t)
-      ts.emplace_back([&, t] {
-        std::string out;
-        for (size_t i = 0; i < per_thread; ++i) {
-          // Gets read another thread's keys, backwards.
-          size_t j = puts ? t * per_thread + i
-                          : ((t + 1) % sharers) * per_thread + (per_thread - 1 - i);
-          const auto& k = shared_keys[base_off + j];
-          const auto& v = values[j % values.size()];
-          if (side == 1 && puts)
-            check(bool(mates[t].kv_put(k, strata::Value{v})), "kv_put shared");
-          else if (side == 1)
-            check(bool(mates[t].kv_get(k)), "kv_get shared");
-          else if (puts)
-            check(raw_shared.db->Put(leveldb::WriteOptions{}, k, v).ok(), "raw put shared");
-          else
-            check(raw_shared.db->Get(leveldb::ReadOptions{}, k, &out).ok(), "raw get shared");
-        }
-      });
-    for (auto& t : ts)
-      t.join();
-    std::chrono::duration<double> secs = clock_type::now() - start;
-    return sharers * per_thread / secs.count();
+    std::vector<std::string> outs(sharers);  // raw gets' buffers, one per thread
+    return parallel_ops_per_sec(sharers, per_thread, [&](int t, size_t i) {
+      // Gets read another thread's keys, backwards.
+      size_t j = puts ? t * per_thread + i
+                      : ((t + 1) % sharers) * per_thread + (per_thread - 1 - i);
+      const auto& k = shared_keys[base_off + j];
+      const auto& v = values[j % values.size()];
+      if (side == 1 && puts)
+        check(bool(mates[t].kv_put(k, strata::Value{v})), "kv_put shared");
+      else if (side == 1)
+        check(bool(mates[t].kv_get(k)), "kv_get shared");
+      else if (puts)
+        check(raw_shared.db->Put(leveldb::WriteOptions{}, k, v).ok(), "raw put shared");
+      else
+        check(raw_shared.db->Get(leveldb::ReadOptions{}, k, &outs[t]).ok(), "raw get shared");
+    });
   };
   std::vector<double> raw_sp, our_sp, raw_sg, our_sg;
   for (size_t r = 0; r < rounds; ++r) {
