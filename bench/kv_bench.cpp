@@ -77,6 +77,19 @@ std::string make_value(std::mt19937_64& rng) {
   return v;
 }
 
+// `count` new handles of `db`, handle t on the space named space_of(t).
+template <class F>
+std::vector<strata::Strata> new_handles(strata::Strata& db, int count, F space_of) {
+  std::vector<strata::Strata> out;
+  for (int t = 0; t < count; ++t) {
+    auto h = db.new_handle();
+    check(bool(h), "new_handle");
+    check(bool(h->set_space(space_of(t))), "set_space");
+    out.push_back(std::move(*h));
+  }
+  return out;
+}
+
 void report(const char* name, const std::vector<double>& raw, const std::vector<double>& ours,
             double target) {
   double r = median(raw), s = median(ours);
@@ -143,13 +156,7 @@ int main(int argc, char** argv) {
   // Scaling: 2 threads, each with its own handle and space, against 2 threads
   // on 2 raw databases; and 1 thread of each for the same total work.
   Raw raw2(base / "raw2");
-  std::vector<strata::Strata> handles;
-  for (int t = 0; t < 2; ++t) {
-    auto h = db.new_handle();
-    check(bool(h), "new_handle");
-    check(bool(h->set_space(t == 0 ? "bench-a" : "bench-b")), "set_space");
-    handles.push_back(std::move(*h));
-  }
+  auto handles = new_handles(db, 2, [](int t) { return t == 0 ? "bench-a" : "bench-b"; });
   Raw* raws[2] = {&raw, &raw2};
   // Each (threads, round) pair writes its own fresh key range.
   auto run_threads = [&](int threads, bool strata_side, size_t round) {
@@ -186,13 +193,7 @@ int main(int argc, char** argv) {
   constexpr int sharers = 16;
   size_t per_thread = std::max<size_t>(per_round / sharers, 1);
   auto shared_keys = make_keys(per_thread * sharers * rounds * 2, 99);
-  std::vector<strata::Strata> mates;
-  for (int t = 0; t < sharers; ++t) {
-    auto h = db.new_handle();
-    check(bool(h), "new_handle");
-    check(bool(h->set_space("bench-shared")), "set_space");
-    mates.push_back(std::move(*h));
-  }
+  auto mates = new_handles(db, sharers, [](int) { return "bench-shared"; });
   Raw raw_shared(base / "raw-shared");
   // side 0: raw, 1: strata; each (side, round) has its own key range.
   auto run_shared = [&](int side, bool puts, size_t round) {
