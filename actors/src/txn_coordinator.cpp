@@ -136,6 +136,10 @@ void send_commit(self_ptr self, const std::shared_ptr<Round>& round) {
     const auto& t = round->ticket;
     told_all(self, t, t.commit_ts, all_ok);
     st.clock->end_commit(t.commit_ts);
+    // Only now: a snapshot taken after the caller hears of its commit
+    // must hold it, and snapshots stay below a commit until every
+    // participant applied it.
+    round->reply.deliver(t.commit_ts);
     st.rounds.erase(t.id);
   });
   tell_round(self, round, round->ticket.commit_ts, [self, round, acked](bool ok) {
@@ -200,11 +204,6 @@ void on_vote(self_ptr self, const std::shared_ptr<Round>& round, caf::error vote
     w.deliver(ts);
   round->waiters.clear();
   send_commit(self, round);
-  // The caller may go on at once: the decisions are already in the
-  // participants' mailboxes, ahead of any request the caller sends next, so
-  // it reads its own writes; snapshots of others stay below the commit until
-  // every participant applied it.
-  round->reply.deliver(ts);
 }
 
 // -- settling from the participants' records ------------------------------------

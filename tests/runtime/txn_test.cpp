@@ -493,4 +493,31 @@ BOOST_AUTO_TEST_CASE(plain_reads_never_see_a_space_behind_one_read_before) {
                                                 << " read pairs saw a space behind");
 }
 
+// A session's next transaction starts from a snapshot holding its own
+// previous commit: commit() answers once the decision is logged, before
+// every participant has applied it, and the next begin() must not take a
+// snapshot from below it.
+BOOST_AUTO_TEST_CASE(the_next_transaction_sees_the_sessions_own_two_space_commit) {
+  constexpr int commits = 1000;
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  auto s = db.session();
+  int missed = 0;
+  for (int i = 1; i <= commits; ++i) {
+    STRATA_REQUIRE_DONE(s.begin());
+    STRATA_REQUIRE_DONE(s.set_space("left"));
+    STRATA_REQUIRE_OK(s.kv_put("x", i));
+    STRATA_REQUIRE_DONE(s.set_space("right"));
+    STRATA_REQUIRE_OK(s.kv_put("x", i));
+    STRATA_REQUIRE_DONE(s.commit());
+    STRATA_REQUIRE_DONE(s.begin());
+    auto right = int_of(STRATA_REQUIRE_OK(s.kv_get("x")));
+    STRATA_REQUIRE_DONE(s.set_space("left"));
+    auto left = int_of(STRATA_REQUIRE_OK(s.kv_get("x")));
+    STRATA_REQUIRE_DONE(s.rollback());
+    if (left != i || right != i)
+      ++missed;
+  }
+  BOOST_TEST(missed == 0, missed << " of " << commits << " transactions missed the commit before");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
