@@ -58,6 +58,7 @@ branch_actor::behavior_type branch_behavior(self_ptr self,
   auto& st = self->state;
   st.ctx = std::move(ctx);
   st.clock = std::make_shared<store::CommitClock>();
+  st.clock->observe_wall_clock();
   st.branch = std::move(branch);
   load_catalog(st);
   st.coordinator = self->spawn<caf::linked>(coordinator_behavior, st.ctx, st.clock, st.branch,

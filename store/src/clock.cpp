@@ -5,10 +5,18 @@
 
 namespace strata::store {
 
+namespace {
+
+uint64_t wall_clock_us() noexcept {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+}  // namespace
+
 uint64_t CommitClock::next(uint64_t floor) noexcept {
-  auto wall = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
+  auto wall = wall_clock_us();
   uint64_t prev = last_.load(std::memory_order_relaxed);
   uint64_t candidate;
   do {
@@ -24,6 +32,10 @@ void CommitClock::observe(uint64_t ts) noexcept {
          !last_.compare_exchange_weak(prev, ts, std::memory_order_acq_rel,
                                       std::memory_order_relaxed)) {
   }
+}
+
+void CommitClock::observe_wall_clock() noexcept {
+  observe(wall_clock_us());
 }
 
 uint64_t CommitClock::begin_commit() {

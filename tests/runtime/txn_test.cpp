@@ -130,6 +130,27 @@ BOOST_AUTO_TEST_CASE(reads_see_the_snapshot_plus_own_writes) {
   BOOST_TEST(STRATA_REQUIRE_OK(db.event_len()) == 0u);
 }
 
+// After a reopen, the space actors open lazily; a transaction begun before
+// a space opened must still see what the space stored.
+BOOST_AUTO_TEST_CASE(a_transaction_after_reopen_sees_what_spaces_stored_before) {
+  TempDir dir;
+  {
+    auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
+    STRATA_REQUIRE_DONE(db.set_space("left"));
+    STRATA_REQUIRE_OK(db.kv_put("x", 7));
+  }
+  auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
+  auto s = db.session();
+  STRATA_REQUIRE_DONE(s.begin());
+  STRATA_REQUIRE_DONE(s.set_space("left"));
+  BOOST_TEST(int_of(STRATA_REQUIRE_OK(s.kv_get("x"))) == 7);
+  STRATA_REQUIRE_OK(s.kv_put("x", 8));
+  STRATA_REQUIRE_DONE(s.commit());
+  BOOST_TEST(int_of(STRATA_REQUIRE_OK(db.session().kv_get("x"))) == -1);  // default space
+  STRATA_REQUIRE_DONE(db.set_space("left"));
+  BOOST_TEST(int_of(STRATA_REQUIRE_OK(db.kv_get("x"))) == 8);
+}
+
 BOOST_AUTO_TEST_CASE(versions_inside_a_transaction_are_the_ones_commit_gives) {
   auto db = STRATA_REQUIRE_OK(Strata::cache());
   STRATA_REQUIRE_OK(db.kv_put("counter", 1));

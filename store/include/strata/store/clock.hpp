@@ -29,6 +29,13 @@ class CommitClock {
   /// stay above it even if the wall clock went backwards across a restart.
   void observe(uint64_t ts) noexcept;
 
+  /// Observes the wall clock: a branch starts its clock there, so that a
+  /// snapshot taken before a space first opens (and observes its newest
+  /// stored timestamp) still covers what the space stored before. (Only a
+  /// wall clock set back across a restart can leave stored timestamps above
+  /// it; such a space is fully visible once it has opened.)
+  void observe_wall_clock() noexcept;
+
   /// The last timestamp handed out or observed.
   uint64_t last() const noexcept { return last_.load(std::memory_order_acquire); }
 
