@@ -23,6 +23,7 @@ space_actor spawn_child(self_ptr self, const std::string& space) {
   SpaceActorArgs args{st.ctx, st.clock, st.branch, space,
                       caf::actor_cast<space_registry>(self), st.coordinator};
   auto child = self->spawn<caf::linked>(space_behavior, std::move(args));
+  self->monitor(child);
   st.children[space] = child;
   if (st.stopping) {
     // A request that raced the branch's stop: the child goes down with it.
@@ -63,19 +64,33 @@ branch_actor::behavior_type branch_behavior(self_ptr self,
   load_catalog(st);
   st.coordinator = self->spawn<caf::linked>(coordinator_behavior, st.ctx, st.clock, st.branch,
                                             caf::actor_cast<caf::actor>(self));
+  self->monitor(st.coordinator);
   // Children are linked. An exit from a child is a crash (children never
   // quit on their own): restart it. An exit from anyone else (the database
   // root deleting the branch or shutting down) stops the branch: children
-  // first, and this actor only once every one of them has exited. A space
+  // first, and this actor only once every one of them is down. A space
   // actor closes its store when it exits, so whoever watches this actor
   // (deleting the branch's files, or reopening them) never races a store
   // that is still open.
-  self->set_exit_handler([self](const caf::exit_msg& msg) {
+  //
+  // The wait is on down messages (children and coordinator are monitored),
+  // not on exits: an actor that quits because of an exit message unlinks
+  // from its sender first, so a child told to stop never sends an exit
+  // back. (Waiting for those exits only ended when the last reference to
+  // this actor went away — never, while a handle was on the branch.)
+  auto gone = [self](const caf::actor_addr& who) {
+    auto& st = self->state;
+    if (!st.stopping)
+      return;  // a crash: the exit from the link restarts the child
+    st.stopping_wait.erase(who);
+    if (st.stopping_wait.empty())
+      self->quit(st.stop_reason);
+  };
+  self->set_down_handler([gone](const caf::down_msg& msg) { gone(msg.source); });
+  self->set_exit_handler([self, gone](const caf::exit_msg& msg) {
     auto& st = self->state;
     if (st.stopping) {
-      st.stopping_wait.erase(msg.source);
-      if (st.stopping_wait.empty())
-        self->quit(st.stop_reason);
+      gone(msg.source);
       return;
     }
     for (auto& [space, child] : st.children) {

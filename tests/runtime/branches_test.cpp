@@ -228,6 +228,35 @@ BOOST_AUTO_TEST_CASE(a_session_commits_into_its_own_branch) {
   BOOST_TEST(!STRATA_REQUIRE_OK(db.kv_get("k")).has_value());
 }
 
+// Deleting a branch closes its stores and answers while other handles are
+// still on it (their next calls report the branch missing); it used to wait
+// until no handle referred to the branch any more.
+BOOST_AUTO_TEST_CASE(a_branch_other_handles_are_on_can_be_deleted) {
+  TempDir dir;
+  auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
+  STRATA_REQUIRE_DONE(db.create_branch("busy"));
+  auto h = STRATA_REQUIRE_OK(db.new_handle());
+  STRATA_REQUIRE_DONE(h.set_branch("busy"));
+  STRATA_REQUIRE_DONE(h.set_space("a"));
+  STRATA_REQUIRE_OK(h.kv_put("k", 1));
+  auto s = h.session();
+  STRATA_REQUIRE_DONE(s.begin());
+  STRATA_REQUIRE_DONE(s.set_space("a"));
+  STRATA_REQUIRE_OK(s.kv_put("k", 2));
+  STRATA_REQUIRE_DONE(s.set_space("b"));
+  STRATA_REQUIRE_OK(s.kv_put("k", 2));
+  STRATA_REQUIRE_DONE(s.commit());
+  STRATA_REQUIRE_DONE(db.delete_branch("busy"));
+  STRATA_REQUIRE_ERR(h.kv_get("k"), errc::BranchNotFound);
+  STRATA_REQUIRE_ERR(h.kv_put("k", 3), errc::BranchNotFound);
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.branch_exists("busy")));
+  // The files are gone with it: a new branch of the name starts empty.
+  STRATA_REQUIRE_DONE(db.create_branch("busy"));
+  STRATA_REQUIRE_DONE(h.set_branch("busy"));
+  STRATA_REQUIRE_DONE(h.set_space("a"));
+  BOOST_TEST(!STRATA_REQUIRE_OK(h.kv_get("k")).has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(branch_diff_merge)
