@@ -53,6 +53,11 @@ void load_catalog(BranchState& st) {
 
 }  // namespace
 
+BranchState::~BranchState() {
+  if (ctx && clock)
+    ctx->clocks->withdraw(branch, clock.get());
+}
+
 branch_actor::behavior_type branch_behavior(self_ptr self,
                                             std::shared_ptr<const DatabaseContext> ctx,
                                             std::string branch) {
@@ -60,6 +65,7 @@ branch_actor::behavior_type branch_behavior(self_ptr self,
   st.ctx = std::move(ctx);
   st.clock = std::make_shared<store::CommitClock>();
   st.clock->observe_wall_clock();
+  st.ctx->clocks->publish(st.branch, st.clock);
   st.branch = std::move(branch);
   load_catalog(st);
   st.coordinator = self->spawn<caf::linked>(coordinator_behavior, st.ctx, st.clock, st.branch,
@@ -104,6 +110,7 @@ branch_actor::behavior_type branch_behavior(self_ptr self,
       return;
     st.stopping = true;
     st.stop_reason = msg.reason;
+    st.ctx->clocks->withdraw(st.branch, st.clock.get());
     st.stopping_wait.insert(caf::actor_cast<caf::actor_addr>(st.coordinator));
     for (auto& [space, child] : st.children)
       st.stopping_wait.insert(caf::actor_cast<caf::actor_addr>(child));

@@ -25,6 +25,24 @@ std::string path_component(const std::string& name) {
 
 }  // namespace
 
+void BranchClocks::publish(const std::string& branch, std::shared_ptr<store::CommitClock> clock) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  clocks_[branch] = std::move(clock);
+}
+
+void BranchClocks::withdraw(const std::string& branch, const store::CommitClock* clock) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  if (auto it = clocks_.find(branch); it != clocks_.end() && it->second.get() == clock)
+    clocks_.erase(it);
+}
+
+std::shared_ptr<const store::CommitClock> BranchClocks::find(const std::string& branch) const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  if (auto it = clocks_.find(branch); it != clocks_.end())
+    return it->second;
+  return nullptr;
+}
+
 std::string DatabaseContext::branch_dir(const std::string& branch) const {
   return root + "/branches/" + path_component(branch);
 }

@@ -36,6 +36,8 @@ class Database {
   const std::string& path() const { return path_; }
   const OpenOptions& options() const { return options_; }
   size_t inline_budget() const { return context_->inline_budget; }
+  /// The commit clocks of the running branches (actors::BranchClocks).
+  const actors::BranchClocks& clocks() const { return *context_->clocks; }
 
  private:
   Database() = default;

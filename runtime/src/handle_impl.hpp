@@ -33,6 +33,18 @@ struct HandleImpl {
   std::string space;
   actors::branch_actor branch_actor;
   std::unordered_map<std::string, actors::space_actor> spaces;
+  actors::coordinator_actor coordinator;
+  /// The clock of the branch the actors above were resolved on, as last
+  /// seen by snapshot().
+  std::shared_ptr<const store::CommitClock> branch_clock;
+
+  /// Forgets the actors resolved on the current branch (it changed, or
+  /// was deleted or restarted).
+  void forget_branch_actors() {
+    branch_actor = nullptr;
+    spaces.clear();
+    coordinator = nullptr;
+  }
 
   /// Makes `name` the current space (SPEC 4.4 names; nothing is created).
   result<void> set_space(std::string_view name) {
@@ -65,9 +77,51 @@ struct HandleImpl {
       auto r = client.call(*br, xs...);
       if (r || attempt > 0 || !receiver_down(r.error()))
         return r;
-      branch_actor = nullptr;
-      spaces.clear();
+      forget_branch_actors();
     }
+  }
+
+  /// A snapshot timestamp of the current branch for a new transaction:
+  /// read from the branch's clock when the branch runs in this process,
+  /// else asked of the branch (which also reports a missing branch).
+  /// A branch started again under the same name (deleted and created,
+  /// restarted) publishes a new clock: the actors resolved on the old one
+  /// are forgotten here, so that the transaction commits on the new one.
+  result<uint64_t> snapshot() {
+    auto clock = db->clocks().find(branch);
+    if (!clock)
+      return on_branch(txn_snapshot_atom::value);
+    if (clock != branch_clock) {
+      forget_branch_actors();
+      branch_clock = clock;
+    }
+    return clock->snapshot();
+  }
+
+  /// Sends a request to the current branch's transaction coordinator
+  /// (resolved once per branch) and waits for a durable reply. A
+  /// coordinator that is gone (its branch stopped or restarted since)
+  /// bounces the request unprocessed; the resolved actors are forgotten and
+  /// the caller gets BranchClosed — the request itself (a commit's write
+  /// set) was moved into the message, so it is not sent again here.
+  template <class... Ts>
+  auto on_coordinator_durable(Ts&&... xs) {
+    using reply_type = decltype(client.call_durable(std::declval<actors::coordinator_actor>(),
+                                                    std::forward<Ts>(xs)...));
+    if (!coordinator) {
+      auto r = on_branch(txn_coord_atom::value);
+      if (!r)
+        return reply_type{r.error()};
+      coordinator = std::move(*r);
+    }
+    auto r = client.call_durable(coordinator, std::forward<Ts>(xs)...);
+    if (!r && receiver_down(r.error())) {
+      forget_branch_actors();
+      return reply_type{make_error(errc::BranchClosed, "branch \"" + branch +
+                                                           "\" restarted or was deleted; "
+                                                           "nothing was committed")};
+    }
+    return r;
   }
 
   result<actors::space_actor> space_actor(const std::string& name) {

@@ -85,7 +85,7 @@ result<void> Session::set_space(std::string_view name) {
 result<void> Session::begin() {
   if (txn_)
     return make_error(errc::TransactionAlreadyActive, "transaction already active");
-  auto snap = handle_->on_branch(txn_snapshot_atom::value);
+  auto snap = handle_->snapshot();
   if (!snap)
     return snap.error();
   txn_ = std::make_unique<detail::TxnState>();
@@ -143,10 +143,7 @@ result<void> Session::commit() {
     last_commit_ts_ = *ts;
     return {};
   }
-  auto coordinator = handle_->on_branch(txn_coord_atom::value);
-  if (!coordinator)
-    return coordinator.error();
-  auto ts = handle_->client.call_durable(*coordinator, txn_commit_atom::value, std::move(parts));
+  auto ts = handle_->on_coordinator_durable(txn_commit_atom::value, std::move(parts));
   if (!ts)
     return ts.error();
   last_commit_ts_ = *ts;

@@ -150,8 +150,8 @@ result<void> Strata::set_branch(std::string_view name) {
   if (!actor)
     return actor.error();
   impl_->branch = std::move(branch);
+  impl_->forget_branch_actors();
   impl_->branch_actor = std::move(*actor);
-  impl_->spaces.clear();
   impl_->space = std::string(default_space);
   return {};
 }

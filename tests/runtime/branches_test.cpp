@@ -257,6 +257,32 @@ BOOST_AUTO_TEST_CASE(a_branch_other_handles_are_on_can_be_deleted) {
   BOOST_TEST(!STRATA_REQUIRE_OK(h.kv_get("k")).has_value());
 }
 
+// A session keeps the actors of its branch between transactions; when the
+// branch is deleted, begin reports it, and once a branch of the same name
+// is created again the session's transactions commit into the new one.
+BOOST_AUTO_TEST_CASE(a_session_follows_its_branch_through_delete_and_recreate) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_DONE(db.create_branch("again"));
+  auto h = STRATA_REQUIRE_OK(db.new_handle());
+  STRATA_REQUIRE_DONE(h.set_branch("again"));
+  auto s = h.session();
+  auto two_space_commit = [&](int v) {
+    return s.begin() && s.set_space("a") && s.kv_put("k", v) && s.set_space("b") &&
+           s.kv_put("k", v) && s.commit();
+  };
+  BOOST_REQUIRE(two_space_commit(1));
+  STRATA_REQUIRE_DONE(db.delete_branch("again"));
+  STRATA_REQUIRE_ERR(s.begin(), errc::BranchNotFound);
+  STRATA_REQUIRE_DONE(db.create_branch("again"));
+  for (int v = 2; v <= 3; ++v)
+    BOOST_REQUIRE(two_space_commit(v));
+  STRATA_REQUIRE_DONE(h.set_space("a"));
+  auto k = STRATA_REQUIRE_OK(h.kv_get_versioned("k"));
+  BOOST_REQUIRE(k.has_value());
+  BOOST_TEST(k->value == Value(3));
+  BOOST_TEST(k->version == 2u);  // the deleted branch's version 1 went with it
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(branch_diff_merge)

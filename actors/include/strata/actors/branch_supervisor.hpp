@@ -14,6 +14,13 @@
 namespace strata::actors {
 
 struct BranchState {
+  BranchState() = default;
+  BranchState(const BranchState&) = delete;
+  BranchState& operator=(const BranchState&) = delete;
+  /// Withdraws the clock the branch published (DatabaseContext::clocks),
+  /// whichever way the supervisor ends.
+  ~BranchState();
+
   std::shared_ptr<const DatabaseContext> ctx;
   std::shared_ptr<store::CommitClock> clock;
   std::string branch;

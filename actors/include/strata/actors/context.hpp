@@ -7,6 +7,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "strata/actors/sync_worker.hpp"
@@ -14,6 +15,26 @@
 #include "strata/store/options.hpp"
 
 namespace strata::actors {
+
+/// The commit clocks of a database's running branches, published by their
+/// supervisors, so that a handle in the same process takes a transaction's
+/// snapshot without a round trip through the branch (the clock is safe to
+/// read from any thread). A handle on another node asks the branch instead.
+/// Thread-safety: all members may be called from any thread.
+class BranchClocks {
+ public:
+  /// Makes `clock` the clock of the running branch `branch`.
+  void publish(const std::string& branch, std::shared_ptr<store::CommitClock> clock);
+  /// Removes `branch`'s entry if it still holds `clock` (a branch started
+  /// again under the same name may have published its own meanwhile).
+  void withdraw(const std::string& branch, const store::CommitClock* clock);
+  /// The clock of `branch`, or null when it is not running.
+  std::shared_ptr<const store::CommitClock> find(const std::string& branch) const;
+
+ private:
+  mutable std::mutex mtx_;
+  std::map<std::string, std::shared_ptr<store::CommitClock>, std::less<>> clocks_;
+};
 
 struct DatabaseContext {
   /// Root directory of the database (a virtual path in cache mode).
@@ -25,6 +46,8 @@ struct DatabaseContext {
   /// is waiting (absent in cache durability and in tests that want every
   /// fsync inline).
   std::shared_ptr<SyncWorker> syncer;
+  /// Clocks of the running branches (see BranchClocks).
+  std::shared_ptr<BranchClocks> clocks = std::make_shared<BranchClocks>();
   /// Throughput budget of a space actor resumed inline on a caller thread.
   size_t inline_budget = 8;
   /// Fault injection for crash tests: the name of one protocol step at which
