@@ -361,6 +361,19 @@ auto read_events(self_ptr self, F fn) {
 
 }  // namespace
 
+SpaceState::~SpaceState() {
+  if (awaiting_sync.empty() && syncing.empty() && deferred.empty())
+    return;
+  auto err = make_error(errc::BranchClosed, "space \"" + args.space + "\" of branch \"" +
+                                                args.branch + "\" stopped before answering");
+  for (auto& reply : awaiting_sync)
+    reply(err);
+  for (auto& pending : syncing)
+    pending.second(err);
+  for (auto& request : deferred)
+    request.fail(err);
+}
+
 space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
   auto& st = self->state;
   st.args = std::move(args);

@@ -313,6 +313,28 @@ void recover(self_ptr self) {
 
 }  // namespace
 
+CoordinatorState::~CoordinatorState() {
+  auto closed = [this](const char* what) {
+    return make_error(errc::BranchClosed, "branch \"" + branch_name + "\" stopped " + what);
+  };
+  for (auto& [id, round] : rounds) {
+    // A round is in the map until its reply went out.
+    if (round->decided) {
+      round->reply.deliver(round->ticket.commit_ts);
+      continue;
+    }
+    auto err = closed("during the commit; its outcome is settled when the branch opens again");
+    round->reply.deliver(err);
+    for (auto& w : round->waiters)
+      w.deliver(err);
+  }
+  for (auto& [id, settlement] : settling)
+    for (auto& w : settlement->waiters)
+      w.deliver(closed("before the transaction was settled"));
+  for (auto& w : recovery_waiters)
+    w.deliver(closed("before its recovery finished"));
+}
+
 coordinator_actor::behavior_type coordinator_behavior(self_ptr self,
                                                       std::shared_ptr<const DatabaseContext> ctx,
                                                       std::shared_ptr<store::CommitClock> clock,
@@ -321,6 +343,7 @@ coordinator_actor::behavior_type coordinator_behavior(self_ptr self,
   st.ctx = std::move(ctx);
   st.clock = std::move(clock);
   st.branch = std::move(branch);
+  st.branch_name = branch_name;
   auto log = store::DecisionLog::open(st.ctx->branch_dir(branch_name) + "/txn",
                                       st.ctx->store_options);
   if (log) {

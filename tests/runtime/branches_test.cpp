@@ -1,6 +1,12 @@
 // Branches (SPEC 3): lifecycle, isolation of every primitive, fork with its
 // independence afterwards, persistence across reopen.
 
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
 #include "test_util.hpp"
 
 using strata::DistanceMetric;
@@ -255,6 +261,64 @@ BOOST_AUTO_TEST_CASE(a_branch_other_handles_are_on_can_be_deleted) {
   STRATA_REQUIRE_DONE(h.set_branch("busy"));
   STRATA_REQUIRE_DONE(h.set_space("a"));
   BOOST_TEST(!STRATA_REQUIRE_OK(h.kv_get("k")).has_value());
+}
+
+// Deleting a branch while a session commits on it: every commit either
+// succeeds or fails with BranchClosed / BranchNotFound, and none is left
+// waiting (the coordinator and the space actors used to drop the promises
+// they held when stopped, and a committer waited forever).
+BOOST_AUTO_TEST_CASE(deleting_a_branch_under_a_committing_session_leaves_no_caller_waiting) {
+  TempDir dir;
+  auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
+  std::atomic<bool> finished{false};
+  std::thread watchdog([&finished] {
+    for (int i = 0; i < 600 && !finished; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!finished) {
+      std::fprintf(stderr, "a committer is still waiting after 60 s\n");
+      std::abort();
+    }
+  });
+  int committed = 0, closed = 0, other = 0;
+  for (int round = 0; round < 10; ++round) {
+    STRATA_REQUIRE_DONE(db.create_branch("x"));
+    auto h = STRATA_REQUIRE_OK(db.new_handle());
+    STRATA_REQUIRE_DONE(h.set_branch("x"));
+    std::atomic<bool> started{false};
+    std::thread committer([&] {
+      auto s = h.session();
+      caf::error err;
+      auto step = [&err](const auto& r) {
+        if (!r)
+          err = r.error();
+        return bool(r);
+      };
+      for (int i = 0;; ++i) {
+        if (!s.begin())
+          return;  // the branch is gone
+        bool ok = step(s.set_space("a")) && step(s.kv_put("k", i)) && step(s.set_space("b")) &&
+                  step(s.kv_put("k", i)) && step(s.commit());
+        (void)s.rollback();
+        started = true;
+        if (ok)
+          ++committed;
+        else if (strata::is(err, errc::BranchClosed) || strata::is(err, errc::BranchNotFound))
+          ++closed;
+        else
+          ++other;
+      }
+    });
+    while (!started)
+      std::this_thread::yield();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2 * round));
+    STRATA_REQUIRE_DONE(db.delete_branch("x"));
+    committer.join();
+  }
+  finished = true;
+  watchdog.join();
+  BOOST_TEST(committed > 0);
+  BOOST_TEST(other == 0);
+  BOOST_TEST_MESSAGE(committed << " commits, " << closed << " ended by the delete");
 }
 
 // A session keeps the actors of its branch between transactions; when the

@@ -38,6 +38,15 @@ struct DeferredRequest {
 };
 
 struct SpaceState {
+  SpaceState() = default;
+  SpaceState(const SpaceState&) = delete;
+  SpaceState& operator=(const SpaceState&) = delete;
+  /// Answers every request still waiting here (for an fsync or for a
+  /// prepared transaction's decision) with BranchClosed: CAF 0.17 sends
+  /// nothing for a promise a stopped actor never kept, so the callers
+  /// would wait forever (the branch was deleted, the database closed).
+  ~SpaceState();
+
   SpaceActorArgs args;
   std::unique_ptr<store::SpaceStore> store;
   /// Set when the store could not be opened; every request gets it.

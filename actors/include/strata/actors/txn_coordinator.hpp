@@ -45,6 +45,15 @@ namespace strata::actors {
 struct CoordinatorState {
   using reply_promise = caf::typed_response_promise<uint64_t>;
 
+  CoordinatorState() = default;
+  CoordinatorState(const CoordinatorState&) = delete;
+  CoordinatorState& operator=(const CoordinatorState&) = delete;
+  /// Answers every caller still waiting (CAF 0.17 sends nothing for a
+  /// promise a stopped actor never kept): a decided commit with its
+  /// timestamp (it is durable and completes when the branch opens again),
+  /// anything else with BranchClosed.
+  ~CoordinatorState();
+
   /// One commit in progress.
   struct Round {
     TxnTicket ticket;
@@ -81,6 +90,7 @@ struct CoordinatorState {
   std::shared_ptr<const DatabaseContext> ctx;
   std::shared_ptr<store::CommitClock> clock;
   caf::actor branch;  ///< the supervisor, to find participants by name
+  std::string branch_name;
   std::unique_ptr<store::DecisionLog> log;
   caf::error open_error;
   std::map<uint64_t, std::shared_ptr<Round>> rounds;
