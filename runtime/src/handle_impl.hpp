@@ -54,6 +54,20 @@ struct HandleImpl {
     return {};
   }
 
+  /// Makes `name` the current branch and "default" the current space.
+  /// Errors: BranchNotFound (nothing changes).
+  result<void> set_branch(std::string_view name) {
+    std::string target(name);
+    auto actor = client.call(db->root(), branch_open_atom::value, target);
+    if (!actor)
+      return actor.error();
+    branch = std::move(target);
+    forget_branch_actors();
+    branch_actor = std::move(*actor);
+    space = std::string(default_space);
+    return {};
+  }
+
   result<actors::branch_actor> current_branch_actor() {
     if (!branch_actor) {
       auto r = client.call(db->root(), branch_open_atom::value, branch);

@@ -82,6 +82,14 @@ result<void> Session::set_space(std::string_view name) {
   return handle_->set_space(name);
 }
 
+result<void> Session::set_branch(std::string_view name) {
+  // A transaction never spans branches (SPEC 6.4).
+  if (txn_)
+    return make_error(errc::InvalidInput,
+                      "cannot switch branches inside a transaction (commit or rollback first)");
+  return handle_->set_branch(name);
+}
+
 result<void> Session::begin() {
   if (txn_)
     return make_error(errc::TransactionAlreadyActive, "transaction already active");

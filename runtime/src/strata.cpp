@@ -145,15 +145,7 @@ result<void> Strata::create_branch(std::string_view name) {
 }
 
 result<void> Strata::set_branch(std::string_view name) {
-  std::string branch(name);
-  auto actor = impl_->client.call(impl_->db->root(), branch_open_atom::value, branch);
-  if (!actor)
-    return actor.error();
-  impl_->branch = std::move(branch);
-  impl_->forget_branch_actors();
-  impl_->branch_actor = std::move(*actor);
-  impl_->space = std::string(default_space);
-  return {};
+  return impl_->set_branch(name);
 }
 
 result<std::vector<std::string>> Strata::list_branches() {

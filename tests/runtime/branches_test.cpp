@@ -321,6 +321,36 @@ BOOST_AUTO_TEST_CASE(deleting_a_branch_under_a_committing_session_leaves_no_call
   BOOST_TEST_MESSAGE(committed << " commits, " << closed << " ended by the delete");
 }
 
+BOOST_AUTO_TEST_CASE(a_session_switches_branches_only_between_transactions) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_DONE(db.create_branch("other"));
+  auto s = db.session();
+  STRATA_REQUIRE_DONE(s.set_space("a"));
+  STRATA_REQUIRE_ERR(s.set_branch("missing"), errc::BranchNotFound);
+  BOOST_TEST(s.current_branch() == "default");
+  BOOST_TEST(s.current_space() == "a");
+  STRATA_REQUIRE_DONE(s.begin());
+  STRATA_REQUIRE_OK(s.kv_put("k", 1));
+  STRATA_REQUIRE_ERR(s.set_branch("other"), errc::InvalidInput);
+  BOOST_TEST(s.in_transaction());
+  STRATA_REQUIRE_DONE(s.commit());
+  STRATA_REQUIRE_DONE(s.set_branch("other"));
+  BOOST_TEST(s.current_branch() == "other");
+  BOOST_TEST(s.current_space() == "default");
+  STRATA_REQUIRE_DONE(s.begin());
+  STRATA_REQUIRE_DONE(s.set_space("a"));
+  BOOST_TEST(!STRATA_REQUIRE_OK(s.kv_get("k")).has_value());  // default's commit is not here
+  STRATA_REQUIRE_OK(s.kv_put("k", 2));
+  STRATA_REQUIRE_DONE(s.set_space("b"));
+  STRATA_REQUIRE_OK(s.kv_put("k", 2));
+  STRATA_REQUIRE_DONE(s.commit());
+  STRATA_REQUIRE_DONE(db.set_space("a"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("k")) == std::optional<Value>(1));
+  STRATA_REQUIRE_DONE(db.set_branch("other"));
+  STRATA_REQUIRE_DONE(db.set_space("b"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("k")) == std::optional<Value>(2));
+}
+
 // A session keeps the actors of its branch between transactions; when the
 // branch is deleted, begin reports it, and once a branch of the same name
 // is created again the session's transactions commit into the new one.

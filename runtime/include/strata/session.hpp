@@ -67,6 +67,10 @@ class Session {
 
   /// Switching spaces is allowed inside a transaction (not branches).
   [[nodiscard]] result<void> set_space(std::string_view name);
+  /// Makes `name` the session's branch, with "default" as its space (as
+  /// Strata::set_branch). Errors: InvalidInput inside a transaction,
+  /// BranchNotFound; either way nothing changes.
+  [[nodiscard]] result<void> set_branch(std::string_view name);
   const std::string& current_space() const;
   const std::string& current_branch() const;
 
