@@ -63,10 +63,10 @@ branch_actor::behavior_type branch_behavior(self_ptr self,
                                             std::string branch) {
   auto& st = self->state;
   st.ctx = std::move(ctx);
+  st.branch = std::move(branch);
   st.clock = std::make_shared<store::CommitClock>();
   st.clock->observe_wall_clock();
   st.ctx->clocks->publish(st.branch, st.clock);
-  st.branch = std::move(branch);
   load_catalog(st);
   st.coordinator = self->spawn<caf::linked>(coordinator_behavior, st.ctx, st.clock, st.branch,
                                             caf::actor_cast<caf::actor>(self));

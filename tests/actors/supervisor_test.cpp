@@ -91,6 +91,33 @@ BOOST_AUTO_TEST_CASE(stopping_the_supervisor_stops_its_space_actors) {
   BOOST_TEST(down);
 }
 
+// A running branch publishes its commit clock for in-process handles and
+// withdraws it when it stops; it stops (children first) although the test
+// still holds a reference to it.
+BOOST_AUTO_TEST_CASE(a_branch_publishes_its_clock_while_it_runs) {
+  BOOST_TEST(!ctx->clocks->find("main"));
+  auto branch = sys->spawn(actors::branch_behavior, std::shared_ptr<const actors::DatabaseContext>(ctx),
+                           std::string("main"));
+  actors::Client c{*sys, 8};
+  auto space = c.call(branch, space_resolve_atom::value, std::string("alpha"));
+  BOOST_REQUIRE(space);
+  BOOST_REQUIRE(c.call(*space, kv_put_atom::value, std::string("k"), Value{1}));
+  auto clock = ctx->clocks->find("main");
+  BOOST_REQUIRE(clock);
+  auto asked = c.call(branch, txn_snapshot_atom::value);
+  BOOST_REQUIRE(asked);
+  BOOST_TEST(clock->snapshot() >= *asked);
+  BOOST_TEST(!ctx->clocks->find(""));
+  caf::scoped_actor self{*sys};
+  self->monitor(branch);
+  caf::anon_send_exit(branch, caf::exit_reason::user_shutdown);
+  bool down = false;
+  self->receive([&](const caf::down_msg&) { down = true; },
+                caf::after(std::chrono::seconds(30)) >> [] {});
+  BOOST_TEST(down);
+  BOOST_TEST(!ctx->clocks->find("main"));
+}
+
 BOOST_AUTO_TEST_CASE(the_catalog_tracks_registration_and_deletion) {
   auto branch = sys->spawn(actors::branch_behavior, std::shared_ptr<const actors::DatabaseContext>(ctx),
                            std::string("default"));
