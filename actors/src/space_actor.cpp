@@ -423,6 +423,14 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
         return err;
       return read_entry(self, 'k', key, [=] { return maybe(self->state.store->kv_get(key)); });
     },
+    [=](entry_version_atom, uint8_t tag, const std::string& key) -> caf::result<uint64_t> {
+      // A prediction for a transaction's write: it does not wait for a
+      // prepared transaction holding the entry (the commit may then give
+      // a later version, as with any concurrent write).
+      if (auto err = guard())
+        return err;
+      return read(self->state.store->head_version(static_cast<char>(tag), key));
+    },
     [=](kv_get_at_atom, const std::string& key, uint64_t as_of) -> caf::result<MaybeVersioned> {
       if (auto err = guard())
         return err;

@@ -21,7 +21,8 @@ struct SpaceTxn {
   TxnWork work;
   /// (tag, key) -> value after this transaction's writes; empty = deleted.
   std::map<std::pair<char, std::string>, std::optional<Value>> written;
-  /// (tag, key) -> the version the next write will get.
+  /// (tag, key) -> the version the next write will get (known once the
+  /// transaction wrote the key, or read it and found it).
   std::map<std::pair<char, std::string>, uint64_t> next_version;
   bool event_base_known = false;
   uint64_t event_base = 0;  ///< events visible at the snapshot
@@ -164,27 +165,29 @@ namespace {
 
 using Key = std::pair<char, std::string>;
 
-template <class F>
-result<uint64_t> buffer_write(detail::TxnState& txn, detail::SpaceTxn& st, Key key,
-                              std::optional<Value> after, TxnOp op, F current_version) {
-  if (txn.read_only)
+}  // namespace
+
+result<uint64_t> Session::buffer_write(detail::SpaceTxn& st, char tag, const std::string& key,
+                                      std::optional<Value> after, TxnOp op) {
+  if (txn_->read_only)
     return read_only_write();
-  uint64_t version = 0;
-  if (auto it = st.next_version.find(key); it != st.next_version.end()) {
-    version = it->second;
-  } else {
-    auto cur = current_version();
-    if (!cur)
-      return cur.error();
-    version = *cur + 1;
+  Key id{tag, key};
+  auto it = st.next_version.find(id);
+  if (it == st.next_version.end()) {
+    // The newest record's version, a deletion's included; a blind write
+    // records no read.
+    auto head = call(handle_->space, entry_version_atom::value, static_cast<uint8_t>(tag), key);
+    if (!head)
+      return head.error();
+    it = st.next_version.emplace(id, *head + 1).first;
   }
-  st.next_version[key] = version + 1;
-  st.written[key] = std::move(after);
+  // Each write takes a number, as outside a transaction; the commit stores
+  // the entry's last one (SpaceStore::txn_apply).
+  uint64_t version = it->second++;
+  st.written[id] = std::move(after);
   st.work.ops.push_back(std::move(op));
   return version;
 }
-
-}  // namespace
 
 // -- KV ---------------------------------------------------------------------------
 
@@ -194,14 +197,7 @@ result<uint64_t> Session::buffered_set(char tag, std::string_view key, Value val
   auto& st = txn_->spaces[handle_->space];
   std::string k(key);
   TxnOp op{tag == 'k' ? TxnOpKind::KvPut : TxnOpKind::StateSet, k, {}, value, false, 0};
-  return buffer_write(*txn_, st, {tag, k}, value, std::move(op), [&]() -> result<uint64_t> {
-    // The version only; a blind write records no read.
-    auto h = tag == 'k' ? call(handle_->space, kv_get_atom::value, k)
-                        : call(handle_->space, state_get_atom::value, k);
-    if (!h)
-      return h.error();
-    return h->found ? h->entry.version : uint64_t{0};
-  });
+  return buffer_write(st, tag, k, value, std::move(op));
 }
 
 result<uint64_t> Session::kv_put(std::string_view key, Value value) {
@@ -223,7 +219,14 @@ result<std::optional<VersionedValue>> Session::txn_get(char tag, std::string_vie
   if (!r)
     return r.error();
   st.work.reads.push_back(TxnRead{tag, id.second, {}, false});
-  return std::move(*r).to_optional();
+  auto found = std::move(*r).to_optional();
+  // A later write of the key gets the next version: had anyone committed
+  // the key after the snapshot, this read would fail the commit anyway.
+  // (An absent key may have been deleted, whose version goes on from the
+  // last one: that write still asks the space.)
+  if (found)
+    st.next_version.emplace(id, found->version + 1);
+  return found;
 }
 
 result<bool> Session::buffered_delete(char tag, std::string_view key) {
@@ -235,8 +238,7 @@ result<bool> Session::buffered_delete(char tag, std::string_view key) {
   auto& st = txn_->spaces[handle_->space];
   std::string k(key);
   TxnOp op{tag == 'k' ? TxnOpKind::KvDelete : TxnOpKind::StateDelete, k, {}, Value{}, false, 0};
-  auto r = buffer_write(*txn_, st, {tag, k}, std::nullopt, std::move(op),
-                        [&] { return result<uint64_t>{*cur ? (*cur)->version : 0}; });
+  auto r = buffer_write(st, tag, k, std::nullopt, std::move(op));
   if (!r)
     return r.error();
   return cur->has_value();
@@ -383,8 +385,7 @@ result<uint64_t> Session::state_init(std::string_view cell, Value value) {
     return (*cur)->version;
   auto& st = txn_->spaces[handle_->space];
   std::string c(cell);
-  return buffer_write(*txn_, st, {'s', c}, value, TxnOp{TxnOpKind::StateInit, c, {}, value, false, 0},
-                      [] { return result<uint64_t>{uint64_t{0}}; });
+  return buffer_write(st, 's', c, value, TxnOp{TxnOpKind::StateInit, c, {}, value, false, 0});
 }
 
 result<std::optional<uint64_t>> Session::state_cas(std::string_view cell,
@@ -414,8 +415,7 @@ result<std::optional<uint64_t>> Session::state_cas(std::string_view cell,
   // snapshot it is re-checked at commit.
   TxnOp op{own ? TxnOpKind::StateSet : TxnOpKind::StateCas, c, {}, value, expected.has_value(),
            expected.value_or(0)};
-  auto v = buffer_write(*txn_, st, key, value, std::move(op),
-                        [&] { return result<uint64_t>{current_version}; });
+  auto v = buffer_write(st, 's', c, value, std::move(op));
   if (!v)
     return v.error();
   return std::optional<uint64_t>{*v};
@@ -459,14 +459,8 @@ result<uint64_t> Session::json_set(std::string_view key, std::string_view path, 
   Value updated = *doc ? **doc : (parsed->is_root() ? Value{} : Value{Object{}});
   if (auto err = strata::json_set(updated, *parsed, value))
     return err;
-  return buffer_write(*txn_, st, {'j', k}, updated,
-                      TxnOp{TxnOpKind::JsonSet, k, parsed->to_string(), value, false, 0},
-                      [&]() -> result<uint64_t> {
-                        auto h = call(handle_->space, json_doc_atom::value, k);
-                        if (!h)
-                          return h.error();
-                        return h->found ? h->entry.version : uint64_t{0};
-                      });
+  return buffer_write(st, 'j', k, updated,
+                      TxnOp{TxnOpKind::JsonSet, k, parsed->to_string(), value, false, 0});
 }
 
 result<std::optional<Value>> Session::json_get(std::string_view key, std::string_view path) {
@@ -517,9 +511,8 @@ result<uint64_t> Session::json_delete(std::string_view key, std::string_view pat
       return uint64_t{0};
     after = std::move(updated);
   }
-  auto r = buffer_write(*txn_, st, {'j', k}, std::move(after),
-                        TxnOp{TxnOpKind::JsonDelete, k, parsed->to_string(), Value{}, false, 0},
-                        [] { return result<uint64_t>{uint64_t{0}}; });
+  auto r = buffer_write(st, 'j', k, std::move(after),
+                        TxnOp{TxnOpKind::JsonDelete, k, parsed->to_string(), Value{}, false, 0});
   if (!r)
     return r.error();
   return removed;

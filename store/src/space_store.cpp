@@ -268,10 +268,11 @@ result<SpaceStore::Head> SpaceStore::head_of(char tag, std::string_view key, boo
 SpaceStore::Head SpaceStore::stage_version(leveldb::WriteBatch& batch, char tag,
                                            std::string_view key, const Head& prev, uint64_t ts,
                                            const Value* value,
-                                           const std::vector<std::string>* paths) {
+                                           const std::vector<std::string>* paths,
+                                           uint64_t step) {
   Head next;
   next.found = true;
-  next.record.version = prev.found ? prev.record.version + 1 : 1;
+  next.record.version = (prev.found ? prev.record.version : 0) + step;
   next.record.timestamp = ts;
   next.record.tombstone = value == nullptr;
   if (prev.found)
@@ -480,6 +481,15 @@ result<std::vector<BatchItemResult>> SpaceStore::kv_batch_put(const std::vector<
 
 result<std::optional<VersionedValue>> SpaceStore::kv_get(std::string_view key) {
   return get_latest(keys::kv, key);
+}
+
+result<uint64_t> SpaceStore::head_version(char tag, std::string_view key) {
+  if (tag != keys::kv && tag != keys::state && tag != keys::json)
+    return make_error(errc::InvalidInput, std::string("no versioned entries of kind '") + tag + "'");
+  auto h = head_of(tag, key, false);
+  if (!h)
+    return h.error();
+  return h->found ? h->record.version : uint64_t{0};
 }
 
 result<std::optional<VersionedValue>> SpaceStore::kv_get_at(std::string_view key, uint64_t as_of) {

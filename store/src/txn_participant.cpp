@@ -62,6 +62,7 @@ struct SpaceStore::Overlay {
   bool live = false;           // current value exists (after earlier ops)
   Value value;
   bool touched = false;        // this transaction writes the entry
+  uint64_t writes = 0;         // its operations on the entry, each a version
   std::vector<std::string> paths;
 };
 
@@ -184,6 +185,7 @@ caf::error SpaceStore::txn_run(const std::vector<TxnOp>& ops, uint64_t commit_ts
     if (!o)
       return o.error();
     Overlay& e = **o;
+    ++e.writes;
     switch (op.kind) {
       case TxnOpKind::KvPut:
       case TxnOpKind::StateSet:
@@ -245,7 +247,7 @@ caf::error SpaceStore::txn_run(const std::vector<TxnOp>& ops, uint64_t commit_ts
     if (!e.live && !e.prev.live())
       continue;  // deleted something that never lived: nothing to record
     stage_version(batch, tag, key, e.prev, commit_ts, e.live ? &e.value : nullptr,
-                  tag == keys::json ? &e.paths : nullptr);
+                  tag == keys::json ? &e.paths : nullptr, e.writes);
   }
   // Events: appended in order, all at the commit timestamp, chained on.
   EventTail tail;

@@ -162,6 +162,33 @@ BOOST_AUTO_TEST_CASE(versions_inside_a_transaction_are_the_ones_commit_gives) {
   BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get_versioned("counter"))->version == 2u);
   BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get_versioned("fresh"))->version == 1u);
   BOOST_TEST(s.last_commit_timestamp() == STRATA_REQUIRE_OK(db.kv_get_versioned("fresh"))->timestamp);
+  // Each write in a transaction takes a version, as outside one; the commit
+  // stores the entry's last one. Read, then written twice; deleted before
+  // and written again (the version goes on from the deletion's); a state
+  // cell and a JSON document likewise.
+  STRATA_REQUIRE_OK(db.kv_put("gone", 1));
+  STRATA_REQUIRE_OK(db.kv_put("gone", 2));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_delete("gone")));  // version 3
+  STRATA_REQUIRE_OK(db.state_set("cell", 1));
+  STRATA_REQUIRE_OK(db.json_set("doc", "$.a", 1));
+  STRATA_REQUIRE_DONE(s.begin());
+  BOOST_TEST(int_of(STRATA_REQUIRE_OK(s.kv_get("counter"))) == 2);
+  BOOST_TEST(STRATA_REQUIRE_OK(s.kv_put("counter", 3)) == 3u);
+  BOOST_TEST(STRATA_REQUIRE_OK(s.kv_put("counter", 4)) == 4u);
+  BOOST_TEST(!STRATA_REQUIRE_OK(s.kv_get("gone")).has_value());
+  BOOST_TEST(STRATA_REQUIRE_OK(s.kv_put("gone", 3)) == 4u);
+  BOOST_TEST(STRATA_REQUIRE_OK(s.state_set("cell", 2)) == 2u);
+  BOOST_TEST(STRATA_REQUIRE_OK(s.state_cas("cell", 2, 3)) == std::optional<uint64_t>(3));
+  BOOST_TEST(STRATA_REQUIRE_OK(s.state_get_versioned("cell"))->version == 3u);
+  BOOST_TEST(STRATA_REQUIRE_OK(s.json_set("doc", "$.b", 2)) == 2u);
+  BOOST_TEST(STRATA_REQUIRE_OK(s.json_set("doc", "$.c", 3)) == 3u);
+  STRATA_REQUIRE_DONE(s.commit());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get_versioned("counter"))->version == 4u);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get_versioned("gone"))->version == 4u);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_get_versioned("cell"))->version == 3u);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.json_get_versioned("doc"))->version == 3u);
+  STRATA_REQUIRE_OK(db.kv_put("counter", 5));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get_versioned("counter"))->version == 5u);
 }
 
 // -- the conflict table of SPEC 6.2 -------------------------------------------

@@ -117,6 +117,11 @@ class Session {
   result<std::optional<VersionedValue>> txn_get(char tag, std::string_view key);
   result<uint64_t> buffered_set(char tag, std::string_view key, Value value);
   result<bool> buffered_delete(char tag, std::string_view key);
+  // Buffers a write of (tag, key) leaving `after` (empty = deleted) and
+  // returns its version: one more than the entry's newest record (asked
+  // of the space the first time) or than this transaction's last write.
+  result<uint64_t> buffer_write(detail::SpaceTxn& st, char tag, const std::string& key,
+                                std::optional<Value> after, TxnOp op);
 
   // Events of the current space visible at the snapshot (asked once).
   result<uint64_t> event_base(detail::SpaceTxn& st);

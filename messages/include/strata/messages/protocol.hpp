@@ -31,6 +31,9 @@ namespace strata {
 
 using kv_put_atom = caf::atom_constant<caf::atom("kv_put")>;
 using kv_get_atom = caf::atom_constant<caf::atom("kv_get")>;
+/// The version of an entry's newest record, deletions included (a
+/// transaction's writes report the version their commit will give).
+using entry_version_atom = caf::atom_constant<caf::atom("ent_ver")>;
 using kv_get_at_atom = caf::atom_constant<caf::atom("kv_get_at")>;
 using kv_getv_atom = caf::atom_constant<caf::atom("kv_getv")>;
 using kv_del_atom = caf::atom_constant<caf::atom("kv_del")>;

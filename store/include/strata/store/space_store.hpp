@@ -106,6 +106,12 @@ class SpaceStore {
   /// The newest live version, or empty when absent or deleted.
   [[nodiscard]] result<std::optional<VersionedValue>> kv_get(std::string_view key);
 
+  /// The version number of the newest record of a KV entry, state cell or
+  /// JSON document (`tag` keys::kv, keys::state or keys::json), a deletion's
+  /// included; 0 when it was never written. The next write gets one more.
+  /// Errors: InvalidInput for another tag.
+  [[nodiscard]] result<uint64_t> head_version(char tag, std::string_view key);
+
   /// The newest version with timestamp <= as_of; empty when none is that old
   /// or it was a deletion.
   [[nodiscard]] result<std::optional<VersionedValue>> kv_get_at(std::string_view key,
@@ -334,12 +340,13 @@ class SpaceStore {
   // Reads the head of (tag, key); `with_value` false skips decoding the
   // value (writes only need the version and timestamp that follow).
   result<Head> head_of(char tag, std::string_view key, bool with_value = true);
-  // Stages the version after `prev` (a tombstone when `value` is null) at
+  // Stages version prev + `step` (a tombstone when `value` is null) at
   // timestamp `ts` into `batch`: the old head moves to history unchanged.
-  // Returns the new head.
+  // Returns the new head. (A transaction that wrote an entry n times
+  // stores its last write with step n: each write took a number.)
   Head stage_version(leveldb::WriteBatch& batch, char tag, std::string_view key, const Head& prev,
                      uint64_t ts, const Value* value,
-                     const std::vector<std::string>* paths = nullptr);
+                     const std::vector<std::string>* paths = nullptr, uint64_t step = 1);
   // Writes `value` (or a tombstone when null) as the next version of the
   // entry whose newest record is `prev`.
   result<uint64_t> write_version(char tag, std::string_view key, const Head& prev,
