@@ -1,3 +1,4 @@
+#include <optional>
 #include "strata/actors/database_root.hpp"
 
 #include <chrono>
@@ -58,6 +59,24 @@ caf::error not_found(const std::string& branch) {
   return make_error(errc::BranchNotFound, "branch \"" + branch + "\" does not exist");
 }
 
+// While branch `name` is being deleted, its directory is still there (the
+// root removes it once every store of the branch is closed): a request that
+// would create a branch of that name waits, and is sent to the root again
+// with its original sender when the deletion has finished. Returns the
+// promise to answer with, or none when `name` is not being deleted.
+template <class T, class... Ts>
+std::optional<caf::typed_response_promise<T>> after_deletion(self_ptr self,
+                                                             const std::string& name,
+                                                             Ts... request) {
+  auto it = self->state.deleting.find(name);
+  if (it == self->state.deleting.end())
+    return std::nullopt;
+  auto rp = self->make_response_promise<T>();
+  auto me = caf::actor_cast<database_actor>(self);
+  it->second.push_back([rp, me, request...]() mutable { rp.delegate(me, request...); });
+  return rp;
+}
+
 }  // namespace
 
 database_actor::behavior_type database_behavior(self_ptr self,
@@ -116,6 +135,8 @@ database_actor::behavior_type database_behavior(self_ptr self,
     [=](branch_create_atom, const std::string& branch) -> caf::result<bool> {
       if (auto err = validate_branch_name(branch))
         return err;
+      if (auto later = after_deletion<bool>(self, branch, branch_create_atom::value, branch))
+        return *later;
       if (self->state.infos.count(branch) != 0)
         return make_error(errc::BranchExists, "branch \"" + branch + "\" already exists");
       BranchInfo info{branch, now_us(), ""};
@@ -134,6 +155,7 @@ database_actor::behavior_type database_behavior(self_ptr self,
       auto victim = it->second;
       st.branches.erase(it);
       st.infos.erase(branch);
+      st.deleting[branch];
       // Stop the branch (its links stop its space actors and coordinator,
       // closing every store), then remove its files.
       self->unlink_from(victim);
@@ -141,11 +163,16 @@ database_actor::behavior_type database_behavior(self_ptr self,
       auto dir = st.ctx->branch_dir(branch);
       auto ctx = st.ctx;
       self->monitor(victim);
-      st.on_down[caf::actor_cast<caf::actor_addr>(victim)] = [rp, dir, ctx]() mutable {
+      st.on_down[caf::actor_cast<caf::actor_addr>(victim)] = [self, branch, rp, dir,
+                                                              ctx]() mutable {
         if (auto err = store::remove_tree(ctx->store_options.env, dir, on_disk(*ctx)))
           rp.deliver(err);
         else
           rp.deliver(true);
+        auto waiting = std::move(self->state.deleting[branch]);
+        self->state.deleting.erase(branch);
+        for (auto& resend : waiting)
+          resend();
       };
       self->send_exit(victim, caf::exit_reason::user_shutdown);
       return rp;
@@ -180,6 +207,9 @@ database_actor::behavior_type database_behavior(self_ptr self,
         return bundle.error();
       if (auto err = validate_branch_name(bundle->branch))
         return err;
+      if (auto later = after_deletion<BundleInfo>(self, bundle->branch, branch_import_atom::value,
+                                                  path))
+        return *later;
       if (st.infos.count(bundle->branch) != 0)
         return make_error(errc::BranchExists,
                           "branch \"" + bundle->branch + "\" already exists");
@@ -209,6 +239,8 @@ database_actor::behavior_type database_behavior(self_ptr self,
       auto& st = self->state;
       if (auto err = validate_branch_name(dest))
         return err;
+      if (auto later = after_deletion<ForkInfo>(self, dest, branch_fork_atom::value, source, dest))
+        return *later;
       auto src = st.branches.find(source);
       if (src == st.branches.end())
         return not_found(source);

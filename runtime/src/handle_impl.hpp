@@ -81,6 +81,7 @@ struct HandleImpl {
   /// Sends a request to the current branch's supervisor, re-resolving once
   /// if it was deleted or restarted (the root then answers BranchNotFound
   /// for a deleted branch); the cached space actors, its children, go too.
+  /// Gone again after that: BranchClosed.
   template <class... Ts>
   auto on_branch(const Ts&... xs) {
     using reply_type = decltype(client.call(std::declval<actors::branch_actor>(), xs...));
@@ -89,10 +90,19 @@ struct HandleImpl {
       if (!br)
         return reply_type{br.error()};
       auto r = client.call(*br, xs...);
-      if (r || attempt > 0 || !receiver_down(r.error()))
+      if (r || !receiver_down(r.error()))
         return r;
       forget_branch_actors();
+      if (attempt > 0)
+        return reply_type{branch_closed()};
     }
+  }
+
+  /// The error for a request that found the branch's actors gone twice in
+  /// a row (deleted, or deleted and created again, meanwhile).
+  caf::error branch_closed() const {
+    return make_error(errc::BranchClosed,
+                      "branch \"" + branch + "\" was deleted or restarted during the call");
   }
 
   /// A snapshot timestamp of the current branch for a new transaction:
@@ -173,8 +183,10 @@ struct HandleImpl {
       if (!actor)
         return reply_type{actor.error()};
       auto r = Durable ? client.call_durable(*actor, xs...) : client.call(*actor, xs...);
-      if (r || attempt >= max_resend_attempts || !receiver_down(r.error()))
+      if (r || !receiver_down(r.error()))
         return r;
+      if (attempt >= max_resend_attempts)
+        return reply_type{branch_closed()};
       spaces.erase(name);
       std::this_thread::yield();
     }

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <thread>
 
 #include "test_util.hpp"
@@ -349,6 +350,73 @@ BOOST_AUTO_TEST_CASE(a_session_switches_branches_only_between_transactions) {
   STRATA_REQUIRE_DONE(db.set_branch("other"));
   STRATA_REQUIRE_DONE(db.set_space("b"));
   BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("k")) == std::optional<Value>(2));
+}
+
+// Two threads create, use and delete branches of the same name at once. A
+// branch created while its name is still being deleted waits until the old
+// files are gone (it used to open them, and the deletion then removed the
+// new branch's files): nothing but BranchExists, BranchNotFound,
+// BranchClosed or a conflict may come back, and every acknowledged write
+// of the last branch standing is there.
+BOOST_AUTO_TEST_CASE(creating_a_branch_while_its_name_is_deleted_waits_for_the_deletion) {
+  TempDir dir;
+  auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
+  std::atomic<int> unexpected{0};
+  std::atomic<long> commits{0};
+  std::string first_unexpected;
+  std::mutex mtx;
+  auto expected = [](const caf::error& e) {
+    return strata::is(e, errc::BranchExists) || strata::is(e, errc::BranchNotFound) ||
+           strata::is(e, errc::BranchClosed) || strata::is(e, errc::TransactionConflict);
+  };
+  auto note = [&](const caf::error& e) {
+    if (expected(e))
+      return;
+    std::lock_guard<std::mutex> guard{mtx};
+    if (unexpected++ == 0)
+      first_unexpected = strata::describe(e);
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t)
+    threads.emplace_back([&] {
+      auto admin = STRATA_REQUIRE_OK(db.new_handle());
+      for (int cycle = 0; cycle < 60; ++cycle) {
+        if (auto c = admin.create_branch("shared"); !c)
+          note(c.error());
+        auto h = STRATA_REQUIRE_OK(db.new_handle());
+        if (auto r = h.set_branch("shared"); !r) {
+          note(r.error());
+          continue;
+        }
+        auto s = h.session();
+        for (int i = 0; i < 5; ++i) {
+          caf::error err;
+          auto step = [&err](const auto& r) {
+            if (!r)
+              err = r.error();
+            return bool(r);
+          };
+          bool ok = step(s.begin()) && step(s.set_space("a")) && step(s.kv_put("k", i)) &&
+                    step(s.set_space("b")) && step(s.kv_put("k", i)) && step(s.commit());
+          (void)s.rollback();
+          ok ? (void)++commits : note(err);
+        }
+        if (auto d = admin.delete_branch("shared"); !d)
+          note(d.error());
+      }
+    });
+  for (auto& t : threads)
+    t.join();
+  BOOST_TEST(unexpected.load() == 0, unexpected.load() << " unexpected errors, the first: "
+                                                       << first_unexpected);
+  BOOST_TEST(commits.load() > 0);
+  // The name works as a fresh branch afterwards.
+  (void)db.delete_branch("shared");
+  STRATA_REQUIRE_DONE(db.create_branch("shared"));
+  auto h = STRATA_REQUIRE_OK(db.new_handle());
+  STRATA_REQUIRE_DONE(h.set_branch("shared"));
+  BOOST_TEST(!STRATA_REQUIRE_OK(h.kv_get("k")).has_value());
+  STRATA_REQUIRE_OK(h.kv_put("k", 42));
 }
 
 // A session keeps the actors of its branch between transactions; when the

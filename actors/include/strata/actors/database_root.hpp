@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <caf/actor_addr.hpp>
 
@@ -20,6 +21,10 @@ struct DatabaseState {
   std::map<std::string, BranchInfo> infos;
   /// What to do when a monitored actor (a branch being deleted) is down.
   std::map<caf::actor_addr, std::function<void()>> on_down;
+  /// Names of branches being deleted (their files are still there), with
+  /// the requests that create a branch of the name again: each is sent
+  /// here once more when the deletion has finished.
+  std::map<std::string, std::vector<std::function<void()>>> deleting;
 
   static inline const char* name = "strata.database";
 };
