@@ -359,6 +359,106 @@ auto read_events(self_ptr self, F fn) {
   return read_on(self, holding_events(self), std::move(fn));
 }
 
+// Whether a prepared transaction that took its commit timestamp before
+// `ts` holds one of `keys`. A commit meeting entries held by older
+// transactions waits for their decisions and is validated after them:
+// whether it conflicts depends on what they did (a blind write or another
+// JSON path does not), and applying after them keeps each entry's versions
+// in timestamp order. A commit meeting a younger holder is refused instead
+// (TransactionConflict): waits only ever go from younger to older
+// transactions, so they never form a cycle across spaces.
+bool held_by_older(const SpaceState& st, const std::vector<HeldKey>& keys, uint64_t ts) {
+  for (const auto& k : keys)
+    if (auto h = st.held.find(k); h != st.held.end())
+      if (auto p = st.prepared.find(h->second);
+          p != st.prepared.end() && p->second.commit_ts < ts)
+        return true;
+  return false;
+}
+
+caf::error held_by_younger() {
+  return make_error(errc::TransactionConflict, "key is being committed by another transaction");
+}
+
+// Runs `commit` now, or once no older prepared transaction holds an entry
+// it reads or writes (see held_by_older); `commit` answers through `rp`.
+template <class T, class F>
+caf::result<T> when_older_decided(self_ptr self, const TxnWork& work, uint64_t ts,
+                                  caf::typed_response_promise<T> rp, F commit) {
+  auto keys = read_keys(work);
+  if (!held_by_older(self->state, keys, ts)) {
+    commit();
+    return rp;
+  }
+  self->state.deferred.push_back(DeferredRequest{
+      [self, keys = std::move(keys), ts] { return held_by_older(self->state, keys, ts); },
+      std::move(commit), [rp](const caf::error& err) mutable { rp.deliver(err); }});
+  return rp;
+}
+
+// Answers `rp` with `ok` once the writes made so far are on stable storage
+// (or with the error when they cannot be).
+template <class T>
+void reply_after_sync(self_ptr self, caf::typed_response_promise<T> rp, T ok) {
+  after_group_sync(self, [rp, ok](const caf::error& err) mutable {
+    if (err)
+      rp.deliver(err);
+    else
+      rp.deliver(ok);
+  });
+}
+
+// Two-phase commit, participant side: validates, logs PREPARED, holds the
+// entries written, and votes yes once the record is on stable storage.
+void prepare(self_ptr self, const TxnTicket& ticket, const TxnWork& work,
+             caf::typed_response_promise<bool> rp) {
+  auto& st = self->state;
+  if (any_held(st, read_keys(work))) {
+    rp.deliver(held_by_younger());
+    return;
+  }
+  if (auto err = st.store->txn_validate(work)) {
+    rp.deliver(err);
+    return;
+  }
+  PreparedTxn txn{ticket.id, work.snapshot, work.ops, ticket.commit_ts, ticket.participants};
+  if (auto err = st.store->txn_log_prepared(txn)) {
+    rp.deliver(err);
+    return;
+  }
+  for (auto& k : held_keys(work.ops))
+    st.held[k] = ticket.id;
+  st.prepared.emplace(ticket.id, std::move(txn));
+  after_write(self);
+  reply_after_sync(self, std::move(rp), true);
+}
+
+// One-phase commit: validation and application in one step, with a
+// timestamp taken here, so no reader can see it half-applied.
+void commit_one_phase(self_ptr self, const TxnWork& work,
+                      caf::typed_response_promise<uint64_t> rp) {
+  auto& st = self->state;
+  if (any_held(st, read_keys(work))) {
+    rp.deliver(held_by_younger());
+    return;
+  }
+  if (auto err = st.store->txn_validate(work, false)) {
+    rp.deliver(err);
+    return;
+  }
+  auto ts = st.args.clock->next();
+  bool always = always_durable(st);
+  if (auto err = st.store->txn_apply(work.ops, ts, 0, !always)) {
+    rp.deliver(err);
+    return;
+  }
+  after_write(self);
+  if (always)
+    reply_after_sync(self, std::move(rp), ts);
+  else
+    rp.deliver(ts);
+}
+
 }  // namespace
 
 SpaceState::~SpaceState() {
@@ -732,57 +832,22 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](txn_commit1_atom, const TxnWork& work) -> caf::result<uint64_t> {
       if (auto err = guard())
         return err;
-      auto& st = self->state;
-      // One-phase commit: validation and application in one handler, with a
-      // timestamp taken here, so no reader can see it half-applied.
-      if (any_held(st, read_keys(work)))
-        return make_error(errc::TransactionConflict,
-                          "key is being committed by another transaction");
-      if (auto err = st.store->txn_validate(work, false))
-        return err;
-      auto ts = st.args.clock->next();
-      bool always = always_durable(st);
-      if (auto err = st.store->txn_apply(work.ops, ts, 0, !always))
-        return err;
-      after_write(self);
-      if (!always)
-        return ts;
+      // Its timestamp, taken when it applies, is younger than every
+      // prepared transaction's: it waits for those holding its entries.
       auto rp = self->make_response_promise<uint64_t>();
-      after_group_sync(self, [rp, ts](const caf::error& err) mutable {
-        if (err)
-          rp.deliver(err);
-        else
-          rp.deliver(ts);
-      });
-      return rp;
+      return when_older_decided(self, work, std::numeric_limits<uint64_t>::max(), rp,
+                                [self, work, rp]() mutable { commit_one_phase(self, work, rp); });
     },
     [=](txn_prepare_atom, const TxnTicket& ticket, const TxnWork& work) -> caf::result<bool> {
       if (auto err = guard())
         return err;
-      auto& st = self->state;
-      if (fault_point(*st.args.ctx, "participant-before-prepare"))
+      if (fault_point(*self->state.args.ctx, "participant-before-prepare"))
         crash_now();
-      if (any_held(st, read_keys(work)))
-        return make_error(errc::TransactionConflict,
-                          "key is being committed by another transaction");
-      if (auto err = st.store->txn_validate(work))
-        return err;
-      PreparedTxn txn{ticket.id, work.snapshot, work.ops, ticket.commit_ts, ticket.participants};
-      if (auto err = st.store->txn_log_prepared(txn))
-        return err;
-      for (auto& k : held_keys(work.ops))
-        st.held[k] = ticket.id;
-      st.prepared.emplace(ticket.id, std::move(txn));
-      after_write(self);
-      // The vote leaves only once the PREPARED record is on stable storage.
       auto rp = self->make_response_promise<bool>();
-      after_group_sync(self, [rp](const caf::error& err) mutable {
-        if (err)
-          rp.deliver(err);
-        else
-          rp.deliver(true);
-      });
-      return rp;
+      return when_older_decided(self, work, ticket.commit_ts, rp,
+                                [self, ticket, work, rp]() mutable {
+                                  prepare(self, ticket, work, rp);
+                                });
     },
     [=](txn_decide_atom, uint64_t txn_id, uint64_t commit_ts) -> caf::result<bool> {
       if (auto err = guard())
