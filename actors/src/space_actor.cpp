@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "strata/actors/space_actor.hpp"
 
 #include <chrono>
@@ -360,19 +361,77 @@ auto read_events(self_ptr self, F fn) {
 }
 
 // Whether a prepared transaction that took its commit timestamp before
-// `ts` holds one of `keys`. A commit meeting entries held by older
-// transactions waits for their decisions and is validated after them:
-// whether it conflicts depends on what they did (a blind write or another
-// JSON path does not), and applying after them keeps each entry's versions
-// in timestamp order. A commit meeting a younger holder is refused instead
+// `ts` holds an entry the work reads or writes, or one under a prefix it
+// listed. A commit meeting entries held by older transactions waits for
+// their decisions and is validated after them: whether it conflicts
+// depends on what they did (a blind write or another JSON path does not;
+// a key created under a prefix it listed does), and applying after them
+// keeps each entry's versions in timestamp order. A commit meeting a
+// younger holder of an entry it reads or writes is refused instead
 // (TransactionConflict): waits only ever go from younger to older
 // transactions, so they never form a cycle across spaces.
-bool held_by_older(const SpaceState& st, const std::vector<HeldKey>& keys, uint64_t ts) {
-  for (const auto& k : keys)
-    if (auto h = st.held.find(k); h != st.held.end())
-      if (auto p = st.prepared.find(h->second);
-          p != st.prepared.end() && p->second.commit_ts < ts)
+struct Touched {
+  std::vector<HeldKey> keys;      ///< read or written
+  std::vector<HeldKey> prefixes;  ///< (tag, prefix) of listings
+};
+
+Touched touched_by(const TxnWork& work) {
+  Touched t{read_keys(work), {}};
+  for (const auto& r : work.reads)
+    if (r.range)
+      t.prefixes.emplace_back(r.tag, r.key);
+  return t;
+}
+
+bool held_by_older(const SpaceState& st, const Touched& touched, uint64_t ts) {
+  auto older = [&st, ts](uint64_t txn_id) {
+    auto p = st.prepared.find(txn_id);
+    return p != st.prepared.end() && p->second.commit_ts < ts;
+  };
+  for (const auto& k : touched.keys)
+    if (auto h = st.held.find(k); h != st.held.end() && older(h->second))
+      return true;
+  for (const auto& [tag, prefix] : touched.prefixes)
+    for (auto h = st.held.lower_bound(HeldKey{tag, prefix});
+         h != st.held.end() && h->first.first == tag &&
+         h->first.second.compare(0, prefix.size(), prefix) == 0;
+         ++h)
+      if (older(h->second))
         return true;
+  return false;
+}
+
+// Records the reads of `work`, committed or prepared at timestamp `ts`.
+void note_reads(SpaceState& st, const TxnWork& work, uint64_t ts) {
+  if (st.read_at.size() + st.listed_at.size() >= 256) {
+    auto floor = st.args.clock->snapshot();
+    for (auto it = st.read_at.begin(); it != st.read_at.end();)
+      it = it->second <= floor ? st.read_at.erase(it) : std::next(it);
+    st.listed_at.erase(std::remove_if(st.listed_at.begin(), st.listed_at.end(),
+                                      [floor](const auto& l) { return l.second <= floor; }),
+                       st.listed_at.end());
+  }
+  for (const auto& r : work.reads) {
+    if (r.range) {
+      st.listed_at.emplace_back(HeldKey{r.tag, r.key}, ts);
+    } else {
+      auto& at = st.read_at[HeldKey{r.tag, r.key}];
+      at = std::max(at, ts);
+    }
+  }
+}
+
+// Whether a transaction younger than `ts` read (or listed a prefix holding)
+// an entry `work` writes: a write at `ts` would change what it read.
+bool read_by_younger(const SpaceState& st, const TxnWork& work, uint64_t ts) {
+  for (const auto& k : held_keys(work.ops)) {
+    if (auto it = st.read_at.find(k); it != st.read_at.end() && it->second > ts)
+      return true;
+    for (const auto& [listed, at] : st.listed_at)
+      if (at > ts && listed.first == k.first &&
+          k.second.compare(0, listed.second.size(), listed.second) == 0)
+        return true;
+  }
   return false;
 }
 
@@ -385,13 +444,13 @@ caf::error held_by_younger() {
 template <class T, class F>
 caf::result<T> when_older_decided(self_ptr self, const TxnWork& work, uint64_t ts,
                                   caf::typed_response_promise<T> rp, F commit) {
-  auto keys = read_keys(work);
-  if (!held_by_older(self->state, keys, ts)) {
+  auto touched = touched_by(work);
+  if (!held_by_older(self->state, touched, ts)) {
     commit();
     return rp;
   }
   self->state.deferred.push_back(DeferredRequest{
-      [self, keys = std::move(keys), ts] { return held_by_older(self->state, keys, ts); },
+      [self, touched = std::move(touched), ts] { return held_by_older(self->state, touched, ts); },
       std::move(commit), [rp](const caf::error& err) mutable { rp.deliver(err); }});
   return rp;
 }
@@ -417,10 +476,16 @@ void prepare(self_ptr self, const TxnTicket& ticket, const TxnWork& work,
     rp.deliver(held_by_younger());
     return;
   }
+  if (read_by_younger(st, work, ticket.commit_ts)) {
+    rp.deliver(make_error(errc::TransactionConflict,
+                          "a later transaction read what this one writes"));
+    return;
+  }
   if (auto err = st.store->txn_validate(work)) {
     rp.deliver(err);
     return;
   }
+  note_reads(st, work, ticket.commit_ts);
   PreparedTxn txn{ticket.id, work.snapshot, work.ops, ticket.commit_ts, ticket.participants};
   if (auto err = st.store->txn_log_prepared(txn)) {
     rp.deliver(err);
@@ -452,6 +517,7 @@ void commit_one_phase(self_ptr self, const TxnWork& work,
     rp.deliver(err);
     return;
   }
+  note_reads(st, work, ts);
   after_write(self);
   if (always)
     reply_after_sync(self, std::move(rp), ts);

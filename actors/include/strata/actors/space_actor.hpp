@@ -5,6 +5,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "strata/actors/context.hpp"
 #include "strata/actors/interfaces.hpp"
@@ -60,6 +62,15 @@ struct SpaceState {
   /// Direct writes to held entries and plain reads of them, in arrival
   /// order.
   std::deque<DeferredRequest> deferred;
+  /// The newest commit timestamp at which a transaction committed or
+  /// prepared here read each entry (point reads) or listed each prefix.
+  /// A two-phase commit takes its timestamp before its prepare arrives, so
+  /// a younger transaction may have validated its reads here first; a
+  /// prepare older than such a read of an entry it writes votes no.
+  /// Entries at or below the branch's snapshot are pruned (no prepare can
+  /// be older than those).
+  std::map<HeldKey, uint64_t> read_at;
+  std::vector<std::pair<HeldKey, uint64_t>> listed_at;
   /// Replies waiting for the next group fsync (votes, always-mode commits).
   std::vector<std::function<void(const caf::error&)>> awaiting_sync;
   bool group_sync_scheduled = false;
