@@ -1,6 +1,6 @@
-#include <algorithm>
 #include "strata/actors/space_actor.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <deque>
@@ -439,19 +439,21 @@ caf::error held_by_younger() {
   return make_error(errc::TransactionConflict, "key is being committed by another transaction");
 }
 
-// Runs `commit` now, or once no older prepared transaction holds an entry
-// it reads or writes (see held_by_older); `commit` answers through `rp`.
+// Runs `commit(work)` now, or once no older prepared transaction holds an
+// entry it reads or writes (see held_by_older); `commit` answers through
+// `rp`. The work is copied only when the commit has to wait.
 template <class T, class F>
 caf::result<T> when_older_decided(self_ptr self, const TxnWork& work, uint64_t ts,
                                   caf::typed_response_promise<T> rp, F commit) {
   auto touched = touched_by(work);
   if (!held_by_older(self->state, touched, ts)) {
-    commit();
+    commit(work);
     return rp;
   }
   self->state.deferred.push_back(DeferredRequest{
       [self, touched = std::move(touched), ts] { return held_by_older(self->state, touched, ts); },
-      std::move(commit), [rp](const caf::error& err) mutable { rp.deliver(err); }});
+      [commit, work]() mutable { commit(work); },
+      [rp](const caf::error& err) mutable { rp.deliver(err); }});
   return rp;
 }
 
@@ -902,7 +904,7 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       // prepared transaction's: it waits for those holding its entries.
       auto rp = self->make_response_promise<uint64_t>();
       return when_older_decided(self, work, std::numeric_limits<uint64_t>::max(), rp,
-                                [self, work, rp]() mutable { commit_one_phase(self, work, rp); });
+                                [self, rp](const TxnWork& w) { commit_one_phase(self, w, rp); });
     },
     [=](txn_prepare_atom, const TxnTicket& ticket, const TxnWork& work) -> caf::result<bool> {
       if (auto err = guard())
@@ -911,8 +913,8 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
         crash_now();
       auto rp = self->make_response_promise<bool>();
       return when_older_decided(self, work, ticket.commit_ts, rp,
-                                [self, ticket, work, rp]() mutable {
-                                  prepare(self, ticket, work, rp);
+                                [self, ticket, rp](const TxnWork& w) {
+                                  prepare(self, ticket, w, rp);
                                 });
     },
     [=](txn_decide_atom, uint64_t txn_id, uint64_t commit_ts) -> caf::result<bool> {
