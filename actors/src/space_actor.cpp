@@ -288,43 +288,30 @@ caf::result<T> read(result<T>&& r) {
   return std::move(*r);
 }
 
-result<MaybeVersioned> maybe(result<std::optional<VersionedValue>>&& r) {
+// The message form of an optional result: a Maybe* type is {found, value}.
+template <class M, class T>
+result<M> maybe_as(result<std::optional<T>>&& r) {
   if (!r)
     return std::move(r.error());
-  return MaybeVersioned::from(std::move(*r));
+  if (!*r)
+    return M{};
+  return M{true, std::move(**r)};
+}
+
+result<MaybeVersioned> maybe(result<std::optional<VersionedValue>>&& r) {
+  return maybe_as<MaybeVersioned>(std::move(r));
 }
 
 result<MaybeValue> maybe(result<std::optional<Value>>&& r) {
-  if (!r)
-    return std::move(r.error());
-  MaybeValue out;
-  if (*r) {
-    out.found = true;
-    out.value = std::move(**r);
-  }
-  return out;
+  return maybe_as<MaybeValue>(std::move(r));
 }
 
 result<MaybeEvent> maybe(result<std::optional<Event>>&& r) {
-  if (!r)
-    return std::move(r.error());
-  MaybeEvent out;
-  if (*r) {
-    out.found = true;
-    out.event = std::move(**r);
-  }
-  return out;
+  return maybe_as<MaybeEvent>(std::move(r));
 }
 
 result<MaybeHistory> maybe(result<std::optional<std::vector<VersionedValue>>>&& r) {
-  if (!r)
-    return std::move(r.error());
-  MaybeHistory out;
-  if (*r) {
-    out.found = true;
-    out.versions = std::move(**r);
-  }
-  return out;
+  return maybe_as<MaybeHistory>(std::move(r));
 }
 
 // Serves a plain read now, or once `blocked` (holding...) turns false.
