@@ -1,7 +1,7 @@
-#include <optional>
 #include "strata/actors/database_root.hpp"
 
 #include <chrono>
+#include <optional>
 #include <set>
 
 #include <caf/all.hpp>

@@ -193,18 +193,9 @@ void synced(self_ptr self, SyncReplies replies, const caf::error& err) {
     return;
   // Nothing written here from now on is acknowledged: the replies still
   // waiting for a later fsync, and the requests waiting for a prepared
-  // transaction's decision, fail too instead of waiting forever (CAF sends
-  // nothing for a promise the stopped actor never kept).
-  auto& st = self->state;
-  for (auto& pending : st.syncing)
-    pending.second(err);
-  st.syncing.clear();
-  for (auto& reply : st.awaiting_sync)
-    reply(err);
-  st.awaiting_sync.clear();
-  for (auto& request : st.deferred)
-    request.fail(err);
-  st.deferred.clear();
+  // transaction's decision, get this error as the actor stops
+  // (~SpaceState).
+  self->state.stop_error = err;
   self->quit(err);
 }
 
@@ -519,8 +510,10 @@ void commit_one_phase(self_ptr self, const TxnWork& work,
 SpaceState::~SpaceState() {
   if (awaiting_sync.empty() && syncing.empty() && deferred.empty())
     return;
-  auto err = make_error(errc::BranchClosed, "space \"" + args.space + "\" of branch \"" +
-                                                args.branch + "\" stopped before answering");
+  auto err = stop_error ? stop_error
+                        : make_error(errc::BranchClosed, "space \"" + args.space +
+                                                             "\" of branch \"" + args.branch +
+                                                             "\" stopped before answering");
   for (auto& reply : awaiting_sync)
     reply(err);
   for (auto& pending : syncing)

@@ -44,15 +44,18 @@ struct SpaceState {
   SpaceState(const SpaceState&) = delete;
   SpaceState& operator=(const SpaceState&) = delete;
   /// Answers every request still waiting here (for an fsync or for a
-  /// prepared transaction's decision) with BranchClosed: CAF 0.17 sends
-  /// nothing for a promise a stopped actor never kept, so the callers
-  /// would wait forever (the branch was deleted, the database closed).
+  /// prepared transaction's decision) with `stop_error`, or BranchClosed
+  /// when the actor was told to stop (the branch was deleted, the database
+  /// closed): CAF 0.17 sends nothing for a promise a stopped actor never
+  /// kept, so the callers would wait forever.
   ~SpaceState();
 
   SpaceActorArgs args;
   std::unique_ptr<store::SpaceStore> store;
   /// Set when the store could not be opened; every request gets it.
   caf::error open_error;
+  /// Why the actor stops on its own (a failed fsync).
+  caf::error stop_error;
   bool registered = false;
   bool flush_scheduled = false;
   /// Transactions prepared here and not yet decided, by id.
