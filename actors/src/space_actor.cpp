@@ -133,12 +133,24 @@ std::function<bool()> holding(self_ptr self, char tag, std::string key) {
   return [self, k = HeldKey{tag, std::move(key)}] { return self->state.held.count(k) != 0; };
 }
 
+bool starts_with(const std::string& s, const std::string& prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+// Whether an entry of family `tag` under `prefix` is held by a transaction
+// for which `by(txn_id)` is true.
+template <class Pred>
+bool held_under(const SpaceState& st, char tag, const std::string& prefix, Pred by) {
+  for (auto h = st.held.lower_bound(HeldKey{tag, prefix});
+       h != st.held.end() && h->first.first == tag && starts_with(h->first.second, prefix); ++h)
+    if (by(h->second))
+      return true;
+  return false;
+}
+
 std::function<bool()> holding_under(self_ptr self, char tag, std::string prefix) {
   return [self, tag, prefix = std::move(prefix)] {
-    const auto& held = self->state.held;
-    auto it = held.lower_bound(HeldKey{tag, prefix});
-    return it != held.end() && it->first.first == tag &&
-           it->first.second.compare(0, prefix.size(), prefix) == 0;
+    return held_under(self->state, tag, prefix, [](uint64_t) { return true; });
   };
 }
 
@@ -370,12 +382,8 @@ bool held_by_older(const SpaceState& st, const Touched& touched, uint64_t ts) {
     if (auto h = st.held.find(k); h != st.held.end() && older(h->second))
       return true;
   for (const auto& [tag, prefix] : touched.prefixes)
-    for (auto h = st.held.lower_bound(HeldKey{tag, prefix});
-         h != st.held.end() && h->first.first == tag &&
-         h->first.second.compare(0, prefix.size(), prefix) == 0;
-         ++h)
-      if (older(h->second))
-        return true;
+    if (held_under(st, tag, prefix, older))
+      return true;
   return false;
 }
 
@@ -406,8 +414,7 @@ bool read_by_younger(const SpaceState& st, const TxnWork& work, uint64_t ts) {
     if (auto it = st.read_at.find(k); it != st.read_at.end() && it->second > ts)
       return true;
     for (const auto& [listed, at] : st.listed_at)
-      if (at > ts && listed.first == k.first &&
-          k.second.compare(0, listed.second.size(), listed.second) == 0)
+      if (at > ts && listed.first == k.first && starts_with(k.second, listed.second))
         return true;
   }
   return false;
@@ -417,20 +424,20 @@ caf::error held_by_younger() {
   return make_error(errc::TransactionConflict, "key is being committed by another transaction");
 }
 
-// Runs `commit(work)` now, or once no older prepared transaction holds an
-// entry it reads or writes (see held_by_older); `commit` answers through
-// `rp`. The work is copied only when the commit has to wait.
+// Runs `commit(work, touched)` now, or once no older prepared transaction
+// holds an entry it reads or writes (see held_by_older); `commit` answers
+// through `rp`. The work is copied only when the commit has to wait.
 template <class T, class F>
 caf::result<T> when_older_decided(self_ptr self, const TxnWork& work, uint64_t ts,
                                   caf::typed_response_promise<T> rp, F commit) {
   auto touched = touched_by(work);
   if (!held_by_older(self->state, touched, ts)) {
-    commit(work);
+    commit(work, touched);
     return rp;
   }
   self->state.deferred.push_back(DeferredRequest{
-      [self, touched = std::move(touched), ts] { return held_by_older(self->state, touched, ts); },
-      [commit, work]() mutable { commit(work); },
+      [self, touched, ts] { return held_by_older(self->state, touched, ts); },
+      [commit, work, touched]() mutable { commit(work, touched); },
       [rp](const caf::error& err) mutable { rp.deliver(err); }});
   return rp;
 }
@@ -449,10 +456,10 @@ void reply_after_sync(self_ptr self, caf::typed_response_promise<T> rp, T ok) {
 
 // Two-phase commit, participant side: validates, logs PREPARED, holds the
 // entries written, and votes yes once the record is on stable storage.
-void prepare(self_ptr self, const TxnTicket& ticket, const TxnWork& work,
+void prepare(self_ptr self, const TxnTicket& ticket, const TxnWork& work, const Touched& touched,
              caf::typed_response_promise<bool> rp) {
   auto& st = self->state;
-  if (any_held(st, read_keys(work))) {
+  if (any_held(st, touched.keys)) {
     rp.deliver(held_by_younger());
     return;
   }
@@ -479,14 +486,12 @@ void prepare(self_ptr self, const TxnTicket& ticket, const TxnWork& work,
 }
 
 // One-phase commit: validation and application in one step, with a
-// timestamp taken here, so no reader can see it half-applied.
+// timestamp taken here, so no reader can see it half-applied. Younger
+// than every prepared transaction, it runs only once none holds an entry
+// it touches (when_older_decided).
 void commit_one_phase(self_ptr self, const TxnWork& work,
                       caf::typed_response_promise<uint64_t> rp) {
   auto& st = self->state;
-  if (any_held(st, read_keys(work))) {
-    rp.deliver(held_by_younger());
-    return;
-  }
   if (auto err = st.store->txn_validate(work, false)) {
     rp.deliver(err);
     return;
@@ -884,7 +889,9 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       // prepared transaction's: it waits for those holding its entries.
       auto rp = self->make_response_promise<uint64_t>();
       return when_older_decided(self, work, std::numeric_limits<uint64_t>::max(), rp,
-                                [self, rp](const TxnWork& w) { commit_one_phase(self, w, rp); });
+                                [self, rp](const TxnWork& w, const Touched&) {
+                                  commit_one_phase(self, w, rp);
+                                });
     },
     [=](txn_prepare_atom, const TxnTicket& ticket, const TxnWork& work) -> caf::result<bool> {
       if (auto err = guard())
@@ -893,8 +900,8 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
         crash_now();
       auto rp = self->make_response_promise<bool>();
       return when_older_decided(self, work, ticket.commit_ts, rp,
-                                [self, ticket, rp](const TxnWork& w) {
-                                  prepare(self, ticket, w, rp);
+                                [self, ticket, rp](const TxnWork& w, const Touched& touched) {
+                                  prepare(self, ticket, w, touched, rp);
                                 });
     },
     [=](txn_decide_atom, uint64_t txn_id, uint64_t commit_ts) -> caf::result<bool> {
