@@ -94,15 +94,15 @@ struct HandleImpl {
         return r;
       forget_branch_actors();
       if (attempt > 0)
-        return reply_type{branch_closed()};
+        return reply_type{branch_closed("during the call")};
     }
   }
 
-  /// The error for a request that found the branch's actors gone twice in
-  /// a row (deleted, or deleted and created again, meanwhile).
-  caf::error branch_closed() const {
+  /// The error for a request that found the branch's actors gone (the
+  /// branch deleted, or deleted and created again, meanwhile).
+  caf::error branch_closed(std::string_view what) const {
     return make_error(errc::BranchClosed,
-                      "branch \"" + branch + "\" was deleted or restarted during the call");
+                      "branch \"" + branch + "\" was deleted or restarted " + std::string(what));
   }
 
   /// A snapshot timestamp of the current branch for a new transaction:
@@ -141,9 +141,7 @@ struct HandleImpl {
     auto r = client.call_durable(coordinator, std::forward<Ts>(xs)...);
     if (!r && receiver_down(r.error())) {
       forget_branch_actors();
-      return reply_type{make_error(errc::BranchClosed, "branch \"" + branch +
-                                                           "\" restarted or was deleted; "
-                                                           "nothing was committed")};
+      return reply_type{branch_closed("before the commit reached it; nothing was committed")};
     }
     return r;
   }
@@ -186,14 +184,13 @@ struct HandleImpl {
       if (r || !receiver_down(r.error()))
         return r;
       if (attempt >= max_resend_attempts)
-        return reply_type{branch_closed()};
+        return reply_type{branch_closed("during the call")};
       spaces.erase(name);
       std::this_thread::yield();
     }
   }
 
   static constexpr int max_resend_attempts = 1000;
-
 };
 
 }  // namespace detail
