@@ -15,6 +15,7 @@ using strata::Strata;
 using strata::Value;
 using strata::errc;
 using strata::test::TempDir;
+using strata::test::commit_in_two_spaces;
 using Names = std::vector<std::string>;
 
 namespace {
@@ -288,25 +289,17 @@ BOOST_AUTO_TEST_CASE(deleting_a_branch_under_a_committing_session_leaves_no_call
     std::atomic<bool> started{false};
     std::thread committer([&] {
       auto s = h.session();
-      caf::error err;
-      auto step = [&err](const auto& r) {
-        if (!r)
-          err = r.error();
-        return bool(r);
-      };
       for (int i = 0;; ++i) {
-        if (!s.begin())
-          return;  // the branch is gone
-        bool ok = step(s.set_space("a")) && step(s.kv_put("k", i)) && step(s.set_space("b")) &&
-                  step(s.kv_put("k", i)) && step(s.commit());
-        (void)s.rollback();
+        auto err = commit_in_two_spaces(s, "k", i);
         started = true;
-        if (ok)
+        if (!err)
           ++committed;
         else if (strata::is(err, errc::BranchClosed) || strata::is(err, errc::BranchNotFound))
           ++closed;
         else
           ++other;
+        if (strata::is(err, errc::BranchNotFound))
+          return;  // the branch is gone
       }
     });
     while (!started)
@@ -390,16 +383,8 @@ BOOST_AUTO_TEST_CASE(creating_a_branch_while_its_name_is_deleted_waits_for_the_d
         }
         auto s = h.session();
         for (int i = 0; i < 5; ++i) {
-          caf::error err;
-          auto step = [&err](const auto& r) {
-            if (!r)
-              err = r.error();
-            return bool(r);
-          };
-          bool ok = step(s.begin()) && step(s.set_space("a")) && step(s.kv_put("k", i)) &&
-                    step(s.set_space("b")) && step(s.kv_put("k", i)) && step(s.commit());
-          (void)s.rollback();
-          ok ? (void)++commits : note(err);
+          auto err = commit_in_two_spaces(s, "k", i);
+          err ? note(err) : (void)++commits;
         }
         if (auto d = admin.delete_branch("shared"); !d)
           note(d.error());
@@ -428,16 +413,12 @@ BOOST_AUTO_TEST_CASE(a_session_follows_its_branch_through_delete_and_recreate) {
   auto h = STRATA_REQUIRE_OK(db.new_handle());
   STRATA_REQUIRE_DONE(h.set_branch("again"));
   auto s = h.session();
-  auto two_space_commit = [&](int v) {
-    return s.begin() && s.set_space("a") && s.kv_put("k", v) && s.set_space("b") &&
-           s.kv_put("k", v) && s.commit();
-  };
-  BOOST_REQUIRE(two_space_commit(1));
+  BOOST_REQUIRE(!commit_in_two_spaces(s, "k", 1));
   STRATA_REQUIRE_DONE(db.delete_branch("again"));
   STRATA_REQUIRE_ERR(s.begin(), errc::BranchNotFound);
   STRATA_REQUIRE_DONE(db.create_branch("again"));
   for (int v = 2; v <= 3; ++v)
-    BOOST_REQUIRE(two_space_commit(v));
+    BOOST_REQUIRE(!commit_in_two_spaces(s, "k", v));
   STRATA_REQUIRE_DONE(h.set_space("a"));
   auto k = STRATA_REQUIRE_OK(h.kv_get_versioned("k"));
   BOOST_REQUIRE(k.has_value());

@@ -48,6 +48,23 @@ inline Value json_value(const char* text) {
   return *v;
 }
 
+/// Writes `key` = `value` in spaces "a" and "b" in one transaction (a
+/// two-phase commit): the first error on the way, or none. The session has
+/// no transaction afterwards either way.
+inline caf::error commit_in_two_spaces(Session& s, const std::string& key, int64_t value) {
+  caf::error err;
+  auto step = [&err](const auto& r) {
+    if (!r)
+      err = r.error();
+    return bool(r);
+  };
+  (void)(step(s.begin()) && step(s.set_space("a")) && step(s.kv_put(key, value)) &&
+         step(s.set_space("b")) && step(s.kv_put(key, value)) && step(s.commit()));
+  if (s.in_transaction())
+    (void)s.rollback();
+  return err;
+}
+
 }  // namespace strata::test
 
 namespace strata {
