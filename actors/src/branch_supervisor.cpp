@@ -20,8 +20,9 @@ using self_ptr = branch_actor::stateful_pointer<BranchState>;
 
 space_actor spawn_child(self_ptr self, const std::string& space) {
   auto& st = self->state;
-  SpaceActorArgs args{st.ctx, st.clock, st.branch, space,
-                      caf::actor_cast<space_registry>(self), st.coordinator};
+  SpaceActorArgs args{st.ctx,         st.clock,      st.branch,
+                      space,          caf::actor_cast<space_registry>(self),
+                      st.coordinator, st.txn_log,    st.txn_sync};
   auto child = self->spawn<caf::linked>(space_behavior, std::move(args));
   self->monitor(child);
   st.children[space] = child;
@@ -51,6 +52,18 @@ void load_catalog(BranchState& st) {
   }
 }
 
+// Opens the branch's transaction log, before any actor that writes it.
+void open_txn_log(BranchState& st) {
+  auto log = store::TxnLog::open(st.ctx->branch_dir(st.branch) + "/txn", st.ctx->store_options);
+  if (!log) {
+    st.txn_log_error = std::move(log.error());
+    return;
+  }
+  st.txn_log = std::move(*log);
+  if (auto job = st.txn_log->sync_job(); job && st.ctx->syncer)
+    st.txn_sync = SharedSyncLane::make(*st.ctx->syncer, std::move(job));
+}
+
 }  // namespace
 
 BranchState::~BranchState() {
@@ -68,8 +81,10 @@ branch_actor::behavior_type branch_behavior(self_ptr self,
   st.clock->observe_wall_clock();
   st.ctx->clocks->publish(st.branch, st.clock);
   load_catalog(st);
+  open_txn_log(st);
   st.coordinator = self->spawn<caf::linked>(coordinator_behavior, st.ctx, st.clock, st.branch,
-                                            caf::actor_cast<caf::actor>(self));
+                                            caf::actor_cast<caf::actor>(self), st.txn_log,
+                                            st.txn_sync, st.txn_log_error);
   self->monitor(st.coordinator);
   // Children are linked. An exit from a child is a crash (children never
   // quit on their own): restart it. An exit from anyone else (the database

@@ -268,7 +268,7 @@ caf::error decide(self_ptr self, uint64_t txn_id, uint64_t commit_ts, bool sync 
   if (commit_ts != 0)
     err = st.store->txn_apply(it->second.ops, commit_ts, txn_id, sync);
   else
-    err = st.store->txn_discard(txn_id);
+    err = st.args.txn_log->discard_prepared(st.args.space, txn_id);
   if (err)
     // Keep the record and the entries held (and the requests waiting for
     // them) until the space reopens and asks again: the coordinator logs
@@ -277,9 +277,10 @@ caf::error decide(self_ptr self, uint64_t txn_id, uint64_t commit_ts, bool sync 
   for (auto h = st.held.begin(); h != st.held.end();)
     h = h->second == txn_id ? st.held.erase(h) : std::next(h);
   st.prepared.erase(it);
-  // Arms the flush timer for the apply or discard (unsynced here): the
-  // coordinator forgets the transaction only after that sync is due.
-  after_write(self);
+  // Arms the flush timer for the apply (unsynced here): the coordinator
+  // forgets the transaction only after that sync is due.
+  if (commit_ts != 0)
+    after_write(self);
   run_deferred(self);
   return {};
 }
@@ -454,6 +455,33 @@ void reply_after_sync(self_ptr self, caf::typed_response_promise<T> rp, T ok) {
   });
 }
 
+// Votes yes once the branch's transaction log is on stable storage up to
+// this participant's PREPARED record. The other participants of the commit
+// (and of the commits in flight meanwhile) log theirs in the same file, so
+// one fsync on the branch's shared lane serves them all. A failed fsync
+// votes no with the error: the coordinator then logs the abort, which
+// overrides whatever records reached the disk.
+void vote_after_log_sync(self_ptr self, const TxnTicket& ticket,
+                         caf::typed_response_promise<bool> rp) {
+  auto& st = self->state;
+  if (!st.args.txn_sync) {
+    auto err = st.args.txn_log->sync();
+    err ? rp.deliver(err) : rp.deliver(true);
+    return;
+  }
+  auto n = ++st.log_sync_requests;
+  st.log_syncing.emplace(n, [rp](const caf::error& err) mutable {
+    err ? rp.deliver(err) : rp.deliver(true);
+  });
+  // Held weakly like the space's own lane: the vote is lost with the actor
+  // (~SpaceState answers it).
+  auto me = caf::actor_cast<caf::weak_actor_ptr>(self->ctrl());
+  st.args.txn_sync->after_sync(ticket.id, ticket.participants.size(), [me, n](const caf::error& err) {
+    if (auto strong = me.lock())
+      caf::anon_send(caf::actor_cast<caf::actor>(strong), log_synced_atom::value, n, err);
+  });
+}
+
 // Two-phase commit, participant side: validates, logs PREPARED, holds the
 // entries written, and votes yes once the record is on stable storage.
 void prepare(self_ptr self, const TxnTicket& ticket, const TxnWork& work, const Touched& touched,
@@ -474,15 +502,14 @@ void prepare(self_ptr self, const TxnTicket& ticket, const TxnWork& work, const 
   }
   note_reads(st, work, ticket.commit_ts);
   PreparedTxn txn{ticket.id, work.snapshot, work.ops, ticket.commit_ts, ticket.participants};
-  if (auto err = st.store->txn_log_prepared(txn)) {
+  if (auto err = st.args.txn_log->log_prepared(st.args.space, txn)) {
     rp.deliver(err);
     return;
   }
   for (auto& k : held_keys(work.ops))
     st.held[k] = ticket.id;
   st.prepared.emplace(ticket.id, std::move(txn));
-  after_write(self);
-  reply_after_sync(self, std::move(rp), true);
+  vote_after_log_sync(self, ticket, std::move(rp));
 }
 
 // One-phase commit: validation and application in one step, with a
@@ -523,8 +550,29 @@ SpaceState::~SpaceState() {
     reply(err);
   for (auto& pending : syncing)
     pending.second(err);
+  for (auto& [n, vote] : log_syncing)
+    vote(err);
   for (auto& request : deferred)
     request.fail(err);
+}
+
+// This space's PREPARED records in the branch's transaction log that its
+// store holds no applied marker for: transactions in doubt after a restart
+// until the coordinator's decision arrives. (Records of applied
+// transactions stay until the coordinator forgets them.)
+result<std::vector<PreparedTxn>> in_doubt_here(SpaceState& st) {
+  auto records = st.args.txn_log->prepared(st.args.space);
+  if (!records)
+    return records.error();
+  std::vector<PreparedTxn> out;
+  for (auto& txn : *records) {
+    auto applied = st.store->txn_applied(txn.txn_id);
+    if (!applied)
+      return applied.error();
+    if (!*applied)
+      out.push_back(std::move(txn));
+  }
+  return out;
 }
 
 space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
@@ -541,8 +589,8 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
   }
   // Transactions prepared here before a restart are in doubt: hold their
   // entries and ask the coordinator what became of them.
-  if (st.store) {
-    auto in_doubt = st.store->txn_in_doubt();
+  if (st.store && st.args.txn_log) {
+    auto in_doubt = in_doubt_here(st);
     if (!in_doubt) {
       st.open_error = std::move(in_doubt.error());
     } else {
@@ -896,6 +944,9 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](txn_prepare_atom, const TxnTicket& ticket, const TxnWork& work) -> caf::result<bool> {
       if (auto err = guard())
         return err;
+      if (!self->state.args.txn_log)
+        return make_error(errc::Io, "the transaction log of branch \"" + self->state.args.branch +
+                                        "\" could not be opened");
       if (fault_point(*self->state.args.ctx, "participant-before-prepare"))
         crash_now();
       auto rp = self->make_response_promise<bool>();
@@ -942,6 +993,15 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
         st.syncing.pop_front();
       }
       synced(self, std::move(replies), err);
+    },
+    [=](log_synced_atom, uint64_t n, const caf::error& err) {
+      auto& st = self->state;
+      auto it = st.log_syncing.find(n);
+      if (it == st.log_syncing.end())
+        return;
+      auto reply = std::move(it->second);
+      st.log_syncing.erase(it);
+      reply(err);
     },
     [=](space_dump_atom) -> caf::result<std::vector<StoredPair>> {
       if (auto err = guard())

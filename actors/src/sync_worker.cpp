@@ -85,4 +85,66 @@ void SyncLane::run() {
   busy_ = false;
 }
 
+std::shared_ptr<SharedSyncLane> SharedSyncLane::make(SyncWorker& worker,
+                                                     std::function<caf::error()> sync) {
+  std::shared_ptr<SharedSyncLane> shared{new SharedSyncLane};
+  // The lane's job holds the shared lane weakly: the shared lane owns it.
+  std::weak_ptr<SharedSyncLane> weak = shared;
+  shared->lane_ = std::make_shared<SyncLane>(worker, [weak, sync = std::move(sync)](uint64_t n) {
+    auto err = sync();
+    bool ok = !err;
+    if (auto me = weak.lock())
+      me->finished(n, err);
+    return ok;
+  });
+  return shared;
+}
+
+void SharedSyncLane::after_sync(uint64_t txn, size_t participants, Done done) {
+  uint64_t n = 0;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    n = ++requests_;
+    waiting_.emplace_back(n, std::move(done));
+    auto& asked = asked_[txn];
+    if (asked != settled && ++asked < participants)
+      return;  // the next participant's record joins this one's fsync
+    asked_.erase(txn);
+  }
+  lane_->request(n);
+}
+
+void SharedSyncLane::settle(uint64_t txn) {
+  uint64_t n = 0;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    auto [it, fresh] = asked_.emplace(txn, settled);
+    if (fresh)
+      return;  // participants that still ask start their fsync at once
+    asked_.erase(it);
+    n = requests_;
+  }
+  lane_->request(n);
+}
+
+void SharedSyncLane::forget(uint64_t txn) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  asked_.erase(txn);
+}
+
+void SharedSyncLane::finished(uint64_t covered, const caf::error& err) {
+  std::vector<Done> done;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    // A failed fsync answers everyone waiting: the lane stops until asked
+    // again, and a "no" (the error) is always a safe vote.
+    while (!waiting_.empty() && (err || waiting_.front().first <= covered)) {
+      done.push_back(std::move(waiting_.front().second));
+      waiting_.pop_front();
+    }
+  }
+  for (auto& d : done)
+    d(err);
+}
+
 }  // namespace strata::actors

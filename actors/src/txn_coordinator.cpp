@@ -37,11 +37,12 @@ void with_space(self_ptr self, const std::string& space, Found found, Failed fai
 
 // -- forgetting ---------------------------------------------------------------
 
-// Queues a finished transaction: its intent, logged decision and the applied
-// markers of `marked` go once every participant's writes are surely on disk.
-void forget_later(self_ptr self, uint64_t id, std::vector<std::string> marked) {
+// Queues a finished transaction: its intent, logged decision, records and
+// (if `committed`) the participants' applied markers go once every
+// participant's writes are surely on disk.
+void forget_later(self_ptr self, const TxnTicket& t, bool committed) {
   auto& st = self->state;
-  st.to_forget.push_back({std::chrono::steady_clock::now(), id, std::move(marked)});
+  st.to_forget.push_back({std::chrono::steady_clock::now(), t, committed});
   if (!st.forget_scheduled) {
     st.forget_scheduled = true;
     self->delayed_send(self, forget_delay, forget_atom::value);
@@ -52,20 +53,23 @@ void forget_due(self_ptr self) {
   auto& st = self->state;
   st.forget_scheduled = false;
   auto cutoff = std::chrono::steady_clock::now() - forget_delay;
-  std::vector<uint64_t> ids;
+  std::vector<CommitDecision> finished;
   std::map<std::string, std::vector<uint64_t>> markers;
   while (!st.to_forget.empty() && st.to_forget.front().at <= cutoff) {
     auto& f = st.to_forget.front();
-    ids.push_back(f.id);
-    st.decisions.erase(f.id);
-    for (auto& space : f.marked)
-      markers[space].push_back(f.id);
+    finished.push_back(decision_of(f.ticket, f.ticket.commit_ts));
+    st.decisions.erase(f.ticket.id);
+    if (f.committed)
+      for (auto& space : f.ticket.participants)
+        markers[space].push_back(f.ticket.id);
     st.to_forget.pop_front();
   }
-  // Lost forgets (a crash, an I/O error) leave a few stray bytes that make
-  // recovery settle a finished transaction again: harmless.
-  if (!ids.empty())
-    (void)st.log->forget(ids);
+  // The records go first, durably: a marker must not go while the record
+  // it answers for could come back. Lost forgets (a crash, an I/O error)
+  // leave a few stray bytes that make recovery settle a finished
+  // transaction again: harmless.
+  if (auto err = st.log->forget(finished))
+    markers.clear();
   for (auto& [space, list] : markers)
     with_space(
         self, space,
@@ -106,7 +110,7 @@ std::function<void(bool)> countdown(size_t n, std::function<void(bool)> done) {
 void told_all(self_ptr self, const TxnTicket& t, uint64_t outcome, bool all_ok) {
   auto& st = self->state;
   if (all_ok) {
-    forget_later(self, t.id, outcome != 0 ? t.participants : std::vector<std::string>{});
+    forget_later(self, t, outcome != 0);
     return;
   }
   if (st.decisions.count(t.id) == 0) {
@@ -153,6 +157,8 @@ void send_commit(self_ptr self, const std::shared_ptr<Round>& round) {
 void abort_round(self_ptr self, const std::shared_ptr<Round>& round) {
   auto& st = self->state;
   const auto& t = round->ticket;
+  if (st.log_sync)
+    st.log_sync->forget(t.id);
   caf::error reply = round->failure;
   bool durable = !round->unclean_no;
   if (round->unclean_no) {
@@ -182,6 +188,10 @@ void abort_round(self_ptr self, const std::shared_ptr<Round>& round) {
 void on_vote(self_ptr self, const std::shared_ptr<Round>& round, caf::error vote) {
   auto& st = self->state;
   if (vote) {
+    // The commit aborts: the other participants' records need not wait
+    // for this one's on the log's fsync (their votes still count).
+    if (!round->failure && st.log_sync)
+      st.log_sync->settle(round->ticket.id);
     if (!is(vote, errc::TransactionConflict))
       round->unclean_no = true;
     if (!round->failure)
@@ -338,20 +348,20 @@ CoordinatorState::~CoordinatorState() {
 coordinator_actor::behavior_type coordinator_behavior(self_ptr self,
                                                       std::shared_ptr<const DatabaseContext> ctx,
                                                       std::shared_ptr<store::CommitClock> clock,
-                                                      std::string branch_name, caf::actor branch) {
+                                                      std::string branch_name, caf::actor branch,
+                                                      std::shared_ptr<store::TxnLog> log,
+                                                      std::shared_ptr<SharedSyncLane> log_sync,
+                                                      caf::error log_error) {
   auto& st = self->state;
   st.ctx = std::move(ctx);
   st.clock = std::move(clock);
   st.branch = std::move(branch);
   st.branch_name = branch_name;
-  auto log = store::DecisionLog::open(st.ctx->branch_dir(branch_name) + "/txn",
-                                      st.ctx->store_options);
-  if (log) {
-    st.log = std::move(*log);
+  st.log = std::move(log);
+  st.log_sync = std::move(log_sync);
+  st.open_error = std::move(log_error);
+  if (!st.open_error)
     recover(self);
-  } else {
-    st.open_error = std::move(log.error());
-  }
   return {
     [=](txn_commit_atom, std::vector<TxnPart>& parts) -> caf::result<uint64_t> {
       auto& st = self->state;

@@ -1,7 +1,7 @@
 // Key encoding of one space's LevelDB.
 //
 //   stored-key  := head-key | history-key | meta-key | event-key | type-key
-//                | prepared-key | applied-key
+//                | applied-key
 //   head-key    := 'h' tag user-key
 //                  -> VersionedRecord: the newest version of the entry,
 //                     a tombstone after a delete
@@ -13,14 +13,12 @@
 //                  -> EventRecord
 //   type-key    := 't' type-length type seq
 //                  -> empty; an index of events by type
-//   prepared-key:= 'p' txn-id
-//                  -> PreparedTxn: a vote of two-phase commit, in doubt
-//                     until the coordinator's decision is applied
 //   applied-key := 'a' txn-id
-//                  -> empty; left in place of the prepared record when the
-//                     transaction is applied, so that recovery can tell
-//                     "applied here" from "never prepared here"; removed
-//                     once every participant's apply is on disk
+//                  -> empty; written with a two-phase commit's writes, so
+//                     that recovery can tell "applied here" from "never
+//                     applied" for a PREPARED record in the branch's
+//                     transaction log (store::TxnLog); removed once every
+//                     participant's apply is on disk
 //   tag         := 'k' (KV) | 's' (state cell) | 'j' (JSON document)
 //                | 'c' (vector collection config; user-key = collection name)
 //                | 'x' (vector; user-key = collection 0x00 vector-key)
@@ -119,12 +117,6 @@ std::string event_type_prefix(std::string_view type) {
 std::string event_type_entry(std::string_view type, uint64_t seq) {
   std::string out = event_type_prefix(type);
   append_be64(out, seq);
-  return out;
-}
-
-std::string prepared(uint64_t txn_id) {
-  std::string out(1, prepared_family);
-  append_be64(out, txn_id);
   return out;
 }
 

@@ -22,7 +22,6 @@ inline constexpr char history_family = 'v';
 inline constexpr char meta_family = 'm';
 inline constexpr char event_family = 'e';
 inline constexpr char event_type_family = 't';
-inline constexpr char prepared_family = 'p';
 inline constexpr char applied_family = 'a';
 
 /// Appends `x` big-endian (8 bytes), so that numbers sort as their keys.
@@ -48,8 +47,6 @@ uint64_t sequence_of_type_entry(std::string_view stored);
 std::string event_type_entry(std::string_view type, uint64_t seq);
 std::string event_type_prefix(std::string_view type);
 
-/// The key of a prepared (two-phase commit) transaction record.
-std::string prepared(uint64_t txn_id);
 /// The key of the marker left when a prepared transaction is applied.
 std::string applied(uint64_t txn_id);
 

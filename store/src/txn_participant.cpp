@@ -1,7 +1,8 @@
 // The participant side of transactions (SPEC 6, DESIGN "Transactions"):
 // validation of a transaction's reads against what was committed after its
-// snapshot, prepared-record logging for two-phase commit, and the atomic
-// application of a write set at one commit timestamp.
+// snapshot, and the atomic application of a write set at one commit
+// timestamp (with the applied marker of a two-phase commit; the PREPARED
+// records themselves live in the branch's TxnLog).
 
 #include <cmath>
 #include <cstring>
@@ -259,35 +260,14 @@ caf::error SpaceStore::txn_run(const std::vector<TxnOp>& ops, uint64_t commit_ts
       stage_event(batch, tail, std::move(ev.type), std::move(ev.payload),
                   std::max(commit_ts, tail.timestamp));
   }
-  if (prepared_id != 0) {
-    batch.Delete(keys::prepared(prepared_id));
+  if (prepared_id != 0)
     batch.Put(keys::applied(prepared_id), "");
-  }
   clock_.observe(commit_ts);
   if (auto err = write(batch, sync))
     return err;
   if (!events.empty())
     event_tail_ = std::move(tail);
   return {};
-}
-
-caf::error SpaceStore::txn_log_prepared(const PreparedTxn& txn) {
-  std::string encoded;
-  encode(txn, encoded);
-  leveldb::WriteBatch batch;
-  batch.Put(keys::prepared(txn.txn_id), encoded);
-  return write(batch, false);
-}
-
-caf::error SpaceStore::txn_discard(uint64_t txn_id) {
-  if (!db_)
-    return {};
-  // Not synced here: a discard lost in a crash brings the record back, and
-  // recovery aborts it again (some participant never prepared, or the
-  // coordinator logged the abort). The owner's flush timer syncs it.
-  leveldb::WriteBatch batch;
-  batch.Delete(keys::prepared(txn_id));
-  return write(batch, false);
 }
 
 result<bool> SpaceStore::txn_applied(uint64_t txn_id) {
@@ -309,20 +289,6 @@ caf::error SpaceStore::txn_forget(const std::vector<uint64_t>& txn_ids) {
   for (auto id : txn_ids)
     batch.Delete(keys::applied(id));
   return write(batch, false);
-}
-
-result<std::vector<PreparedTxn>> SpaceStore::txn_in_doubt() {
-  std::vector<PreparedTxn> out;
-  auto err = scan(std::string(1, keys::prepared_family), [&](std::string_view, std::string_view v) {
-    auto txn = decode_prepared_txn(v);
-    if (!txn)
-      return result<bool>{txn.error()};
-    out.push_back(std::move(*txn));
-    return result<bool>{true};
-  });
-  if (err)
-    return err;
-  return out;
 }
 
 result<uint64_t> SpaceStore::event_len_at(uint64_t as_of) {

@@ -1,5 +1,7 @@
-// SyncWorker: the background threads that run space actors' fsyncs, and
-// SyncLane: one space's fsyncs on them.
+// SyncWorker: the background threads that run space actors' fsyncs,
+// SyncLane: one space's fsyncs on them, and SharedSyncLane: the fsyncs of
+// a branch's transaction log, which the participants of two-phase commits
+// share.
 
 #include "strata/actors/sync_worker.hpp"
 
@@ -14,6 +16,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <caf/sec.hpp>
+
+using strata::actors::SharedSyncLane;
 using strata::actors::SyncLane;
 using strata::actors::SyncWorker;
 
@@ -80,6 +85,48 @@ bool goes_idle(const SyncLane& lane) {
   for (int i = 0; i < 1000 && lane.busy(); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return !lane.busy();
+}
+
+// What a SharedSyncLane told its callers: how many were answered, and with
+// how many errors.
+struct Answers {
+  std::mutex mtx;
+  std::condition_variable cv;
+  int ok = 0;
+  int failed = 0;
+
+  SharedSyncLane::Done done() {
+    return [this](const caf::error& err) {
+      std::lock_guard<std::mutex> guard{mtx};
+      ++(err ? failed : ok);
+      cv.notify_all();
+    };
+  }
+
+  // Waits (up to 10 s) until `n` callers were answered.
+  bool wait_for(int n) {
+    std::unique_lock<std::mutex> lock{mtx};
+    return cv.wait_for(lock, std::chrono::seconds(10), [&] { return ok + failed >= n; });
+  }
+
+  int answered() {
+    std::lock_guard<std::mutex> guard{mtx};
+    return ok + failed;
+  }
+};
+
+std::shared_ptr<SharedSyncLane> shared_lane(SyncWorker& worker,
+                                            const std::shared_ptr<GatedSync>& gate) {
+  return SharedSyncLane::make(worker, [gate]() -> caf::error {
+    if ((*gate)(0))
+      return {};
+    return caf::make_error(caf::sec::runtime_error);
+  });
+}
+
+size_t fsyncs_started(GatedSync& gate) {
+  std::lock_guard<std::mutex> guard{gate.mtx};
+  return gate.covered.size();
 }
 
 }  // namespace
@@ -194,6 +241,70 @@ BOOST_AUTO_TEST_CASE(busy_lanes_take_turns_on_the_worker) {
   stop = true;
   for (int i = 0; i < lanes; ++i)
     BOOST_TEST(syncs[i].load() >= 20, "lane " << i << " synced " << syncs[i].load() << " times");
+}
+
+BOOST_AUTO_TEST_CASE(shared_lane_waits_for_every_participant_then_one_fsync_answers_them) {
+  SyncWorker worker;
+  auto gate = std::make_shared<GatedSync>();
+  ReleaseAll release{gate};
+  Answers answers;
+  auto lane = shared_lane(worker, gate);
+  lane->after_sync(7, 2, answers.done());
+  // The other participant's record is not written yet: no fsync for one.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  BOOST_TEST(fsyncs_started(*gate) == 0u);
+  lane->after_sync(7, 2, answers.done());
+  BOOST_REQUIRE(gate->wait_started(1));
+  BOOST_TEST(answers.answered() == 0);  // not before the fsync ends
+  gate->release_one();
+  BOOST_REQUIRE(answers.wait_for(2));
+  BOOST_TEST(answers.ok == 2);
+  BOOST_TEST(fsyncs_started(*gate) == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(shared_lane_stops_waiting_for_a_participant_that_will_not_ask) {
+  SyncWorker worker;
+  auto gate = std::make_shared<GatedSync>();
+  ReleaseAll release{gate};
+  Answers answers;
+  auto lane = shared_lane(worker, gate);
+  // Settled after one of three asked: its fsync starts.
+  lane->after_sync(8, 3, answers.done());
+  lane->settle(8);
+  BOOST_REQUIRE(gate->wait_started(1));
+  gate->release_one();
+  BOOST_REQUIRE(answers.wait_for(1));
+  // Settled before anyone asked: the first to ask starts an fsync at once.
+  lane->settle(9);
+  lane->after_sync(9, 2, answers.done());
+  BOOST_REQUIRE(gate->wait_started(2));
+  gate->release_one();
+  BOOST_REQUIRE(answers.wait_for(2));
+  lane->forget(9);
+  BOOST_TEST(answers.ok == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_shared_fsync_answers_everyone_waiting_with_its_error) {
+  SyncWorker worker;
+  auto gate = std::make_shared<GatedSync>();
+  ReleaseAll release{gate};
+  Answers answers;
+  auto lane = shared_lane(worker, gate);
+  {
+    std::lock_guard<std::mutex> guard{gate->mtx};
+    gate->fail_next = true;
+  }
+  lane->after_sync(10, 2, answers.done());
+  lane->after_sync(10, 2, answers.done());
+  BOOST_REQUIRE(gate->wait_started(1));
+  // Asked during the failing fsync: one transaction complete, one not.
+  lane->after_sync(11, 2, answers.done());
+  lane->after_sync(11, 2, answers.done());
+  lane->after_sync(12, 2, answers.done());
+  gate->release_one();
+  BOOST_REQUIRE(answers.wait_for(5));
+  BOOST_TEST(answers.failed == 5);
+  BOOST_TEST(fsyncs_started(*gate) == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

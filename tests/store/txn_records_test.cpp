@@ -1,8 +1,9 @@
-// The durable records of two-phase commit with parallel commits: a
-// participant's PREPARED record carries its ticket (commit timestamp and
-// every participant), applying it leaves a marker that recovery can tell
-// from "never prepared", and the coordinator's log keeps intents and
-// decisions apart.
+// The durable records of two-phase commit with parallel commits: the
+// branch's transaction log keeps each participant's PREPARED record with
+// its ticket (commit timestamp and every participant) apart from other
+// spaces' records and from the coordinator's intents and decisions;
+// applying a transaction leaves a marker in the space's store that
+// recovery can tell from "never applied".
 
 #include <string>
 #include <vector>
@@ -14,8 +15,8 @@
 
 #include <leveldb/env.h>
 
-#include "strata/store/decision_log.hpp"
 #include "strata/store/files.hpp"
+#include "strata/store/txn_log.hpp"
 #include "test_util.hpp"
 
 using namespace strata;
@@ -34,34 +35,75 @@ PreparedTxn prepared(uint64_t id, uint64_t commit_ts, const std::string& key) {
   return txn;
 }
 
+std::shared_ptr<store::TxnLog> open_log(const MemStore& s) {
+  return require_ok(store::TxnLog::open("/txn", s.options), "TxnLog::open");
+}
+
+std::vector<uint64_t> ids_of(const std::vector<PreparedTxn>& records) {
+  std::vector<uint64_t> out;
+  for (const auto& r : records)
+    out.push_back(r.txn_id);
+  return out;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(txn_records)
 
 BOOST_AUTO_TEST_CASE(a_prepared_record_keeps_its_ticket_across_reopen) {
-  MemStore s;
-  STRATA_CHECK_NO_ERROR(s.db->txn_log_prepared(prepared(41, 1000, "k")));
-  s.reopen();
-  auto in_doubt = require_ok(s.db->txn_in_doubt(), "txn_in_doubt");
-  BOOST_REQUIRE_EQUAL(in_doubt.size(), 1u);
-  BOOST_TEST(in_doubt[0].txn_id == 41u);
-  BOOST_TEST(in_doubt[0].commit_ts == 1000u);
-  BOOST_TEST(in_doubt[0].participants == (std::vector<std::string>{"alpha", "beta"}),
+  MemStore s;  // for its in-memory Env
+  {
+    auto log = open_log(s);
+    STRATA_CHECK_NO_ERROR(log->log_prepared("alpha", prepared(41, 1000, "k")));
+    STRATA_CHECK_NO_ERROR(log->log_prepared("alpha", prepared(40, 900, "j")));
+  }
+  auto log = open_log(s);
+  auto records = require_ok(log->prepared("alpha"), "prepared");
+  BOOST_REQUIRE_EQUAL(records.size(), 2u);
+  BOOST_TEST(records[0].txn_id == 40u);  // oldest first
+  BOOST_TEST(records[1].txn_id == 41u);
+  BOOST_TEST(records[1].commit_ts == 1000u);
+  BOOST_TEST(records[1].participants == (std::vector<std::string>{"alpha", "beta"}),
              boost::test_tools::per_element());
-  BOOST_REQUIRE_EQUAL(in_doubt[0].ops.size(), 1u);
-  BOOST_TEST(in_doubt[0].ops[0].key == "k");
-  // Not applied yet, so no marker.
-  BOOST_TEST(!require_ok(s.db->txn_applied(41), "txn_applied"));
+  BOOST_REQUIRE_EQUAL(records[1].ops.size(), 1u);
+  BOOST_TEST(records[1].ops[0].key == "k");
 }
 
-BOOST_AUTO_TEST_CASE(applying_replaces_the_record_by_a_marker_until_forgotten) {
+BOOST_AUTO_TEST_CASE(each_space_sees_only_its_own_records) {
+  MemStore s;
+  auto log = open_log(s);
+  STRATA_CHECK_NO_ERROR(log->log_prepared("alpha", prepared(1, 100, "k")));
+  STRATA_CHECK_NO_ERROR(log->log_prepared("alpha-2", prepared(2, 200, "k")));
+  STRATA_CHECK_NO_ERROR(log->log_prepared("alph", prepared(3, 300, "k")));
+  BOOST_TEST(ids_of(require_ok(log->prepared("alpha"), "prepared")) == std::vector<uint64_t>{1},
+             boost::test_tools::per_element());
+  BOOST_TEST(ids_of(require_ok(log->prepared("alpha-2"), "prepared")) ==
+                 std::vector<uint64_t>{2},
+             boost::test_tools::per_element());
+  BOOST_TEST(ids_of(require_ok(log->prepared("alph"), "prepared")) == std::vector<uint64_t>{3},
+             boost::test_tools::per_element());
+  BOOST_TEST(require_ok(log->prepared("beta"), "prepared").empty());
+}
+
+BOOST_AUTO_TEST_CASE(discarding_removes_only_that_spaces_record) {
+  MemStore s;
+  auto log = open_log(s);
+  STRATA_CHECK_NO_ERROR(log->log_prepared("alpha", prepared(43, 3000, "k")));
+  STRATA_CHECK_NO_ERROR(log->log_prepared("beta", prepared(43, 3000, "k")));
+  STRATA_CHECK_NO_ERROR(log->discard_prepared("alpha", 43));
+  STRATA_CHECK_NO_ERROR(log->discard_prepared("alpha", 43));  // idempotent
+  BOOST_TEST(require_ok(log->prepared("alpha"), "prepared").empty());
+  BOOST_TEST(ids_of(require_ok(log->prepared("beta"), "prepared")) == std::vector<uint64_t>{43},
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(applying_leaves_a_marker_until_forgotten) {
   MemStore s;
   auto txn = prepared(42, 2000, "k");
-  STRATA_CHECK_NO_ERROR(s.db->txn_log_prepared(txn));
   STRATA_CHECK_NO_ERROR(s.db->txn_apply(txn.ops, txn.commit_ts, txn.txn_id, false));
   s.reopen();
-  BOOST_TEST(require_ok(s.db->txn_in_doubt(), "txn_in_doubt").empty());
   BOOST_TEST(require_ok(s.db->txn_applied(42), "txn_applied"));
+  BOOST_TEST(!require_ok(s.db->txn_applied(41), "txn_applied"));
   auto got = require_ok(s.db->kv_get("k"), "kv_get");
   BOOST_REQUIRE(got.has_value());
   BOOST_TEST(got->value == Value{int64_t{7}});
@@ -75,27 +117,18 @@ BOOST_AUTO_TEST_CASE(applying_replaces_the_record_by_a_marker_until_forgotten) {
   BOOST_TEST(require_ok(s.db->kv_get("k"), "kv_get").has_value());
 }
 
-BOOST_AUTO_TEST_CASE(discarding_leaves_neither_record_nor_marker) {
+BOOST_AUTO_TEST_CASE(forgetting_removes_intents_decisions_and_every_participants_record) {
   MemStore s;
-  STRATA_CHECK_NO_ERROR(s.db->txn_log_prepared(prepared(43, 3000, "k")));
-  STRATA_CHECK_NO_ERROR(s.db->txn_discard(43));
-  STRATA_CHECK_NO_ERROR(s.db->txn_discard(43));  // idempotent
-  s.reopen();
-  BOOST_TEST(require_ok(s.db->txn_in_doubt(), "txn_in_doubt").empty());
-  BOOST_TEST(!require_ok(s.db->txn_applied(43), "txn_applied"));
-  BOOST_TEST(!require_ok(s.db->kv_get("k"), "kv_get").has_value());
-}
-
-BOOST_AUTO_TEST_CASE(the_decision_log_keeps_intents_and_decisions_apart) {
-  MemStore s;  // for its in-memory Env
-  s.close();
   {
-    auto log = require_ok(store::DecisionLog::open("/txn", s.options), "DecisionLog::open");
+    auto log = open_log(s);
     STRATA_CHECK_NO_ERROR(log->note_intent(CommitDecision{1, 100, {"a", "b"}}));
     STRATA_CHECK_NO_ERROR(log->note_intent(CommitDecision{2, 200, {"a", "c"}}));
     STRATA_CHECK_NO_ERROR(log->log({CommitDecision{2, 0, {"a", "c"}}}));
+    for (const char* space : {"a", "b"})
+      STRATA_CHECK_NO_ERROR(log->log_prepared(space, prepared(1, 100, "k")));
+    STRATA_CHECK_NO_ERROR(log->log_prepared("a", prepared(3, 300, "k")));
   }
-  auto log = require_ok(store::DecisionLog::open("/txn", s.options), "DecisionLog::open");
+  auto log = open_log(s);
   auto intents = require_ok(log->intents(), "intents");
   BOOST_REQUIRE_EQUAL(intents.size(), 2u);
   BOOST_TEST(intents[0].txn_id == 1u);
@@ -106,14 +139,20 @@ BOOST_AUTO_TEST_CASE(the_decision_log_keeps_intents_and_decisions_apart) {
   BOOST_REQUIRE_EQUAL(decisions.size(), 1u);
   BOOST_TEST(decisions[0].txn_id == 2u);
   BOOST_TEST(decisions[0].commit_ts == 0u);  // an abort
-  STRATA_CHECK_NO_ERROR(log->forget({1, 2}));
+  STRATA_CHECK_NO_ERROR(log->forget({CommitDecision{1, 100, {"a", "b"}},
+                                     CommitDecision{2, 0, {"a", "c"}}}));
   BOOST_TEST(require_ok(log->intents(), "intents").empty());
   BOOST_TEST(require_ok(log->pending(), "pending").empty());
+  BOOST_TEST(require_ok(log->prepared("b"), "prepared").empty());
+  // Transaction 3 was not forgotten.
+  BOOST_TEST(ids_of(require_ok(log->prepared("a"), "prepared")) == std::vector<uint64_t>{3},
+             boost::test_tools::per_element());
 }
 
-// The group fsync that space actors run off their thread: on a real
-// directory it syncs the store's logs, after which nothing awaits a sync;
-// with nothing written it is not even a job.
+// The group fsyncs that actors run off their threads: on a real directory
+// they sync the store's (the log's) files, after which nothing awaits a
+// sync; a space store with nothing written has no job, a log in cache
+// durability never has one.
 BOOST_AUTO_TEST_CASE(a_sync_job_covers_the_writes_made_before_it) {
   std::string tmpl = (std::filesystem::temp_directory_path() / "strata-sync-XXXXXX").string();
   BOOST_REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
@@ -125,17 +164,28 @@ BOOST_AUTO_TEST_CASE(a_sync_job_covers_the_writes_made_before_it) {
     store::CommitClock clock;
     auto s = require_ok(store::SpaceStore::open(dir + "/space", options, clock), "open");
     BOOST_TEST(!s->sync_job());  // nothing written yet
-    STRATA_CHECK_NO_ERROR(s->txn_log_prepared(prepared(44, 4000, "k")));  // an unsynced write
+    auto txn = prepared(44, 4000, "k");
+    STRATA_CHECK_NO_ERROR(s->txn_apply(txn.ops, txn.commit_ts, 0, false));  // unsynced
     BOOST_TEST(s->needs_sync());
     auto job = s->sync_job();
     BOOST_REQUIRE(job);
     BOOST_TEST(!s->needs_sync());  // later writes need a later job
     STRATA_CHECK_NO_ERROR(job());
     BOOST_TEST(!s->sync_job());
+
+    auto log = require_ok(store::TxnLog::open(dir + "/txn", options), "TxnLog::open");
+    STRATA_CHECK_NO_ERROR(log->log_prepared("alpha", txn));
+    auto log_job = log->sync_job();
+    BOOST_REQUIRE(log_job);
+    STRATA_CHECK_NO_ERROR(log_job());
+    STRATA_CHECK_NO_ERROR(log->sync());
+    options.durability = Durability::Cache;
+    BOOST_TEST(!log->sync_job());
   }
   // A dropped store (no directory) is nothing to sync, not an error.
   std::filesystem::remove_all(dir);
   STRATA_CHECK_NO_ERROR(store::sync_log_files(dir + "/space"));
+  STRATA_CHECK_NO_ERROR(store::sync_log_files(dir + "/txn"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

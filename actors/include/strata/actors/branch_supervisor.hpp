@@ -10,6 +10,7 @@
 
 #include "strata/actors/context.hpp"
 #include "strata/actors/interfaces.hpp"
+#include "strata/store/txn_log.hpp"
 
 namespace strata::actors {
 
@@ -28,6 +29,12 @@ struct BranchState {
   std::set<std::string> catalog;
   /// The branch's transaction coordinator (linked; stops with the branch).
   coordinator_actor coordinator;
+  /// The branch's transaction log, which the coordinator and every space
+  /// actor share (null with `txn_log_error` if it could not be opened),
+  /// and the lane its fsyncs take on the sync worker.
+  std::shared_ptr<store::TxnLog> txn_log;
+  caf::error txn_log_error;
+  std::shared_ptr<SharedSyncLane> txn_sync;
   /// Live space actors by name, spawned on first use.
   std::map<std::string, space_actor> children;
   /// Children that crashed and were replaced; their late exit messages are

@@ -138,6 +138,9 @@ using space_actor = caf::typed_actor<
     /// Internal: an fsync on the sync worker finished, covering every
     /// request to the space's sync lane up to the number given.
     caf::reacts_to<synced_atom, uint64_t, caf::error>,
+    /// Internal: an fsync of the branch's transaction log finished, which
+    /// the vote with the number given waited for.
+    caf::reacts_to<log_synced_atom, uint64_t, caf::error>,
     /// Internal: one fsync for the votes and commits queued before it
     /// (group commit), then their replies.
     caf::reacts_to<group_sync_atom>>;

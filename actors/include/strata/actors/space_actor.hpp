@@ -11,6 +11,7 @@
 #include "strata/actors/context.hpp"
 #include "strata/actors/interfaces.hpp"
 #include "strata/store/space_store.hpp"
+#include "strata/store/txn_log.hpp"
 
 namespace strata::actors {
 
@@ -25,6 +26,12 @@ struct SpaceActorArgs {
   /// The branch's transaction coordinator, asked about in-doubt
   /// transactions found at open.
   coordinator_actor coordinator;
+  /// The branch's transaction log, where this space logs its PREPARED
+  /// records (null if it could not be opened: the coordinator then refuses
+  /// every two-phase commit), and its fsyncs on the sync worker (null
+  /// without a sync worker: votes then sync inline).
+  std::shared_ptr<store::TxnLog> txn_log;
+  std::shared_ptr<SharedSyncLane> txn_sync;
 };
 
 /// (primitive tag, key) of an entry a prepared transaction holds.
@@ -83,6 +90,9 @@ struct SpaceState {
   std::shared_ptr<SyncLane> lane;
   uint64_t sync_requests = 0;
   std::deque<std::pair<uint64_t, std::function<void(const caf::error&)>>> syncing;
+  /// Votes waiting for an fsync of the branch's transaction log, by number.
+  std::map<uint64_t, std::function<void(const caf::error&)>> log_syncing;
+  uint64_t log_sync_requests = 0;
 
   static inline const char* name = "strata.space";
 };

@@ -5,18 +5,22 @@
 // disk flushes. Two threads: two spaces' flushes (the participants of one
 // commit) can be in flight together, which lets the file system batch them
 // into one journal commit. Jobs start in the order posted; space actors
-// post through a SyncLane each (below). No CAF here: the lane's owner
-// decides how an fsync reports back (space actors send themselves a
-// message).
+// post through a SyncLane each, and the participants of two-phase commits
+// through their branch's SharedSyncLane (below). Only caf::error from CAF
+// here: the lane's owner decides how an fsync reports back (space actors
+// send themselves a message).
 
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include <caf/error.hpp>
 
 namespace strata::actors {
 
@@ -72,6 +76,45 @@ class SyncLane : public std::enable_shared_from_this<SyncLane> {
   mutable std::mutex mtx_;
   uint64_t requested_ = 0;
   bool busy_ = false;
+};
+
+/// A SyncLane the participants of two-phase commits share: the transaction
+/// log of a branch, where each of them logs its PREPARED record.
+/// after_sync(txn, n, done) runs `done` on a sync thread once an fsync that
+/// started after the call has finished, with its error (none on success).
+/// An fsync for transaction `txn` starts once all `n` participants asked
+/// (their records are then all written, and one fsync covers them and
+/// every record written meanwhile), or once settle(txn) said some will
+/// not ask; an fsync in flight covers only what was asked before it.
+/// Thread-safe.
+class SharedSyncLane {
+ public:
+  using Done = std::function<void(const caf::error&)>;
+  /// `sync` runs one fsync of the shared files.
+  static std::shared_ptr<SharedSyncLane> make(SyncWorker& worker,
+                                              std::function<caf::error()> sync);
+
+  /// A participant of `txn`, one of `participants`, wrote its record.
+  void after_sync(uint64_t txn, size_t participants, Done done);
+  /// Some participant of `txn` will not ask (it voted no or failed): the
+  /// others' records need not wait for it.
+  void settle(uint64_t txn);
+  /// Every participant of `txn` has answered: forgets it.
+  void forget(uint64_t txn);
+
+ private:
+  SharedSyncLane() = default;
+  /// The fsync covering request `covered` ended with `err`.
+  void finished(uint64_t covered, const caf::error& err);
+
+  static constexpr size_t settled = static_cast<size_t>(-1);
+
+  std::mutex mtx_;
+  uint64_t requests_ = 0;
+  std::deque<std::pair<uint64_t, Done>> waiting_;  // ascending request numbers
+  /// Transactions some participants asked for (how many), or `settled`.
+  std::map<uint64_t, size_t> asked_;
+  std::shared_ptr<SyncLane> lane_;
 };
 
 }  // namespace strata::actors

@@ -5,11 +5,13 @@
 //
 //   1. prepare: the coordinator takes the commit timestamp (in flight until
 //      applied everywhere, so no snapshot sees half of it), notes an intent
-//      in its log (unsynced), and sends every participant a ticket (id,
-//      commit timestamp, all participants) with its work. A participant
-//      validates its reads against what was committed after the snapshot,
-//      durably logs PREPARED with its write set and the ticket, holds the
-//      entries it writes, and votes yes; or votes no.
+//      in the branch's transaction log (unsynced), and sends every
+//      participant a ticket (id, commit timestamp, all participants) with
+//      its work. A participant validates its reads against what was
+//      committed after the snapshot, durably logs PREPARED with its write
+//      set and the ticket in the same log, holds the entries it writes, and
+//      votes yes; or votes no. The participants of a commit share the log
+//      file, so one fsync makes all their records durable (store::TxnLog).
 //   2. decide: all yes -> committed. That is the commit point: the vote
 //      records alone prove it, so the coordinator replies at once, with no
 //      fsync of its own, and tells every participant, which applies the
@@ -23,9 +25,9 @@
 //      participant that finds a PREPARED record at open asks resolve(),
 //      which settles it the same way.
 //
-// Markers and intents are forgotten a second after the last participant
-// applied, when every apply is surely on disk (the participants' flush
-// timers sync within 100 ms).
+// Records, markers and intents are forgotten a second after the last
+// participant applied, when every apply is surely on disk (the
+// participants' flush timers sync within 100 ms).
 
 #include <chrono>
 #include <deque>
@@ -38,7 +40,7 @@
 
 #include "strata/actors/context.hpp"
 #include "strata/actors/interfaces.hpp"
-#include "strata/store/decision_log.hpp"
+#include "strata/store/txn_log.hpp"
 
 namespace strata::actors {
 
@@ -79,19 +81,23 @@ struct CoordinatorState {
     std::vector<reply_promise> waiters;
   };
 
-  /// A finished transaction whose intent, decision and applied markers can
-  /// go once its writes are surely on disk.
+  /// A finished transaction whose intent, decision, records and applied
+  /// markers can go once its writes are surely on disk.
   struct Finished {
     std::chrono::steady_clock::time_point at;
-    uint64_t id;
-    std::vector<std::string> marked;  ///< participants holding a marker
+    TxnTicket ticket;
+    bool committed;  ///< the participants hold applied markers
   };
 
   std::shared_ptr<const DatabaseContext> ctx;
   std::shared_ptr<store::CommitClock> clock;
   caf::actor branch;  ///< the supervisor, to find participants by name
   std::string branch_name;
-  std::unique_ptr<store::DecisionLog> log;
+  /// The branch's transaction log (shared with its space actors).
+  std::shared_ptr<store::TxnLog> log;
+  /// Its fsyncs, which wait for every participant of a commit (null
+  /// without a sync worker).
+  std::shared_ptr<SharedSyncLane> log_sync;
   caf::error open_error;
   std::map<uint64_t, std::shared_ptr<Round>> rounds;
   std::map<uint64_t, std::shared_ptr<Settlement>> settling;
@@ -109,6 +115,7 @@ struct CoordinatorState {
 coordinator_actor::behavior_type coordinator_behavior(
     coordinator_actor::stateful_pointer<CoordinatorState> self,
     std::shared_ptr<const DatabaseContext> ctx, std::shared_ptr<store::CommitClock> clock,
-    std::string branch_name, caf::actor branch);
+    std::string branch_name, caf::actor branch, std::shared_ptr<store::TxnLog> log,
+    std::shared_ptr<SharedSyncLane> log_sync, caf::error log_error);
 
 }  // namespace strata::actors

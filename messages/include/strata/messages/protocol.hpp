@@ -119,6 +119,7 @@ using bundle_check_atom = caf::atom_constant<caf::atom("br_check")>;
 using branch_open_atom = caf::atom_constant<caf::atom("br_open")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using synced_atom = caf::atom_constant<caf::atom("synced")>;
+using log_synced_atom = caf::atom_constant<caf::atom("log_synced")>;
 
 // -- reply types ----------------------------------------------------------------
 

@@ -254,15 +254,10 @@ class SpaceStore {
   [[nodiscard]] caf::error txn_validate(const TxnWork& work, bool dry_run = true);
   /// Applies `ops` at `commit_ts` in one atomic batch: one new version per
   /// entry touched, events appended in order. A non-zero `prepared_id`
-  /// replaces that prepared record by an applied marker in the same batch.
+  /// (a two-phase commit, whose PREPARED records are in the branch's
+  /// TxnLog) leaves its applied marker in the same batch.
   [[nodiscard]] caf::error txn_apply(const std::vector<TxnOp>& ops, uint64_t commit_ts,
                                      uint64_t prepared_id, bool sync = true);
-  /// Logs a prepared transaction. It must be durable before the vote is
-  /// sent (a vote must survive whatever the coordinator decides): the owner
-  /// calls sync() or runs sync_job() before replying.
-  [[nodiscard]] caf::error txn_log_prepared(const PreparedTxn& txn);
-  /// Removes a prepared record (abort). Not an error when absent.
-  [[nodiscard]] caf::error txn_discard(uint64_t txn_id);
   /// Whether transaction `txn_id` was applied here and its marker not yet
   /// forgotten.
   [[nodiscard]] result<bool> txn_applied(uint64_t txn_id);
@@ -270,9 +265,6 @@ class SpaceStore {
   /// durably applied. Not synced: a marker that survives a crash is only
   /// a few stray bytes.
   [[nodiscard]] caf::error txn_forget(const std::vector<uint64_t>& txn_ids);
-  /// The prepared records in the store: transactions in doubt after a
-  /// restart until their coordinator's decision arrives.
-  [[nodiscard]] result<std::vector<PreparedTxn>> txn_in_doubt();
   /// The number of events with timestamp <= as_of.
   [[nodiscard]] result<uint64_t> event_len_at(uint64_t as_of);
 

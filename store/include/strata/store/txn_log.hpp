@@ -1,0 +1,101 @@
+#pragma once
+
+// TxnLog — the transaction log of one branch: the records of two-phase
+// commits, kept in one LevelDB next to the branch's spaces.
+//
+// Participants' PREPARED records: a space voting yes first logs its write
+// set here and waits for an fsync of this log. Every participant of a
+// commit writes to the same log, so one fsync covers all of them — and the
+// votes of every other commit in flight on the branch (group commit across
+// spaces). A transaction is committed iff every participant durably logged
+// PREPARED; the coordinator needs no fsync of its own on the commit path.
+// A record stays until the coordinator forgets the transaction (its writes
+// are then surely on disk in every space, each of which keeps an applied
+// marker meanwhile: SpaceStore::txn_applied).
+//
+// Intents: every multi-space commit is noted (unsynced) before its
+// participants are asked to prepare, so that after a crash recovery knows
+// which transactions to settle and which spaces to ask. A participant's
+// fsync also makes the intents logged before it durable: one log file.
+//
+// Decisions: logged durably only where the records are not enough: a
+// commit some participant failed to apply, or an abort after a participant
+// may have logged PREPARED and failed. A decision overrides the records.
+//
+// Thread-safety: every member may be called from any thread (LevelDB
+// orders concurrent writes); the coordinator and the branch's space actors
+// share one instance.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "strata/messages/codec.hpp"
+#include "strata/messages/error.hpp"
+#include "strata/store/options.hpp"
+
+namespace leveldb {
+class DB;
+class WriteBatch;
+}  // namespace leveldb
+
+namespace strata::store {
+
+class TxnLog {
+ public:
+  /// Opens (creating) the log in `dir`. `options` must outlive the log.
+  [[nodiscard]] static result<std::shared_ptr<TxnLog>> open(std::string dir,
+                                                            const StoreOptions& options);
+  ~TxnLog();
+  TxnLog(const TxnLog&) = delete;
+  TxnLog& operator=(const TxnLog&) = delete;
+
+  // -- participants --------------------------------------------------------------
+
+  /// Logs `space`'s PREPARED record of `txn`. Not synced: the participant
+  /// votes only after sync() or a sync_job() run that started after this.
+  [[nodiscard]] caf::error log_prepared(const std::string& space, const PreparedTxn& txn);
+  /// Removes `space`'s record of `txn_id` (an abort). Not an error when
+  /// absent. Not synced: a discard lost in a crash brings the record back,
+  /// and recovery aborts the transaction again.
+  [[nodiscard]] caf::error discard_prepared(const std::string& space, uint64_t txn_id);
+  /// `space`'s PREPARED records, oldest transaction first (after a restart:
+  /// those its store has no applied marker for are in doubt).
+  [[nodiscard]] result<std::vector<PreparedTxn>> prepared(const std::string& space);
+  /// Makes every write made so far durable (nothing in cache durability).
+  [[nodiscard]] caf::error sync();
+  /// sync() as a job for a background thread: it captures only the log's
+  /// directory, so it may outlive the log (a log since deleted syncs
+  /// nothing). Empty in cache durability.
+  [[nodiscard]] std::function<caf::error()> sync_job() const;
+
+  // -- coordinator ---------------------------------------------------------------
+
+  /// Logs commit decisions durably in one batch with one fsync (unless
+  /// cache durability).
+  [[nodiscard]] caf::error log(const std::vector<CommitDecision>& decisions);
+  /// Notes a transaction about to prepare (commit_ts and participants as
+  /// the participants log them). Not synced (see above).
+  [[nodiscard]] caf::error note_intent(const CommitDecision& intent);
+  /// Forgets finished transactions: their intents, decisions and every
+  /// participant's record, in one batch, synced (unless cache durability),
+  /// so that no participant forgets its applied marker while a record it
+  /// stands for could come back. Not an error when absent.
+  [[nodiscard]] caf::error forget(const std::vector<CommitDecision>& finished);
+  /// Decisions logged and not yet forgotten (to finish after a restart).
+  [[nodiscard]] result<std::vector<CommitDecision>> pending();
+  /// Intents noted and not yet forgotten (to settle after a restart).
+  [[nodiscard]] result<std::vector<CommitDecision>> intents();
+
+ private:
+  TxnLog(std::string dir, const StoreOptions& options);
+  result<std::vector<CommitDecision>> read_family(char family);
+  caf::error write(leveldb::WriteBatch& batch, bool sync, const char* what);
+
+  std::string dir_;
+  const StoreOptions& options_;
+  std::unique_ptr<leveldb::DB> db_;
+};
+
+}  // namespace strata::store

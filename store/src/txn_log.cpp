@@ -1,0 +1,173 @@
+#include "strata/store/txn_log.hpp"
+
+#include <leveldb/db.h>
+#include <leveldb/write_batch.h>
+
+#include "key_codec.hpp"
+#include "leveldb_util.hpp"
+#include "strata/store/files.hpp"
+
+namespace strata::store {
+
+namespace {
+
+// Keys: 'd' txn-id (big-endian)              -> CommitDecision (a decision)
+//       'i' txn-id (big-endian)              -> CommitDecision (an intent)
+//       'p' space-name NUL txn-id (big-endian) -> PreparedTxn (a participant's
+//                                              record; space names hold no NUL)
+std::string txn_key(char family, uint64_t txn_id) {
+  std::string out(1, family);
+  keys::append_be64(out, txn_id);
+  return out;
+}
+
+std::string decision_key(uint64_t txn_id) {
+  return txn_key('d', txn_id);
+}
+
+std::string intent_key(uint64_t txn_id) {
+  return txn_key('i', txn_id);
+}
+
+std::string prepared_prefix(const std::string& space) {
+  std::string out(1, 'p');
+  out += space;
+  out.push_back('\0');
+  return out;
+}
+
+std::string prepared_key(const std::string& space, uint64_t txn_id) {
+  auto out = prepared_prefix(space);
+  keys::append_be64(out, txn_id);
+  return out;
+}
+
+}  // namespace
+
+TxnLog::TxnLog(std::string dir, const StoreOptions& options)
+    : dir_(std::move(dir)), options_(options) {
+}
+
+TxnLog::~TxnLog() = default;
+
+result<std::shared_ptr<TxnLog>> TxnLog::open(std::string dir, const StoreOptions& options) {
+  std::shared_ptr<TxnLog> log{new TxnLog(std::move(dir), options)};
+  auto db = open_leveldb(options, log->dir_, OpenMode::CreateIfMissing, "transaction log");
+  if (!db)
+    return db.error();
+  log->db_ = std::move(*db);
+  return log;
+}
+
+caf::error TxnLog::write(leveldb::WriteBatch& batch, bool sync, const char* what) {
+  leveldb::WriteOptions wo;
+  wo.sync = sync && options_.durability != Durability::Cache;
+  auto st = db_->Write(wo, &batch);
+  if (!st.ok())
+    return io_error(st, std::string(what) + " in " + dir_);
+  return {};
+}
+
+// -- participants ---------------------------------------------------------------
+
+caf::error TxnLog::log_prepared(const std::string& space, const PreparedTxn& txn) {
+  std::string encoded;
+  encode(txn, encoded);
+  leveldb::WriteBatch batch;
+  batch.Put(prepared_key(space, txn.txn_id), encoded);
+  return write(batch, false, "cannot log PREPARED record");
+}
+
+caf::error TxnLog::discard_prepared(const std::string& space, uint64_t txn_id) {
+  leveldb::WriteBatch batch;
+  batch.Delete(prepared_key(space, txn_id));
+  return write(batch, false, "cannot discard PREPARED record");
+}
+
+result<std::vector<PreparedTxn>> TxnLog::prepared(const std::string& space) {
+  std::vector<PreparedTxn> out;
+  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
+  const auto prefix = prepared_prefix(space);
+  for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
+    auto txn = decode_prepared_txn(view(it->value()));
+    if (!txn)
+      return txn.error();
+    out.push_back(std::move(*txn));
+  }
+  if (!it->status().ok())
+    return io_error(it->status(), "cannot read transaction log " + dir_);
+  return out;
+}
+
+caf::error TxnLog::sync() {
+  if (options_.durability == Durability::Cache)
+    return {};
+  // An empty batch written with sync=true fsyncs the log: LevelDB has no
+  // sync call of its own.
+  leveldb::WriteBatch empty;
+  return write(empty, true, "cannot sync transaction log");
+}
+
+std::function<caf::error()> TxnLog::sync_job() const {
+  if (options_.durability == Durability::Cache)
+    return {};
+  return [dir = dir_] { return sync_log_files(dir); };
+}
+
+// -- coordinator ------------------------------------------------------------------
+
+caf::error TxnLog::log(const std::vector<CommitDecision>& decisions) {
+  leveldb::WriteBatch batch;
+  for (const auto& d : decisions) {
+    std::string encoded;
+    encode(d, encoded);
+    batch.Put(decision_key(d.txn_id), encoded);
+  }
+  return write(batch, true, "cannot log commit decision");
+}
+
+caf::error TxnLog::note_intent(const CommitDecision& intent) {
+  std::string encoded;
+  encode(intent, encoded);
+  leveldb::WriteBatch batch;
+  batch.Put(intent_key(intent.txn_id), encoded);
+  return write(batch, false, "cannot note transaction");
+}
+
+caf::error TxnLog::forget(const std::vector<CommitDecision>& finished) {
+  if (finished.empty())
+    return {};
+  leveldb::WriteBatch batch;
+  for (const auto& t : finished) {
+    batch.Delete(decision_key(t.txn_id));
+    batch.Delete(intent_key(t.txn_id));
+    for (const auto& space : t.participants)
+      batch.Delete(prepared_key(space, t.txn_id));
+  }
+  return write(batch, true, "cannot forget transactions");
+}
+
+result<std::vector<CommitDecision>> TxnLog::pending() {
+  return read_family('d');
+}
+
+result<std::vector<CommitDecision>> TxnLog::intents() {
+  return read_family('i');
+}
+
+result<std::vector<CommitDecision>> TxnLog::read_family(char family) {
+  std::vector<CommitDecision> out;
+  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
+  const std::string prefix(1, family);
+  for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
+    auto d = decode_commit_decision(view(it->value()));
+    if (!d)
+      return d.error();
+    out.push_back(std::move(*d));
+  }
+  if (!it->status().ok())
+    return io_error(it->status(), "cannot read transaction log " + dir_);
+  return out;
+}
+
+}  // namespace strata::store
