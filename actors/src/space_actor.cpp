@@ -180,9 +180,10 @@ std::vector<HeldKey> read_keys(const TxnWork& work) {
   return out;
 }
 
-// Replies once the writes made so far are on stable storage. Votes and
-// commits arriving together share one fsync: the sync request queues
-// behind them in the mailbox.
+// Replies once the writes made so far are on stable storage. Always-mode
+// commits (and txn_flush requests) arriving together share one fsync: the
+// sync request queues behind them in the mailbox. (Votes wait for the
+// branch's transaction log instead: vote_after_log_sync.)
 void after_group_sync(self_ptr self, std::function<void(const caf::error&)> reply) {
   auto& st = self->state;
   st.awaiting_sync.push_back(std::move(reply));
@@ -214,7 +215,7 @@ void synced(self_ptr self, SyncReplies replies, const caf::error& err) {
 // Syncs every write made so far, then answers the replies waiting for it.
 // Inline when exactly one reply waits, nothing else is queued and no fsync
 // is in flight (a lone committer: no thread hand-off on its path).
-// Otherwise on the space's sync lane, so that the reads and votes queued
+// Otherwise on the space's sync lane, so that the requests queued
 // meanwhile are served while the disk flushes; their writes join the next
 // fsync, which the lane starts as soon as the one in flight ends.
 void start_sync(self_ptr self) {
@@ -256,9 +257,9 @@ bool always_durable(const SpaceState& st) {
 }
 
 // Applies (commit_ts != 0) or discards a prepared transaction and releases
-// its entries. sync=false leaves the apply to the flush timer's fsync: the
-// participants' PREPARED records already make the commit durable
-// (txn_decide).
+// its entries. sync=false leaves the apply to the flush timer's fsync (or
+// the coordinator's txn_flush): the participants' PREPARED records already
+// make the commit durable (txn_decide).
 caf::error decide(self_ptr self, uint64_t txn_id, uint64_t commit_ts, bool sync = true) {
   auto& st = self->state;
   auto it = st.prepared.find(txn_id);
@@ -540,7 +541,7 @@ void commit_one_phase(self_ptr self, const TxnWork& work,
 }  // namespace
 
 SpaceState::~SpaceState() {
-  if (awaiting_sync.empty() && syncing.empty() && deferred.empty())
+  if (awaiting_sync.empty() && syncing.empty() && log_syncing.empty() && deferred.empty())
     return;
   auto err = stop_error ? stop_error
                         : make_error(errc::BranchClosed, "space \"" + args.space +
@@ -554,6 +555,34 @@ SpaceState::~SpaceState() {
     vote(err);
   for (auto& request : deferred)
     request.fail(err);
+}
+
+// Drops the space's data (space_drop), once no transaction is prepared
+// here. Its records in the branch's transaction log go first (those left
+// are of transactions it applied, whose markers go with the store): a
+// record outliving the marker would read as in doubt after a restart, and
+// recovery would apply it again into the dropped space.
+result<bool> drop_space(self_ptr self, bool force) {
+  auto& st = self->state;
+  if (!st.store->exists())
+    return false;
+  if (!force) {
+    auto empty = st.store->is_empty();
+    if (!empty)
+      return empty.error();
+    if (!*empty)
+      return make_error(errc::ConstraintViolation, "space is non-empty");
+  }
+  if (st.args.txn_log)
+    if (auto err = st.args.txn_log->drop_space(st.args.space))
+      return err;
+  if (auto err = st.store->destroy())
+    return err;
+  // The actor stays the owner of the (now absent) store: a later write
+  // re-creates the space empty and registers it again.
+  st.registered = false;
+  self->send(st.args.registry, space_unregister_atom::value, st.args.space);
+  return true;
 }
 
 // This space's PREPARED records in the branch's transaction log that its
@@ -959,9 +988,8 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       if (auto err = guard())
         return err;
       // No fsync before acknowledging: the commit is already durable in the
-      // PREPARED records of every participant, and the applied marker that
-      // replaces ours is kept until this write is surely on disk (the flush
-      // timer syncs it within 100 ms; markers are kept for a second).
+      // PREPARED records of every participant, which stay in the branch's
+      // log until the coordinator had this store synced (txn_flush).
       if (auto err = decide(self, txn_id, commit_ts, false))
         return err;
       return true;
@@ -1024,23 +1052,18 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](space_drop_atom, bool force) -> caf::result<bool> {
       if (auto err = guard())
         return err;
-      auto& st = self->state;
-      if (!st.store->exists())
-        return false;
-      if (!force) {
-        auto empty = st.store->is_empty();
-        if (!empty)
-          return std::move(empty.error());
-        if (!*empty)
-          return make_error(errc::ConstraintViolation, "space is non-empty");
-      }
-      if (auto err = st.store->destroy())
+      // Not while a transaction is prepared here: its decision must find
+      // the store it was validated against.
+      return read_on(
+          self, [self] { return !self->state.prepared.empty(); },
+          [self, force] { return drop_space(self, force); });
+    },
+    [=](txn_flush_atom) -> caf::result<bool> {
+      if (auto err = guard())
         return err;
-      // The actor stays the owner of the (now absent) store: a later write
-      // re-creates the space empty and registers it again.
-      st.registered = false;
-      self->send(st.args.registry, space_unregister_atom::value, st.args.space);
-      return true;
+      auto rp = self->make_response_promise<bool>();
+      reply_after_sync(self, rp, true);
+      return rp;
     },
     [=](flush_atom) {
       self->state.flush_scheduled = false;

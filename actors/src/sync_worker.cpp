@@ -91,40 +91,64 @@ std::shared_ptr<SharedSyncLane> SharedSyncLane::make(SyncWorker& worker,
   // The lane's job holds the shared lane weakly: the shared lane owns it.
   std::weak_ptr<SharedSyncLane> weak = shared;
   shared->lane_ = std::make_shared<SyncLane>(worker, [weak, sync = std::move(sync)](uint64_t n) {
-    auto err = sync();
-    bool ok = !err;
-    if (auto me = weak.lock())
-      me->finished(n, err);
-    return ok;
+    auto me = weak.lock();
+    if (me && !me->failed())  // after a failure, answered at once
+      me->finished(n, sync());
+    // Always true: finished() reports a failure itself, and a lane that
+    // stopped on one would miss a request made while it answered waiters.
+    return true;
   });
   return shared;
 }
 
 void SharedSyncLane::after_sync(uint64_t txn, size_t participants, Done done) {
   uint64_t n = 0;
+  caf::error failed;
   {
     std::lock_guard<std::mutex> guard{mtx_};
-    n = ++requests_;
-    waiting_.emplace_back(n, std::move(done));
-    auto& asked = asked_[txn];
-    if (asked != settled && ++asked < participants)
-      return;  // the next participant's record joins this one's fsync
-    asked_.erase(txn);
+    if (failed_) {
+      failed = failed_;
+    } else {
+      n = ++requests_;
+      waiting_.emplace_back(n, std::move(done));
+      if (participants > 1) {
+        auto& asked = asked_[txn];
+        if (asked != settled && ++asked < participants)
+          return;  // the next participant's record joins this one's fsync
+        if (asked != settled)
+          asked_.erase(txn);
+      }
+    }
+  }
+  if (failed) {
+    done(failed);
+    return;
   }
   lane_->request(n);
+}
+
+void SharedSyncLane::after_sync(Done done) {
+  after_sync(0, 1, std::move(done));
 }
 
 void SharedSyncLane::settle(uint64_t txn) {
   uint64_t n = 0;
   {
     std::lock_guard<std::mutex> guard{mtx_};
-    auto [it, fresh] = asked_.emplace(txn, settled);
-    if (fresh)
-      return;  // participants that still ask start their fsync at once
-    asked_.erase(it);
+    auto& asked = asked_[txn];
+    bool waiting = asked != 0 && asked != settled;
+    // Kept until forget(): a participant that asks later starts at once.
+    asked = settled;
+    if (!waiting)
+      return;
     n = requests_;
   }
   lane_->request(n);
+}
+
+bool SharedSyncLane::failed() {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return bool(failed_);
 }
 
 void SharedSyncLane::forget(uint64_t txn) {
@@ -134,17 +158,23 @@ void SharedSyncLane::forget(uint64_t txn) {
 
 void SharedSyncLane::finished(uint64_t covered, const caf::error& err) {
   std::vector<Done> done;
+  caf::error result;
   {
     std::lock_guard<std::mutex> guard{mtx_};
-    // A failed fsync answers everyone waiting: the lane stops until asked
-    // again, and a "no" (the error) is always a safe vote.
-    while (!waiting_.empty() && (err || waiting_.front().first <= covered)) {
+    // After a failed fsync the OS may have dropped the unwritten pages and
+    // report the next fsync clean: nothing logged here can be trusted any
+    // more. Everyone waiting, and everyone who asks later, gets the error
+    // (a no vote, always safe).
+    if (err && !failed_)
+      failed_ = err;
+    while (!waiting_.empty() && (failed_ || waiting_.front().first <= covered)) {
       done.push_back(std::move(waiting_.front().second));
       waiting_.pop_front();
     }
+    result = failed_ ? failed_ : err;
   }
   for (auto& d : done)
-    d(err);
+    d(result);
 }
 
 }  // namespace strata::actors

@@ -35,56 +35,6 @@ void with_space(self_ptr self, const std::string& space, Found found, Failed fai
       .then(std::move(found), std::move(failed));
 }
 
-// -- forgetting ---------------------------------------------------------------
-
-// Queues a finished transaction: its intent, logged decision, records and
-// (if `committed`) the participants' applied markers go once every
-// participant's writes are surely on disk.
-void forget_later(self_ptr self, const TxnTicket& t, bool committed) {
-  auto& st = self->state;
-  st.to_forget.push_back({std::chrono::steady_clock::now(), t, committed});
-  if (!st.forget_scheduled) {
-    st.forget_scheduled = true;
-    self->delayed_send(self, forget_delay, forget_atom::value);
-  }
-}
-
-void forget_due(self_ptr self) {
-  auto& st = self->state;
-  st.forget_scheduled = false;
-  auto cutoff = std::chrono::steady_clock::now() - forget_delay;
-  std::vector<CommitDecision> finished;
-  std::map<std::string, std::vector<uint64_t>> markers;
-  while (!st.to_forget.empty() && st.to_forget.front().at <= cutoff) {
-    auto& f = st.to_forget.front();
-    finished.push_back(decision_of(f.ticket, f.ticket.commit_ts));
-    st.decisions.erase(f.ticket.id);
-    if (f.committed)
-      for (auto& space : f.ticket.participants)
-        markers[space].push_back(f.ticket.id);
-    st.to_forget.pop_front();
-  }
-  // The records go first, durably: a marker must not go while the record
-  // it answers for could come back. Lost forgets (a crash, an I/O error)
-  // leave a few stray bytes that make recovery settle a finished
-  // transaction again: harmless.
-  if (auto err = st.log->forget(finished))
-    markers.clear();
-  for (auto& [space, list] : markers)
-    with_space(
-        self, space,
-        [self, list = std::move(list)](space_actor participant) {
-          self->send(participant, txn_forget_atom::value, list);
-        },
-        [](caf::error&) {});
-  if (!st.to_forget.empty()) {
-    st.forget_scheduled = true;
-    self->delayed_send(self, forget_delay, forget_atom::value);
-  }
-}
-
-// -- commit rounds --------------------------------------------------------------
-
 // Returns a function to call once per participant with whether it did what
 // it was told; after `n` calls it calls done(all of them did). At once when
 // n is 0.
@@ -101,6 +51,99 @@ std::function<void(bool)> countdown(size_t n, std::function<void(bool)> done) {
       done(*all_ok);
   };
 }
+
+// -- forgetting ---------------------------------------------------------------
+
+// Queues a finished transaction: its intent, logged decision, records and
+// (if `committed`) the participants' applied markers go once every
+// participant's writes are surely on disk.
+void forget_later(self_ptr self, const TxnTicket& t, bool committed) {
+  auto& st = self->state;
+  st.to_forget.push_back({std::chrono::steady_clock::now(), t, committed});
+  if (!st.forget_scheduled) {
+    st.forget_scheduled = true;
+    self->delayed_send(self, forget_delay, forget_atom::value);
+  }
+}
+
+// A batch of finished transactions being forgotten.
+struct ForgetBatch {
+  std::vector<CommitDecision> finished;
+  /// The transactions each participant holds applied markers of.
+  std::map<std::string, std::vector<uint64_t>> markers;
+  /// The same, by space actor, as they confirmed their stores synced.
+  std::vector<std::pair<space_actor, std::vector<uint64_t>>> synced;
+};
+
+// Step 2 and 3 of forget_due: drops the batch's intents, decisions and
+// records from the log, and once that is on disk tells the participants to
+// drop their markers.
+void forget_logged(self_ptr self, const std::shared_ptr<ForgetBatch>& batch) {
+  auto& st = self->state;
+  if (auto err = st.log->forget(batch->finished))
+    return;  // left on disk: settled again after the next open
+  auto tell = [batch](const caf::error& err) {
+    if (err)
+      return;
+    for (auto& [participant, ids] : batch->synced)
+      caf::anon_send(participant, txn_forget_atom::value, ids);
+  };
+  if (st.log_sync)
+    st.log_sync->after_sync(std::move(tell));
+  else
+    tell(st.log->sync());
+}
+
+// Forgets the transactions finished a second ago or more, in three steps,
+// each once the one before is on disk: (1) every participant that applied
+// one of them syncs its store (an apply is not synced before the commit is
+// acknowledged: the records stand for it); (2) the log drops their intents,
+// decisions and records; (3) the participants drop their applied markers.
+// So a record never goes while the apply it stands for could still be
+// lost, and a marker never goes while its record could come back — also
+// on power loss. A failed step leaves the rest on disk: recovery settles
+// those transactions again after the next open, and participants ignore
+// outcomes they already applied.
+void forget_due(self_ptr self) {
+  auto& st = self->state;
+  st.forget_scheduled = false;
+  auto cutoff = std::chrono::steady_clock::now() - forget_delay;
+  auto batch = std::make_shared<ForgetBatch>();
+  while (!st.to_forget.empty() && st.to_forget.front().at <= cutoff) {
+    auto& f = st.to_forget.front();
+    batch->finished.push_back(decision_of(f.ticket, f.ticket.commit_ts));
+    st.decisions.erase(f.ticket.id);
+    if (f.committed)
+      for (auto& space : f.ticket.participants)
+        batch->markers[space].push_back(f.ticket.id);
+    st.to_forget.pop_front();
+  }
+  if (!st.to_forget.empty()) {
+    st.forget_scheduled = true;
+    self->delayed_send(self, forget_delay, forget_atom::value);
+  }
+  if (batch->finished.empty())
+    return;
+  auto synced = countdown(batch->markers.size(), [self, batch](bool all_ok) {
+    if (all_ok)
+      forget_logged(self, batch);
+  });
+  for (auto& [space, ids] : batch->markers)
+    with_space(
+        self, space,
+        [self, batch, ids = ids, synced](space_actor participant) {
+          self->request(participant, caf::infinite, txn_flush_atom::value)
+              .then(
+                  [batch, participant, ids, synced](bool) {
+                    batch->synced.emplace_back(participant, ids);
+                    synced(true);
+                  },
+                  [synced](caf::error&) { synced(false); });
+        },
+        [synced](caf::error&) { synced(false); });
+}
+
+// -- commit rounds --------------------------------------------------------------
 
 // Every participant of `t` was told `outcome`. If all applied (or
 // discarded) it, the transaction is forgotten once their writes are surely

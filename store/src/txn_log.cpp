@@ -59,12 +59,12 @@ result<std::shared_ptr<TxnLog>> TxnLog::open(std::string dir, const StoreOptions
   return log;
 }
 
-caf::error TxnLog::write(leveldb::WriteBatch& batch, bool sync, const char* what) {
+caf::error TxnLog::write(leveldb::WriteBatch& batch, bool sync, const std::string& what) {
   leveldb::WriteOptions wo;
   wo.sync = sync && options_.durability != Durability::Cache;
   auto st = db_->Write(wo, &batch);
   if (!st.ok())
-    return io_error(st, std::string(what) + " in " + dir_);
+    return io_error(st, what + " in " + dir_);
   return {};
 }
 
@@ -99,13 +99,28 @@ result<std::vector<PreparedTxn>> TxnLog::prepared(const std::string& space) {
   return out;
 }
 
+caf::error TxnLog::drop_space(const std::string& space) {
+  leveldb::WriteBatch batch;
+  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
+  const auto prefix = prepared_prefix(space);
+  for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next())
+    batch.Delete(it->key());
+  if (!it->status().ok())
+    return io_error(it->status(), "cannot read transaction log " + dir_);
+  return write(batch, true, "cannot drop records of space \"" + space + "\"");
+}
+
 caf::error TxnLog::sync() {
   if (options_.durability == Durability::Cache)
     return {};
+  std::lock_guard<std::mutex> guard{sync_mtx_};
+  if (sync_failed_)
+    return sync_failed_;
   // An empty batch written with sync=true fsyncs the log: LevelDB has no
   // sync call of its own.
   leveldb::WriteBatch empty;
-  return write(empty, true, "cannot sync transaction log");
+  sync_failed_ = write(empty, true, "cannot sync transaction log");
+  return sync_failed_;
 }
 
 std::function<caf::error()> TxnLog::sync_job() const {
@@ -144,7 +159,7 @@ caf::error TxnLog::forget(const std::vector<CommitDecision>& finished) {
     for (const auto& space : t.participants)
       batch.Delete(prepared_key(space, t.txn_id));
   }
-  return write(batch, true, "cannot forget transactions");
+  return write(batch, false, "cannot forget transactions");
 }
 
 result<std::vector<CommitDecision>> TxnLog::pending() {

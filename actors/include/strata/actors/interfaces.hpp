@@ -38,7 +38,7 @@ using coordinator_actor = caf::typed_actor<
     /// Replies once every transaction found in the log at start is settled
     /// and its outcome applied by its participants.
     caf::replies_to<recover_atom>::with<bool>,
-    /// Internal timer: forgets intents, decisions and markers of
+    /// Internal timer: forgets intents, decisions, records and markers of
     /// transactions applied long enough ago.
     caf::reacts_to<forget_atom>>;
 
@@ -118,6 +118,9 @@ using space_actor = caf::typed_actor<
     caf::replies_to<txn_status_atom, uint64_t>::with<uint64_t>,
     /// Drops the applied markers of these transactions.
     caf::reacts_to<txn_forget_atom, std::vector<uint64_t>>,
+    /// Replies true once everything the space wrote so far is on stable
+    /// storage (before the coordinator forgets transactions it applied).
+    caf::replies_to<txn_flush_atom>::with<bool>,
     /// Applies (commit timestamp) or discards (0) prepared transaction id.
     caf::replies_to<txn_decide_atom, uint64_t, uint64_t>::with<bool>,
     /// Copies the space's store into `dest_dir` (a fork): table files are
@@ -141,8 +144,8 @@ using space_actor = caf::typed_actor<
     /// Internal: an fsync of the branch's transaction log finished, which
     /// the vote with the number given waited for.
     caf::reacts_to<log_synced_atom, uint64_t, caf::error>,
-    /// Internal: one fsync for the votes and commits queued before it
-    /// (group commit), then their replies.
+    /// Internal: one fsync for the commits queued before it (group
+    /// commit), then their replies.
     caf::reacts_to<group_sync_atom>>;
 
 /// What a space actor tells its branch about registration (auto-registration

@@ -81,7 +81,8 @@ struct SpaceState {
   /// be older than those).
   std::map<HeldKey, uint64_t> read_at;
   std::vector<std::pair<HeldKey, uint64_t>> listed_at;
-  /// Replies waiting for the next group fsync (votes, always-mode commits).
+  /// Replies waiting for the next group fsync (always-mode commits,
+  /// txn_flush).
   std::vector<std::function<void(const caf::error&)>> awaiting_sync;
   bool group_sync_scheduled = false;
   /// The space's fsyncs on the sync worker (created on first use), the

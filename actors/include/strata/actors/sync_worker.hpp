@@ -2,9 +2,8 @@
 
 // SyncWorker — background threads of one database for fsyncs, so that a
 // space actor does not hold a scheduler thread (and its mailbox) while the
-// disk flushes. Two threads: two spaces' flushes (the participants of one
-// commit) can be in flight together, which lets the file system batch them
-// into one journal commit. Jobs start in the order posted; space actors
+// disk flushes. Two threads: two lanes' flushes (two spaces, or a space and
+// its branch's transaction log) can be in flight together. Jobs start in the order posted; space actors
 // post through a SyncLane each, and the participants of two-phase commits
 // through their branch's SharedSyncLane (below). Only caf::error from CAF
 // here: the lane's owner decides how an fsync reports back (space actors
@@ -34,7 +33,8 @@ class SyncWorker {
 
   /// Queues `job`. Thread-safe. A job must not own this worker (its
   /// threads cannot join themselves): a lane's job holds the lane, whose
-  /// sync function holds a directory name and a weak actor handle.
+  /// sync function holds a directory name and a weak actor handle (or a
+  /// weak SharedSyncLane).
   void post(std::function<void()> job);
 
  private:
@@ -86,6 +86,9 @@ class SyncLane : public std::enable_shared_from_this<SyncLane> {
 /// (their records are then all written, and one fsync covers them and
 /// every record written meanwhile), or once settle(txn) said some will
 /// not ask; an fsync in flight covers only what was asked before it.
+/// After a failed fsync every caller, then and later, gets its error: the
+/// OS may have dropped what it could not write and report the next fsync
+/// clean, so the log cannot vouch for anything until it is reopened.
 /// Thread-safe.
 class SharedSyncLane {
  public:
@@ -96,16 +99,20 @@ class SharedSyncLane {
 
   /// A participant of `txn`, one of `participants`, wrote its record.
   void after_sync(uint64_t txn, size_t participants, Done done);
+  /// Something else was written (the coordinator's forgets): no waiting
+  /// for anyone.
+  void after_sync(Done done);
   /// Some participant of `txn` will not ask (it voted no or failed): the
-  /// others' records need not wait for it.
+  /// others' records need not wait for it, now or when they ask later.
   void settle(uint64_t txn);
-  /// Every participant of `txn` has answered: forgets it.
+  /// Every participant of a settled `txn` has answered: forgets it.
   void forget(uint64_t txn);
 
  private:
   SharedSyncLane() = default;
   /// The fsync covering request `covered` ended with `err`.
   void finished(uint64_t covered, const caf::error& err);
+  bool failed();
 
   static constexpr size_t settled = static_cast<size_t>(-1);
 
@@ -114,6 +121,7 @@ class SharedSyncLane {
   std::deque<std::pair<uint64_t, Done>> waiting_;  // ascending request numbers
   /// Transactions some participants asked for (how many), or `settled`.
   std::map<uint64_t, size_t> asked_;
+  caf::error failed_;  ///< the first failed fsync's error
   std::shared_ptr<SyncLane> lane_;
 };
 

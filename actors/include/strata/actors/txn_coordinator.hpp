@@ -25,9 +25,11 @@
 //      participant that finds a PREPARED record at open asks resolve(),
 //      which settles it the same way.
 //
-// Records, markers and intents are forgotten a second after the last
-// participant applied, when every apply is surely on disk (the
-// participants' flush timers sync within 100 ms).
+// Records, markers and intents are forgotten a second or more after the
+// last participant applied, in three steps, each once the one before is on
+// disk: the participants sync their stores (txn_flush), the log drops the
+// intents, decisions and records, the participants drop their markers
+// (forget_due in txn_coordinator.cpp).
 
 #include <chrono>
 #include <deque>

@@ -9,9 +9,9 @@
 // votes of every other commit in flight on the branch (group commit across
 // spaces). A transaction is committed iff every participant durably logged
 // PREPARED; the coordinator needs no fsync of its own on the commit path.
-// A record stays until the coordinator forgets the transaction (its writes
-// are then surely on disk in every space, each of which keeps an applied
-// marker meanwhile: SpaceStore::txn_applied).
+// A record stays until the coordinator forgets the transaction, which it
+// does only once every participant's store has synced the apply; each
+// space keeps an applied marker meanwhile (SpaceStore::txn_applied).
 //
 // Intents: every multi-space commit is noted (unsynced) before its
 // participants are asked to prepare, so that after a crash recovery knows
@@ -28,6 +28,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -63,7 +64,12 @@ class TxnLog {
   /// `space`'s PREPARED records, oldest transaction first (after a restart:
   /// those its store has no applied marker for are in doubt).
   [[nodiscard]] result<std::vector<PreparedTxn>> prepared(const std::string& space);
+  /// Removes every record of `space` (the space is being dropped). Synced:
+  /// a dropped space's record must not come back.
+  [[nodiscard]] caf::error drop_space(const std::string& space);
   /// Makes every write made so far durable (nothing in cache durability).
+  /// After a failure every later call fails with the same error: the OS may
+  /// have dropped what it could not write and report the next fsync clean.
   [[nodiscard]] caf::error sync();
   /// sync() as a job for a background thread: it captures only the log's
   /// directory, so it may outlive the log (a log since deleted syncs
@@ -79,9 +85,10 @@ class TxnLog {
   /// the participants log them). Not synced (see above).
   [[nodiscard]] caf::error note_intent(const CommitDecision& intent);
   /// Forgets finished transactions: their intents, decisions and every
-  /// participant's record, in one batch, synced (unless cache durability),
-  /// so that no participant forgets its applied marker while a record it
-  /// stands for could come back. Not an error when absent.
+  /// participant's record, in one batch. Not synced: the caller syncs before
+  /// it lets participants drop their applied markers (a marker must not go
+  /// while the record it answers for could come back). Not an error when
+  /// absent.
   [[nodiscard]] caf::error forget(const std::vector<CommitDecision>& finished);
   /// Decisions logged and not yet forgotten (to finish after a restart).
   [[nodiscard]] result<std::vector<CommitDecision>> pending();
@@ -91,11 +98,13 @@ class TxnLog {
  private:
   TxnLog(std::string dir, const StoreOptions& options);
   result<std::vector<CommitDecision>> read_family(char family);
-  caf::error write(leveldb::WriteBatch& batch, bool sync, const char* what);
+  caf::error write(leveldb::WriteBatch& batch, bool sync, const std::string& what);
 
   std::string dir_;
   const StoreOptions& options_;
   std::unique_ptr<leveldb::DB> db_;
+  std::mutex sync_mtx_;
+  caf::error sync_failed_;  ///< guarded by sync_mtx_
 };
 
 }  // namespace strata::store
