@@ -978,6 +978,9 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
                                         "\" could not be opened");
       if (fault_point(*self->state.args.ctx, "participant-before-prepare"))
         crash_now();
+      if (self->state.drops_waiting > 0)
+        return make_error(errc::TransactionConflict,
+                          "space \"" + self->state.args.space + "\" is being dropped");
       auto rp = self->make_response_promise<bool>();
       return when_older_decided(self, work, ticket.commit_ts, rp,
                                 [self, ticket, rp](const TxnWork& w, const Touched& touched) {
@@ -1053,10 +1056,17 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       if (auto err = guard())
         return err;
       // Not while a transaction is prepared here: its decision must find
-      // the store it was validated against.
-      return read_on(
-          self, [self] { return !self->state.prepared.empty(); },
-          [self, force] { return drop_space(self, force); });
+      // the store it was validated against. New prepares vote no
+      // meanwhile, so that steady two-space traffic cannot starve the drop.
+      auto& st = self->state;
+      if (st.prepared.empty())
+        return read(drop_space(self, force));
+      ++st.drops_waiting;
+      return defer(self, [self] { return !self->state.prepared.empty(); },
+                   [self, force] {
+                     --self->state.drops_waiting;
+                     return drop_space(self, force);
+                   });
     },
     [=](txn_flush_atom) -> caf::result<bool> {
       if (auto err = guard())

@@ -20,8 +20,6 @@ using Settlement = CoordinatorState::Settlement;
   std::abort();
 }
 
-constexpr auto forget_delay = std::chrono::seconds(1);
-
 CommitDecision decision_of(const TxnTicket& t, uint64_t outcome) {
   return CommitDecision{t.id, outcome, t.participants};
 }
@@ -54,44 +52,92 @@ std::function<void(bool)> countdown(size_t n, std::function<void(bool)> done) {
 
 // -- forgetting ---------------------------------------------------------------
 
+using Batch = std::vector<CoordinatorState::Finished>;
+
+void schedule_forget(self_ptr self) {
+  auto& st = self->state;
+  if (!st.forget_scheduled && !st.to_forget.empty()) {
+    st.forget_scheduled = true;
+    self->delayed_send(self, st.ctx->txn_forget_delay, forget_atom::value);
+  }
+}
+
 // Queues a finished transaction: its intent, logged decision, records and
 // (if `committed`) the participants' applied markers go once every
 // participant's writes are surely on disk.
 void forget_later(self_ptr self, const TxnTicket& t, bool committed) {
-  auto& st = self->state;
-  st.to_forget.push_back({std::chrono::steady_clock::now(), t, committed});
-  if (!st.forget_scheduled) {
-    st.forget_scheduled = true;
-    self->delayed_send(self, forget_delay, forget_atom::value);
-  }
+  self->state.to_forget.push_back({std::chrono::steady_clock::now(), t, committed});
+  schedule_forget(self);
 }
 
-// A batch of finished transactions being forgotten.
-struct ForgetBatch {
-  std::vector<CommitDecision> finished;
-  /// The transactions each participant holds applied markers of.
-  std::map<std::string, std::vector<uint64_t>> markers;
-  /// The same, by space actor, as they confirmed their stores synced.
-  std::vector<std::pair<space_actor, std::vector<uint64_t>>> synced;
-};
-
-// Step 2 and 3 of forget_due: drops the batch's intents, decisions and
-// records from the log, and once that is on disk tells the participants to
-// drop their markers.
-void forget_logged(self_ptr self, const std::shared_ptr<ForgetBatch>& batch) {
+// A step of forgetting failed (a space could not sync, the log could not be
+// written): the batch is tried again a second later.
+void retry_forget(self_ptr self, const Batch& batch) {
   auto& st = self->state;
-  if (auto err = st.log->forget(batch->finished))
-    return;  // left on disk: settled again after the next open
-  auto tell = [batch](const caf::error& err) {
-    if (err)
-      return;
-    for (auto& [participant, ids] : batch->synced)
-      caf::anon_send(participant, txn_forget_atom::value, ids);
-  };
-  if (st.log_sync)
-    st.log_sync->after_sync(std::move(tell));
-  else
-    tell(st.log->sync());
+  auto now = std::chrono::steady_clock::now();
+  for (auto f : batch) {
+    f.at = now;
+    st.to_forget.push_back(std::move(f));
+  }
+  schedule_forget(self);
+}
+
+// The participants holding applied markers of `batch`, with their ids.
+std::map<std::string, std::vector<uint64_t>> markers_of(const Batch& batch) {
+  std::map<std::string, std::vector<uint64_t>> out;
+  for (const auto& f : batch)
+    if (f.committed)
+      for (const auto& space : f.ticket.participants)
+        out[space].push_back(f.ticket.id);
+  return out;
+}
+
+// Step 3: the log's forgets are on disk (unless `err`): the participants
+// drop their markers. A failed fsync leaves everything as it is on disk —
+// the log can no longer vouch for anything, and recovery settles those
+// transactions again after the next open.
+void forget_synced(self_ptr self, uint64_t n, const caf::error& err) {
+  auto& st = self->state;
+  auto it = st.forgetting.find(n);
+  if (it == st.forgetting.end())
+    return;
+  auto batch = std::move(it->second);
+  st.forgetting.erase(it);
+  if (err)
+    return;
+  for (const auto& f : batch)
+    st.decisions.erase(f.ticket.id);
+  for (auto& [space, ids] : markers_of(batch))
+    with_space(
+        self, space,
+        [self, ids = std::move(ids)](space_actor participant) {
+          self->send(participant, txn_forget_atom::value, ids);
+        },
+        [](caf::error&) {});  // the markers stay: a few stray bytes
+}
+
+// Step 2: drops the batch's intents, decisions and records from the log,
+// then has the log synced.
+void forget_logged(self_ptr self, Batch batch) {
+  auto& st = self->state;
+  std::vector<CommitDecision> finished;
+  for (const auto& f : batch)
+    finished.push_back(decision_of(f.ticket, f.ticket.commit_ts));
+  if (auto err = st.log->forget(finished)) {
+    retry_forget(self, batch);
+    return;
+  }
+  auto n = ++st.forget_batches;
+  st.forgetting.emplace(n, std::move(batch));
+  if (!st.log_sync) {
+    forget_synced(self, n, st.log->sync());
+    return;
+  }
+  auto me = caf::actor_cast<caf::weak_actor_ptr>(self->ctrl());
+  st.log_sync->after_sync([me, n](const caf::error& err) {
+    if (auto strong = me.lock())
+      caf::anon_send(caf::actor_cast<coordinator_actor>(strong), forget_atom::value, n, err);
+  });
 }
 
 // Forgets the transactions finished a second ago or more, in three steps,
@@ -101,44 +147,32 @@ void forget_logged(self_ptr self, const std::shared_ptr<ForgetBatch>& batch) {
 // decisions and records; (3) the participants drop their applied markers.
 // So a record never goes while the apply it stands for could still be
 // lost, and a marker never goes while its record could come back — also
-// on power loss. A failed step leaves the rest on disk: recovery settles
-// those transactions again after the next open, and participants ignore
-// outcomes they already applied.
+// on power loss. A failed step 1 or 2 is tried again a second later.
 void forget_due(self_ptr self) {
   auto& st = self->state;
   st.forget_scheduled = false;
-  auto cutoff = std::chrono::steady_clock::now() - forget_delay;
-  auto batch = std::make_shared<ForgetBatch>();
+  auto cutoff = std::chrono::steady_clock::now() - st.ctx->txn_forget_delay;
+  Batch batch;
   while (!st.to_forget.empty() && st.to_forget.front().at <= cutoff) {
-    auto& f = st.to_forget.front();
-    batch->finished.push_back(decision_of(f.ticket, f.ticket.commit_ts));
-    st.decisions.erase(f.ticket.id);
-    if (f.committed)
-      for (auto& space : f.ticket.participants)
-        batch->markers[space].push_back(f.ticket.id);
+    batch.push_back(std::move(st.to_forget.front()));
     st.to_forget.pop_front();
   }
-  if (!st.to_forget.empty()) {
-    st.forget_scheduled = true;
-    self->delayed_send(self, forget_delay, forget_atom::value);
-  }
-  if (batch->finished.empty())
+  schedule_forget(self);
+  if (batch.empty())
     return;
-  auto synced = countdown(batch->markers.size(), [self, batch](bool all_ok) {
+  auto markers = markers_of(batch);
+  auto synced = countdown(markers.size(), [self, batch](bool all_ok) {
     if (all_ok)
       forget_logged(self, batch);
+    else
+      retry_forget(self, batch);
   });
-  for (auto& [space, ids] : batch->markers)
+  for (const auto& entry : markers)
     with_space(
-        self, space,
-        [self, batch, ids = ids, synced](space_actor participant) {
+        self, entry.first,
+        [self, synced](space_actor participant) {
           self->request(participant, caf::infinite, txn_flush_atom::value)
-              .then(
-                  [batch, participant, ids, synced](bool) {
-                    batch->synced.emplace_back(participant, ids);
-                    synced(true);
-                  },
-                  [synced](caf::error&) { synced(false); });
+              .then([synced](bool) { synced(true); }, [synced](caf::error&) { synced(false); });
         },
         [synced](caf::error&) { synced(false); });
 }
@@ -434,6 +468,7 @@ coordinator_actor::behavior_type coordinator_behavior(self_ptr self,
       return round->reply;
     },
     [=](forget_atom) { forget_due(self); },
+    [=](forget_atom, uint64_t n, const caf::error& err) { forget_synced(self, n, err); },
     [=](recover_atom) -> caf::result<bool> {
       auto& st = self->state;
       if (st.open_error)

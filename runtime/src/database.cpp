@@ -96,6 +96,8 @@ result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path
     ctx->fault_point = point;
   if (const char* after = std::getenv("STRATA_FAULT_AFTER"))
     ctx->fault_countdown = std::atoll(after);
+  if (const char* ms = std::getenv("STRATA_TXN_FORGET_MS"))
+    ctx->txn_forget_delay = std::chrono::milliseconds(std::atoll(ms));
   db->context_ = ctx;
 
   auto& cfg = db->config_;

@@ -62,10 +62,23 @@ result<std::shared_ptr<TxnLog>> TxnLog::open(std::string dir, const StoreOptions
 caf::error TxnLog::write(leveldb::WriteBatch& batch, bool sync, const std::string& what) {
   leveldb::WriteOptions wo;
   wo.sync = sync && options_.durability != Durability::Cache;
+  if (wo.sync) {
+    std::lock_guard<std::mutex> guard{health_->mtx};
+    if (health_->failed)
+      return health_->failed;
+  }
   auto st = db_->Write(wo, &batch);
-  if (!st.ok())
-    return io_error(st, what + " in " + dir_);
-  return {};
+  if (st.ok())
+    return {};
+  auto err = io_error(st, what + " in " + dir_);
+  if (wo.sync) {
+    // LevelDB does not tell a failed fsync from a failed write: either
+    // way this log can no longer vouch for what it holds.
+    std::lock_guard<std::mutex> guard{health_->mtx};
+    if (!health_->failed)
+      health_->failed = err;
+  }
+  return err;
 }
 
 // -- participants ---------------------------------------------------------------
@@ -100,33 +113,45 @@ result<std::vector<PreparedTxn>> TxnLog::prepared(const std::string& space) {
 }
 
 caf::error TxnLog::drop_space(const std::string& space) {
+  auto records = prepared(space);
+  if (!records)
+    return records.error();
   leveldb::WriteBatch batch;
-  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
-  const auto prefix = prepared_prefix(space);
-  for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next())
-    batch.Delete(it->key());
-  if (!it->status().ok())
-    return io_error(it->status(), "cannot read transaction log " + dir_);
+  for (const auto& txn : *records) {
+    std::string encoded;
+    encode(CommitDecision{txn.txn_id, txn.commit_ts, txn.participants}, encoded);
+    batch.Put(decision_key(txn.txn_id), encoded);
+    batch.Delete(prepared_key(space, txn.txn_id));
+  }
   return write(batch, true, "cannot drop records of space \"" + space + "\"");
 }
 
 caf::error TxnLog::sync() {
   if (options_.durability == Durability::Cache)
     return {};
-  std::lock_guard<std::mutex> guard{sync_mtx_};
-  if (sync_failed_)
-    return sync_failed_;
   // An empty batch written with sync=true fsyncs the log: LevelDB has no
   // sync call of its own.
   leveldb::WriteBatch empty;
-  sync_failed_ = write(empty, true, "cannot sync transaction log");
-  return sync_failed_;
+  return write(empty, true, "cannot sync transaction log");
 }
 
 std::function<caf::error()> TxnLog::sync_job() const {
   if (options_.durability == Durability::Cache)
     return {};
-  return [dir = dir_] { return sync_log_files(dir); };
+  return [dir = dir_, health = health_]() -> caf::error {
+    {
+      std::lock_guard<std::mutex> guard{health->mtx};
+      if (health->failed)
+        return health->failed;
+    }
+    auto err = sync_log_files(dir);
+    if (err) {
+      std::lock_guard<std::mutex> guard{health->mtx};
+      if (!health->failed)
+        health->failed = err;
+    }
+    return err;
+  };
 }
 
 // -- coordinator ------------------------------------------------------------------

@@ -3,8 +3,14 @@
 // under concurrency (no lost updates, no fractured reads).
 
 #include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <memory>
 #include <thread>
 #include <vector>
+
+#include <leveldb/db.h>
 
 #include "test_util.hpp"
 
@@ -34,6 +40,28 @@ bool commit_with_retry(Session& s, Body body) {
     if (!strata::is(c.error(), errc::TransactionConflict))
       return false;
   }
+}
+
+// Sets an environment variable the database reads at open, for the life of
+// the guard.
+struct EnvGuard {
+  std::string name;
+  EnvGuard(const char* n, const char* value) : name(n) { ::setenv(n, value, 1); }
+  ~EnvGuard() { ::unsetenv(name.c_str()); }
+};
+
+// How many keys of each family (first byte) the LevelDB in `dir` holds.
+std::map<char, int> key_families(const std::string& dir) {
+  leveldb::DB* raw = nullptr;
+  auto st = leveldb::DB::Open(leveldb::Options{}, dir, &raw);
+  BOOST_REQUIRE_MESSAGE(st.ok(), dir << ": " << st.ToString());
+  std::unique_ptr<leveldb::DB> db{raw};
+  std::map<char, int> out;
+  std::unique_ptr<leveldb::Iterator> it{db->NewIterator(leveldb::ReadOptions{})};
+  for (it->SeekToFirst(); it->Valid(); it->Next())
+    ++out[it->key()[0]];
+  BOOST_REQUIRE(it->status().ok());
+  return out;
 }
 
 }  // namespace
@@ -157,6 +185,7 @@ BOOST_AUTO_TEST_CASE(a_transaction_after_reopen_sees_what_spaces_stored_before) 
 // record that outlived the dropped store read as in doubt after a reopen,
 // and recovery applied the commit into the dropped space again.
 BOOST_AUTO_TEST_CASE(a_space_dropped_after_two_space_commits_stays_dropped_after_reopen) {
+  EnvGuard keep{"STRATA_TXN_FORGET_MS", "600000"};  // the records stay
   TempDir dir;
   {
     auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
@@ -172,6 +201,34 @@ BOOST_AUTO_TEST_CASE(a_space_dropped_after_two_space_commits_stays_dropped_after
   BOOST_TEST(int_of(STRATA_REQUIRE_OK(db.kv_get("k0"))) == -1);
   STRATA_REQUIRE_DONE(db.set_space("a"));
   BOOST_TEST(int_of(STRATA_REQUIRE_OK(db.kv_get("k2"))) == 2);
+}
+
+// Finished two-phase commits leave nothing behind once forgotten: no
+// record or intent in the branch's transaction log ('p', 'i', 'd'), no
+// applied marker ('a') in the participants' stores — the three steps of
+// the coordinator's forget all ran.
+BOOST_AUTO_TEST_CASE(finished_two_space_commits_leave_no_records_or_markers) {
+  EnvGuard soon{"STRATA_TXN_FORGET_MS", "20"};
+  TempDir dir;
+  {
+    strata::OpenOptions options;
+    options.durability = strata::Durability::Always;
+    auto db = STRATA_REQUIRE_OK(Strata::open(dir.db(), options));
+    auto s = db.session();
+    for (int i = 0; i < 20; ++i)
+      BOOST_REQUIRE(!strata::test::commit_in_two_spaces(s, "k" + std::to_string(i), i));
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+  }
+  const auto branch = dir.db() + "/branches/default";
+  auto log = key_families(branch + "/txn");
+  BOOST_TEST(log['p'] == 0);
+  BOOST_TEST(log['i'] == 0);
+  BOOST_TEST(log['d'] == 0);
+  for (const char* space : {"a", "b"}) {
+    auto store = key_families(branch + "/spaces/" + space);
+    BOOST_TEST(store['a'] == 0, space << " keeps " << store['a'] << " markers");
+    BOOST_TEST(store['h'] == 20, space << " holds " << store['h'] << " keys");
+  }
 }
 
 BOOST_AUTO_TEST_CASE(versions_inside_a_transaction_are_the_ones_commit_gives) {

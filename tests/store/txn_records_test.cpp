@@ -149,6 +149,28 @@ BOOST_AUTO_TEST_CASE(forgetting_removes_intents_decisions_and_every_participants
              boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(dropping_a_space_turns_its_records_into_commit_decisions) {
+  MemStore s;
+  auto log = open_log(s);
+  STRATA_CHECK_NO_ERROR(log->log_prepared("alph", prepared(5, 500, "k")));
+  STRATA_CHECK_NO_ERROR(log->log_prepared("alpha", prepared(5, 500, "k")));
+  STRATA_CHECK_NO_ERROR(log->log_prepared("alph", prepared(6, 600, "k")));
+  STRATA_CHECK_NO_ERROR(log->drop_space("alph"));
+  BOOST_TEST(require_ok(log->prepared("alph"), "prepared").empty());
+  BOOST_TEST(ids_of(require_ok(log->prepared("alpha"), "prepared")) == std::vector<uint64_t>{5},
+             boost::test_tools::per_element());
+  // Each was applied in the dropped space, so each is a commit that the
+  // other participants must still get after a restart.
+  auto decisions = require_ok(log->pending(), "pending");
+  BOOST_REQUIRE_EQUAL(decisions.size(), 2u);
+  BOOST_TEST(decisions[0].txn_id == 5u);
+  BOOST_TEST(decisions[0].commit_ts == 500u);
+  BOOST_TEST(decisions[0].participants == (std::vector<std::string>{"alpha", "beta"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(decisions[1].txn_id == 6u);
+  BOOST_TEST(decisions[1].commit_ts == 600u);
+}
+
 // The group fsyncs that actors run off their threads: on a real directory
 // they sync the store's (the log's) files, after which nothing awaits a
 // sync; a space store with nothing written has no job, a log in cache

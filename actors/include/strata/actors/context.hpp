@@ -5,6 +5,7 @@
 // actor at spawn (no global state).
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -57,6 +58,10 @@ struct DatabaseContext {
   /// How many times the fault point is passed before it fires (from
   /// STRATA_FAULT_AFTER; 0 = the first time).
   mutable std::atomic<int64_t> fault_countdown{0};
+  /// How long a coordinator keeps a finished two-phase commit's records
+  /// before forgetting them (txn_coordinator.hpp). Tests change it through
+  /// STRATA_TXN_FORGET_MS.
+  std::chrono::milliseconds txn_forget_delay{1000};
 
   /// Directory of a branch.
   std::string branch_dir(const std::string& branch) const;

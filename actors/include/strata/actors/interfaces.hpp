@@ -40,7 +40,10 @@ using coordinator_actor = caf::typed_actor<
     caf::replies_to<recover_atom>::with<bool>,
     /// Internal timer: forgets intents, decisions, records and markers of
     /// transactions applied long enough ago.
-    caf::reacts_to<forget_atom>>;
+    caf::reacts_to<forget_atom>,
+    /// Internal: the log's fsync after forgetting batch n ended (with the
+    /// error, if it failed).
+    caf::reacts_to<forget_atom, uint64_t, caf::error>>;
 
 /// One space: every primitive operation on it. Operations on one space are
 /// serialized by its actor, so the store needs no locks.

@@ -108,6 +108,9 @@ struct CoordinatorState {
   std::map<uint64_t, uint64_t> decisions;
   std::deque<Finished> to_forget;
   bool forget_scheduled = false;
+  /// Batches whose forgets were written to the log, waiting for its fsync.
+  std::map<uint64_t, std::vector<Finished>> forgetting;
+  uint64_t forget_batches = 0;
   /// Callers of recover waiting for `settling` to empty.
   std::vector<caf::typed_response_promise<bool>> recovery_waiters;
 

@@ -64,16 +64,25 @@ class TxnLog {
   /// `space`'s PREPARED records, oldest transaction first (after a restart:
   /// those its store has no applied marker for are in doubt).
   [[nodiscard]] result<std::vector<PreparedTxn>> prepared(const std::string& space);
-  /// Removes every record of `space` (the space is being dropped). Synced:
-  /// a dropped space's record must not come back.
+  /// The space is being dropped, with no transaction prepared in it: each
+  /// of its records is of a transaction it applied, so each becomes a
+  /// commit decision, in one synced batch. The record must not outlive the
+  /// dropped store (it would read as in doubt, and be applied into the
+  /// dropped space again), nor the commit be lost to the participants that
+  /// have not applied it yet (without the record, "not prepared here"
+  /// would read as an abort).
   [[nodiscard]] caf::error drop_space(const std::string& space);
   /// Makes every write made so far durable (nothing in cache durability).
-  /// After a failure every later call fails with the same error: the OS may
-  /// have dropped what it could not write and report the next fsync clean.
   [[nodiscard]] caf::error sync();
   /// sync() as a job for a background thread: it captures only the log's
-  /// directory, so it may outlive the log (a log since deleted syncs
-  /// nothing). Empty in cache durability.
+  /// directory and health, so it may outlive the log (a log since deleted
+  /// syncs nothing). Empty in cache durability.
+  ///
+  /// After any failed fsync of the log (a synced write or a sync job),
+  /// sync() and every job fail with that error until the log is reopened:
+  /// the OS may have dropped what it could not write and report the next
+  /// fsync clean (and a descriptor opened after an error was reported
+  /// elsewhere does not see it at all).
   [[nodiscard]] std::function<caf::error()> sync_job() const;
 
   // -- coordinator ---------------------------------------------------------------
@@ -103,8 +112,12 @@ class TxnLog {
   std::string dir_;
   const StoreOptions& options_;
   std::unique_ptr<leveldb::DB> db_;
-  std::mutex sync_mtx_;
-  caf::error sync_failed_;  ///< guarded by sync_mtx_
+  /// The first failed fsync's error (see sync_job); shared with the jobs.
+  struct Health {
+    std::mutex mtx;
+    caf::error failed;
+  };
+  std::shared_ptr<Health> health_ = std::make_shared<Health>();
 };
 
 }  // namespace strata::store
