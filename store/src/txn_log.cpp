@@ -98,18 +98,7 @@ caf::error TxnLog::discard_prepared(const std::string& space, uint64_t txn_id) {
 }
 
 result<std::vector<PreparedTxn>> TxnLog::prepared(const std::string& space) {
-  std::vector<PreparedTxn> out;
-  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
-  const auto prefix = prepared_prefix(space);
-  for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
-    auto txn = decode_prepared_txn(view(it->value()));
-    if (!txn)
-      return txn.error();
-    out.push_back(std::move(*txn));
-  }
-  if (!it->status().ok())
-    return io_error(it->status(), "cannot read transaction log " + dir_);
-  return out;
+  return read_prefix<PreparedTxn>(prepared_prefix(space), decode_prepared_txn);
 }
 
 caf::error TxnLog::drop_space(const std::string& space) {
@@ -188,22 +177,22 @@ caf::error TxnLog::forget(const std::vector<CommitDecision>& finished) {
 }
 
 result<std::vector<CommitDecision>> TxnLog::pending() {
-  return read_family('d');
+  return read_prefix<CommitDecision>("d", decode_commit_decision);
 }
 
 result<std::vector<CommitDecision>> TxnLog::intents() {
-  return read_family('i');
+  return read_prefix<CommitDecision>("i", decode_commit_decision);
 }
 
-result<std::vector<CommitDecision>> TxnLog::read_family(char family) {
-  std::vector<CommitDecision> out;
+template <class T, class Decode>
+result<std::vector<T>> TxnLog::read_prefix(const std::string& prefix, Decode decode) {
+  std::vector<T> out;
   std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
-  const std::string prefix(1, family);
   for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
-    auto d = decode_commit_decision(view(it->value()));
-    if (!d)
-      return d.error();
-    out.push_back(std::move(*d));
+    auto record = decode(view(it->value()));
+    if (!record)
+      return record.error();
+    out.push_back(std::move(*record));
   }
   if (!it->status().ok())
     return io_error(it->status(), "cannot read transaction log " + dir_);

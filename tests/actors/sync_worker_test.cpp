@@ -115,14 +115,21 @@ struct Answers {
   }
 };
 
-std::shared_ptr<SharedSyncLane> shared_lane(SyncWorker& worker,
-                                            const std::shared_ptr<GatedSync>& gate) {
-  return SharedSyncLane::make(worker, [gate]() -> caf::error {
-    if ((*gate)(0))
-      return {};
-    return caf::make_error(caf::sec::runtime_error);
-  });
-}
+// A SharedSyncLane whose "fsyncs" are gated. Members are destroyed in
+// reverse: the gates open first, then the worker drains its queue while
+// the answers it may still deliver to exist.
+struct SharedLaneFixture {
+  std::shared_ptr<GatedSync> gate = std::make_shared<GatedSync>();
+  Answers answers;
+  SyncWorker worker;
+  std::shared_ptr<SharedSyncLane> lane =
+      SharedSyncLane::make(worker, [g = gate]() -> caf::error {
+        if ((*g)(0))
+          return {};
+        return caf::make_error(caf::sec::runtime_error);
+      });
+  ReleaseAll release{gate};
+};
 
 size_t fsyncs_started(GatedSync& gate) {
   std::lock_guard<std::mutex> guard{gate.mtx};
@@ -243,12 +250,7 @@ BOOST_AUTO_TEST_CASE(busy_lanes_take_turns_on_the_worker) {
     BOOST_TEST(syncs[i].load() >= 20, "lane " << i << " synced " << syncs[i].load() << " times");
 }
 
-BOOST_AUTO_TEST_CASE(shared_lane_waits_for_every_participant_then_one_fsync_answers_them) {
-  SyncWorker worker;
-  auto gate = std::make_shared<GatedSync>();
-  ReleaseAll release{gate};
-  Answers answers;
-  auto lane = shared_lane(worker, gate);
+BOOST_FIXTURE_TEST_CASE(shared_lane_waits_for_every_participant_then_one_fsync_answers_them, SharedLaneFixture) {
   lane->after_sync(7, 2, answers.done());
   // The other participant's record is not written yet: no fsync for one.
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -262,12 +264,7 @@ BOOST_AUTO_TEST_CASE(shared_lane_waits_for_every_participant_then_one_fsync_answ
   BOOST_TEST(fsyncs_started(*gate) == 1u);
 }
 
-BOOST_AUTO_TEST_CASE(shared_lane_stops_waiting_for_a_participant_that_will_not_ask) {
-  SyncWorker worker;
-  auto gate = std::make_shared<GatedSync>();
-  ReleaseAll release{gate};
-  Answers answers;
-  auto lane = shared_lane(worker, gate);
+BOOST_FIXTURE_TEST_CASE(shared_lane_stops_waiting_for_a_participant_that_will_not_ask, SharedLaneFixture) {
   // Settled after one of three asked: its fsync starts, and one that asks
   // later starts its own at once (nobody else asks here).
   lane->after_sync(8, 3, answers.done());
@@ -290,12 +287,7 @@ BOOST_AUTO_TEST_CASE(shared_lane_stops_waiting_for_a_participant_that_will_not_a
   BOOST_TEST(answers.ok == 3);
 }
 
-BOOST_AUTO_TEST_CASE(a_failed_shared_fsync_answers_everyone_waiting_with_its_error) {
-  SyncWorker worker;
-  auto gate = std::make_shared<GatedSync>();
-  ReleaseAll release{gate};
-  Answers answers;
-  auto lane = shared_lane(worker, gate);
+BOOST_FIXTURE_TEST_CASE(a_failed_shared_fsync_answers_everyone_waiting_with_its_error, SharedLaneFixture) {
   {
     std::lock_guard<std::mutex> guard{gate->mtx};
     gate->fail_next = true;

@@ -39,12 +39,15 @@ std::shared_ptr<store::TxnLog> open_log(const MemStore& s) {
   return require_ok(store::TxnLog::open("/txn", s.options), "TxnLog::open");
 }
 
-std::vector<uint64_t> ids_of(const std::vector<PreparedTxn>& records) {
+// The transaction ids of `space`'s records in `log`, oldest first.
+std::vector<uint64_t> ids_in(store::TxnLog& log, const std::string& space) {
   std::vector<uint64_t> out;
-  for (const auto& r : records)
+  for (const auto& r : require_ok(log.prepared(space), "prepared"))
     out.push_back(r.txn_id);
   return out;
 }
+
+using Ids = std::vector<uint64_t>;
 
 }  // namespace
 
@@ -75,14 +78,10 @@ BOOST_AUTO_TEST_CASE(each_space_sees_only_its_own_records) {
   STRATA_CHECK_NO_ERROR(log->log_prepared("alpha", prepared(1, 100, "k")));
   STRATA_CHECK_NO_ERROR(log->log_prepared("alpha-2", prepared(2, 200, "k")));
   STRATA_CHECK_NO_ERROR(log->log_prepared("alph", prepared(3, 300, "k")));
-  BOOST_TEST(ids_of(require_ok(log->prepared("alpha"), "prepared")) == std::vector<uint64_t>{1},
-             boost::test_tools::per_element());
-  BOOST_TEST(ids_of(require_ok(log->prepared("alpha-2"), "prepared")) ==
-                 std::vector<uint64_t>{2},
-             boost::test_tools::per_element());
-  BOOST_TEST(ids_of(require_ok(log->prepared("alph"), "prepared")) == std::vector<uint64_t>{3},
-             boost::test_tools::per_element());
-  BOOST_TEST(require_ok(log->prepared("beta"), "prepared").empty());
+  BOOST_TEST(ids_in(*log, "alpha") == Ids{1}, boost::test_tools::per_element());
+  BOOST_TEST(ids_in(*log, "alpha-2") == Ids{2}, boost::test_tools::per_element());
+  BOOST_TEST(ids_in(*log, "alph") == Ids{3}, boost::test_tools::per_element());
+  BOOST_TEST(ids_in(*log, "beta").empty());
 }
 
 BOOST_AUTO_TEST_CASE(discarding_removes_only_that_spaces_record) {
@@ -92,9 +91,8 @@ BOOST_AUTO_TEST_CASE(discarding_removes_only_that_spaces_record) {
   STRATA_CHECK_NO_ERROR(log->log_prepared("beta", prepared(43, 3000, "k")));
   STRATA_CHECK_NO_ERROR(log->discard_prepared("alpha", 43));
   STRATA_CHECK_NO_ERROR(log->discard_prepared("alpha", 43));  // idempotent
-  BOOST_TEST(require_ok(log->prepared("alpha"), "prepared").empty());
-  BOOST_TEST(ids_of(require_ok(log->prepared("beta"), "prepared")) == std::vector<uint64_t>{43},
-             boost::test_tools::per_element());
+  BOOST_TEST(ids_in(*log, "alpha").empty());
+  BOOST_TEST(ids_in(*log, "beta") == Ids{43}, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(applying_leaves_a_marker_until_forgotten) {
@@ -143,10 +141,9 @@ BOOST_AUTO_TEST_CASE(forgetting_removes_intents_decisions_and_every_participants
                                      CommitDecision{2, 0, {"a", "c"}}}));
   BOOST_TEST(require_ok(log->intents(), "intents").empty());
   BOOST_TEST(require_ok(log->pending(), "pending").empty());
-  BOOST_TEST(require_ok(log->prepared("b"), "prepared").empty());
+  BOOST_TEST(ids_in(*log, "b").empty());
   // Transaction 3 was not forgotten.
-  BOOST_TEST(ids_of(require_ok(log->prepared("a"), "prepared")) == std::vector<uint64_t>{3},
-             boost::test_tools::per_element());
+  BOOST_TEST(ids_in(*log, "a") == Ids{3}, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(dropping_a_space_turns_its_records_into_commit_decisions) {
@@ -156,9 +153,8 @@ BOOST_AUTO_TEST_CASE(dropping_a_space_turns_its_records_into_commit_decisions) {
   STRATA_CHECK_NO_ERROR(log->log_prepared("alpha", prepared(5, 500, "k")));
   STRATA_CHECK_NO_ERROR(log->log_prepared("alph", prepared(6, 600, "k")));
   STRATA_CHECK_NO_ERROR(log->drop_space("alph"));
-  BOOST_TEST(require_ok(log->prepared("alph"), "prepared").empty());
-  BOOST_TEST(ids_of(require_ok(log->prepared("alpha"), "prepared")) == std::vector<uint64_t>{5},
-             boost::test_tools::per_element());
+  BOOST_TEST(ids_in(*log, "alph").empty());
+  BOOST_TEST(ids_in(*log, "alpha") == Ids{5}, boost::test_tools::per_element());
   // Each was applied in the dropped space, so each is a commit that the
   // other participants must still get after a restart.
   auto decisions = require_ok(log->pending(), "pending");

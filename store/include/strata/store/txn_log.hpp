@@ -106,7 +106,9 @@ class TxnLog {
 
  private:
   TxnLog(std::string dir, const StoreOptions& options);
-  result<std::vector<CommitDecision>> read_family(char family);
+  /// Decodes every record whose key starts with `prefix`, in key order.
+  template <class T, class Decode>
+  result<std::vector<T>> read_prefix(const std::string& prefix, Decode decode);
   caf::error write(leveldb::WriteBatch& batch, bool sync, const std::string& what);
 
   std::string dir_;
