@@ -14,6 +14,9 @@ namespace strata::actors {
 
 namespace {
 
+// How long a space drop waits for the transactions prepared in the space.
+constexpr auto drop_wait = std::chrono::seconds(5);
+
 using self_ptr = space_actor::stateful_pointer<SpaceState>;
 
 [[noreturn]] void crash_now() {
@@ -1057,17 +1060,31 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
         return err;
       // Not while a transaction is prepared here: its decision must find
       // the store it was validated against. New prepares vote no
-      // meanwhile, so that steady two-space traffic cannot starve the drop.
+      // meanwhile, so that steady two-space traffic cannot starve the drop;
+      // a transaction left in doubt (its coordinator unreachable, its apply
+      // failing) makes the drop give up after a while instead.
       auto& st = self->state;
       if (st.prepared.empty())
         return read(drop_space(self, force));
       ++st.drops_waiting;
-      return defer(self, [self] { return !self->state.prepared.empty(); },
-                   [self, force] {
-                     --self->state.drops_waiting;
-                     return drop_space(self, force);
-                   });
+      auto deadline = std::chrono::steady_clock::now() + drop_wait;
+      self->delayed_send(self, drop_wait, drop_wait_atom::value);
+      return defer(
+          self,
+          [self, deadline] {
+            return !self->state.prepared.empty() && std::chrono::steady_clock::now() < deadline;
+          },
+          [self, force]() -> result<bool> {
+            auto& st = self->state;
+            --st.drops_waiting;
+            if (!st.prepared.empty())
+              return make_error(errc::ConstraintViolation,
+                                "space \"" + st.args.space +
+                                    "\" still has a transaction being committed; try again");
+            return drop_space(self, force);
+          });
     },
+    [=](drop_wait_atom) { run_deferred(self); },
     [=](txn_flush_atom) -> caf::result<bool> {
       if (auto err = guard())
         return err;

@@ -70,18 +70,6 @@ void forget_later(self_ptr self, const TxnTicket& t, bool committed) {
   schedule_forget(self);
 }
 
-// A step of forgetting failed (a space could not sync, the log could not be
-// written): the batch is tried again a second later.
-void retry_forget(self_ptr self, const Batch& batch) {
-  auto& st = self->state;
-  auto now = std::chrono::steady_clock::now();
-  for (auto f : batch) {
-    f.at = now;
-    st.to_forget.push_back(std::move(f));
-  }
-  schedule_forget(self);
-}
-
 // The participants holding applied markers of `batch`, with their ids.
 std::map<std::string, std::vector<uint64_t>> markers_of(const Batch& batch) {
   std::map<std::string, std::vector<uint64_t>> out;
@@ -123,10 +111,8 @@ void forget_logged(self_ptr self, Batch batch) {
   std::vector<CommitDecision> finished;
   for (const auto& f : batch)
     finished.push_back(decision_of(f.ticket, f.ticket.commit_ts));
-  if (auto err = st.log->forget(finished)) {
-    retry_forget(self, batch);
-    return;
-  }
+  if (auto err = st.log->forget(finished))
+    return;  // left on disk: settled again after the next open
   auto n = ++st.forget_batches;
   st.forgetting.emplace(n, std::move(batch));
   if (!st.log_sync) {
@@ -147,7 +133,8 @@ void forget_logged(self_ptr self, Batch batch) {
 // decisions and records; (3) the participants drop their applied markers.
 // So a record never goes while the apply it stands for could still be
 // lost, and a marker never goes while its record could come back — also
-// on power loss. A failed step 1 or 2 is tried again a second later.
+// on power loss. After a failed step the rest stays on disk until the
+// next open, whose recovery settles those transactions again.
 void forget_due(self_ptr self) {
   auto& st = self->state;
   st.forget_scheduled = false;
@@ -161,11 +148,13 @@ void forget_due(self_ptr self) {
   if (batch.empty())
     return;
   auto markers = markers_of(batch);
+  // A participant that cannot sync now may have lost the apply (its
+  // fsync failed, and its store was reopened): the batch stays on disk, to
+  // be settled again after the next open, rather than trusting the
+  // reopened store's first fsync.
   auto synced = countdown(markers.size(), [self, batch](bool all_ok) {
     if (all_ok)
       forget_logged(self, batch);
-    else
-      retry_forget(self, batch);
   });
   for (const auto& entry : markers)
     with_space(
@@ -339,6 +328,12 @@ std::shared_ptr<Settlement> settle(self_ptr self, TxnTicket t, std::optional<uin
   st.settling[s->ticket.id] = s;
   if (s->ticket.commit_ts != 0)
     st.clock->observe_in_flight(s->ticket.commit_ts);
+  if (!known) {
+    // A decision logged since the start (by a space being dropped, which
+    // can no longer answer for its part) settles it as well.
+    if (auto logged = st.log->decision(s->ticket.id); logged && *logged)
+      known = (*logged)->commit_ts;
+  }
   if (known || s->ticket.participants.empty()) {
     conclude(self, s, known.value_or(0));
     return s;

@@ -96,8 +96,12 @@ result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path
     ctx->fault_point = point;
   if (const char* after = std::getenv("STRATA_FAULT_AFTER"))
     ctx->fault_countdown = std::atoll(after);
-  if (const char* ms = std::getenv("STRATA_TXN_FORGET_MS"))
-    ctx->txn_forget_delay = std::chrono::milliseconds(std::atoll(ms));
+  if (const char* ms = std::getenv("STRATA_TXN_FORGET_MS")) {
+    char* end = nullptr;
+    long long v = std::strtoll(ms, &end, 10);
+    if (end != ms && *end == '\0' && v >= 1)
+      ctx->txn_forget_delay = std::chrono::milliseconds(v);
+  }
   db->context_ = ctx;
 
   auto& cfg = db->config_;

@@ -59,31 +59,41 @@ result<std::shared_ptr<TxnLog>> TxnLog::open(std::string dir, const StoreOptions
   return log;
 }
 
+caf::error TxnLog::Health::get() {
+  std::lock_guard<std::mutex> guard{mtx};
+  return failed;
+}
+
+caf::error TxnLog::Health::fail(caf::error err) {
+  std::lock_guard<std::mutex> guard{mtx};
+  if (!failed)
+    failed = std::move(err);
+  return failed;
+}
+
 caf::error TxnLog::write(leveldb::WriteBatch& batch, bool sync, const std::string& what) {
   leveldb::WriteOptions wo;
   wo.sync = sync && options_.durability != Durability::Cache;
-  if (wo.sync) {
-    std::lock_guard<std::mutex> guard{health_->mtx};
-    if (health_->failed)
-      return health_->failed;
-  }
+  if (wo.sync)
+    if (auto err = health_->get())
+      return err;
   auto st = db_->Write(wo, &batch);
-  if (st.ok())
-    return {};
-  auto err = io_error(st, what + " in " + dir_);
-  if (wo.sync) {
+  if (!st.ok()) {
+    auto err = io_error(st, what + " in " + dir_);
     // LevelDB does not tell a failed fsync from a failed write: either
     // way this log can no longer vouch for what it holds.
-    std::lock_guard<std::mutex> guard{health_->mtx};
-    if (!health_->failed)
-      health_->failed = err;
+    return wo.sync ? health_->fail(std::move(err)) : err;
   }
-  return err;
+  // A job's fsync may have failed meanwhile, an error LevelDB's own
+  // descriptor might never report.
+  return wo.sync ? health_->get() : caf::error{};
 }
 
 // -- participants ---------------------------------------------------------------
 
 caf::error TxnLog::log_prepared(const std::string& space, const PreparedTxn& txn) {
+  if (auto err = health_->get())
+    return err;
   std::string encoded;
   encode(txn, encoded);
   leveldb::WriteBatch batch;
@@ -128,18 +138,13 @@ std::function<caf::error()> TxnLog::sync_job() const {
   if (options_.durability == Durability::Cache)
     return {};
   return [dir = dir_, health = health_]() -> caf::error {
-    {
-      std::lock_guard<std::mutex> guard{health->mtx};
-      if (health->failed)
-        return health->failed;
-    }
-    auto err = sync_log_files(dir);
-    if (err) {
-      std::lock_guard<std::mutex> guard{health->mtx};
-      if (!health->failed)
-        health->failed = err;
-    }
-    return err;
+    if (auto err = health->get())
+      return err;
+    if (auto err = sync_log_files(dir))
+      return health->fail(std::move(err));
+    // A synced write may have failed meanwhile, an error this job's fresh
+    // descriptors never see.
+    return health->get();
   };
 }
 
@@ -156,6 +161,8 @@ caf::error TxnLog::log(const std::vector<CommitDecision>& decisions) {
 }
 
 caf::error TxnLog::note_intent(const CommitDecision& intent) {
+  if (auto err = health_->get())
+    return err;
   std::string encoded;
   encode(intent, encoded);
   leveldb::WriteBatch batch;
@@ -178,6 +185,19 @@ caf::error TxnLog::forget(const std::vector<CommitDecision>& finished) {
 
 result<std::vector<CommitDecision>> TxnLog::pending() {
   return read_prefix<CommitDecision>("d", decode_commit_decision);
+}
+
+result<std::optional<CommitDecision>> TxnLog::decision(uint64_t txn_id) {
+  std::string raw;
+  auto st = db_->Get(leveldb::ReadOptions{}, decision_key(txn_id), &raw);
+  if (st.IsNotFound())
+    return std::optional<CommitDecision>{};
+  if (!st.ok())
+    return io_error(st, "cannot read transaction log " + dir_);
+  auto d = decode_commit_decision(raw);
+  if (!d)
+    return d.error();
+  return std::optional<CommitDecision>{std::move(*d)};
 }
 
 result<std::vector<CommitDecision>> TxnLog::intents() {

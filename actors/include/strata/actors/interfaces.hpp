@@ -141,6 +141,8 @@ using space_actor = caf::typed_actor<
     caf::replies_to<space_drop_atom, bool>::with<bool>,
     /// Internal timer: syncs the log in standard durability.
     caf::reacts_to<flush_atom>,
+    /// Internal timer: a drop waiting for prepared transactions gives up.
+    caf::reacts_to<drop_wait_atom>,
     /// Internal: an fsync on the sync worker finished, covering every
     /// request to the space's sync lane up to the number given.
     caf::reacts_to<synced_atom, uint64_t, caf::error>,

@@ -99,6 +99,7 @@ using txn_resolve_atom = caf::atom_constant<caf::atom("tx_resolve")>;
 using txn_status_atom = caf::atom_constant<caf::atom("tx_status")>;
 using txn_forget_atom = caf::atom_constant<caf::atom("tx_forget")>;
 using txn_flush_atom = caf::atom_constant<caf::atom("tx_flush")>;
+using drop_wait_atom = caf::atom_constant<caf::atom("drop_wait")>;
 using txn_coord_atom = caf::atom_constant<caf::atom("tx_coord")>;
 using txn_snapshot_atom = caf::atom_constant<caf::atom("tx_snap")>;
 using recover_atom = caf::atom_constant<caf::atom("recover")>;

@@ -29,6 +29,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,8 @@ class TxnLog {
 
   /// Logs `space`'s PREPARED record of `txn`. Not synced: the participant
   /// votes only after sync() or a sync_job() run that started after this.
+  /// Refused once an fsync of the log failed (see sync_job), as are new
+  /// intents: a commit then fails before anything is logged.
   [[nodiscard]] caf::error log_prepared(const std::string& space, const PreparedTxn& txn);
   /// Removes `space`'s record of `txn_id` (an abort). Not an error when
   /// absent. Not synced: a discard lost in a crash brings the record back,
@@ -101,6 +104,8 @@ class TxnLog {
   [[nodiscard]] caf::error forget(const std::vector<CommitDecision>& finished);
   /// Decisions logged and not yet forgotten (to finish after a restart).
   [[nodiscard]] result<std::vector<CommitDecision>> pending();
+  /// The decision logged for `txn_id`, if any.
+  [[nodiscard]] result<std::optional<CommitDecision>> decision(uint64_t txn_id);
   /// Intents noted and not yet forgotten (to settle after a restart).
   [[nodiscard]] result<std::vector<CommitDecision>> intents();
 
@@ -116,6 +121,11 @@ class TxnLog {
   std::unique_ptr<leveldb::DB> db_;
   /// The first failed fsync's error (see sync_job); shared with the jobs.
   struct Health {
+    caf::error get();
+    /// Records `err` unless an error is already recorded; returns the
+    /// recorded one.
+    caf::error fail(caf::error err);
+
     std::mutex mtx;
     caf::error failed;
   };
