@@ -459,6 +459,12 @@ void reply_after_sync(self_ptr self, caf::typed_response_promise<T> rp, T ok) {
   });
 }
 
+// The vote of a prepare arriving while a drop of the space waits for the
+// transactions prepared here (so that steady traffic cannot starve it).
+caf::error being_dropped(const SpaceState& st) {
+  return make_error(errc::TransactionConflict, "space \"" + st.args.space + "\" is being dropped");
+}
+
 // Votes yes once the branch's transaction log is on stable storage up to
 // this participant's PREPARED record. The other participants of the commit
 // (and of the commits in flight meanwhile) log theirs in the same file, so
@@ -491,6 +497,10 @@ void vote_after_log_sync(self_ptr self, const TxnTicket& ticket,
 void prepare(self_ptr self, const TxnTicket& ticket, const TxnWork& work, const Touched& touched,
              caf::typed_response_promise<bool> rp) {
   auto& st = self->state;
+  if (st.drops_waiting > 0) {  // also for prepares that waited for older ones
+    rp.deliver(being_dropped(st));
+    return;
+  }
   if (any_held(st, touched.keys)) {
     rp.deliver(held_by_younger());
     return;
@@ -982,8 +992,7 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       if (fault_point(*self->state.args.ctx, "participant-before-prepare"))
         crash_now();
       if (self->state.drops_waiting > 0)
-        return make_error(errc::TransactionConflict,
-                          "space \"" + self->state.args.space + "\" is being dropped");
+        return being_dropped(self->state);
       auto rp = self->make_response_promise<bool>();
       return when_older_decided(self, work, ticket.commit_ts, rp,
                                 [self, ticket, rp](const TxnWork& w, const Touched& touched) {
@@ -1009,7 +1018,18 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       auto applied = st.store->txn_applied(txn_id);
       if (!applied)
         return std::move(applied.error());
-      return *applied ? txn_status_applied : txn_status_unknown;
+      if (*applied)
+        return txn_status_applied;
+      // Dropped since it applied the transaction: the drop turned its
+      // record into a commit decision (TxnLog::drop_space).
+      if (st.args.txn_log) {
+        auto logged = st.args.txn_log->decision(txn_id);
+        if (!logged)
+          return std::move(logged.error());
+        if (*logged && (*logged)->commit_ts != 0)
+          return txn_status_applied;
+      }
+      return txn_status_unknown;
     },
     [=](txn_forget_atom, const std::vector<uint64_t>& txn_ids) {
       if (self->state.store)

@@ -330,7 +330,10 @@ std::shared_ptr<Settlement> settle(self_ptr self, TxnTicket t, std::optional<uin
     st.clock->observe_in_flight(s->ticket.commit_ts);
   if (!known) {
     // A decision logged since the start (by a space being dropped, which
-    // can no longer answer for its part) settles it as well.
+    // can no longer answer for its part) settles it as well. (A drop that
+    // runs after this read answers txn_status from that decision too.)
+    // A failed read asks the participants, whose txn_status reads the
+    // same log and fails the settlement with the error if it persists.
     if (auto logged = st.log->decision(s->ticket.id); logged && *logged)
       known = (*logged)->commit_ts;
   }

@@ -97,9 +97,11 @@ result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path
   if (const char* after = std::getenv("STRATA_FAULT_AFTER"))
     ctx->fault_countdown = std::atoll(after);
   if (const char* ms = std::getenv("STRATA_TXN_FORGET_MS")) {
+    // Tests only: an integer from 1 ms to one day; anything else is ignored.
     char* end = nullptr;
+    errno = 0;
     long long v = std::strtoll(ms, &end, 10);
-    if (end != ms && *end == '\0' && v >= 1)
+    if (end != ms && *end == '\0' && errno == 0 && v >= 1 && v <= 86'400'000)
       ctx->txn_forget_delay = std::chrono::milliseconds(v);
   }
   db->context_ = ctx;

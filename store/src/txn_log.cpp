@@ -71,22 +71,46 @@ caf::error TxnLog::Health::fail(caf::error err) {
   return failed;
 }
 
+bool TxnLog::Health::begin_synced_write() {
+  std::lock_guard<std::mutex> guard{mtx};
+  if (failed)
+    return false;
+  ++synced_writes;
+  return true;
+}
+
+void TxnLog::Health::end_synced_write(const caf::error& err) {
+  {
+    std::lock_guard<std::mutex> guard{mtx};
+    --synced_writes;
+    if (err && !failed)
+      failed = err;
+  }
+  idle.notify_all();
+}
+
+caf::error TxnLog::Health::settled() {
+  std::unique_lock<std::mutex> lock{mtx};
+  idle.wait(lock, [this] { return synced_writes == 0; });
+  return failed;
+}
+
 caf::error TxnLog::write(leveldb::WriteBatch& batch, bool sync, const std::string& what) {
   leveldb::WriteOptions wo;
   wo.sync = sync && options_.durability != Durability::Cache;
-  if (wo.sync)
-    if (auto err = health_->get())
-      return err;
-  auto st = db_->Write(wo, &batch);
-  if (!st.ok()) {
-    auto err = io_error(st, what + " in " + dir_);
-    // LevelDB does not tell a failed fsync from a failed write: either
-    // way this log can no longer vouch for what it holds.
-    return wo.sync ? health_->fail(std::move(err)) : err;
+  if (!wo.sync) {
+    auto st = db_->Write(wo, &batch);
+    return st.ok() ? caf::error{} : io_error(st, what + " in " + dir_);
   }
+  if (!health_->begin_synced_write())
+    return health_->get();
+  auto st = db_->Write(wo, &batch);
+  // LevelDB does not tell a failed fsync from a failed write: either way
+  // this log can no longer vouch for what it holds.
+  health_->end_synced_write(st.ok() ? caf::error{} : io_error(st, what + " in " + dir_));
   // A job's fsync may have failed meanwhile, an error LevelDB's own
   // descriptor might never report.
-  return wo.sync ? health_->get() : caf::error{};
+  return health_->get();
 }
 
 // -- participants ---------------------------------------------------------------
@@ -112,9 +136,13 @@ result<std::vector<PreparedTxn>> TxnLog::prepared(const std::string& space) {
 }
 
 caf::error TxnLog::drop_space(const std::string& space) {
+  // Read, then written: a forget of the same transactions running meanwhile
+  // can leave a decision behind, which the next open settles again.
   auto records = prepared(space);
   if (!records)
     return records.error();
+  if (records->empty())
+    return {};
   leveldb::WriteBatch batch;
   for (const auto& txn : *records) {
     std::string encoded;
@@ -143,8 +171,8 @@ std::function<caf::error()> TxnLog::sync_job() const {
     if (auto err = sync_log_files(dir))
       return health->fail(std::move(err));
     // A synced write may have failed meanwhile, an error this job's fresh
-    // descriptors never see.
-    return health->get();
+    // descriptors never see: wait for those in flight to report.
+    return health->settled();
   };
 }
 

@@ -223,6 +223,18 @@ BOOST_AUTO_TEST_CASE(a_space_can_be_dropped_under_two_space_commits) {
   std::atomic<bool> stop{false};
   std::atomic<int> commits{0}, conflicts{0}, other{0};
   std::vector<std::thread> writers;
+  // Stops and joins the writers however the test ends (a failed REQUIRE
+  // throws, and a joinable thread would terminate the test binary).
+  struct Join {
+    std::atomic<bool>& stop;
+    std::vector<std::thread>& threads;
+    ~Join() {
+      stop = true;
+      for (auto& t : threads)
+        if (t.joinable())
+          t.join();
+    }
+  } join{stop, writers};
   for (int t = 0; t < 2; ++t)
     writers.emplace_back([&, t] {
       auto s = db.session();
@@ -246,7 +258,7 @@ BOOST_AUTO_TEST_CASE(a_space_can_be_dropped_under_two_space_commits) {
   }
   stop = true;
   for (auto& w : writers)
-    w.join();
+    w.join();  // before the counts are read
   BOOST_TEST(other.load() == 0);
   BOOST_TEST(commits.load() >= 200);
   BOOST_TEST_MESSAGE(commits.load() << " commits, " << conflicts.load() << " conflicts");

@@ -26,6 +26,7 @@
 // orders concurrent writes); the coordinator and the branch's space actors
 // share one instance.
 
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -125,8 +126,17 @@ class TxnLog {
     /// Records `err` unless an error is already recorded; returns the
     /// recorded one.
     caf::error fail(caf::error err);
+    /// A synced write starts (false: the log is already poisoned) / ended.
+    bool begin_synced_write();
+    void end_synced_write(const caf::error& err);
+    /// The recorded error once no synced write is in flight: one that
+    /// overlapped a job's fsync may have taken the error that fsync's
+    /// fresh descriptors never see.
+    caf::error settled();
 
     std::mutex mtx;
+    std::condition_variable idle;
+    int synced_writes = 0;
     caf::error failed;
   };
   std::shared_ptr<Health> health_ = std::make_shared<Health>();
