@@ -455,12 +455,28 @@ result<std::vector<std::string>> SpaceStore::list_at(char tag, std::string_view 
   std::vector<std::string> out;
   if (!db_)
     return out;
-  auto err = scan(keys::head_prefix(tag, prefix), [&](std::string_view k, std::string_view) {
+  // The scan already holds each head: decoded without its value, it
+  // decides every key not changed after `as_of`; only those changed since
+  // look back into their history.
+  auto err = scan(keys::head_prefix(tag, prefix), [&](std::string_view k, std::string_view v) {
+    auto head = decode_versioned_record(v, false);
+    if (!head)
+      return result<bool>{head.error()};
     auto user_key = keys::user_key_of_head(k);
-    auto hit = get_at(tag, user_key, as_of);
-    if (!hit)
-      return result<bool>{hit.error()};
-    if (*hit)
+    bool live = false;
+    if (head->timestamp <= as_of) {
+      live = !head->tombstone;
+    } else {
+      auto err = scan_history(tag, user_key, [&](VersionedRecord&& old) -> result<bool> {
+        if (old.timestamp > as_of)
+          return true;
+        live = !old.tombstone;
+        return false;
+      });
+      if (err)
+        return result<bool>{err};
+    }
+    if (live)
       out.emplace_back(user_key);
     return result<bool>{true};
   });
