@@ -41,6 +41,36 @@ space_actor child_of(self_ptr self, const std::string& space) {
   return spawn_child(self, space);
 }
 
+// Copies every space that may hold a store (the registered ones and
+// default) into branch `dest_branch`, all at once; then done(the first
+// error, how many spaces had a store).
+void copy_spaces(self_ptr self, const std::string& dest_branch,
+                 std::function<void(caf::error, uint64_t)> done) {
+  std::vector<std::string> names(self->state.catalog.begin(), self->state.catalog.end());
+  names.emplace_back(default_space);
+  auto pending = std::make_shared<size_t>(names.size());
+  auto copied = std::make_shared<uint64_t>(0);
+  auto failed = std::make_shared<caf::error>();
+  auto one_done = [=] {
+    if (--*pending == 0)
+      done(*failed, *copied);
+  };
+  for (const auto& name : names)
+    self->request(child_of(self, name), caf::infinite, space_copy_atom::value,
+                  self->state.ctx->space_dir(dest_branch, name))
+        .then(
+            [=](bool did) {
+              if (did)
+                ++*copied;
+              one_done();
+            },
+            [=](caf::error& err) {
+              if (!*failed)
+                *failed = err;
+              one_done();
+            });
+}
+
 // Spaces registered in storage: directories of the branch holding a store.
 void load_catalog(BranchState& st) {
   auto* env = st.ctx->store_options.env;
@@ -166,36 +196,24 @@ branch_actor::behavior_type branch_behavior(self_ptr self,
       return self->delegate(self->state.coordinator, recover_atom::value);
     },
     [=](space_copy_atom, const std::string& dest_branch) -> caf::result<uint64_t> {
-      // Every space that may hold a store: the registered ones and default.
-      std::vector<std::string> names(self->state.catalog.begin(), self->state.catalog.end());
-      names.emplace_back(default_space);
+      // With two-phase commits held back and none in flight, so that no
+      // copy holds half of one (its other participant applying it only
+      // after its own copy): every commit decided so far is applied in
+      // every space, and the next waits until the copies are done.
       auto rp = self->make_response_promise<uint64_t>();
-      auto pending = std::make_shared<size_t>(names.size());
-      auto copied = std::make_shared<uint64_t>(0);
-      auto failed = std::make_shared<caf::error>();
-      for (const auto& name : names) {
-        auto dest = self->state.ctx->space_dir(dest_branch, name);
-        auto done = [=]() mutable {
-          if (--*pending > 0)
-            return;
-          if (*failed)
-            rp.deliver(*failed);
-          else
-            rp.deliver(*copied);
-        };
-        self->request(child_of(self, name), caf::infinite, space_copy_atom::value, dest)
-            .then(
-                [=](bool did) mutable {
-                  if (did)
-                    ++*copied;
-                  done();
-                },
-                [=](caf::error& err) mutable {
-                  if (!*failed)
-                    *failed = err;
-                  done();
+      auto coordinator = self->state.coordinator;
+      self->request(coordinator, caf::infinite, txn_pause_atom::value)
+          .then(
+              [=](bool) mutable {
+                copy_spaces(self, dest_branch, [=](caf::error err, uint64_t copied) mutable {
+                  self->send(coordinator, txn_resume_atom::value);
+                  if (err)
+                    rp.deliver(err);
+                  else
+                    rp.deliver(copied);
                 });
-      }
+              },
+              [=](caf::error& err) mutable { rp.deliver(err); });
       return rp;
     },
     [=](space_drop_atom, const std::string& space, bool force) -> caf::result<bool> {

@@ -50,6 +50,23 @@ std::function<void(bool)> countdown(size_t n, std::function<void(bool)> done) {
   };
 }
 
+// -- pausing (forks) ------------------------------------------------------------
+
+// No commit in flight: every one decided so far is applied everywhere.
+bool quiet(const CoordinatorState& st) {
+  return st.rounds.empty() && st.settling.empty();
+}
+
+// A round or settlement ended: answers the pauses waiting for quiet.
+void ended(self_ptr self) {
+  auto& st = self->state;
+  if (st.pause_waiters.empty() || !quiet(st))
+    return;
+  for (auto& w : st.pause_waiters)
+    w.deliver(true);
+  st.pause_waiters.clear();
+}
+
 // -- forgetting ---------------------------------------------------------------
 
 using Batch = std::vector<CoordinatorState::Finished>;
@@ -211,6 +228,7 @@ void send_commit(self_ptr self, const std::shared_ptr<Round>& round) {
     // participant applied it.
     round->reply.deliver(t.commit_ts);
     st.rounds.erase(t.id);
+    ended(self);
   });
   tell_round(self, round, round->ticket.commit_ts, [self, round, acked](bool ok) {
     if (ok && ++round->applied == 1 &&
@@ -249,6 +267,7 @@ void abort_round(self_ptr self, const std::shared_ptr<Round>& round) {
   st.clock->end_commit(t.commit_ts);
   round->reply.deliver(reply);
   st.rounds.erase(t.id);
+  ended(self);
 }
 
 void on_vote(self_ptr self, const std::shared_ptr<Round>& round, caf::error vote) {
@@ -282,6 +301,33 @@ void on_vote(self_ptr self, const std::shared_ptr<Round>& round, caf::error vote
   send_commit(self, round);
 }
 
+// Starts the two-phase commit of `parts`, answering `rp`.
+void start_round(self_ptr self, std::vector<TxnPart> parts, CoordinatorState::reply_promise rp) {
+  auto& st = self->state;
+  if (fault_point(*st.ctx, "coordinator-before-prepare"))
+    crash_now();
+  auto round = std::make_shared<Round>();
+  round->parts = std::move(parts);
+  auto& t = round->ticket;
+  t.id = st.clock->next();
+  t.commit_ts = st.clock->begin_commit();
+  for (auto& part : round->parts)
+    t.participants.push_back(part.space);
+  if (auto err = st.log->note_intent(decision_of(t, t.commit_ts))) {
+    st.clock->end_commit(t.commit_ts);
+    rp.deliver(err);
+    return;
+  }
+  round->reply = std::move(rp);
+  st.rounds.emplace(t.id, round);
+  for (auto& part : round->parts) {
+    self->request(caf::actor_cast<space_actor>(part.participant), caf::infinite,
+                  txn_prepare_atom::value, round->ticket, std::move(part.work))
+        .then([=](bool) { on_vote(self, round, caf::error{}); },
+              [=](caf::error& err) { on_vote(self, round, std::move(err)); });
+  }
+}
+
 // -- settling from the participants' records ------------------------------------
 
 void end_settlement(self_ptr self, const std::shared_ptr<Settlement>& s) {
@@ -294,6 +340,7 @@ void end_settlement(self_ptr self, const std::shared_ptr<Settlement>& s) {
       w.deliver(true);
     st.recovery_waiters.clear();
   }
+  ended(self);
 }
 
 // Tells every participant the outcome (applying and discarding are
@@ -418,6 +465,10 @@ CoordinatorState::~CoordinatorState() {
       w.deliver(closed("before the transaction was settled"));
   for (auto& w : recovery_waiters)
     w.deliver(closed("before its recovery finished"));
+  for (auto& w : pause_waiters)
+    w.deliver(closed("while a fork waited for its commits"));
+  for (auto& [parts, rp] : held_commits)
+    rp.deliver(closed("before the commit started (a fork held it back)"));
 }
 
 coordinator_actor::behavior_type coordinator_behavior(self_ptr self,
@@ -442,28 +493,30 @@ coordinator_actor::behavior_type coordinator_behavior(self_ptr self,
       auto& st = self->state;
       if (st.open_error)
         return st.open_error;
-      if (fault_point(*st.ctx, "coordinator-before-prepare"))
-        crash_now();
-      auto round = std::make_shared<Round>();
-      round->parts = std::move(parts);
-      auto& t = round->ticket;
-      t.id = st.clock->next();
-      t.commit_ts = st.clock->begin_commit();
-      for (auto& part : round->parts)
-        t.participants.push_back(part.space);
-      if (auto err = st.log->note_intent(decision_of(t, t.commit_ts))) {
-        st.clock->end_commit(t.commit_ts);
-        return err;
-      }
-      round->reply = self->make_response_promise<uint64_t>();
-      st.rounds.emplace(t.id, round);
-      for (auto& part : round->parts) {
-        self->request(caf::actor_cast<space_actor>(part.participant), caf::infinite,
-                      txn_prepare_atom::value, round->ticket, std::move(part.work))
-            .then([=](bool) { on_vote(self, round, caf::error{}); },
-                  [=](caf::error& err) { on_vote(self, round, std::move(err)); });
-      }
-      return round->reply;
+      auto rp = self->make_response_promise<uint64_t>();
+      if (st.paused > 0)
+        st.held_commits.emplace_back(std::move(parts), rp);
+      else
+        start_round(self, std::move(parts), rp);
+      return rp;
+    },
+    [=](txn_pause_atom) -> caf::result<bool> {
+      auto& st = self->state;
+      ++st.paused;
+      if (quiet(st))
+        return true;
+      auto rp = self->make_response_promise<bool>();
+      st.pause_waiters.push_back(rp);
+      return rp;
+    },
+    [=](txn_resume_atom) {
+      auto& st = self->state;
+      if (st.paused == 0 || --st.paused > 0)
+        return;
+      auto held = std::move(st.held_commits);
+      st.held_commits.clear();
+      for (auto& [parts, rp] : held)
+        start_round(self, std::move(parts), rp);
     },
     [=](forget_atom) { forget_due(self); },
     [=](forget_atom, uint64_t n, const caf::error& err) { forget_synced(self, n, err); },

@@ -38,6 +38,11 @@ using coordinator_actor = caf::typed_actor<
     /// Replies once every transaction found in the log at start is settled
     /// and its outcome applied by its participants.
     caf::replies_to<recover_atom>::with<bool>,
+    /// Holds new commits back, and replies once none is in flight: every
+    /// commit decided so far is applied by all its participants (a fork
+    /// copies the spaces then). Until as many resumes as pauses.
+    caf::replies_to<txn_pause_atom>::with<bool>,
+    caf::reacts_to<txn_resume_atom>,
     /// Internal timer: forgets intents, decisions, records and markers of
     /// transactions applied long enough ago.
     caf::reacts_to<forget_atom>,

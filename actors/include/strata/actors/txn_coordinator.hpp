@@ -113,6 +113,11 @@ struct CoordinatorState {
   uint64_t forget_batches = 0;
   /// Callers of recover waiting for `settling` to empty.
   std::vector<caf::typed_response_promise<bool>> recovery_waiters;
+  /// Pauses in force (txn_pause), their callers waiting for the commits in
+  /// flight to end, and the commits held back meanwhile.
+  int paused = 0;
+  std::vector<caf::typed_response_promise<bool>> pause_waiters;
+  std::vector<std::pair<std::vector<TxnPart>, reply_promise>> held_commits;
 
   static inline const char* name = "strata.coordinator";
 };
