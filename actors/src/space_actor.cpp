@@ -281,8 +281,8 @@ caf::error decide(self_ptr self, uint64_t txn_id, uint64_t commit_ts, bool sync 
   for (auto h = st.held.begin(); h != st.held.end();)
     h = h->second == txn_id ? st.held.erase(h) : std::next(h);
   st.prepared.erase(it);
-  // Arms the flush timer for the apply (unsynced here): the coordinator
-  // forgets the transaction only after that sync is due.
+  // Arms the flush timer for the apply (unsynced here); the coordinator
+  // has the store synced (txn_flush) before it forgets the transaction.
   if (commit_ts != 0)
     after_write(self);
   run_deferred(self);

@@ -122,7 +122,8 @@ using space_actor = caf::typed_actor<
     /// logged); any other error may leave a record behind.
     caf::replies_to<txn_prepare_atom, TxnTicket, TxnWork>::with<bool>,
     /// What this space knows of transaction `id`: txn_status_unknown,
-    /// txn_status_prepared or txn_status_applied.
+    /// txn_status_prepared or txn_status_applied (also when the space was
+    /// dropped after applying it: its records became commit decisions).
     caf::replies_to<txn_status_atom, uint64_t>::with<uint64_t>,
     /// Drops the applied markers of these transactions.
     caf::reacts_to<txn_forget_atom, std::vector<uint64_t>>,

@@ -1,7 +1,8 @@
 #pragma once
 
 // The transaction coordinator of one branch: two-phase commit across the
-// branch's space actors with "parallel commits" (DESIGN.md "Transactions").
+// branch's space actors with "parallel commits" (docs/architecture.md,
+// "Transactions").
 //
 //   1. prepare: the coordinator takes the commit timestamp (in flight until
 //      applied everywhere, so no snapshot sees half of it), notes an intent
@@ -13,10 +14,11 @@
 //      votes yes; or votes no. The participants of a commit share the log
 //      file, so one fsync makes all their records durable (store::TxnLog).
 //   2. decide: all yes -> committed. That is the commit point: the vote
-//      records alone prove it, so the coordinator replies at once, with no
-//      fsync of its own, and tells every participant, which applies the
-//      logged write set, leaves an applied marker and releases its
-//      entries. Any no -> abort; made durable in the log when a participant
+//      records alone prove it, so the coordinator needs no fsync of its own.
+//      It tells every participant, which applies the logged write set,
+//      leaves an applied marker and releases its entries, and replies to
+//      the caller once all of them applied (a snapshot taken after the
+//      reply holds the commit). Any no -> abort; made durable in the log when a participant
 //      may have logged PREPARED anyway (a failed sync, a crashed actor).
 //   3. recovery: a transaction is committed iff every participant holds its
 //      PREPARED record or its applied marker, unless the log holds a
@@ -103,8 +105,9 @@ struct CoordinatorState {
   caf::error open_error;
   std::map<uint64_t, std::shared_ptr<Round>> rounds;
   std::map<uint64_t, std::shared_ptr<Settlement>> settling;
-  /// Durable decisions some participant has not applied yet (it will ask
-  /// when it reopens), by id: commit timestamp or 0.
+  /// Decisions some participant has not applied yet (it will ask when it
+  /// reopens), by id: commit timestamp or 0. Logged, unless logging them
+  /// failed: then they hold only while this actor runs.
   std::map<uint64_t, uint64_t> decisions;
   std::deque<Finished> to_forget;
   bool forget_scheduled = false;

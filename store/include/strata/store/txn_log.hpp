@@ -19,8 +19,9 @@
 // fsync also makes the intents logged before it durable: one log file.
 //
 // Decisions: logged durably only where the records are not enough: a
-// commit some participant failed to apply, or an abort after a participant
-// may have logged PREPARED and failed. A decision overrides the records.
+// commit some participant failed to apply, an abort after a participant
+// may have logged PREPARED and failed, or the commits whose records a
+// dropped space leaves (drop_space). A decision overrides the records.
 //
 // Thread-safety: every member may be called from any thread (LevelDB
 // orders concurrent writes); the coordinator and the branch's space actors
@@ -80,13 +81,15 @@ class TxnLog {
   [[nodiscard]] caf::error sync();
   /// sync() as a job for a background thread: it captures only the log's
   /// directory and health, so it may outlive the log (a log since deleted
-  /// syncs nothing). Empty in cache durability.
+  /// syncs nothing; one re-created at the same path is synced, harmlessly).
+  /// Empty in cache durability.
   ///
   /// After any failed fsync of the log (a synced write or a sync job),
   /// sync() and every job fail with that error until the log is reopened:
   /// the OS may have dropped what it could not write and report the next
   /// fsync clean (and a descriptor opened after an error was reported
-  /// elsewhere does not see it at all).
+  /// elsewhere does not see it at all). So do every synced write (log(),
+  /// drop_space()) and new records and intents.
   [[nodiscard]] std::function<caf::error()> sync_job() const;
 
   // -- coordinator ---------------------------------------------------------------
