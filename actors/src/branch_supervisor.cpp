@@ -22,7 +22,8 @@ space_actor spawn_child(self_ptr self, const std::string& space) {
   auto& st = self->state;
   SpaceActorArgs args{st.ctx,         st.clock,      st.branch,
                       space,          caf::actor_cast<space_registry>(self),
-                      st.coordinator, st.txn_log,    st.txn_sync};
+                      st.coordinator, st.txn_log,    st.txn_sync,
+                      st.txn_log_error};
   auto child = self->spawn<caf::linked>(space_behavior, std::move(args));
   self->monitor(child);
   st.children[space] = child;

@@ -603,6 +603,21 @@ result<bool> drop_space(self_ptr self, bool force) {
 // until the coordinator's decision arrives. (Records of applied
 // transactions stay until the coordinator forgets them.)
 result<std::vector<PreparedTxn>> in_doubt_here(SpaceState& st) {
+  // Records an older version kept in the space's own store move to the
+  // log first: durably there before they leave the store (a crash between
+  // only moves them again).
+  auto legacy = st.store->txn_legacy_prepared();
+  if (!legacy)
+    return legacy.error();
+  if (!legacy->empty()) {
+    for (const auto& txn : *legacy)
+      if (auto err = st.args.txn_log->log_prepared(st.args.space, txn))
+        return err;
+    if (auto err = st.args.txn_log->sync())
+      return err;
+    if (auto err = st.store->txn_drop_legacy_prepared())
+      return err;
+  }
   auto records = st.args.txn_log->prepared(st.args.space);
   if (!records)
     return records.error();
@@ -631,6 +646,9 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
   }
   // Transactions prepared here before a restart are in doubt: hold their
   // entries and ask the coordinator what became of them.
+  if (st.store && !st.args.txn_log)
+    st.open_error = st.args.txn_log_error ? st.args.txn_log_error
+                                          : make_error(errc::Io, "no transaction log");
   if (st.store && st.args.txn_log) {
     auto in_doubt = in_doubt_here(st);
     if (!in_doubt) {

@@ -159,7 +159,7 @@ result<std::vector<StoredPair>> SpaceStore::dump() {
   std::vector<StoredPair> out;
   auto err = scan("", [&](std::string_view k, std::string_view v) -> result<bool> {
     // Two-phase commit bookkeeping is local to this store, not data.
-    if (k.empty() || k[0] != keys::applied_family)
+    if (k.empty() || (k[0] != keys::applied_family && k[0] != keys::legacy_prepared_family))
       out.push_back(StoredPair{std::string(k), std::string(v)});
     return true;
   });

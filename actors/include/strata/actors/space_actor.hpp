@@ -27,11 +27,13 @@ struct SpaceActorArgs {
   /// transactions found at open.
   coordinator_actor coordinator;
   /// The branch's transaction log, where this space logs its PREPARED
-  /// records (null if it could not be opened: the coordinator then refuses
-  /// every two-phase commit), and its fsyncs on the sync worker (null
-  /// without a sync worker: votes then sync inline).
+  /// records, and its fsyncs on the sync worker (null without a sync
+  /// worker: votes then sync inline). A log that could not be opened is
+  /// null with its error: the space then answers every request with it
+  /// (what it holds may be overwritten by a transaction in doubt there).
   std::shared_ptr<store::TxnLog> txn_log;
   std::shared_ptr<SharedSyncLane> txn_sync;
+  caf::error txn_log_error;
 };
 
 /// (primitive tag, key) of an entry a prepared transaction holds.

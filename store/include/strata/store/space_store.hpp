@@ -261,6 +261,12 @@ class SpaceStore {
   /// Whether transaction `txn_id` was applied here and its marker not yet
   /// forgotten.
   [[nodiscard]] result<bool> txn_applied(uint64_t txn_id);
+  /// PREPARED records this store holds from before they moved to the
+  /// branch's TxnLog (transactions in doubt at the last crash of an older
+  /// version). The owner logs them there, syncs, then calls
+  /// txn_drop_legacy_prepared().
+  [[nodiscard]] result<std::vector<PreparedTxn>> txn_legacy_prepared();
+  [[nodiscard]] caf::error txn_drop_legacy_prepared();
   /// Removes the applied markers of transactions every participant has
   /// durably applied. Not synced: a marker that survives a crash is only
   /// a few stray bytes.
