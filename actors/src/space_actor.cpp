@@ -520,6 +520,8 @@ void prepare(self_ptr self, const TxnTicket& ticket, const TxnWork& work, const 
     rp.deliver(err);
     return;
   }
+  if (fault_point(*st.args.ctx, "participant-after-record"))
+    crash_now();  // written, not yet synced
   for (auto& k : held_keys(work.ops))
     st.held[k] = ticket.id;
   st.prepared.emplace(ticket.id, std::move(txn));

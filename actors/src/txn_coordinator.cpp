@@ -110,6 +110,8 @@ void forget_synced(self_ptr self, uint64_t n, const caf::error& err) {
   st.forgetting.erase(it);
   if (err)
     return;
+  if (fault_point(*st.ctx, "coordinator-after-forget-synced"))
+    crash_now();
   for (const auto& f : batch)
     st.decisions.erase(f.ticket.id);
   for (auto& [space, ids] : markers_of(batch))
@@ -130,6 +132,8 @@ void forget_logged(self_ptr self, Batch batch) {
     finished.push_back(decision_of(f.ticket, f.ticket.commit_ts));
   if (auto err = st.log->forget(finished))
     return;  // left on disk: settled again after the next open
+  if (fault_point(*st.ctx, "coordinator-after-forget-written"))
+    crash_now();
   auto n = ++st.forget_batches;
   st.forgetting.emplace(n, std::move(batch));
   if (!st.log_sync) {

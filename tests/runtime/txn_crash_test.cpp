@@ -35,9 +35,13 @@ namespace {
 // commits were acknowledged (kill_after >= 0), or at its fault point.
 strata::test::WriterRun run_writer(const std::string& db, const char* mode, int round,
                                    const char* fault, long fault_after, long kill_after) {
-  std::vector<std::pair<std::string, std::string>> env;
-  if (fault != nullptr)
-    env = {{"STRATA_FAULT_POINT", fault}, {"STRATA_FAULT_AFTER", std::to_string(fault_after)}};
+  // Finished transactions are forgotten within milliseconds, so that the
+  // forget steps run (and can be killed) many times per writer.
+  std::vector<std::pair<std::string, std::string>> env{{"STRATA_TXN_FORGET_MS", "5"}};
+  if (fault != nullptr) {
+    env.emplace_back("STRATA_FAULT_POINT", fault);
+    env.emplace_back("STRATA_FAULT_AFTER", std::to_string(fault_after));
+  }
   return strata::test::run_ack_writer({STRATA_TXN_CRASH_WRITER, db, mode, std::to_string(round)},
                                       env, kill_after);
 }
@@ -107,6 +111,10 @@ BOOST_AUTO_TEST_CASE(a_crash_at_any_step_of_two_phase_commit_leaves_all_or_nothi
       // Dies at the first or the second participant (the fault counts both),
       // so sometimes with the other one prepared: still aborted.
       {"participant-before-prepare", InFlight::Aborted},
+      // A record written to the log, not yet synced: a kill keeps it (the
+      // OS has it), so with the other participant's record written too the
+      // transaction commits at recovery, and otherwise aborts.
+      {"participant-after-record", InFlight::Either},
       // The second vote may be logged already (then every participant
       // prepared: committed) or not (aborted).
       {"coordinator-after-first-vote", InFlight::Either},
@@ -116,6 +124,11 @@ BOOST_AUTO_TEST_CASE(a_crash_at_any_step_of_two_phase_commit_leaves_all_or_nothi
       // complete after recovery, which the check of acknowledged
       // transactions covers); the next one may have started.
       {"coordinator-after-first-apply", InFlight::Either},
+      // The forget of finished transactions: intents, decisions and records
+      // dropped from the log but not synced; synced but the markers not yet
+      // dropped. Recovery settles whatever is left again.
+      {"coordinator-after-forget-written", InFlight::Either},
+      {"coordinator-after-forget-synced", InFlight::Either},
   };
   std::mt19937 rng(77);
   for (const char* mode : {"standard", "always"}) {
