@@ -18,6 +18,9 @@ namespace {
 
 using self_ptr = branch_actor::stateful_pointer<BranchState>;
 
+// How long a fork waits for the branch's commits in flight.
+constexpr auto fork_pause_wait = std::chrono::seconds(10);
+
 space_actor spawn_child(self_ptr self, const std::string& space) {
   auto& st = self->state;
   SpaceActorArgs args{st.ctx,         st.clock,      st.branch,
@@ -201,20 +204,30 @@ branch_actor::behavior_type branch_behavior(self_ptr self,
       // copy holds half of one (its other participant applying it only
       // after its own copy): every commit decided so far is applied in
       // every space, and the next waits until the copies are done.
+      // A commit that cannot finish (waiting behind one left in doubt)
+      // must not hold the branch's commits back for good: the fork gives
+      // up after a while.
       auto rp = self->make_response_promise<uint64_t>();
       auto coordinator = self->state.coordinator;
-      self->request(coordinator, caf::infinite, txn_pause_atom::value)
+      auto token = ++self->state.pauses;
+      self->request(coordinator, fork_pause_wait, txn_pause_atom::value, token)
           .then(
               [=](bool) mutable {
                 copy_spaces(self, dest_branch, [=](caf::error err, uint64_t copied) mutable {
-                  self->send(coordinator, txn_resume_atom::value);
+                  self->send(coordinator, txn_resume_atom::value, token);
                   if (err)
                     rp.deliver(err);
                   else
                     rp.deliver(copied);
                 });
               },
-              [=](caf::error& err) mutable { rp.deliver(err); });
+              [=](caf::error& err) mutable {
+                self->send(coordinator, txn_resume_atom::value, token);
+                if (err == caf::sec::request_timeout)
+                  err = make_error(errc::ConstraintViolation,
+                                   "the branch's commits in flight did not finish; try again");
+                rp.deliver(err);
+              });
       return rp;
     },
     [=](space_drop_atom, const std::string& space, bool force) -> caf::result<bool> {

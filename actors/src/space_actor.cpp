@@ -459,10 +459,39 @@ void reply_after_sync(self_ptr self, caf::typed_response_promise<T> rp, T ok) {
   });
 }
 
-// The vote of a prepare arriving while a drop of the space waits for the
-// transactions prepared here (so that steady traffic cannot starve it).
+// The vote of a prepare arriving while a drop or copy of the space waits
+// for the transactions prepared here (so that steady traffic cannot starve
+// it).
 caf::error being_dropped(const SpaceState& st) {
-  return make_error(errc::TransactionConflict, "space \"" + st.args.space + "\" is being dropped");
+  return make_error(errc::TransactionConflict,
+                    "space \"" + st.args.space + "\" is being dropped or copied");
+}
+
+// Runs `fn` (a drop or a copy of the whole store) once no transaction is
+// prepared here. New prepares vote no meanwhile, so that steady two-space
+// traffic cannot starve it; a transaction left in doubt (its coordinator
+// unreachable, its apply failing) makes it give up after `drop_wait`.
+caf::result<bool> when_nothing_prepared(self_ptr self, std::function<result<bool>()> fn) {
+  auto& st = self->state;
+  if (st.prepared.empty())
+    return read(fn());
+  ++st.drops_waiting;
+  auto deadline = std::chrono::steady_clock::now() + drop_wait;
+  self->delayed_send(self, drop_wait, drop_wait_atom::value);
+  return defer(
+      self,
+      [self, deadline] {
+        return !self->state.prepared.empty() && std::chrono::steady_clock::now() < deadline;
+      },
+      [self, fn]() -> result<bool> {
+        auto& st = self->state;
+        --st.drops_waiting;
+        if (!st.prepared.empty())
+          return make_error(errc::ConstraintViolation,
+                            "space \"" + st.args.space +
+                                "\" still has a transaction being committed; try again");
+        return fn();
+      });
 }
 
 // Votes yes once the branch's transaction log is on stable storage up to
@@ -1006,9 +1035,6 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](txn_prepare_atom, const TxnTicket& ticket, const TxnWork& work) -> caf::result<bool> {
       if (auto err = guard())
         return err;
-      if (!self->state.args.txn_log)
-        return make_error(errc::Io, "the transaction log of branch \"" + self->state.args.branch +
-                                        "\" could not be opened");
       if (fault_point(*self->state.args.ctx, "participant-before-prepare"))
         crash_now();
       if (self->state.drops_waiting > 0)
@@ -1085,7 +1111,11 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](space_copy_atom, const std::string& dest_dir) -> caf::result<bool> {
       if (auto err = guard())
         return err;
-      return self->state.store->copy_to(dest_dir);
+      // A fork: a transaction prepared here may be applied in another
+      // space already, and its vote is not copied, so nothing in the fork
+      // could finish it.
+      return when_nothing_prepared(self,
+                                   [self, dest_dir] { return self->state.store->copy_to(dest_dir); });
     },
     [=](space_create_atom) -> caf::result<bool> {
       if (auto err = guard())
@@ -1098,31 +1128,8 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](space_drop_atom, bool force) -> caf::result<bool> {
       if (auto err = guard())
         return err;
-      // Not while a transaction is prepared here: its decision must find
-      // the store it was validated against. New prepares vote no
-      // meanwhile, so that steady two-space traffic cannot starve the drop;
-      // a transaction left in doubt (its coordinator unreachable, its apply
-      // failing) makes the drop give up after a while instead.
-      auto& st = self->state;
-      if (st.prepared.empty())
-        return read(drop_space(self, force));
-      ++st.drops_waiting;
-      auto deadline = std::chrono::steady_clock::now() + drop_wait;
-      self->delayed_send(self, drop_wait, drop_wait_atom::value);
-      return defer(
-          self,
-          [self, deadline] {
-            return !self->state.prepared.empty() && std::chrono::steady_clock::now() < deadline;
-          },
-          [self, force]() -> result<bool> {
-            auto& st = self->state;
-            --st.drops_waiting;
-            if (!st.prepared.empty())
-              return make_error(errc::ConstraintViolation,
-                                "space \"" + st.args.space +
-                                    "\" still has a transaction being committed; try again");
-            return drop_space(self, force);
-          });
+      // Its decision must find the store it was validated against.
+      return when_nothing_prepared(self, [self, force] { return drop_space(self, force); });
     },
     [=](drop_wait_atom) { run_deferred(self); },
     [=](txn_flush_atom) -> caf::result<bool> {

@@ -62,7 +62,7 @@ void ended(self_ptr self) {
   auto& st = self->state;
   if (st.pause_waiters.empty() || !quiet(st))
     return;
-  for (auto& w : st.pause_waiters)
+  for (auto& [token, w] : st.pause_waiters)
     w.deliver(true);
   st.pause_waiters.clear();
 }
@@ -469,7 +469,7 @@ CoordinatorState::~CoordinatorState() {
       w.deliver(closed("before the transaction was settled"));
   for (auto& w : recovery_waiters)
     w.deliver(closed("before its recovery finished"));
-  for (auto& w : pause_waiters)
+  for (auto& [token, w] : pause_waiters)
     w.deliver(closed("while a fork waited for its commits"));
   for (auto& [parts, rp] : held_commits)
     rp.deliver(closed("before the commit started (a fork held it back)"));
@@ -498,24 +498,29 @@ coordinator_actor::behavior_type coordinator_behavior(self_ptr self,
       if (st.open_error)
         return st.open_error;
       auto rp = self->make_response_promise<uint64_t>();
-      if (st.paused > 0)
+      if (!st.pauses.empty())
         st.held_commits.emplace_back(std::move(parts), rp);
       else
         start_round(self, std::move(parts), rp);
       return rp;
     },
-    [=](txn_pause_atom) -> caf::result<bool> {
+    [=](txn_pause_atom, uint64_t token) -> caf::result<bool> {
       auto& st = self->state;
-      ++st.paused;
+      st.pauses.insert(token);
       if (quiet(st))
         return true;
       auto rp = self->make_response_promise<bool>();
-      st.pause_waiters.push_back(rp);
+      st.pause_waiters.emplace(token, rp);
       return rp;
     },
-    [=](txn_resume_atom) {
+    [=](txn_resume_atom, uint64_t token) {
       auto& st = self->state;
-      if (st.paused == 0 || --st.paused > 0)
+      st.pauses.erase(token);
+      if (auto it = st.pause_waiters.find(token); it != st.pause_waiters.end()) {
+        it->second.deliver(make_error(errc::Internal, "pause withdrawn"));
+        st.pause_waiters.erase(it);
+      }
+      if (!st.pauses.empty())
         return;
       auto held = std::move(st.held_commits);
       st.held_commits.clear();

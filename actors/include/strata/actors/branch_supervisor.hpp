@@ -35,6 +35,8 @@ struct BranchState {
   std::shared_ptr<store::TxnLog> txn_log;
   caf::error txn_log_error;
   std::shared_ptr<SharedSyncLane> txn_sync;
+  /// Pauses asked of the coordinator (forks), numbered.
+  uint64_t pauses = 0;
   /// Live space actors by name, spawned on first use.
   std::map<std::string, space_actor> children;
   /// Children that crashed and were replaced; their late exit messages are

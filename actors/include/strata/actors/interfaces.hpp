@@ -38,11 +38,12 @@ using coordinator_actor = caf::typed_actor<
     /// Replies once every transaction found in the log at start is settled
     /// and its outcome applied by its participants.
     caf::replies_to<recover_atom>::with<bool>,
-    /// Holds new commits back, and replies once none is in flight: every
-    /// commit decided so far is applied by all its participants (a fork
-    /// copies the spaces then). Until as many resumes as pauses.
-    caf::replies_to<txn_pause_atom>::with<bool>,
-    caf::reacts_to<txn_resume_atom>,
+    /// Pause `token`: holds new commits back, and replies once none is in
+    /// flight: every commit decided so far is applied by all its
+    /// participants (a fork copies the spaces then). Until resume(token),
+    /// which also withdraws a pause still waiting (its caller gave up).
+    caf::replies_to<txn_pause_atom, uint64_t>::with<bool>,
+    caf::reacts_to<txn_resume_atom, uint64_t>,
     /// Internal timer: forgets intents, decisions, records and markers of
     /// transactions applied long enough ago.
     caf::reacts_to<forget_atom>,

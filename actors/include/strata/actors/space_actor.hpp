@@ -67,8 +67,8 @@ struct SpaceState {
   caf::error stop_error;
   bool registered = false;
   bool flush_scheduled = false;
-  /// Drops waiting for the prepared transactions to be decided; new
-  /// prepares vote no meanwhile.
+  /// Drops and copies waiting for the prepared transactions to be
+  /// decided; new prepares vote no meanwhile.
   int drops_waiting = 0;
   /// Transactions prepared here and not yet decided, by id.
   std::map<uint64_t, PreparedTxn> prepared;

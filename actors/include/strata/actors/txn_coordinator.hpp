@@ -38,6 +38,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include <caf/actor.hpp>
 #include <caf/typed_response_promise.hpp>
@@ -116,10 +117,10 @@ struct CoordinatorState {
   uint64_t forget_batches = 0;
   /// Callers of recover waiting for `settling` to empty.
   std::vector<caf::typed_response_promise<bool>> recovery_waiters;
-  /// Pauses in force (txn_pause), their callers waiting for the commits in
-  /// flight to end, and the commits held back meanwhile.
-  int paused = 0;
-  std::vector<caf::typed_response_promise<bool>> pause_waiters;
+  /// Pauses in force (txn_pause) by token, those whose callers wait for the
+  /// commits in flight to end, and the commits held back meanwhile.
+  std::set<uint64_t> pauses;
+  std::map<uint64_t, caf::typed_response_promise<bool>> pause_waiters;
   std::vector<std::pair<std::vector<TxnPart>, reply_promise>> held_commits;
 
   static inline const char* name = "strata.coordinator";
