@@ -230,23 +230,12 @@ BOOST_AUTO_TEST_CASE(a_fork_under_two_space_commits_holds_whole_transactions) {
   strata::OpenOptions options;
   options.durability = strata::Durability::Always;
   auto db = STRATA_REQUIRE_OK(Strata::open(dir.db(), options));
-  std::atomic<bool> stop{false};
   std::atomic<int> commits{0};
-  std::vector<std::thread> writers;
-  struct Join {
-    std::atomic<bool>& stop;
-    std::vector<std::thread>& threads;
-    ~Join() {
-      stop = true;
-      for (auto& t : threads)
-        if (t.joinable())
-          t.join();
-    }
-  } join{stop, writers};
+  strata::test::StoppedThreads writers;
   for (int t = 0; t < 4; ++t)
-    writers.emplace_back([&, t] {
+    writers.threads.emplace_back([&, t] {
       auto s = db.session();
-      for (int i = 0; !stop; ++i)
+      for (int i = 0; !writers.stop; ++i)
         if (!commit_in_two_spaces(s, "w" + std::to_string(t) + "-" + std::to_string(i), i))
           ++commits;
     });
@@ -260,9 +249,7 @@ BOOST_AUTO_TEST_CASE(a_fork_under_two_space_commits_holds_whole_transactions) {
     }
     STRATA_REQUIRE_OK(db.fork_branch("f" + std::to_string(f)));
   }
-  stop = true;
-  for (auto& w : writers)
-    w.join();
+  writers.join();
   auto reader = STRATA_REQUIRE_OK(db.new_handle());
   for (int f = 0; f < forks; ++f) {
     STRATA_REQUIRE_DONE(reader.set_branch("f" + std::to_string(f)));

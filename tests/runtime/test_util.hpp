@@ -4,6 +4,9 @@
 // checks that print strata errors readably.
 
 #include <cstdlib>
+#include <vector>
+#include <thread>
+#include <atomic>
 #include <filesystem>
 #include <optional>
 #include <ostream>
@@ -51,6 +54,21 @@ inline Value json_value(const char* text) {
 /// Writes `key` = `value` in spaces "a" and "b" in one transaction (a
 /// two-phase commit): the first error on the way, or none. The session has
 /// no transaction afterwards either way.
+/// Threads a test starts, stopped (`stop` set) and joined however the test
+/// ends: a failed REQUIRE throws, and a joinable thread would terminate the
+/// test binary.
+struct StoppedThreads {
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  ~StoppedThreads() { join(); }
+  void join() {
+    stop = true;
+    for (auto& t : threads)
+      if (t.joinable())
+        t.join();
+  }
+};
+
 inline caf::error commit_in_two_spaces(Session& s, const std::string& key, int64_t value) {
   caf::error err;
   auto step = [&err](const auto& r) {

@@ -225,25 +225,12 @@ BOOST_AUTO_TEST_CASE(a_space_dropped_after_two_space_commits_stays_dropped_after
 BOOST_AUTO_TEST_CASE(a_space_can_be_dropped_under_two_space_commits) {
   TempDir dir;
   auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
-  std::atomic<bool> stop{false};
   std::atomic<int> commits{0}, conflicts{0}, other{0};
-  std::vector<std::thread> writers;
-  // Stops and joins the writers however the test ends (a failed REQUIRE
-  // throws, and a joinable thread would terminate the test binary).
-  struct Join {
-    std::atomic<bool>& stop;
-    std::vector<std::thread>& threads;
-    ~Join() {
-      stop = true;
-      for (auto& t : threads)
-        if (t.joinable())
-          t.join();
-    }
-  } join{stop, writers};
+  strata::test::StoppedThreads writers;
   for (int t = 0; t < 2; ++t)
-    writers.emplace_back([&, t] {
+    writers.threads.emplace_back([&, t] {
       auto s = db.session();
-      for (int i = 0; !stop; ++i) {
+      for (int i = 0; !writers.stop; ++i) {
         auto err = strata::test::commit_in_two_spaces(s, "w" + std::to_string(t) + "-" + std::to_string(i), i);
         if (!err)
           ++commits;
@@ -261,9 +248,7 @@ BOOST_AUTO_TEST_CASE(a_space_can_be_dropped_under_two_space_commits) {
     wait_for_commits(round * 40);
     STRATA_REQUIRE_DONE(db.delete_space_force("b"));
   }
-  stop = true;
-  for (auto& w : writers)
-    w.join();  // before the counts are read
+  writers.join();  // before the counts are read
   BOOST_TEST(other.load() == 0);
   BOOST_TEST(commits.load() >= 200);
   BOOST_TEST_MESSAGE(commits.load() << " commits, " << conflicts.load() << " conflicts");
