@@ -14,7 +14,8 @@ namespace strata::actors {
 
 namespace {
 
-// How long a space drop waits for the transactions prepared in the space.
+// How long a drop or a copy (fork) of a space waits for the transactions
+// prepared in it (when_nothing_prepared).
 constexpr auto drop_wait = std::chrono::seconds(5);
 
 using self_ptr = space_actor::stateful_pointer<SpaceState>;
@@ -489,7 +490,8 @@ caf::result<bool> when_nothing_prepared(self_ptr self, std::function<result<bool
         if (!st.prepared.empty())
           return make_error(errc::ConstraintViolation,
                             "space \"" + st.args.space +
-                                "\" still has a transaction being committed; try again");
+                                "\" still has a transaction being committed (or one whose "
+                                "apply failed, held until the space reopens); try again");
         return fn();
       });
 }

@@ -51,9 +51,6 @@ inline Value json_value(const char* text) {
   return *v;
 }
 
-/// Writes `key` = `value` in spaces "a" and "b" in one transaction (a
-/// two-phase commit): the first error on the way, or none. The session has
-/// no transaction afterwards either way.
 /// Threads a test starts, stopped (`stop` set) and joined however the test
 /// ends: a failed REQUIRE throws, and a joinable thread would terminate the
 /// test binary.
@@ -69,6 +66,9 @@ struct StoppedThreads {
   }
 };
 
+/// Writes `key` = `value` in spaces "a" and "b" in one transaction (a
+/// two-phase commit): the first error on the way, or none. The session has
+/// no transaction afterwards either way.
 inline caf::error commit_in_two_spaces(Session& s, const std::string& key, int64_t value) {
   caf::error err;
   auto step = [&err](const auto& r) {
