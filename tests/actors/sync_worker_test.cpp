@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <set>
 #include <thread>
 #include <vector>
@@ -277,14 +278,19 @@ BOOST_FIXTURE_TEST_CASE(shared_lane_stops_waiting_for_a_participant_that_will_no
   gate->release_one();
   BOOST_REQUIRE(answers.wait_for(2));
   lane->forget(8);
-  // Settled before anyone asked: the first to ask starts an fsync at once.
+  // Settled before anyone asked: each one that asks starts an fsync at
+  // once (three participants, one voted no, two ask one after the other).
   lane->settle(9);
-  lane->after_sync(9, 2, answers.done());
+  lane->after_sync(9, 3, answers.done());
   BOOST_REQUIRE(gate->wait_started(3));
   gate->release_one();
   BOOST_REQUIRE(answers.wait_for(3));
+  lane->after_sync(9, 3, answers.done());
+  BOOST_REQUIRE(gate->wait_started(4));
+  gate->release_one();
+  BOOST_REQUIRE(answers.wait_for(4));
   lane->forget(9);
-  BOOST_TEST(answers.ok == 3);
+  BOOST_TEST(answers.ok == 4);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_failed_shared_fsync_answers_everyone_waiting_with_its_error, SharedLaneFixture) {
@@ -309,6 +315,56 @@ BOOST_FIXTURE_TEST_CASE(a_failed_shared_fsync_answers_everyone_waiting_with_its_
   BOOST_REQUIRE(answers.wait_for(7));
   BOOST_TEST(answers.failed == 7);
   BOOST_TEST(fsyncs_started(*gate) == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_shared_lane_answers_every_participant_of_concurrent_transactions) {
+  // Transactions of two or three participants, each participant asking
+  // from its own thread in any order, some settled (a participant voted no)
+  // before or after the others asked: every participant is answered, and
+  // fsyncs are shared (fewer than transactions).
+  constexpr int threads = 6, per_thread = 400;
+  std::atomic<int> fsyncs{0};
+  Answers answers;
+  SyncWorker worker;
+  auto lane = SharedSyncLane::make(worker, [&fsyncs]() -> caf::error {
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+    ++fsyncs;
+    return {};
+  });
+  std::atomic<uint64_t> next_txn{1};
+  std::vector<std::thread> pool;
+  std::atomic<int> expected{0};
+  for (int t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      std::mt19937 rng(static_cast<unsigned>(t));
+      for (int i = 0; i < per_thread; ++i) {
+        uint64_t txn = next_txn++;
+        size_t participants = 2 + rng() % 2;
+        // 0: all ask; 1: one voted no after the others asked; 2: one voted
+        // no before the others asked.
+        int mode = static_cast<int>(rng() % 6) % 3;
+        if (mode == 2)
+          lane->settle(txn);
+        std::vector<std::thread> parts;
+        size_t asking = mode == 0 ? participants : participants - 1;
+        expected += static_cast<int>(asking);
+        for (size_t p = 0; p < asking; ++p)
+          parts.emplace_back(
+              [&, txn, participants] { lane->after_sync(txn, participants, answers.done()); });
+        for (auto& p : parts)
+          p.join();
+        if (mode == 1)
+          lane->settle(txn);
+        if (mode != 0)
+          lane->forget(txn);
+      }
+    });
+  for (auto& p : pool)
+    p.join();
+  BOOST_REQUIRE(answers.wait_for(expected.load()));
+  BOOST_TEST(answers.ok == expected.load());
+  BOOST_TEST(answers.failed == 0);
+  BOOST_TEST(fsyncs.load() < threads * per_thread, fsyncs.load() << " fsyncs");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
