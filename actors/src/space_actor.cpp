@@ -8,6 +8,8 @@
 
 #include <caf/all.hpp>
 
+#include "weak_send.hpp"
+
 #include "strata/store/space_store.hpp"
 
 namespace strata::actors {
@@ -242,11 +244,9 @@ void start_sync(self_ptr self) {
   if (!st.lane) {
     // The job syncs the store's directory, which never changes. The lane
     // holds the actor weakly: it is the actor's state that owns the lane.
-    auto me = caf::actor_cast<caf::weak_actor_ptr>(self->ctrl());
-    st.lane = std::make_shared<SyncLane>(*syncer, [job, me](uint64_t n) {
+    st.lane = std::make_shared<SyncLane>(*syncer, [job, me = detail::weak_self(self)](uint64_t n) {
       auto err = job();
-      if (auto strong = me.lock())
-        caf::anon_send(caf::actor_cast<caf::actor>(strong), synced_atom::value, n, err);
+      detail::send_if_alive<space_actor>(me, synced_atom::value, n, err);
       return !err;
     });
   }
@@ -505,22 +505,20 @@ caf::result<bool> when_nothing_prepared(self_ptr self, std::function<result<bool
 void vote_after_log_sync(self_ptr self, const TxnTicket& ticket,
                          caf::typed_response_promise<bool> rp) {
   auto& st = self->state;
+  auto vote = [rp](const caf::error& err) mutable { err ? rp.deliver(err) : rp.deliver(true); };
   if (!st.args.txn_sync) {
-    auto err = st.args.txn_log->sync();
-    err ? rp.deliver(err) : rp.deliver(true);
+    vote(st.args.txn_log->sync());
     return;
   }
   auto n = ++st.log_sync_requests;
-  st.log_syncing.emplace(n, [rp](const caf::error& err) mutable {
-    err ? rp.deliver(err) : rp.deliver(true);
-  });
+  st.log_syncing.emplace(n, std::move(vote));
   // Held weakly like the space's own lane: the vote is lost with the actor
   // (~SpaceState answers it).
-  auto me = caf::actor_cast<caf::weak_actor_ptr>(self->ctrl());
-  st.args.txn_sync->after_sync(ticket.id, ticket.participants.size(), [me, n](const caf::error& err) {
-    if (auto strong = me.lock())
-      caf::anon_send(caf::actor_cast<caf::actor>(strong), log_synced_atom::value, n, err);
-  });
+  st.args.txn_sync->after_sync(ticket.id, ticket.participants.size(),
+                               [me = detail::weak_self(self), n](const caf::error& err) {
+                                 detail::send_if_alive<space_actor>(me, log_synced_atom::value, n,
+                                                                    err);
+                               });
 }
 
 // Two-phase commit, participant side: validates, logs PREPARED, holds the

@@ -7,6 +7,8 @@
 
 #include <caf/all.hpp>
 
+#include "weak_send.hpp"
+
 namespace strata::actors {
 
 namespace {
@@ -140,10 +142,8 @@ void forget_logged(self_ptr self, Batch batch) {
     forget_synced(self, n, st.log->sync());
     return;
   }
-  auto me = caf::actor_cast<caf::weak_actor_ptr>(self->ctrl());
-  st.log_sync->after_sync([me, n](const caf::error& err) {
-    if (auto strong = me.lock())
-      caf::anon_send(caf::actor_cast<coordinator_actor>(strong), forget_atom::value, n, err);
+  st.log_sync->after_sync([me = detail::weak_self(self), n](const caf::error& err) {
+    detail::send_if_alive<coordinator_actor>(me, forget_atom::value, n, err);
   });
 }
 
