@@ -526,7 +526,7 @@ void vote_after_log_sync(self_ptr self, const TxnTicket& ticket,
 void prepare(self_ptr self, const TxnTicket& ticket, const TxnWork& work, const Touched& touched,
              caf::typed_response_promise<bool> rp) {
   auto& st = self->state;
-  if (st.drops_waiting > 0) {  // also for prepares that waited for older ones
+  if (st.drops_waiting > 0) {
     rp.deliver(being_dropped(st));
     return;
   }
@@ -617,9 +617,8 @@ result<bool> drop_space(self_ptr self, bool force) {
     if (!*empty)
       return make_error(errc::ConstraintViolation, "space is non-empty");
   }
-  if (st.args.txn_log)
-    if (auto err = st.args.txn_log->drop_space(st.args.space))
-      return err;
+  if (auto err = st.args.txn_log->drop_space(st.args.space))
+    return err;
   if (auto err = st.store->destroy())
     return err;
   // The actor stays the owner of the (now absent) store: a later write
@@ -1037,8 +1036,6 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
         return err;
       if (fault_point(*self->state.args.ctx, "participant-before-prepare"))
         crash_now();
-      if (self->state.drops_waiting > 0)
-        return being_dropped(self->state);
       auto rp = self->make_response_promise<bool>();
       return when_older_decided(self, work, ticket.commit_ts, rp,
                                 [self, ticket, rp](const TxnWork& w, const Touched& touched) {

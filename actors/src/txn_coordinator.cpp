@@ -369,7 +369,8 @@ void conclude(self_ptr self, const std::shared_ptr<Settlement>& s, uint64_t outc
 
 // Settles transaction `t`: with a known outcome (a logged decision), or by
 // asking every participant whether it holds the transaction's PREPARED
-// record or applied marker — all of them: committed; any not: aborted (a
+// record or applied marker (a dropped space answers from the commit
+// decision its drop logged) — all of them: committed; any not: aborted (a
 // participant that never prepared never will: prepares do not outlive the
 // round that sent them).
 std::shared_ptr<Settlement> settle(self_ptr self, TxnTicket t, std::optional<uint64_t> known) {
@@ -379,15 +380,6 @@ std::shared_ptr<Settlement> settle(self_ptr self, TxnTicket t, std::optional<uin
   st.settling[s->ticket.id] = s;
   if (s->ticket.commit_ts != 0)
     st.clock->observe_in_flight(s->ticket.commit_ts);
-  if (!known) {
-    // A decision logged since the start (by a space being dropped, which
-    // can no longer answer for its part) settles it as well. (A drop that
-    // runs after this read answers txn_status from that decision too.)
-    // A failed read asks the participants, whose txn_status reads the
-    // same log and fails the settlement with the error if it persists.
-    if (auto logged = st.log->decision(s->ticket.id); logged && *logged)
-      known = (*logged)->commit_ts;
-  }
   if (known || s->ticket.participants.empty()) {
     conclude(self, s, known.value_or(0));
     return s;
