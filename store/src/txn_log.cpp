@@ -42,6 +42,14 @@ std::string prepared_key(const std::string& space, uint64_t txn_id) {
   return out;
 }
 
+// Puts `record` (a PreparedTxn or a CommitDecision) under `key`, encoded.
+template <class Record>
+void put(leveldb::WriteBatch& batch, const std::string& key, const Record& record) {
+  std::string encoded;
+  encode(record, encoded);
+  batch.Put(key, encoded);
+}
+
 }  // namespace
 
 TxnLog::TxnLog(std::string dir, const StoreOptions& options)
@@ -118,10 +126,8 @@ caf::error TxnLog::write(leveldb::WriteBatch& batch, bool sync, const std::strin
 caf::error TxnLog::log_prepared(const std::string& space, const PreparedTxn& txn) {
   if (auto err = health_->get())
     return err;
-  std::string encoded;
-  encode(txn, encoded);
   leveldb::WriteBatch batch;
-  batch.Put(prepared_key(space, txn.txn_id), encoded);
+  put(batch, prepared_key(space, txn.txn_id), txn);
   return write(batch, false, "cannot log PREPARED record");
 }
 
@@ -145,9 +151,7 @@ caf::error TxnLog::drop_space(const std::string& space) {
     return {};
   leveldb::WriteBatch batch;
   for (const auto& txn : *records) {
-    std::string encoded;
-    encode(CommitDecision{txn.txn_id, txn.commit_ts, txn.participants}, encoded);
-    batch.Put(decision_key(txn.txn_id), encoded);
+    put(batch, decision_key(txn.txn_id), CommitDecision{txn.txn_id, txn.commit_ts, txn.participants});
     batch.Delete(prepared_key(space, txn.txn_id));
   }
   return write(batch, true, "cannot drop records of space \"" + space + "\"");
@@ -180,21 +184,16 @@ std::function<caf::error()> TxnLog::sync_job() const {
 
 caf::error TxnLog::log(const std::vector<CommitDecision>& decisions) {
   leveldb::WriteBatch batch;
-  for (const auto& d : decisions) {
-    std::string encoded;
-    encode(d, encoded);
-    batch.Put(decision_key(d.txn_id), encoded);
-  }
+  for (const auto& d : decisions)
+    put(batch, decision_key(d.txn_id), d);
   return write(batch, true, "cannot log commit decision");
 }
 
 caf::error TxnLog::note_intent(const CommitDecision& intent) {
   if (auto err = health_->get())
     return err;
-  std::string encoded;
-  encode(intent, encoded);
   leveldb::WriteBatch batch;
-  batch.Put(intent_key(intent.txn_id), encoded);
+  put(batch, intent_key(intent.txn_id), intent);
   return write(batch, false, "cannot note transaction");
 }
 
