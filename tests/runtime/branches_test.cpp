@@ -316,11 +316,11 @@ BOOST_AUTO_TEST_CASE(a_branch_other_handles_are_on_can_be_deleted) {
 BOOST_AUTO_TEST_CASE(deleting_a_branch_under_a_committing_session_leaves_no_caller_waiting) {
   TempDir dir;
   auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
-  std::atomic<bool> finished{false};
-  std::thread watchdog([&finished] {
-    for (int i = 0; i < 600 && !finished; ++i)
+  strata::test::StoppedThreads watchdog;
+  watchdog.threads.emplace_back([&watchdog] {
+    for (int i = 0; i < 600 && !watchdog.stop; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (!finished) {
+    if (!watchdog.stop) {
       std::fprintf(stderr, "a committer is still waiting after 60 s\n");
       std::abort();
     }
@@ -352,7 +352,6 @@ BOOST_AUTO_TEST_CASE(deleting_a_branch_under_a_committing_session_leaves_no_call
     STRATA_REQUIRE_DONE(db.delete_branch("x"));
     committer.join();
   }
-  finished = true;
   watchdog.join();
   BOOST_TEST(committed > 0);
   BOOST_TEST(other == 0);

@@ -66,18 +66,19 @@ struct StoppedThreads {
   }
 };
 
-/// Writes `key` = `value` in spaces "a" and "b" in one transaction (a
-/// two-phase commit): the first error on the way, or none. The session has
-/// no transaction afterwards either way.
-inline caf::error commit_in_two_spaces(Session& s, const std::string& key, int64_t value) {
+/// Writes `key` = `value` in spaces `first` and `second` in one
+/// transaction (a two-phase commit): the first error on the way, or none.
+/// The session has no transaction afterwards either way.
+inline caf::error commit_in_two_spaces(Session& s, const std::string& key, int64_t value,
+                                       const char* first = "a", const char* second = "b") {
   caf::error err;
   auto step = [&err](const auto& r) {
     if (!r)
       err = r.error();
     return bool(r);
   };
-  (void)(step(s.begin()) && step(s.set_space("a")) && step(s.kv_put(key, value)) &&
-         step(s.set_space("b")) && step(s.kv_put(key, value)) && step(s.commit()));
+  (void)(step(s.begin()) && step(s.set_space(first)) && step(s.kv_put(key, value)) &&
+         step(s.set_space(second)) && step(s.kv_put(key, value)) && step(s.commit()));
   if (s.in_transaction())
     (void)s.rollback();
   return err;

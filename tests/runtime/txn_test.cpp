@@ -10,8 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include <leveldb/db.h>
-
+#include "../raw_db.hpp"
 #include "strata/messages/codec.hpp"
 
 #include "test_util.hpp"
@@ -67,15 +66,9 @@ struct EnvGuard {
 
 // How many keys of each family (first byte) the LevelDB in `dir` holds.
 std::map<char, int> key_families(const std::string& dir) {
-  leveldb::DB* raw = nullptr;
-  auto st = leveldb::DB::Open(leveldb::Options{}, dir, &raw);
-  BOOST_REQUIRE_MESSAGE(st.ok(), dir << ": " << st.ToString());
-  std::unique_ptr<leveldb::DB> db{raw};
   std::map<char, int> out;
-  std::unique_ptr<leveldb::Iterator> it{db->NewIterator(leveldb::ReadOptions{})};
-  for (it->SeekToFirst(); it->Valid(); it->Next())
-    ++out[it->key()[0]];
-  BOOST_REQUIRE(it->status().ok());
+  for (const auto& k : strata::test::RawDb(dir).keys())
+    ++out[k[0]];
   return out;
 }
 
@@ -281,12 +274,8 @@ BOOST_AUTO_TEST_CASE(records_an_older_version_left_in_the_stores_are_settled) {
   for (int shift = 56; shift >= 0; shift -= 8)
     key.push_back(static_cast<char>((txn.txn_id >> shift) & 0xff));
   const auto spaces = dir.db() + "/branches/default/spaces/";
-  for (const char* space : {"a", "b"}) {
-    leveldb::DB* raw = nullptr;
-    BOOST_REQUIRE(leveldb::DB::Open(leveldb::Options{}, spaces + space, &raw).ok());
-    std::unique_ptr<leveldb::DB> store{raw};
-    BOOST_REQUIRE(store->Put(leveldb::WriteOptions{}, key, record).ok());
-  }
+  for (const char* space : {"a", "b"})
+    strata::test::RawDb(spaces + space).put(key, record);
   {
     auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
     for (const char* space : {"a", "b"}) {
@@ -591,10 +580,10 @@ BOOST_AUTO_TEST_CASE(concurrent_two_space_commits_conflict_only_as_the_table_say
 // committed listing equals the listing as of its own commit timestamp.
 BOOST_AUTO_TEST_CASE(a_listing_never_misses_a_key_committed_before_it) {
   auto db = STRATA_REQUIRE_OK(Strata::cache());
-  std::atomic<bool> stop{false};
-  std::thread inserter([&] {
+  strata::test::StoppedThreads inserter;
+  inserter.threads.emplace_back([&] {
     auto s = db.session();
-    for (int n = 0; n < 400 && !stop; ++n)
+    for (int n = 0; n < 400 && !inserter.stop; ++n)
       (void)(s.begin() && s.set_space("s") && s.kv_put("p/" + std::to_string(n), n) &&
              s.set_space("other") && s.kv_put("x", n) && s.commit());
   });
@@ -615,7 +604,6 @@ BOOST_AUTO_TEST_CASE(a_listing_never_misses_a_key_committed_before_it) {
     else
       BOOST_REQUIRE(strata::is(c.error(), errc::TransactionConflict));
   }
-  stop = true;
   inserter.join();
   BOOST_TEST(!listings.empty());
   STRATA_REQUIRE_DONE(db.set_space("s"));
@@ -757,9 +745,8 @@ BOOST_AUTO_TEST_CASE(plain_reads_never_see_a_space_behind_one_read_before) {
   // two runs of three with 1,000 commits.
   constexpr int commits = 3000;
   auto db = STRATA_REQUIRE_OK(Strata::cache());
-  std::atomic<bool> done{false};
   std::atomic<long> behind{0}, pairs{0};
-  std::vector<std::thread> readers;
+  strata::test::StoppedThreads readers;
   for (int r = 0; r < 2; ++r) {
     auto first = db.new_handle();
     auto second = db.new_handle();
@@ -767,8 +754,8 @@ BOOST_AUTO_TEST_CASE(plain_reads_never_see_a_space_behind_one_read_before) {
     // Reader 0 reads left then right, reader 1 right then left.
     STRATA_REQUIRE_DONE(first->set_space(r == 0 ? "left" : "right"));
     STRATA_REQUIRE_DONE(second->set_space(r == 0 ? "right" : "left"));
-    readers.emplace_back([&, a = std::move(*first), b = std::move(*second)]() mutable {
-      while (!done) {
+    readers.threads.emplace_back([&, a = std::move(*first), b = std::move(*second)]() mutable {
+      while (!readers.stop) {
         auto x = a.kv_get("x");
         auto y = b.kv_get("x");
         if (!x || !y || int_of(*y) < int_of(*x))
@@ -779,15 +766,10 @@ BOOST_AUTO_TEST_CASE(plain_reads_never_see_a_space_behind_one_read_before) {
   }
   auto s = db.session();
   int failures = 0;
-  for (int i = 1; i <= commits; ++i) {
-    bool ok = s.begin() && s.set_space("left") && s.kv_put("x", i) && s.set_space("right") &&
-              s.kv_put("x", i) && s.commit();
-    if (!ok)
+  for (int i = 1; i <= commits; ++i)
+    if (strata::test::commit_in_two_spaces(s, "x", i, "left", "right"))
       ++failures;
-  }
-  done = true;
-  for (auto& t : readers)
-    t.join();
+  readers.join();
   BOOST_TEST(failures == 0);
   BOOST_TEST(pairs.load() > 0);
   BOOST_TEST(behind.load() == 0, behind.load() << " of " << pairs.load()

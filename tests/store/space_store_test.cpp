@@ -15,53 +15,16 @@
 #include <leveldb/db.h>
 #include <leveldb/iterator.h>
 
+#include "../raw_db.hpp"
 #include "test_util.hpp"
 
 using namespace strata;
 using strata::test::MemStore;
+using strata::test::RawDb;
 
 namespace {
 
 using Keys = std::vector<std::string>;
-
-// Direct access to the LevelDB of a closed store, to plant damaged bytes the
-// way a failing disk or a foreign writer would.
-class RawDb {
- public:
-  RawDb(leveldb::Env* env, const std::string& path) {
-    leveldb::Options opts;
-    opts.env = env;
-    leveldb::DB* raw = nullptr;
-    auto st = leveldb::DB::Open(opts, path, &raw);
-    BOOST_REQUIRE_MESSAGE(st.ok(), "raw open: " << st.ToString());
-    db_.reset(raw);
-  }
-
-  void put(const std::string& key, const std::string& value) {
-    auto st = db_->Put(leveldb::WriteOptions{}, key, value);
-    BOOST_REQUIRE_MESSAGE(st.ok(), "raw put: " << st.ToString());
-  }
-
-  std::optional<std::string> get(const std::string& key) {
-    std::string out;
-    auto st = db_->Get(leveldb::ReadOptions{}, key, &out);
-    if (st.IsNotFound())
-      return std::nullopt;
-    BOOST_REQUIRE_MESSAGE(st.ok(), "raw get: " << st.ToString());
-    return out;
-  }
-
-  Keys keys() {
-    Keys out;
-    std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
-    for (it->SeekToFirst(); it->Valid(); it->Next())
-      out.push_back(it->key().ToString());
-    return out;
-  }
-
- private:
-  std::unique_ptr<leveldb::DB> db_;
-};
 
 // Stored head key of KV `key` (grammar in store/src/key_codec.cpp).
 std::string kv_head(const std::string& key) {
@@ -221,7 +184,7 @@ BOOST_FIXTURE_TEST_CASE(a_corrupt_head_record_gives_serialization_and_is_not_ove
   close();
   const std::string garbage = "garbage!garbage!garbage!";
   {
-    RawDb raw{env.get(), path};
+    RawDb raw{path, env.get()};
     raw.put(kv_head("somekey"), garbage);
   }
   reopen();
@@ -249,7 +212,7 @@ BOOST_FIXTURE_TEST_CASE(a_corrupt_head_record_gives_serialization_and_is_not_ove
   // Nothing was written for the damaged key: its head still holds the
   // garbage and it has no history.
   close();
-  RawDb raw{env.get(), path};
+  RawDb raw{path, env.get()};
   auto stored = raw.get(kv_head("somekey"));
   BOOST_REQUIRE(stored.has_value());
   BOOST_TEST(*stored == garbage);
