@@ -56,6 +56,18 @@ struct GatedSync {
     cv.notify_all();
   }
 
+  // The calls started so far.
+  size_t started() {
+    std::lock_guard<std::mutex> guard{mtx};
+    return covered.size();
+  }
+
+  // Makes the next call fail.
+  void fail_next_call() {
+    std::lock_guard<std::mutex> guard{mtx};
+    fail_next = true;
+  }
+
   // Waits (up to 10 s) until `calls` calls have started.
   bool wait_started(size_t calls) {
     std::unique_lock<std::mutex> lock{mtx};
@@ -130,12 +142,15 @@ struct SharedLaneFixture {
         return caf::make_error(caf::sec::runtime_error);
       });
   ReleaseAll release{gate};
-};
 
-size_t fsyncs_started(GatedSync& gate) {
-  std::lock_guard<std::mutex> guard{gate.mtx};
-  return gate.covered.size();
-}
+  // Lets the `n`th fsync, once started, end; then waits until `n` callers
+  // in all were answered.
+  void finish_fsync(int n) {
+    BOOST_REQUIRE(gate->wait_started(static_cast<size_t>(n)));
+    gate->release_one();
+    BOOST_REQUIRE(answers.wait_for(n));
+  }
+};
 
 }  // namespace
 
@@ -189,10 +204,7 @@ BOOST_AUTO_TEST_CASE(lane_stops_after_a_failed_fsync_until_asked_again) {
   auto gate = std::make_shared<GatedSync>();
   ReleaseAll release{gate};
   auto lane = std::make_shared<SyncLane>(worker, [gate](uint64_t n) { return (*gate)(n); });
-  {
-    std::lock_guard<std::mutex> guard{gate->mtx};
-    gate->fail_next = true;
-  }
+  gate->fail_next_call();
   lane->request(1);
   BOOST_REQUIRE(gate->wait_started(1));
   lane->request(2);  // asked for during the failing fsync: not retried
@@ -255,14 +267,14 @@ BOOST_FIXTURE_TEST_CASE(shared_lane_waits_for_every_participant_then_one_fsync_a
   lane->after_sync(7, 2, answers.done());
   // The other participant's record is not written yet: no fsync for one.
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  BOOST_TEST(fsyncs_started(*gate) == 0u);
+  BOOST_TEST(gate->started() == 0u);
   lane->after_sync(7, 2, answers.done());
   BOOST_REQUIRE(gate->wait_started(1));
   BOOST_TEST(answers.answered() == 0);  // not before the fsync ends
   gate->release_one();
   BOOST_REQUIRE(answers.wait_for(2));
   BOOST_TEST(answers.ok == 2);
-  BOOST_TEST(fsyncs_started(*gate) == 1u);
+  BOOST_TEST(gate->started() == 1u);
 }
 
 BOOST_FIXTURE_TEST_CASE(shared_lane_stops_waiting_for_a_participant_that_will_not_ask, SharedLaneFixture) {
@@ -270,34 +282,23 @@ BOOST_FIXTURE_TEST_CASE(shared_lane_stops_waiting_for_a_participant_that_will_no
   // later starts its own at once (nobody else asks here).
   lane->after_sync(8, 3, answers.done());
   lane->settle(8);
-  BOOST_REQUIRE(gate->wait_started(1));
-  gate->release_one();
-  BOOST_REQUIRE(answers.wait_for(1));
+  finish_fsync(1);
   lane->after_sync(8, 3, answers.done());
-  BOOST_REQUIRE(gate->wait_started(2));
-  gate->release_one();
-  BOOST_REQUIRE(answers.wait_for(2));
+  finish_fsync(2);
   lane->forget(8);
   // Settled before anyone asked: each one that asks starts an fsync at
   // once (three participants, one voted no, two ask one after the other).
   lane->settle(9);
   lane->after_sync(9, 3, answers.done());
-  BOOST_REQUIRE(gate->wait_started(3));
-  gate->release_one();
-  BOOST_REQUIRE(answers.wait_for(3));
+  finish_fsync(3);
   lane->after_sync(9, 3, answers.done());
-  BOOST_REQUIRE(gate->wait_started(4));
-  gate->release_one();
-  BOOST_REQUIRE(answers.wait_for(4));
+  finish_fsync(4);
   lane->forget(9);
   BOOST_TEST(answers.ok == 4);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_failed_shared_fsync_answers_everyone_waiting_with_its_error, SharedLaneFixture) {
-  {
-    std::lock_guard<std::mutex> guard{gate->mtx};
-    gate->fail_next = true;
-  }
+  gate->fail_next_call();
   lane->after_sync(10, 2, answers.done());
   lane->after_sync(10, 2, answers.done());
   BOOST_REQUIRE(gate->wait_started(1));
@@ -314,7 +315,7 @@ BOOST_FIXTURE_TEST_CASE(a_failed_shared_fsync_answers_everyone_waiting_with_its_
   lane->after_sync(13, 2, answers.done());
   BOOST_REQUIRE(answers.wait_for(7));
   BOOST_TEST(answers.failed == 7);
-  BOOST_TEST(fsyncs_started(*gate) == 1u);
+  BOOST_TEST(gate->started() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(a_shared_lane_answers_every_participant_of_concurrent_transactions) {
