@@ -15,13 +15,11 @@
 // Run: ./build/bench/kv_bench [ops_per_round=20000] [rounds=5]
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <random>
 #include <string>
-#include <thread>
 #include <tuple>
 #include <vector>
 

@@ -13,7 +13,6 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include <leveldb/db.h>
 #include <leveldb/write_batch.h>
