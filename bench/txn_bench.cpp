@@ -6,13 +6,20 @@
 //   3. 16 concurrent non-conflicting committers vs 1, always durability
 //      (>= 4x the one-committer rate): two-space commits, and (3b) one-space
 //      commits.
+//   4. issue 19: a session incrementing a key nobody else writes, while 1, 4
+//      and 16 other sessions commit blind writes across two other spaces:
+//      its conflicts (target: 0) and its rate beside theirs.
 //
 // Run: ./build/bench/txn_bench [ops=2000]
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <leveldb/db.h>
 #include <leveldb/write_batch.h>
@@ -46,6 +53,53 @@ double committers_rate(strata::Strata& db, int threads, size_t per_thread, const
   });
 }
 
+// Line 4: `attempts` read-increment-write transactions of one key in the
+// default space while `committers` threads commit blind writes to "other"
+// and "third" (two-phase commits) in a loop. Prints the writer's conflicts
+// and both rates.
+void single_writer_under_committers(strata::Strata& db, int committers, size_t attempts) {
+  std::atomic<bool> stop{false};
+  std::atomic<long> background{0};
+  std::vector<std::thread> threads;
+  auto x = "x" + std::to_string(committers);
+  for (int t = 0; t < committers; ++t)
+    threads.emplace_back([&, t, s = db.session()]() mutable {
+      auto k = x + "-" + std::to_string(t);
+      while (!stop) {
+        bool ok = s.begin() && s.set_space("other") && s.kv_put(k, 1) && s.set_space("third") &&
+                  s.kv_put(k, 1) && s.commit();
+        check(ok, "background two-space commit");
+        ++background;
+      }
+    });
+  while (background.load() < committers)
+    std::this_thread::yield();
+  auto s = db.session();
+  size_t conflicts = 0;
+  long before = background.load();
+  auto start = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < attempts; ++i) {
+    check(bool(s.begin()), "begin");
+    auto v = s.kv_get(x);
+    check(bool(v), "read");
+    int64_t n = *v && (*v)->is_int() ? *(*v)->as_int() : 0;
+    check(bool(s.kv_put(x, n + 1)), "write");
+    auto c = s.commit();
+    if (!c) {
+      check(strata::is(c.error(), strata::errc::TransactionConflict), "commit");
+      ++conflicts;
+    }
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  long others = background.load() - before;
+  stop = true;
+  for (auto& t : threads)
+    t.join();
+  std::printf("   %2d committers: %zu conflicts in %zu increments (target 0); writer %.0f "
+              "commits/s, others %.0f commits/s\n",
+              committers, conflicts, attempts, (attempts - conflicts) / secs, others / secs);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -72,6 +126,12 @@ int main(int argc, char** argv) {
                 "(target <= 2x)\n",
                 median(put), 1e6 / median(put), median(txn), 1e6 / median(txn),
                 median(put) / median(txn));
+
+    // 4. The single writer beside two-space committers (standard).
+    std::printf("4. a lone writer's increments while others commit across two spaces "
+                "(standard)\n");
+    for (int committers : {1, 4, 16})
+      single_writer_under_committers(*db, committers, n);
   }
 
   // 2. Two-space transaction, always durability, vs a raw synced WriteBatch.

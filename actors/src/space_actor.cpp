@@ -281,6 +281,8 @@ caf::error decide(self_ptr self, uint64_t txn_id, uint64_t commit_ts, bool sync 
     return err;
   for (auto h = st.held.begin(); h != st.held.end();)
     h = h->second == txn_id ? st.held.erase(h) : std::next(h);
+  // Reads at snapshots at or above its timestamp no longer wait for it.
+  st.args.clock->resolved_in(it->second.commit_ts, st.args.space);
   st.prepared.erase(it);
   // Arms the flush timer for the apply (unsynced here); the coordinator
   // has the store synced (txn_flush) before it forgets the transaction.
@@ -356,6 +358,41 @@ auto read_events(self_ptr self, F fn) {
   return read_on(self, holding_events(self), std::move(fn));
 }
 
+// Whether a read at snapshot `as_of` has to wait: a two-phase commit at or
+// below it is still to be applied (or discarded) here — prepared here and
+// undecided, or not arrived yet (the branch's clock knows the space owes
+// it; a commit takes its timestamp before its prepares travel). Reading
+// now would miss a commit the snapshot holds, one that may already show in
+// another space. Arms the clock's wake-up when it has to wait.
+bool behind(self_ptr self, uint64_t as_of) {
+  auto& st = self->state;
+  for (const auto& entry : st.prepared)
+    if (entry.second.commit_ts <= as_of)
+      return true;
+  if (st.owed_wake_armed)
+    return st.args.clock->owes(st.args.space, as_of);
+  auto wake = [me = detail::weak_self(self)] {
+    detail::send_if_alive<space_actor>(me, owed_wake_atom::value);
+  };
+  if (!st.args.clock->owes(st.args.space, as_of, wake))
+    return false;
+  st.owed_wake_armed = true;
+  return true;
+}
+
+// Serves a read at snapshot `as_of` now, or once the space has applied
+// every two-phase commit at or below it (behind). A time-travel read
+// beyond the present waits only for the commits in flight when it
+// arrives: later ones could keep it waiting forever.
+template <class F>
+auto read_at_snapshot(self_ptr self, uint64_t as_of, F fn)
+    -> caf::result<typename std::decay_t<decltype(fn())>::value_type> {
+  as_of = std::min(as_of, self->state.args.clock->last());
+  if (!behind(self, as_of))
+    return read(fn());
+  return defer(self, [self, as_of] { return behind(self, as_of); }, std::move(fn));
+}
+
 // Whether a prepared transaction that took its commit timestamp before
 // `ts` holds an entry the work reads or writes, or one under a prefix it
 // listed. A commit meeting entries held by older transactions waits for
@@ -396,7 +433,7 @@ bool held_by_older(const SpaceState& st, const Touched& touched, uint64_t ts) {
 // Records the reads of `work`, committed or prepared at timestamp `ts`.
 void note_reads(SpaceState& st, const TxnWork& work, uint64_t ts) {
   if (st.read_at.size() + st.listed_at.size() >= 256) {
-    auto floor = st.args.clock->snapshot();
+    auto floor = st.args.clock->stable();
     for (auto it = st.read_at.begin(); it != st.read_at.end();)
       it = it->second <= floor ? st.read_at.erase(it) : std::next(it);
     st.listed_at.erase(std::remove_if(st.listed_at.begin(), st.listed_at.end(),
@@ -725,7 +762,8 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](kv_get_at_atom, const std::string& key, uint64_t as_of) -> caf::result<MaybeVersioned> {
       if (auto err = guard())
         return err;
-      return read(maybe(self->state.store->kv_get_at(key, as_of)));
+      return read_at_snapshot(self, as_of,
+                              [=] { return maybe(self->state.store->kv_get_at(key, as_of)); });
     },
     [=](kv_getv_atom, const std::string& key) -> caf::result<MaybeHistory> {
       if (auto err = guard())
@@ -749,7 +787,8 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
         uint64_t as_of) -> caf::result<std::vector<std::string>> {
       if (auto err = guard())
         return err;
-      return read(self->state.store->kv_list_at(prefix, as_of));
+      return read_at_snapshot(self, as_of,
+                              [=] { return self->state.store->kv_list_at(prefix, as_of); });
     },
     [=](kv_batch_atom,
         const std::vector<KvEntry>& entries) -> caf::result<std::vector<BatchItemResult>> {
@@ -780,7 +819,8 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](state_get_at_atom, const std::string& cell, uint64_t as_of) -> caf::result<MaybeVersioned> {
       if (auto err = guard())
         return err;
-      return read(maybe(self->state.store->state_get_at(cell, as_of)));
+      return read_at_snapshot(self, as_of,
+                              [=] { return maybe(self->state.store->state_get_at(cell, as_of)); });
     },
     [=](state_getv_atom, const std::string& cell) -> caf::result<MaybeHistory> {
       if (auto err = guard())
@@ -846,7 +886,9 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
         uint64_t as_of) -> caf::result<MaybeValue> {
       if (auto err = guard())
         return err;
-      return read(maybe(self->state.store->json_get_at(key, path, as_of)));
+      return read_at_snapshot(self, as_of, [=] {
+        return maybe(self->state.store->json_get_at(key, path, as_of));
+      });
     },
     [=](json_doc_atom, const std::string& key) -> caf::result<MaybeVersioned> {
       if (auto err = guard())
@@ -885,7 +927,8 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
         uint64_t as_of) -> caf::result<std::vector<std::string>> {
       if (auto err = guard())
         return err;
-      return read(self->state.store->json_list_at(prefix, as_of));
+      return read_at_snapshot(self, as_of,
+                              [=] { return self->state.store->json_list_at(prefix, as_of); });
     },
     // -- vector collections --
     [=](vec_create_atom, const std::string& name, uint64_t dimension, DistanceMetric metric,
@@ -937,10 +980,12 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
         uint64_t as_of) -> caf::result<MaybeVectorEntry> {
       if (auto err = guard())
         return err;
-      auto r = self->state.store->vector_get_at(coll, key, as_of);
-      if (!r)
-        return std::move(r.error());
-      return *r ? MaybeVectorEntry{true, std::move(**r)} : MaybeVectorEntry{};
+      return read_at_snapshot(self, as_of, [=]() -> result<MaybeVectorEntry> {
+        auto r = self->state.store->vector_get_at(coll, key, as_of);
+        if (!r)
+          return std::move(r.error());
+        return *r ? MaybeVectorEntry{true, std::move(**r)} : MaybeVectorEntry{};
+      });
     },
     [=](vec_del_atom, const std::string& coll, const std::string& key) -> caf::result<bool> {
       if (auto err = guard())
@@ -962,13 +1007,16 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
         const MetadataFilter& filter, uint64_t as_of) -> caf::result<std::vector<VectorMatch>> {
       if (auto err = guard())
         return err;
-      return read(self->state.store->vector_search_at(coll, query, k, filter, as_of));
+      return read_at_snapshot(self, as_of, [=] {
+        return self->state.store->vector_search_at(coll, query, k, filter, as_of);
+      });
     },
     [=](state_list_at_atom, const std::string& prefix,
         uint64_t as_of) -> caf::result<std::vector<std::string>> {
       if (auto err = guard())
         return err;
-      return self->state.store->state_list_at(prefix, as_of);
+      return read_at_snapshot(self, as_of,
+                              [=] { return self->state.store->state_list_at(prefix, as_of); });
     },
     // -- event log --
     [=](event_append_atom, const std::string& type, const Value& payload) -> caf::result<uint64_t> {
@@ -995,13 +1043,14 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       // The newest state (as_of at its maximum) waits like any plain read.
       if (as_of == std::numeric_limits<uint64_t>::max())
         return read_events(self, fn);
-      return read(fn());
+      return read_at_snapshot(self, as_of, fn);
     },
     [=](event_list_at_atom, const std::string& type,
         uint64_t as_of) -> caf::result<std::vector<Event>> {
       if (auto err = guard())
         return err;
-      return read(self->state.store->event_list_at(type, as_of));
+      return read_at_snapshot(self, as_of,
+                              [=] { return self->state.store->event_list_at(type, as_of); });
     },
     [=](event_len_atom) -> caf::result<uint64_t> {
       if (auto err = guard())
@@ -1018,7 +1067,7 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](event_len_at_atom, uint64_t as_of) -> caf::result<uint64_t> {
       if (auto err = guard())
         return err;
-      return self->state.store->event_len_at(as_of);
+      return read_at_snapshot(self, as_of, [=] { return self->state.store->event_len_at(as_of); });
     },
     [=](txn_commit1_atom, const TxnWork& work) -> caf::result<uint64_t> {
       if (auto err = guard())
@@ -1129,6 +1178,10 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       return when_nothing_prepared(self, [self, force] { return drop_space(self, force); });
     },
     [=](drop_wait_atom) { run_deferred(self); },
+    [=](owed_wake_atom) {
+      self->state.owed_wake_armed = false;
+      run_deferred(self);
+    },
     [=](txn_flush_atom) -> caf::result<bool> {
       if (auto err = guard())
         return err;

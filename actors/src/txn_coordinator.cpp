@@ -227,9 +227,8 @@ void send_commit(self_ptr self, const std::shared_ptr<Round>& round) {
     const auto& t = round->ticket;
     told_all(self, t, t.commit_ts, all_ok);
     st.clock->end_commit(t.commit_ts);
-    // Only now: a snapshot taken after the caller hears of its commit
-    // must hold it, and snapshots stay below a commit until every
-    // participant applied it.
+    // Only now: a read that follows the caller's hearing of its commit
+    // must find it applied in every space, plain reads included.
     round->reply.deliver(t.commit_ts);
     st.rounds.erase(t.id);
     ended(self);
@@ -314,9 +313,9 @@ void start_round(self_ptr self, std::vector<TxnPart> parts, CoordinatorState::re
   round->parts = std::move(parts);
   auto& t = round->ticket;
   t.id = st.clock->next();
-  t.commit_ts = st.clock->begin_commit();
   for (auto& part : round->parts)
     t.participants.push_back(part.space);
+  t.commit_ts = st.clock->begin_commit(t.participants);
   if (auto err = st.log->note_intent(decision_of(t, t.commit_ts))) {
     st.clock->end_commit(t.commit_ts);
     rp.deliver(err);
@@ -379,7 +378,7 @@ std::shared_ptr<Settlement> settle(self_ptr self, TxnTicket t, std::optional<uin
   s->ticket = std::move(t);
   st.settling[s->ticket.id] = s;
   if (s->ticket.commit_ts != 0)
-    st.clock->observe_in_flight(s->ticket.commit_ts);
+    st.clock->observe_in_flight(s->ticket.commit_ts, s->ticket.participants);
   if (known || s->ticket.participants.empty()) {
     conclude(self, s, known.value_or(0));
     return s;

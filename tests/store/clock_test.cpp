@@ -4,6 +4,7 @@
 #include "strata/store/clock.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <set>
@@ -112,6 +113,92 @@ BOOST_AUTO_TEST_CASE(concurrent_next_calls_never_return_the_same_value) {
   }
   BOOST_TEST(all.size() == static_cast<size_t>(threads * per_thread));
   BOOST_TEST(clock.last() == *all.rbegin());
+}
+
+BOOST_AUTO_TEST_CASE(a_snapshot_holds_every_timestamp_handed_out_commits_in_flight_included) {
+  CommitClock clock;
+  uint64_t a = clock.next();
+  uint64_t flying = clock.begin_commit({"left", "right"});
+  uint64_t b = clock.next();
+  BOOST_TEST(clock.snapshot() >= b);
+  BOOST_TEST(flying > a);
+  // No commit will land at or below the stable timestamp any more.
+  BOOST_TEST(clock.stable() == flying - 1);
+  clock.end_commit(flying);
+  BOOST_TEST(clock.stable() == clock.last());
+}
+
+BOOST_AUTO_TEST_CASE(a_space_owes_a_commit_until_it_applied_it_or_the_commit_ended) {
+  CommitClock clock;
+  uint64_t before = clock.next();
+  uint64_t t = clock.begin_commit({"left", "right"});
+  BOOST_TEST(!clock.owes("left", before));  // below the commit: nothing to wait for
+  BOOST_TEST(clock.owes("left", t));
+  BOOST_TEST(clock.owes("right", t + 100));
+  BOOST_TEST(!clock.owes("other", t + 100));  // not a participant
+  clock.resolved_in(t, "left");
+  BOOST_TEST(!clock.owes("left", t));
+  BOOST_TEST(clock.owes("right", t));
+  clock.end_commit(t);  // an abort, or the last apply
+  BOOST_TEST(!clock.owes("right", t));
+}
+
+BOOST_AUTO_TEST_CASE(a_waiting_reader_is_woken_once_when_its_space_stops_owing_a_commit) {
+  CommitClock clock;
+  uint64_t t1 = clock.begin_commit({"left", "right"});
+  uint64_t t2 = clock.begin_commit({"left"});
+  int woken = 0;
+  BOOST_TEST(clock.owes("left", t2, [&woken] { ++woken; }));
+  clock.resolved_in(t1, "right");  // another space: no wake-up
+  BOOST_TEST(woken == 0);
+  clock.resolved_in(t1, "left");
+  BOOST_TEST(woken == 1);
+  BOOST_TEST(clock.owes("left", t2));  // still owes t2: the reader asks again
+  clock.end_commit(t2);
+  BOOST_TEST(woken == 1);  // one wake-up per registration
+  // A wake-up offered when nothing is owed is not kept.
+  BOOST_TEST(!clock.owes("left", t2, [&woken] { ++woken; }));
+  uint64_t t3 = clock.begin_commit({"left"});
+  clock.end_commit(t3);
+  BOOST_TEST(woken == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_commit_settled_twice_after_a_restart_ends_with_its_last_settlement) {
+  CommitClock clock;
+  uint64_t t = clock.next() + 1000;
+  clock.observe_in_flight(t, {"left"});
+  clock.observe_in_flight(t, {"left"});
+  BOOST_TEST(clock.last() == t);
+  clock.end_commit(t);
+  BOOST_TEST(clock.owes("left", t));
+  clock.end_commit(t);
+  BOOST_TEST(!clock.owes("left", t));
+}
+
+// A reader that sees a commit's timestamp in a snapshot finds the commit
+// registered (owes), however the threads interleave: the timestamp and the
+// registration are published together.
+BOOST_AUTO_TEST_CASE(a_snapshot_never_sees_a_commit_timestamp_before_its_registration) {
+  CommitClock clock;
+  uint64_t t0 = clock.next();  // everything above it is a commit in flight
+  std::atomic<bool> stop{false};
+  std::atomic<long> missed{0}, checks{0};
+  std::thread reader([&] {
+    while (!stop) {
+      uint64_t s = clock.snapshot();
+      if (s > t0) {
+        if (!clock.owes("left", s))
+          ++missed;
+        ++checks;
+      }
+    }
+  });
+  for (int i = 0; i < 20000; ++i)
+    (void)clock.begin_commit({"left"});
+  stop = true;
+  reader.join();
+  BOOST_TEST(checks.load() > 0);
+  BOOST_TEST(missed.load() == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

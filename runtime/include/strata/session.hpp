@@ -10,8 +10,11 @@
 //   s.commit();               // atomic across both spaces, or TransactionConflict
 //
 // Semantics: optimistic concurrency with snapshot isolation. begin() takes a
-// snapshot; reads inside the transaction see the snapshot plus the
-// transaction's own writes; writes are buffered until commit. commit()
+// snapshot that holds every commit acknowledged before it was called (by
+// any session, on any thread: the session's own last commit included) and
+// no part of a commit still in flight (a read waits for a commit below the
+// snapshot that its space has yet to apply); reads inside the transaction
+// see the snapshot plus the transaction's own writes; writes are buffered until commit. commit()
 // validates every read against what other transactions committed after the
 // snapshot (first committer wins; a transaction that only read always
 // commits) and applies all writes atomically: one space in one step, several
@@ -50,13 +53,18 @@ class Session {
   Session& operator=(Session&&) noexcept;
   ~Session();
 
-  /// Starts a transaction on the session's current branch.
+  /// Starts a transaction on the session's current branch, at a snapshot
+  /// holding every commit acknowledged before the call.
   /// Errors: TransactionAlreadyActive (the open transaction stays usable).
   [[nodiscard]] result<void> begin();
   /// Starts a transaction whose writes are refused (InvalidInput).
   [[nodiscard]] result<void> begin_read_only();
-  /// Commits; the transaction ends whatever the outcome.
-  /// Errors: TransactionNotActive; TransactionConflict (nothing applied).
+  /// Commits; the transaction ends whatever the outcome. Once it returns,
+  /// the commit is applied in every space it wrote: later reads (plain or
+  /// in a new transaction, on any thread) see it.
+  /// Errors: TransactionNotActive; TransactionConflict (nothing applied:
+  /// something the transaction read was changed by a commit its snapshot
+  /// did not hold).
   [[nodiscard]] result<void> commit();
   /// Discards the transaction. Errors: TransactionNotActive.
   [[nodiscard]] result<void> rollback();

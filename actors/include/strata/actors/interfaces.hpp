@@ -156,6 +156,9 @@ using space_actor = caf::typed_actor<
     /// Internal: an fsync of the branch's transaction log finished, which
     /// the vote with the number given waited for.
     caf::reacts_to<log_synced_atom, uint64_t, caf::error>,
+    /// Internal: the space no longer owes one of the two-phase commits in
+    /// flight that reads at a snapshot wait for (CommitClock::owes).
+    caf::reacts_to<owed_wake_atom>,
     /// Internal: one fsync for the commits queued before it (group
     /// commit), then their replies.
     caf::reacts_to<group_sync_atom>>;

@@ -74,16 +74,20 @@ struct SpaceState {
   std::map<uint64_t, PreparedTxn> prepared;
   /// Entries those transactions write, with the holding transaction.
   std::map<HeldKey, uint64_t> held;
-  /// Direct writes to held entries and plain reads of them, in arrival
-  /// order.
+  /// Direct writes to held entries, plain reads of them and reads at a
+  /// snapshot this space has yet to apply a commit below, in arrival order.
   std::deque<DeferredRequest> deferred;
+  /// Whether the branch's clock will wake the actor (owed_wake) when the
+  /// space stops owing a commit in flight: one wake-up serves every read
+  /// waiting for one.
+  bool owed_wake_armed = false;
   /// The newest commit timestamp at which a transaction committed or
   /// prepared here read each entry (point reads) or listed each prefix.
   /// A two-phase commit takes its timestamp before its prepare arrives, so
   /// a younger transaction may have validated its reads here first; a
   /// prepare older than such a read of an entry it writes votes no.
-  /// Entries at or below the branch's snapshot are pruned (no prepare can
-  /// be older than those).
+  /// Entries at or below the branch's stable timestamp are pruned (no
+  /// prepare can be older than those).
   std::map<HeldKey, uint64_t> read_at;
   std::vector<std::pair<HeldKey, uint64_t>> listed_at;
   /// Replies waiting for the next group fsync (always-mode commits,

@@ -124,6 +124,7 @@ using branch_open_atom = caf::atom_constant<caf::atom("br_open")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using synced_atom = caf::atom_constant<caf::atom("synced")>;
 using log_synced_atom = caf::atom_constant<caf::atom("log_synced")>;
+using owed_wake_atom = caf::atom_constant<caf::atom("owed_wake")>;
 
 // -- reply types ----------------------------------------------------------------
 
