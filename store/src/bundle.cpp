@@ -16,7 +16,10 @@
 
 #include "strata/store/bundle.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <filesystem>
+#include <memory>
 #include <fstream>
 #include <iterator>
 
@@ -108,11 +111,83 @@ result<uint64_t> write_bundle(const std::string& path, const Bundle& bundle) {
   return static_cast<uint64_t>(file.size());
 }
 
-result<Bundle> read_bundle(const std::string& path) {
+namespace {
+
+// Decompresses the zstd frame `in` into at most `size` bytes, growing the
+// output only as data actually comes out: a header that claims a huge size
+// costs nothing before the frame proves it.
+result<std::string> decompress(const char* in, size_t in_size, uint64_t size) {
+  std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> ctx{ZSTD_createDCtx(), ZSTD_freeDCtx};
+  if (!ctx)
+    return make_error(errc::Io, "cannot allocate a zstd context");
+  std::string out;
+  ZSTD_inBuffer src{in, in_size, 0};
+  constexpr size_t chunk = 1 << 20;
+  for (;;) {
+    size_t room = static_cast<size_t>(std::min<uint64_t>(chunk, size - out.size() + 1));
+    size_t used = out.size();
+    out.resize(used + room);
+    ZSTD_outBuffer dst{out.data() + used, room, 0};
+    size_t rc = ZSTD_decompressStream(ctx.get(), &dst, &src);
+    out.resize(used + dst.pos);
+    if (ZSTD_isError(rc))
+      return invalid(std::string("cannot decompress: ") + ZSTD_getErrorName(rc));
+    if (out.size() > size)
+      return invalid("content exceeds the " + std::to_string(size) + " bytes the header says");
+    if (rc == 0 && src.pos == src.size)
+      return out;
+    if (rc == 0 || (src.pos == src.size && dst.pos < room))
+      return invalid("content is " + std::to_string(out.size()) + " bytes, header says " +
+                     std::to_string(size));
+  }
+}
+
+// The bundle file's bytes. Only regular files are read (a directory, a
+// device or /proc/self/mem is refused), and never more than the size the
+// file had when it was opened.
+result<std::string> read_file(const std::string& path) {
+  std::error_code ec;
+  auto status = std::filesystem::status(path, ec);
+  if (ec)
+    return make_error(errc::Io, "cannot read bundle " + path + ": " + ec.message());
+  if (!std::filesystem::is_regular_file(status))
+    return make_error(errc::InvalidInput, "not a bundle: " + path + " is not a regular file");
+  auto size = std::filesystem::file_size(path, ec);
+  if (ec)
+    return make_error(errc::Io, "cannot read bundle " + path + ": " + ec.message());
   std::ifstream in(path, std::ios::binary);
   if (!in)
     return make_error(errc::Io, "cannot read bundle " + path);
-  std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string file(static_cast<size_t>(size), '\0');
+  in.read(file.data(), static_cast<std::streamsize>(file.size()));
+  file.resize(static_cast<size_t>(in.gcount()));
+  if (in.bad())
+    return make_error(errc::Io, "cannot read bundle " + path);
+  return file;
+}
+
+result<Bundle> parse_bundle(const std::string& file);
+
+}  // namespace
+
+result<Bundle> read_bundle(const std::string& path) {
+  // Nothing a damaged or hostile file does may escape as an exception
+  // (the caller is an actor serving every branch operation).
+  try {
+    auto file = read_file(path);
+    if (!file)
+      return file.error();
+    return parse_bundle(*file);
+  } catch (const std::bad_alloc&) {
+    return make_error(errc::Io, "not enough memory to read bundle " + path);
+  } catch (const std::exception& e) {
+    return make_error(errc::Io, "cannot read bundle " + path + ": " + e.what());
+  }
+}
+
+namespace {
+
+result<Bundle> parse_bundle(const std::string& file) {
   if (file.size() < header_size || std::memcmp(file.data(), magic, sizeof magic) != 0)
     return invalid("not a strata bundle (bad magic or too short)");
   auto version = static_cast<uint32_t>(get_le(file.data() + 16, 4));
@@ -124,13 +199,12 @@ result<Bundle> read_bundle(const std::string& path) {
   // about 32000-fold.
   if (size > (file.size() - header_size) * 32768 + 1024)
     return invalid("declared size " + std::to_string(size) + " does not fit the file");
-  std::string payload(size, '\0');
-  size_t n = ZSTD_decompress(payload.data(), payload.size(), file.data() + header_size,
-                             file.size() - header_size);
-  if (ZSTD_isError(n))
-    return invalid(std::string("cannot decompress: ") + ZSTD_getErrorName(n));
-  if (n != size)
-    return invalid("content is " + std::to_string(n) + " bytes, header says " +
+  auto decompressed = decompress(file.data() + header_size, file.size() - header_size, size);
+  if (!decompressed)
+    return decompressed.error();
+  const std::string& payload = *decompressed;
+  if (payload.size() != size)
+    return invalid("content is " + std::to_string(payload.size()) + " bytes, header says " +
                    std::to_string(size));
   if (sha256(payload) != digest)
     return make_error(errc::InvalidInput, "bundle checksum mismatch");
@@ -167,6 +241,8 @@ result<Bundle> read_bundle(const std::string& path) {
     return invalid("no branch record");
   return bundle;
 }
+
+}  // namespace
 
 caf::error load_space_store(const StoreOptions& options, const std::string& dir,
                             const std::vector<StoredPair>& entries) {

@@ -35,7 +35,9 @@ inline constexpr uint32_t bundle_format_version = 1;
 /// Reads and checks a bundle: magic, version, size, SHA-256 of the content
 /// and the structure of every record. Errors: Io (cannot read), InvalidInput
 /// ("invalid bundle: ...", "bundle checksum mismatch", "unsupported bundle
-/// version N") for anything damaged or truncated.
+/// version N") for anything damaged or truncated, and for a path that is
+/// not a regular file. Memory grows with what the file really holds, not
+/// with what its header claims; no exception escapes.
 [[nodiscard]] result<Bundle> read_bundle(const std::string& path);
 
 /// Creates a space store in `dir` holding exactly `entries`. Errors: Io.
