@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "exec.hpp"
 #include "strata/strata.hpp"
 
 namespace strata {
@@ -110,12 +111,14 @@ result<std::map<std::string, Snapshot>> read_branch(Strata& h, std::string_view 
 
 }  // namespace
 
-result<std::optional<std::pair<uint64_t, uint64_t>>> Strata::time_range() {
-  using out_type = std::optional<std::pair<uint64_t, uint64_t>>;
-  auto h = new_handle();
+namespace detail {
+
+result<TimeRange> time_range(Strata& base, const std::string& branch) {
+  using out_type = TimeRange;
+  auto h = base.new_handle();
   if (!h)
     return h.error();
-  if (auto r = h->set_branch(current_branch()); !r)
+  if (auto r = h->set_branch(branch); !r)
     return r.error();
   uint64_t oldest = UINT64_MAX, latest = 0;
   auto see = [&](uint64_t ts) {
@@ -166,6 +169,8 @@ result<std::optional<std::pair<uint64_t, uint64_t>>> Strata::time_range() {
   return out_type{std::make_pair(oldest, latest)};
 }
 
+}  // namespace detail
+
 result<MergeStrategy> parse_merge_strategy(std::string_view text) {
   if (text == "lww" || text == "last_writer_wins")
     return MergeStrategy::LastWriterWins;
@@ -175,8 +180,10 @@ result<MergeStrategy> parse_merge_strategy(std::string_view text) {
                                             "' (expected lww, last_writer_wins or strict)");
 }
 
-result<BranchDiff> Strata::diff_branches(std::string_view a, std::string_view b) {
-  auto h = new_handle();
+namespace detail {
+
+result<BranchDiff> diff_branches(Strata& base, std::string_view a, std::string_view b) {
+  auto h = base.new_handle();
   if (!h)
     return h.error();
   auto side_a = read_branch(*h, a);
@@ -223,9 +230,9 @@ result<BranchDiff> Strata::diff_branches(std::string_view a, std::string_view b)
   return diff;
 }
 
-result<MergeInfo> Strata::merge_branches(std::string_view source, std::string_view target,
-                                         MergeStrategy strategy) {
-  auto diff = diff_branches(target, source);
+result<MergeInfo> merge_branches(Strata& base, std::string_view source, std::string_view target,
+                                 MergeStrategy strategy) {
+  auto diff = diff_branches(base, target, source);
   if (!diff)
     return diff.error();
   MergeInfo info;
@@ -239,7 +246,7 @@ result<MergeInfo> Strata::merge_branches(std::string_view source, std::string_vi
                       "Merge conflict: " + std::to_string(info.conflicts.size()) +
                           " keys differ between '" + info.source + "' and '" + info.target +
                           "'. Use the last_writer_wins strategy to overwrite.");
-  auto h = new_handle();
+  auto h = base.new_handle();
   if (!h)
     return h.error();
   if (auto r = h->set_branch(target); !r)
@@ -325,5 +332,7 @@ result<MergeInfo> Strata::merge_branches(std::string_view source, std::string_vi
   }
   return info;
 }
+
+}  // namespace detail
 
 }  // namespace strata

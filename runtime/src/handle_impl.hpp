@@ -6,6 +6,7 @@
 
 #include <string>
 #include <thread>
+#include <memory>
 #include <unordered_map>
 
 #include <caf/all.hpp>
@@ -14,6 +15,7 @@
 #include "strata/actors/client.hpp"
 #include "strata/messages/limits.hpp"
 #include "strata/messages/protocol.hpp"
+#include "strata/session.hpp"
 
 namespace strata {
 
@@ -29,22 +31,28 @@ struct HandleImpl {
 
   std::shared_ptr<Database> db;
   actors::Client client;
+  /// The handle's current branch and space: where its calls go.
   std::string branch;
   std::string space;
-  actors::branch_actor branch_actor;
-  std::unordered_map<std::string, actors::space_actor> spaces;
-  actors::coordinator_actor coordinator;
-  /// The clock of the branch the actors above were resolved on, as last
-  /// seen by snapshot().
-  std::shared_ptr<const store::CommitClock> branch_clock;
 
-  /// Forgets the actors resolved on the current branch (it changed, or
-  /// was deleted or restarted).
-  void forget_branch_actors() {
-    branch_actor = nullptr;
-    spaces.clear();
-    coordinator = nullptr;
-  }
+  /// The actors resolved on one branch, and the branch's clock as last
+  /// seen by snapshot().
+  struct BranchActors {
+    actors::branch_actor supervisor;
+    std::unordered_map<std::string, actors::space_actor> spaces;
+    actors::coordinator_actor coordinator;
+    std::shared_ptr<const store::CommitClock> clock;
+  };
+  /// By branch name: the current branch's, and those commands named.
+  std::unordered_map<std::string, BranchActors> resolved;
+
+  /// Transactions begun through commands (cmd::Begin), by id.
+  std::unordered_map<uint64_t, std::unique_ptr<Session>> txns;
+  uint64_t last_txn_id = 0;
+
+  /// Forgets the actors resolved on `name` (it was deleted or restarted).
+  void forget_branch_actors(const std::string& name) { resolved.erase(name); }
+  void forget_branch_actors() { forget_branch_actors(branch); }
 
   /// Makes `name` the current space (SPEC 4.4 names; nothing is created).
   result<void> set_space(std::string_view name) {
@@ -61,49 +69,59 @@ struct HandleImpl {
     auto actor = client.call(db->root(), branch_open_atom::value, target);
     if (!actor)
       return actor.error();
+    forget_branch_actors(target);
+    resolved[target].supervisor = std::move(*actor);
     branch = std::move(target);
-    forget_branch_actors();
-    branch_actor = std::move(*actor);
     space = std::string(default_space);
     return {};
   }
 
-  result<actors::branch_actor> current_branch_actor() {
-    if (!branch_actor) {
-      auto r = client.call(db->root(), branch_open_atom::value, branch);
-      if (!r)
+  result<actors::branch_actor> branch_actor(const std::string& name) {
+    auto& actors = resolved[name];
+    if (!actors.supervisor) {
+      auto r = client.call(db->root(), branch_open_atom::value, name);
+      if (!r) {
+        resolved.erase(name);
         return r.error();
-      branch_actor = std::move(*r);
+      }
+      actors.supervisor = std::move(*r);
     }
-    return branch_actor;
+    return actors.supervisor;
   }
 
-  /// Sends a request to the current branch's supervisor, re-resolving once
+  /// Sends a request to the supervisor of branch `name`, re-resolving once
   /// if it was deleted or restarted (the root then answers BranchNotFound
   /// for a deleted branch); the cached space actors, its children, go too.
   /// Gone again after that: BranchClosed.
   template <class... Ts>
-  auto on_branch(const Ts&... xs) {
+  auto on_branch_named(const std::string& name, const Ts&... xs) {
     using reply_type = decltype(client.call(std::declval<actors::branch_actor>(), xs...));
     for (int attempt = 0;; ++attempt) {
-      auto br = current_branch_actor();
+      auto br = branch_actor(name);
       if (!br)
         return reply_type{br.error()};
       auto r = client.call(*br, xs...);
       if (r || !receiver_down(r.error()))
         return r;
-      forget_branch_actors();
+      forget_branch_actors(name);
       if (attempt > 0)
-        return reply_type{branch_closed("during the call")};
+        return reply_type{branch_closed(name, "during the call")};
     }
+  }
+
+  /// The same on the current branch.
+  template <class... Ts>
+  auto on_branch(const Ts&... xs) {
+    return on_branch_named(branch, xs...);
   }
 
   /// The error for a request that found the branch's actors gone (the
   /// branch deleted, or deleted and created again, meanwhile).
-  caf::error branch_closed(std::string_view what) const {
+  static caf::error branch_closed(const std::string& name, std::string_view what) {
     return make_error(errc::BranchClosed,
-                      "branch \"" + branch + "\" was deleted or restarted " + std::string(what));
+                      "branch \"" + name + "\" was deleted or restarted " + std::string(what));
   }
+  caf::error branch_closed(std::string_view what) const { return branch_closed(branch, what); }
 
   /// A snapshot timestamp of the current branch for a new transaction:
   /// read from the branch's clock when the branch runs in this process,
@@ -115,9 +133,9 @@ struct HandleImpl {
     auto clock = db->clocks().find(branch);
     if (!clock)
       return on_branch(txn_snapshot_atom::value);
-    if (clock != branch_clock) {
+    if (auto it = resolved.find(branch); it == resolved.end() || clock != it->second.clock) {
       forget_branch_actors();
-      branch_clock = clock;
+      resolved[branch].clock = clock;
     }
     return clock->snapshot();
   }
@@ -132,13 +150,14 @@ struct HandleImpl {
   auto on_coordinator_durable(Ts&&... xs) {
     using reply_type = decltype(client.call_durable(std::declval<actors::coordinator_actor>(),
                                                     std::forward<Ts>(xs)...));
+    auto& coordinator = resolved[branch].coordinator;
     if (!coordinator) {
       auto r = on_branch(txn_coord_atom::value);
       if (!r)
         return reply_type{r.error()};
-      coordinator = std::move(*r);
+      resolved[branch].coordinator = std::move(*r);
     }
-    auto r = client.call_durable(coordinator, std::forward<Ts>(xs)...);
+    auto r = client.call_durable(resolved[branch].coordinator, std::forward<Ts>(xs)...);
     if (!r && receiver_down(r.error())) {
       forget_branch_actors();
       return reply_type{branch_closed("before the commit reached it; nothing was committed")};
@@ -146,14 +165,20 @@ struct HandleImpl {
     return r;
   }
 
-  result<actors::space_actor> space_actor(const std::string& name) {
-    if (auto it = spaces.find(name); it != spaces.end())
-      return it->second;
-    auto r = on_branch(space_resolve_atom::value, name);
+  /// The actor of space `name` of branch `br`.
+  result<actors::space_actor> space_actor_of(const std::string& br, const std::string& name) {
+    if (auto b = resolved.find(br); b != resolved.end())
+      if (auto it = b->second.spaces.find(name); it != b->second.spaces.end())
+        return it->second;
+    auto r = on_branch_named(br, space_resolve_atom::value, name);
     if (!r)
       return r.error();
-    spaces.emplace(name, *r);
+    resolved[br].spaces.emplace(name, *r);
     return std::move(*r);
+  }
+
+  result<actors::space_actor> space_actor(const std::string& name) {
+    return space_actor_of(branch, name);
   }
 
   static bool receiver_down(const caf::error& err) {
@@ -161,33 +186,40 @@ struct HandleImpl {
            err.code() == static_cast<uint8_t>(caf::sec::request_receiver_down);
   }
 
-  /// Sends a request to the current space's actor. A space actor that died
-  /// bounces the request unprocessed, so it is safe to resolve the actor
-  /// again and resend. The supervisor learns of the death (and restarts the
-  /// space) through a link message that may trail the bounce by a moment,
-  /// so a few attempts may see the dead actor again.
-  template <class... Ts>
-  auto on_space(const Ts&... xs) {
-    return on_space_named(space, xs...);
-  }
-
-  /// The same for a space other than the current one. `Durable`: the
-  /// reply waits for an fsync (Client::call_durable).
+  /// Sends a request to the actor of space `name` of branch `br`. A space
+  /// actor that died bounces the request unprocessed, so it is safe to
+  /// resolve the actor again and resend. The supervisor learns of the death
+  /// (and restarts the space) through a link message that may trail the
+  /// bounce by a moment, so a few attempts may see the dead actor again.
+  /// `Durable`: the reply waits for an fsync (Client::call_durable).
   template <bool Durable = false, class... Ts>
-  auto on_space_named(const std::string& name, const Ts&... xs) {
+  auto on_space_at(const std::string& br, const std::string& name, const Ts&... xs) {
     using reply_type = decltype(client.call(std::declval<actors::space_actor>(), xs...));
     for (int attempt = 0;; ++attempt) {
-      auto actor = space_actor(name);
+      auto actor = space_actor_of(br, name);
       if (!actor)
         return reply_type{actor.error()};
       auto r = Durable ? client.call_durable(*actor, xs...) : client.call(*actor, xs...);
       if (r || !receiver_down(r.error()))
         return r;
       if (attempt >= max_resend_attempts)
-        return reply_type{branch_closed("during the call")};
-      spaces.erase(name);
+        return reply_type{branch_closed(br, "during the call")};
+      if (auto b = resolved.find(br); b != resolved.end())
+        b->second.spaces.erase(name);
       std::this_thread::yield();
     }
+  }
+
+  /// The same on the current branch.
+  template <bool Durable = false, class... Ts>
+  auto on_space_named(const std::string& name, const Ts&... xs) {
+    return on_space_at<Durable>(branch, name, xs...);
+  }
+
+  /// The same in the current space.
+  template <class... Ts>
+  auto on_space(const Ts&... xs) {
+    return on_space_named(space, xs...);
   }
 
   static constexpr int max_resend_attempts = 1000;

@@ -1,5 +1,8 @@
 // The public facade: each Strata handle is a Client actor plus its current
-// branch and space, and a cache of the space actors it has talked to.
+// branch and space, and a cache of the actors it has talked to. Every
+// operation is a command (strata/command.hpp) run by detail::Exec; the
+// methods below only build the command for the handle's current branch
+// and space.
 
 #include "strata/strata.hpp"
 
@@ -9,49 +12,217 @@
 
 #include <caf/all.hpp>
 
-#include "handle_impl.hpp"
+#include "exec.hpp"
 #include "strata/store/bundle.hpp"
 
 namespace strata {
 
+namespace detail {
+
+/// What runtime/ sources may do with a handle beyond its public API.
+struct Access {
+  static Strata make(HandleImpl& h) { return Strata{std::make_unique<HandleImpl>(h.db)}; }
+  static HandleImpl& impl(Strata& s) { return *s.impl_; }
+};
 
 namespace {
 
-template <class T>
-result<void> to_void(result<T>&& r) {
-  if (!r)
-    return std::move(r.error());
-  return {};
-}
-
-result<std::optional<Value>> value_of(result<MaybeVersioned>&& r) {
-  if (!r)
-    return std::move(r.error());
-  if (!r->found)
-    return std::optional<Value>{};
-  return std::optional<Value>{std::move(r->entry.value)};
-}
-
-result<std::optional<VersionedValue>> versioned_of(result<MaybeVersioned>&& r) {
-  if (!r)
-    return std::move(r.error());
-  return std::move(*r).to_optional();
-}
-
-result<std::optional<std::vector<VersionedValue>>> history_of(result<MaybeHistory>&& r) {
-  using out_type = std::optional<std::vector<VersionedValue>>;
-  if (!r)
-    return std::move(r.error());
-  if (!r->found)
-    return out_type{};
-  return out_type{std::move(r->versions)};
-}
-
-VersionedValue versioned_of(Event&& e) {
-  return VersionedValue{std::move(e.payload), e.sequence, e.timestamp};
+Strata new_handle_on(HandleImpl& h) {
+  return Access::make(h);
 }
 
 }  // namespace
+
+// The export of a branch, space by space (each dumped by its own actor),
+// reporting progress between spaces when asked.
+result<BundleInfo> export_branch(Strata& base, std::string_view branch, const std::string& path,
+                                 const std::function<void(uint64_t, uint64_t, uint64_t)>& progress) {
+  auto info = base.branch_info(branch);
+  if (!info)
+    return info.error();
+  if (!*info)
+    return make_error(errc::BranchNotFound, "branch \"" + std::string(branch) + "\" does not exist");
+  auto h = base.new_handle();
+  if (!h)
+    return h.error();
+  if (auto r = h->set_branch(branch); !r)
+    return r.error();
+  auto spaces = h->list_spaces();
+  if (!spaces)
+    return spaces.error();
+  store::Bundle bundle{std::string(branch), encode_branch_meta(**info), {}};
+  uint64_t records = 0, done = 0;
+  for (const auto& space : *spaces) {
+    auto entries = Access::impl(*h).on_space_named(space, space_dump_atom::value);
+    if (!entries)
+      return entries.error();
+    records += entries->size();
+    if (!entries->empty())
+      bundle.spaces.push_back(BundleSpace{space, std::move(*entries)});
+    if (progress)
+      progress(++done, spaces->size(), records);
+  }
+  auto size = store::write_bundle(path, bundle);
+  if (!size)
+    return size.error();
+  return BundleInfo{std::string(branch), path, store::bundle_format_version, records,
+                    bundle.spaces.size(), *size, true};
+}
+
+out_t<cmd::BranchExport> Exec::operator()(const cmd::BranchExport& c) {
+  auto base = handle(h);
+  return export_branch(base, c.branch, c.path, {});
+}
+
+result<Output> execute(HandleImpl& h, Strata (*handle)(HandleImpl&), const Command& c) {
+  Exec exec{h, handle};
+  return std::visit(
+      [&exec](const auto& x) -> result<Output> {
+        auto r = exec.run(x);
+        if (!r)
+          return std::move(r.error());
+        return Output{std::move(*r)};
+      },
+      c);
+}
+
+namespace {
+
+// The batch request and item type of a plain write that execute_batch
+// groups: consecutive commands of one such kind on one space (outside a
+// transaction) travel as one batch message.
+template <class C>
+struct Grouped;
+template <>
+struct Grouped<cmd::KvPut> {
+  using atom = kv_batch_atom;
+  static KvEntry item(const cmd::KvPut& c) { return {c.key, c.value}; }
+};
+template <>
+struct Grouped<cmd::StateSet> {
+  using atom = state_batch_atom;
+  static KvEntry item(const cmd::StateSet& c) { return {c.cell, c.value}; }
+};
+template <>
+struct Grouped<cmd::EventAppend> {
+  using atom = event_batch_atom;
+  static EventEntry item(const cmd::EventAppend& c) { return {c.type, c.payload}; }
+};
+template <>
+struct Grouped<cmd::JsonSet> {
+  using atom = json_batch_atom;
+  static JsonEntry item(const cmd::JsonSet& c) { return {c.key, c.path, c.value}; }
+};
+
+bool same_target(const Target& a, const Target& b) {
+  return a.txn == 0 && b.txn == 0 && a.space == b.space && a.branch == b.branch;
+}
+
+// Runs cmds[i..] while they are C on the same target as cmds[i] as one
+// batch request; appends their results to `out` and returns the index
+// after the group.
+template <class C>
+size_t run_group(HandleImpl& h, const std::vector<Command>& cmds, size_t i,
+                 std::vector<result<Output>>& out) {
+  const auto& first = std::get<C>(cmds[i]);
+  using Item = decltype(Grouped<C>::item(first));
+  std::vector<Item> items;
+  size_t j = i;
+  for (; j < cmds.size(); ++j) {
+    const auto* c = std::get_if<C>(&cmds[j]);
+    if (!c || !same_target(c->at, first.at))
+      break;
+    items.push_back(Grouped<C>::item(*c));
+  }
+  auto r = h.on_space_at(first.at.branch, first.at.space, typename Grouped<C>::atom{}, items);
+  for (size_t k = 0; k < items.size(); ++k) {
+    if (!r)
+      out.emplace_back(r.error());
+    else if ((*r)[k].ok())
+      out.emplace_back(Output{*(*r)[k].version});
+    else
+      out.emplace_back((*r)[k].error);
+  }
+  return j;
+}
+
+template <class C>
+bool groupable(const std::vector<Command>& cmds, size_t i) {
+  const auto* c = std::get_if<C>(&cmds[i]);
+  if (!c || c->at.txn != 0 || i + 1 >= cmds.size())
+    return false;
+  const auto* next = std::get_if<C>(&cmds[i + 1]);
+  return next && same_target(c->at, next->at);
+}
+
+}  // namespace
+
+std::vector<result<Output>> execute_batch(HandleImpl& h, Strata (*handle)(HandleImpl&),
+                                          const std::vector<Command>& cmds) {
+  std::vector<result<Output>> out;
+  out.reserve(cmds.size());
+  for (size_t i = 0; i < cmds.size();) {
+    if (groupable<cmd::KvPut>(cmds, i))
+      i = run_group<cmd::KvPut>(h, cmds, i, out);
+    else if (groupable<cmd::StateSet>(cmds, i))
+      i = run_group<cmd::StateSet>(h, cmds, i, out);
+    else if (groupable<cmd::EventAppend>(cmds, i))
+      i = run_group<cmd::EventAppend>(h, cmds, i, out);
+    else if (groupable<cmd::JsonSet>(cmds, i))
+      i = run_group<cmd::JsonSet>(h, cmds, i, out);
+    else
+      out.push_back(execute(h, handle, cmds[i++]));
+  }
+  return out;
+}
+
+}  // namespace detail
+
+namespace {
+
+constexpr const char* command_names[] = {
+    "ListSpaces", "CreateSpace", "SpaceExists", "DeleteSpace", "DeleteSpaceForce", "TimeRange",
+    "CreateBranch", "ListBranches", "BranchExists", "BranchInfo", "DeleteBranch", "ForkBranch",
+    "BranchExport", "BranchImport", "BranchValidateBundle", "DiffBranches", "MergeBranches",
+    "KvPut", "KvGet", "KvGetVersioned", "KvGetAt", "KvGetv", "KvDelete", "KvList", "KvListPage",
+    "KvListAt", "KvBatchPut", "EventAppend", "EventBatchAppend", "EventGet", "EventGetRecord",
+    "EventGetByType", "EventListAt", "EventLen", "EventVerifyChain", "StateSet", "StateGet",
+    "StateGetVersioned", "StateGetAt", "StateGetv", "StateInit", "StateCas", "StateDelete",
+    "StateList", "StateListAt", "StateBatchSet", "JsonSet", "JsonGet", "JsonGetAt",
+    "JsonGetVersioned", "JsonGetv", "JsonDelete", "JsonList", "JsonListAt", "JsonBatchSet",
+    "VectorCreateCollection", "VectorDeleteCollection", "VectorListCollections",
+    "VectorCollectionStats", "VectorUpsert", "VectorBatchUpsert", "VectorGet", "VectorGetAt",
+    "VectorDelete", "VectorListKeys", "VectorSearch", "VectorSearchAt", "Begin", "Commit",
+    "Rollback"};
+static_assert(std::size(command_names) == std::variant_size_v<Command>,
+              "one name per command, in the variant's order");
+
+std::optional<std::string> opt(std::optional<std::string_view> s) {
+  return s ? std::optional<std::string>{std::string(*s)} : std::nullopt;
+}
+
+}  // namespace
+
+const char* command_name(const Command& c) noexcept {
+  return command_names[c.index()];
+}
+
+template <class C>
+result<typename C::output> Strata::run(C&& c) {
+  return detail::Exec{*impl_, &detail::new_handle_on}.run(c);
+}
+
+Target Strata::here() const {
+  return Target{impl_->branch, impl_->space, 0};
+}
+
+result<Output> Strata::execute(const Command& c) {
+  return detail::execute(*impl_, &detail::new_handle_on, c);
+}
+
+result<std::vector<result<Output>>> Strata::execute_batch(std::vector<Command> cmds) {
+  return detail::execute_batch(*impl_, &detail::new_handle_on, cmds);
+}
 
 Strata::Strata(std::unique_ptr<detail::HandleImpl> impl) : impl_(std::move(impl)) {
 }
@@ -116,32 +287,45 @@ result<void> Strata::set_space(std::string_view name) {
   return impl_->set_space(name);
 }
 
+namespace {
+
+template <class T>
+result<void> to_void(result<T>&& r) {
+  if (!r)
+    return std::move(r.error());
+  return {};
+}
+
+}  // namespace
+
 result<std::vector<std::string>> Strata::list_spaces() {
-  return impl_->on_branch(space_list_atom::value);
+  return run(cmd::ListSpaces{here()});
 }
 
 result<void> Strata::create_space(std::string_view name) {
-  return to_void(impl_->on_branch(space_create_atom::value, std::string(name)));
+  return to_void(run(cmd::CreateSpace{here(), std::string(name)}));
 }
 
 result<bool> Strata::space_exists(std::string_view name) {
-  if (validate_space_name(name))
-    return false;
-  return impl_->on_branch(space_exists_atom::value, std::string(name));
+  return run(cmd::SpaceExists{here(), std::string(name)});
 }
 
 result<void> Strata::delete_space(std::string_view name) {
-  return to_void(impl_->on_branch(space_drop_atom::value, std::string(name), false));
+  return to_void(run(cmd::DeleteSpace{here(), std::string(name)}));
 }
 
 result<void> Strata::delete_space_force(std::string_view name) {
-  return to_void(impl_->on_branch(space_drop_atom::value, std::string(name), true));
+  return to_void(run(cmd::DeleteSpaceForce{here(), std::string(name)}));
+}
+
+result<TimeRange> Strata::time_range() {
+  return run(cmd::TimeRange{here()});
 }
 
 // -- branches ------------------------------------------------------------------
 
 result<void> Strata::create_branch(std::string_view name) {
-  return to_void(impl_->client.call(impl_->db->root(), branch_create_atom::value, std::string(name)));
+  return to_void(run(cmd::CreateBranch{here(), std::string(name)}));
 }
 
 result<void> Strata::set_branch(std::string_view name) {
@@ -149,369 +333,281 @@ result<void> Strata::set_branch(std::string_view name) {
 }
 
 result<std::vector<std::string>> Strata::list_branches() {
-  return impl_->client.call(impl_->db->root(), branch_list_atom::value);
+  return run(cmd::ListBranches{here()});
 }
 
 result<bool> Strata::branch_exists(std::string_view name) {
-  return impl_->client.call(impl_->db->root(), branch_exists_atom::value, std::string(name));
+  return run(cmd::BranchExists{here(), std::string(name)});
 }
 
 result<std::optional<BranchInfo>> Strata::branch_info(std::string_view name) {
-  auto r = impl_->client.call(impl_->db->root(), branch_info_atom::value, std::string(name));
-  if (!r)
-    return r.error();
-  return r->found ? std::optional<BranchInfo>{std::move(r->info)} : std::nullopt;
+  return run(cmd::BranchInfo{here(), std::string(name)});
 }
 
 result<void> Strata::delete_branch(std::string_view name) {
-  if (name == impl_->branch && name != default_branch)
-    return make_error(errc::ConstraintViolation, "cannot delete current branch");
-  return to_void(impl_->client.call(impl_->db->root(), branch_delete_atom::value, std::string(name)));
+  return to_void(run(cmd::DeleteBranch{here(), std::string(name)}));
 }
 
 result<ForkInfo> Strata::fork_branch(std::string_view dest) {
-  return impl_->client.call(impl_->db->root(), branch_fork_atom::value, impl_->branch,
-                            std::string(dest));
+  return run(cmd::ForkBranch{here(), std::string(dest)});
 }
 
 result<BundleInfo> Strata::branch_export(
     std::string_view branch, const std::string& path,
     const std::function<void(uint64_t, uint64_t, uint64_t)>& progress) {
-  auto info = branch_info(branch);
-  if (!info)
-    return info.error();
-  if (!*info)
-    return make_error(errc::BranchNotFound, "branch \"" + std::string(branch) + "\" does not exist");
-  auto h = new_handle();
-  if (!h)
-    return h.error();
-  if (auto r = h->set_branch(branch); !r)
-    return r.error();
-  auto spaces = h->list_spaces();
-  if (!spaces)
-    return spaces.error();
-  // Space by space, each dumped by its own actor, so that the caller can
-  // show progress between them.
-  store::Bundle bundle{std::string(branch), encode_branch_meta(**info), {}};
-  uint64_t records = 0, done = 0;
-  for (const auto& space : *spaces) {
-    auto entries = h->impl_->on_space_named(space, space_dump_atom::value);
-    if (!entries)
-      return entries.error();
-    records += entries->size();
-    if (!entries->empty())
-      bundle.spaces.push_back(BundleSpace{space, std::move(*entries)});
-    if (progress)
-      progress(++done, spaces->size(), records);
-  }
-  auto size = store::write_bundle(path, bundle);
-  if (!size)
-    return size.error();
-  return BundleInfo{std::string(branch), path, store::bundle_format_version, records,
-                    bundle.spaces.size(), *size, true};
+  // Progress reports are the caller's view of the same command.
+  if (progress)
+    return detail::export_branch(*this, branch, path, progress);
+  return run(cmd::BranchExport{here(), std::string(branch), path});
 }
 
 result<BundleInfo> Strata::branch_import(const std::string& path) {
-  return impl_->client.call(impl_->db->root(), branch_import_atom::value, path);
+  return run(cmd::BranchImport{here(), path});
 }
 
 result<BundleInfo> Strata::branch_validate_bundle(const std::string& path) {
-  return impl_->client.call(impl_->db->root(), bundle_check_atom::value, path);
+  return run(cmd::BranchValidateBundle{here(), path});
+}
+
+result<BranchDiff> Strata::diff_branches(std::string_view a, std::string_view b) {
+  return run(cmd::DiffBranches{here(), std::string(a), std::string(b)});
+}
+
+result<MergeInfo> Strata::merge_branches(std::string_view source, std::string_view target,
+                                         MergeStrategy strategy) {
+  return run(cmd::MergeBranches{here(), std::string(source), std::string(target), strategy});
 }
 
 // -- KV ----------------------------------------------------------------------------
 
 result<uint64_t> Strata::kv_put(std::string_view key, Value value) {
-  return impl_->on_space(kv_put_atom::value, std::string(key), value);
+  return run(cmd::KvPut{here(), std::string(key), std::move(value)});
 }
 
 result<std::optional<VersionedValue>> Strata::kv_get_versioned(std::string_view key) {
-  return versioned_of(impl_->on_space(kv_get_atom::value, std::string(key)));
+  return run(cmd::KvGetVersioned{here(), std::string(key)});
 }
 
 result<std::optional<Value>> Strata::kv_get(std::string_view key) {
-  return value_of(impl_->on_space(kv_get_atom::value, std::string(key)));
+  return run(cmd::KvGet{here(), std::string(key)});
 }
 
 result<std::optional<Value>> Strata::kv_get_at(std::string_view key, uint64_t as_of_us) {
-  return value_of(impl_->on_space(kv_get_at_atom::value, std::string(key), as_of_us));
+  return run(cmd::KvGetAt{here(), std::string(key), as_of_us});
 }
 
 result<std::optional<std::vector<VersionedValue>>> Strata::kv_getv(std::string_view key) {
-  return history_of(impl_->on_space(kv_getv_atom::value, std::string(key)));
+  return run(cmd::KvGetv{here(), std::string(key)});
 }
 
 result<bool> Strata::kv_delete(std::string_view key) {
-  return impl_->on_space(kv_del_atom::value, std::string(key));
+  return run(cmd::KvDelete{here(), std::string(key)});
 }
 
 result<std::vector<std::string>> Strata::kv_list(std::optional<std::string_view> prefix) {
-  ListOptions opts;
-  if (prefix)
-    opts.prefix = std::string(*prefix);
-  return impl_->on_space(kv_list_atom::value, opts);
+  return run(cmd::KvList{here(), opt(prefix)});
 }
 
 result<std::vector<std::string>> Strata::kv_list_page(const ListOptions& opts) {
-  return impl_->on_space(kv_list_atom::value, opts);
+  return run(cmd::KvListPage{here(), opts});
 }
 
 result<std::vector<std::string>> Strata::kv_list_at(std::optional<std::string_view> prefix,
                                                     uint64_t as_of_us) {
-  return impl_->on_space(kv_list_at_atom::value, std::string(prefix.value_or("")), as_of_us);
+  return run(cmd::KvListAt{here(), opt(prefix), as_of_us});
 }
 
 result<std::vector<BatchItemResult>> Strata::kv_batch_put(std::vector<KvEntry> entries) {
-  return impl_->on_space(kv_batch_atom::value, entries);
+  return run(cmd::KvBatchPut{here(), std::move(entries)});
 }
 
 // -- event log ---------------------------------------------------------------------
 
 result<uint64_t> Strata::event_append(std::string_view type, Value payload) {
-  return impl_->on_space(event_append_atom::value, std::string(type), payload);
+  return run(cmd::EventAppend{here(), std::string(type), std::move(payload)});
 }
 
 result<std::vector<BatchItemResult>> Strata::event_batch_append(std::vector<EventEntry> entries) {
-  return impl_->on_space(event_batch_atom::value, entries);
+  return run(cmd::EventBatchAppend{here(), std::move(entries)});
 }
 
 result<std::optional<Event>> Strata::event_get_record(uint64_t seq) {
-  auto r = impl_->on_space(event_get_atom::value, seq);
-  if (!r)
-    return std::move(r.error());
-  if (!r->found)
-    return std::optional<Event>{};
-  return std::optional<Event>{std::move(r->event)};
+  return run(cmd::EventGetRecord{here(), seq});
 }
 
 result<std::optional<VersionedValue>> Strata::event_get(uint64_t seq) {
-  auto e = event_get_record(seq);
-  if (!e)
-    return std::move(e.error());
-  if (!*e)
-    return std::optional<VersionedValue>{};
-  return std::optional<VersionedValue>{versioned_of(std::move(**e))};
+  return run(cmd::EventGet{here(), seq});
 }
 
 result<std::vector<VersionedValue>> Strata::event_get_by_type(std::string_view type,
                                                               uint64_t after, uint64_t limit) {
-  auto r = impl_->on_space(event_by_type_atom::value, std::string(type), after, limit,
-                           std::numeric_limits<uint64_t>::max());
-  if (!r)
-    return std::move(r.error());
-  std::vector<VersionedValue> out;
-  out.reserve(r->size());
-  for (auto& e : *r)
-    out.push_back(versioned_of(std::move(e)));
-  return out;
+  return run(cmd::EventGetByType{here(), std::string(type), after, limit});
 }
 
 result<std::vector<Event>> Strata::event_list_at(std::optional<std::string_view> type,
                                                  uint64_t as_of_us) {
-  return impl_->on_space(event_list_at_atom::value, std::string(type.value_or("")), as_of_us);
+  return run(cmd::EventListAt{here(), opt(type), as_of_us});
 }
 
 result<uint64_t> Strata::event_len() {
-  return impl_->on_space(event_len_atom::value);
+  return run(cmd::EventLen{here()});
 }
 
 result<ChainVerification> Strata::event_verify_chain() {
-  return impl_->on_space(event_verify_atom::value);
+  return run(cmd::EventVerifyChain{here()});
 }
 
 // -- JSON documents ------------------------------------------------------------------
 
-namespace {
-
-result<std::optional<Value>> optional_of(result<MaybeValue>&& r) {
-  if (!r)
-    return std::move(r.error());
-  if (!r->found)
-    return std::optional<Value>{};
-  return std::optional<Value>{std::move(r->value)};
-}
-
-}  // namespace
-
 result<uint64_t> Strata::json_set(std::string_view key, std::string_view path, Value value) {
-  return impl_->on_space(json_set_atom::value, std::string(key), std::string(path), value);
+  return run(cmd::JsonSet{here(), std::string(key), std::string(path), std::move(value)});
 }
 
 result<std::optional<Value>> Strata::json_get(std::string_view key, std::string_view path) {
-  return optional_of(impl_->on_space(json_get_atom::value, std::string(key), std::string(path)));
+  return run(cmd::JsonGet{here(), std::string(key), std::string(path)});
 }
 
 result<std::optional<Value>> Strata::json_get_at(std::string_view key, std::string_view path,
                                                  uint64_t as_of_us) {
-  return optional_of(
-      impl_->on_space(json_get_at_atom::value, std::string(key), std::string(path), as_of_us));
+  return run(cmd::JsonGetAt{here(), std::string(key), std::string(path), as_of_us});
 }
 
 result<std::optional<VersionedValue>> Strata::json_get_versioned(std::string_view key) {
-  return versioned_of(impl_->on_space(json_doc_atom::value, std::string(key)));
+  return run(cmd::JsonGetVersioned{here(), std::string(key)});
 }
 
 result<std::optional<std::vector<VersionedValue>>> Strata::json_getv(std::string_view key) {
-  return history_of(impl_->on_space(json_getv_atom::value, std::string(key)));
+  return run(cmd::JsonGetv{here(), std::string(key)});
 }
 
 result<uint64_t> Strata::json_delete(std::string_view key, std::string_view path) {
-  return impl_->on_space(json_del_atom::value, std::string(key), std::string(path));
+  return run(cmd::JsonDelete{here(), std::string(key), std::string(path)});
 }
 
 result<JsonListPage> Strata::json_list(std::optional<std::string_view> prefix,
                                        std::optional<std::string_view> cursor, uint64_t limit) {
-  ListOptions opts;
-  opts.prefix = std::string(prefix.value_or(""));
-  if (cursor)
-    opts.cursor = std::string(*cursor);
-  opts.limit = limit;
-  auto r = impl_->on_space(json_list_atom::value, opts);
-  if (!r)
-    return std::move(r.error());
-  JsonListPage page;
-  page.keys = std::move(r->keys);
-  if (r->has_cursor)
-    page.cursor = std::move(r->cursor);
-  return page;
+  return run(cmd::JsonList{here(), opt(prefix), opt(cursor), limit});
 }
 
 result<std::vector<std::string>> Strata::json_list_at(std::optional<std::string_view> prefix,
                                                       uint64_t as_of_us) {
-  return impl_->on_space(json_list_at_atom::value, std::string(prefix.value_or("")), as_of_us);
+  return run(cmd::JsonListAt{here(), opt(prefix), as_of_us});
 }
 
 result<std::vector<BatchItemResult>> Strata::json_batch_set(std::vector<JsonEntry> entries) {
-  return impl_->on_space(json_batch_atom::value, entries);
+  return run(cmd::JsonBatchSet{here(), std::move(entries)});
 }
 
 // -- vector collections -----------------------------------------------------------
 
-namespace {
-
-result<std::optional<VectorEntry>> entry_of(result<MaybeVectorEntry>&& r) {
-  if (!r)
-    return std::move(r.error());
-  if (!r->found)
-    return std::optional<VectorEntry>{};
-  return std::optional<VectorEntry>{std::move(r->entry)};
-}
-
-}  // namespace
-
 result<uint64_t> Strata::vector_create_collection(std::string_view name, uint64_t dimension,
                                                   DistanceMetric metric, IndexKind index) {
-  return impl_->on_space(vec_create_atom::value, std::string(name), dimension, metric,
-                         static_cast<uint8_t>(index));
+  return run(cmd::VectorCreateCollection{here(), std::string(name), dimension, metric, index});
 }
 
 result<bool> Strata::vector_delete_collection(std::string_view name) {
-  return impl_->on_space(vec_drop_atom::value, std::string(name));
+  return run(cmd::VectorDeleteCollection{here(), std::string(name)});
 }
 
 result<std::vector<CollectionInfo>> Strata::vector_list_collections() {
-  return impl_->on_space(vec_colls_atom::value);
+  return run(cmd::VectorListCollections{here()});
 }
 
 result<CollectionInfo> Strata::vector_collection_stats(std::string_view name) {
-  return impl_->on_space(vec_stats_atom::value, std::string(name));
+  return run(cmd::VectorCollectionStats{here(), std::string(name)});
 }
 
 result<uint64_t> Strata::vector_upsert(std::string_view collection, std::string_view key,
                                        std::vector<float> embedding,
                                        std::optional<Value> metadata) {
-  return impl_->on_space(vec_upsert_atom::value, std::string(collection),
-                         VectorUpsert{std::string(key), std::move(embedding), std::move(metadata)});
+  return run(cmd::VectorUpsert{here(), std::string(collection), std::string(key),
+                               std::move(embedding), std::move(metadata)});
 }
 
 result<std::vector<uint64_t>> Strata::vector_batch_upsert(std::string_view collection,
                                                           std::vector<VectorUpsert> entries) {
-  return impl_->on_space(vec_batch_atom::value, std::string(collection), entries);
+  return run(cmd::VectorBatchUpsert{here(), std::string(collection), std::move(entries)});
 }
 
 result<std::optional<VectorEntry>> Strata::vector_get(std::string_view collection,
                                                       std::string_view key) {
-  return entry_of(impl_->on_space(vec_get_atom::value, std::string(collection), std::string(key)));
+  return run(cmd::VectorGet{here(), std::string(collection), std::string(key)});
 }
 
 result<std::optional<VectorEntry>> Strata::vector_get_at(std::string_view collection,
                                                          std::string_view key, uint64_t as_of_us) {
-  return entry_of(impl_->on_space(vec_get_at_atom::value, std::string(collection),
-                                  std::string(key), as_of_us));
+  return run(cmd::VectorGetAt{here(), std::string(collection), std::string(key), as_of_us});
 }
 
 result<bool> Strata::vector_delete(std::string_view collection, std::string_view key) {
-  return impl_->on_space(vec_del_atom::value, std::string(collection), std::string(key));
+  return run(cmd::VectorDelete{here(), std::string(collection), std::string(key)});
 }
 
 result<std::vector<std::string>> Strata::vector_list_keys(std::string_view collection) {
-  return impl_->on_space(vec_keys_atom::value, std::string(collection));
+  return run(cmd::VectorListKeys{here(), std::string(collection)});
 }
 
 result<std::vector<VectorMatch>> Strata::vector_search(std::string_view collection,
                                                        std::vector<float> query, uint64_t k,
                                                        MetadataFilter filter) {
-  return impl_->on_space(vec_search_atom::value, std::string(collection), query, k, filter);
+  return run(cmd::VectorSearch{here(), std::string(collection), std::move(query), k,
+                               std::move(filter)});
 }
 
 result<std::vector<VectorMatch>> Strata::vector_search_at(std::string_view collection,
                                                           std::vector<float> query, uint64_t k,
                                                           MetadataFilter filter,
                                                           uint64_t as_of_us) {
-  return impl_->on_space(vec_search_at_atom::value, std::string(collection), query, k, filter,
-                         as_of_us);
+  return run(cmd::VectorSearchAt{here(), std::string(collection), std::move(query), k,
+                                 std::move(filter), as_of_us});
 }
 
 // -- state cells ---------------------------------------------------------------------
 
 result<uint64_t> Strata::state_set(std::string_view cell, Value value) {
-  return impl_->on_space(state_set_atom::value, std::string(cell), value);
+  return run(cmd::StateSet{here(), std::string(cell), std::move(value)});
 }
 
 result<std::optional<Value>> Strata::state_get(std::string_view cell) {
-  return value_of(impl_->on_space(state_get_atom::value, std::string(cell)));
+  return run(cmd::StateGet{here(), std::string(cell)});
 }
 
 result<std::optional<VersionedValue>> Strata::state_get_versioned(std::string_view cell) {
-  return versioned_of(impl_->on_space(state_get_atom::value, std::string(cell)));
+  return run(cmd::StateGetVersioned{here(), std::string(cell)});
 }
 
 result<std::optional<Value>> Strata::state_get_at(std::string_view cell, uint64_t as_of_us) {
-  return value_of(impl_->on_space(state_get_at_atom::value, std::string(cell), as_of_us));
+  return run(cmd::StateGetAt{here(), std::string(cell), as_of_us});
 }
 
 result<std::optional<std::vector<VersionedValue>>> Strata::state_getv(std::string_view cell) {
-  return history_of(impl_->on_space(state_getv_atom::value, std::string(cell)));
+  return run(cmd::StateGetv{here(), std::string(cell)});
 }
 
 result<uint64_t> Strata::state_init(std::string_view cell, Value value) {
-  return impl_->on_space(state_init_atom::value, std::string(cell), value);
+  return run(cmd::StateInit{here(), std::string(cell), std::move(value)});
 }
 
 result<std::optional<uint64_t>> Strata::state_cas(std::string_view cell,
                                                   std::optional<uint64_t> expected, Value value) {
-  auto r = impl_->on_space(state_cas_atom::value, std::string(cell), expected.has_value(),
-                           expected.value_or(0), value);
-  if (!r)
-    return std::move(r.error());
-  return r->to_optional();
+  return run(cmd::StateCas{here(), std::string(cell), expected, std::move(value)});
 }
 
 result<bool> Strata::state_delete(std::string_view cell) {
-  return impl_->on_space(state_del_atom::value, std::string(cell));
+  return run(cmd::StateDelete{here(), std::string(cell)});
 }
 
 result<std::vector<std::string>> Strata::state_list(std::optional<std::string_view> prefix) {
-  return impl_->on_space(state_list_atom::value, std::string(prefix.value_or("")));
+  return run(cmd::StateList{here(), opt(prefix)});
 }
 
 result<std::vector<std::string>> Strata::state_list_at(std::optional<std::string_view> prefix,
                                                        uint64_t as_of_us) {
-  return impl_->on_space(state_list_at_atom::value, std::string(prefix.value_or("")), as_of_us);
+  return run(cmd::StateListAt{here(), opt(prefix), as_of_us});
 }
 
 result<std::vector<BatchItemResult>> Strata::state_batch_set(std::vector<KvEntry> entries) {
-  return impl_->on_space(state_batch_atom::value, entries);
+  return run(cmd::StateBatchSet{here(), std::move(entries)});
 }
 
 }  // namespace strata

@@ -35,8 +35,8 @@
 #include "strata/messages/vector_types.hpp"
 #include "strata/store/options.hpp"
 #include "strata/branches.hpp"
+#include "strata/command.hpp"
 #include "strata/session.hpp"
-#include "strata/store/vector_index.hpp"
 
 namespace strata {
 
@@ -71,13 +71,10 @@ struct OpenOptions {
   size_t block_cache_bytes = 32u << 20;
 };
 
-/// How a vector collection indexes its vectors: exact brute force, HNSW, or
-/// (default) brute force until the collection reaches 20,000 vectors.
-using IndexKind = store::IndexKind;
-
 namespace detail {
 class Database;
 struct HandleImpl;
+struct Access;
 }  // namespace detail
 
 class Strata {
@@ -108,6 +105,23 @@ class Strata {
   Strata(Strata&&) noexcept;
   Strata& operator=(Strata&&) noexcept;
   ~Strata();
+
+  // -- commands (strata/command.hpp) -------------------------------------------------
+
+  /// Runs one command and returns its output (the alternative its struct's
+  /// `output` names) or its error — exactly what the handle method of the
+  /// same name returns for the same target. The handle's own current
+  /// branch and space play no part: the command's Target says where it
+  /// runs. Transactions begun with cmd::Begin belong to this handle.
+  [[nodiscard]] result<Output> execute(const Command& command);
+
+  /// Runs `commands` in order, each with its own result (a failing command
+  /// does not stop the ones after it). Consecutive plain writes of one kind
+  /// to one space (KvPut, StateSet, EventAppend, JsonSet outside a
+  /// transaction) are applied as one batch: atomically, in one request.
+  /// The outer result is an error only when the batch could not be run at
+  /// all.
+  [[nodiscard]] result<std::vector<result<Output>>> execute_batch(std::vector<Command> commands);
 
   /// The database directory ("" for a cache database).
   const std::string& path() const;
@@ -146,7 +160,7 @@ class Strata {
   /// The oldest and newest commit timestamps (µs) over every version of
   /// every entry and event in every space of the current branch; empty when
   /// the branch holds no data (SPEC 2.2 time_range).
-  [[nodiscard]] result<std::optional<std::pair<uint64_t, uint64_t>>> time_range();
+  [[nodiscard]] result<TimeRange> time_range();
 
   // -- branches (SPEC 3) ---------------------------------------------------------
   // A branch is a fully isolated copy of every space and primitive. Branch
@@ -395,7 +409,13 @@ class Strata {
                                                                   uint64_t as_of_us);
 
  private:
+  friend struct detail::Access;
   explicit Strata(std::unique_ptr<detail::HandleImpl> impl);
+  /// The handle's current branch and space, as a command's target.
+  Target here() const;
+  /// Runs one command through the executor every layer shares.
+  template <class C>
+  result<typename C::output> run(C&& c);
   static result<Strata> open_database(std::optional<std::string> path, OpenOptions options);
 
   std::unique_ptr<detail::HandleImpl> impl_;

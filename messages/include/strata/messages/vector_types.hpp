@@ -24,6 +24,19 @@ enum class DistanceMetric : uint8_t {
   DotProduct,  ///< the raw inner product, unbounded.
 };
 
+/// How a vector collection indexes its vectors. Stored with a collection:
+/// append only, never renumber.
+enum class IndexKind : uint8_t {
+  /// Brute force until the live count reaches 20,000 vectors (the store's
+  /// IndexParams::hnsw_threshold); then an HNSW graph is built from all live
+  /// vectors and kept from then on (also if the count drops again).
+  Auto,
+  /// Always exact.
+  BruteForce,
+  /// HNSW from the first vector.
+  Hnsw,
+};
+
 /// "cosine", "euclidean" or "dot_product" (the `index_type`-style spelling
 /// used in CollectionInfo and JSON output).
 const char* to_string(DistanceMetric metric) noexcept;

@@ -56,17 +56,8 @@ struct IndexParams {
   size_t hnsw_threshold = 20000;
 };
 
-/// Which backend an index uses.
-enum class IndexKind : uint8_t {
-  /// Brute force until the live count reaches IndexParams::hnsw_threshold;
-  /// then an HNSW graph is built from all live vectors and kept from then on
-  /// (also if the count drops again).
-  Auto,
-  /// Always exact.
-  BruteForce,
-  /// HNSW from the first vector.
-  Hnsw,
-};
+/// Which backend an index uses (strata::IndexKind, in the public vocabulary).
+using IndexKind = strata::IndexKind;
 
 class VectorIndex {
  public:

@@ -1,0 +1,446 @@
+#pragma once
+
+// strata::Command — the one vocabulary of operations on a database.
+//
+// Every operation of the handle API is one struct in namespace strata::cmd,
+// named after the handle method in CamelCase, whose first member is the
+// Target (branch, space, and optionally a transaction) and whose other
+// members are the method's arguments in the method's order:
+//
+//   strata::Command c = strata::cmd::KvPut{{"default", "memory"}, "k", 42};
+//   auto out = db.execute(c);                      // result<Output>
+//   uint64_t version = std::get<uint64_t>(*out);
+//
+// The handle's methods, Strata::execute / execute_batch, the service actor
+// that user actors talk to (<strata/actor.hpp>), the CLI and the network
+// are layers over these structs; each struct's `output` type names the
+// alternative of Output its successful execution yields, and its comment
+// names the handle method whose contract (errors included) it has.
+//
+// Transactions: cmd::Begin returns a transaction id; a command whose
+// target carries that id (`Target::txn`) runs inside the transaction, with
+// the semantics of Session (snapshot reads, buffered writes, OCC at
+// cmd::Commit). Commands without a transaction form (branches, bundles,
+// vectors, batches, histories) are refused inside one with InvalidInput.
+//
+// This header is plain C++ (no CAF).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "strata/branches.hpp"
+#include "strata/messages/error.hpp"
+#include "strata/messages/types.hpp"
+#include "strata/messages/value.hpp"
+#include "strata/messages/vector_types.hpp"
+
+namespace strata {
+
+/// Where a command runs. `txn` 0: directly, like a handle call; otherwise
+/// inside the transaction cmd::Begin returned (whose branch must be
+/// `branch`).
+struct Target {
+  std::string branch = "default";
+  std::string space = "default";
+  uint64_t txn = 0;
+};
+
+/// The time range of a branch (Strata::time_range): oldest and newest
+/// commit timestamps, empty when the branch holds no data.
+using TimeRange = std::optional<std::pair<uint64_t, uint64_t>>;
+
+/// A successful command's result. Which alternative a command yields is
+/// its struct's `output` type; a command that only succeeds or fails
+/// yields std::monostate.
+using Output =
+    std::variant<std::monostate, bool, uint64_t, std::optional<uint64_t>, std::optional<Value>,
+                 std::optional<VersionedValue>, std::optional<std::vector<VersionedValue>>,
+                 std::vector<std::string>, std::vector<BatchItemResult>, std::optional<Event>,
+                 std::vector<VersionedValue>, std::vector<Event>, ChainVerification,
+                 JsonListPage, std::vector<CollectionInfo>, CollectionInfo,
+                 std::vector<uint64_t>, std::optional<VectorEntry>, std::vector<VectorMatch>,
+                 std::optional<BranchInfo>, ForkInfo, BundleInfo, BranchDiff, MergeInfo,
+                 TimeRange>;
+
+namespace cmd {
+
+// -- spaces (Strata::list_spaces ... time_range) ---------------------------------
+
+/// list_spaces of at.branch.
+struct ListSpaces { Target at; using output = std::vector<std::string>; };
+/// create_space(name) on at.branch.
+struct CreateSpace { Target at; std::string name; using output = std::monostate; };
+/// space_exists(name) on at.branch.
+struct SpaceExists { Target at; std::string name; using output = bool; };
+/// delete_space(name) on at.branch.
+struct DeleteSpace { Target at; std::string name; using output = std::monostate; };
+/// delete_space_force(name) on at.branch.
+struct DeleteSpaceForce { Target at; std::string name; using output = std::monostate; };
+/// time_range of at.branch.
+struct TimeRange { Target at; using output = strata::TimeRange; };
+
+// -- branches and bundles ---------------------------------------------------------
+
+/// create_branch(name).
+struct CreateBranch { Target at; std::string name; using output = std::monostate; };
+/// list_branches.
+struct ListBranches { Target at; using output = std::vector<std::string>; };
+/// branch_exists(name).
+struct BranchExists { Target at; std::string name; using output = bool; };
+/// branch_info(name).
+struct BranchInfo { Target at; std::string name; using output = std::optional<strata::BranchInfo>; };
+/// delete_branch(name); refused for at.branch like the handle's current
+/// branch.
+struct DeleteBranch { Target at; std::string name; using output = std::monostate; };
+/// fork_branch(dest): copies at.branch into `dest`.
+struct ForkBranch { Target at; std::string dest; using output = ForkInfo; };
+/// branch_export(branch, path) (without progress reports).
+struct BranchExport { Target at; std::string branch; std::string path; using output = BundleInfo; };
+/// branch_import(path).
+struct BranchImport { Target at; std::string path; using output = BundleInfo; };
+/// branch_validate_bundle(path).
+struct BranchValidateBundle { Target at; std::string path; using output = BundleInfo; };
+/// diff_branches(a, b).
+struct DiffBranches { Target at; std::string a; std::string b; using output = BranchDiff; };
+/// merge_branches(source, target, strategy).
+struct MergeBranches {
+  Target at;
+  std::string source;
+  std::string target;
+  MergeStrategy strategy = MergeStrategy::LastWriterWins;
+  using output = MergeInfo;
+};
+
+// -- KV (in at.space) ---------------------------------------------------------------
+
+/// kv_put(key, value) -> version. In a transaction: buffered.
+struct KvPut { Target at; std::string key; Value value; using output = uint64_t; };
+/// kv_get(key). In a transaction: at its snapshot, plus its own writes.
+struct KvGet { Target at; std::string key; using output = std::optional<Value>; };
+/// kv_get_versioned(key).
+struct KvGetVersioned { Target at; std::string key; using output = std::optional<VersionedValue>; };
+/// kv_get_at(key, as_of_us).
+struct KvGetAt { Target at; std::string key; uint64_t as_of_us = 0; using output = std::optional<Value>; };
+/// kv_getv(key): every version, newest first.
+struct KvGetv {
+  Target at;
+  std::string key;
+  using output = std::optional<std::vector<VersionedValue>>;
+};
+/// kv_delete(key) -> existed. In a transaction: buffered.
+struct KvDelete { Target at; std::string key; using output = bool; };
+/// kv_list(prefix). In a transaction: at its snapshot, plus its own writes.
+struct KvList {
+  Target at;
+  std::optional<std::string> prefix;
+  using output = std::vector<std::string>;
+};
+/// kv_list_page(opts).
+struct KvListPage { Target at; ListOptions opts; using output = std::vector<std::string>; };
+/// kv_list_at(prefix, as_of_us).
+struct KvListAt {
+  Target at;
+  std::optional<std::string> prefix;
+  uint64_t as_of_us = 0;
+  using output = std::vector<std::string>;
+};
+/// kv_batch_put(entries).
+struct KvBatchPut {
+  Target at;
+  std::vector<KvEntry> entries;
+  using output = std::vector<BatchItemResult>;
+};
+
+// -- event log (in at.space) --------------------------------------------------------
+
+/// event_append(type, payload) -> sequence. In a transaction: buffered.
+struct EventAppend { Target at; std::string type; Value payload; using output = uint64_t; };
+/// event_batch_append(entries).
+struct EventBatchAppend {
+  Target at;
+  std::vector<EventEntry> entries;
+  using output = std::vector<BatchItemResult>;
+};
+/// event_get(seq). In a transaction: at its snapshot, plus its own appends.
+struct EventGet { Target at; uint64_t seq = 0; using output = std::optional<VersionedValue>; };
+/// event_get_record(seq).
+struct EventGetRecord { Target at; uint64_t seq = 0; using output = std::optional<Event>; };
+/// event_get_by_type(type, after, limit).
+struct EventGetByType {
+  Target at;
+  std::string type;
+  uint64_t after = 0;
+  uint64_t limit = 0;
+  using output = std::vector<VersionedValue>;
+};
+/// event_list_at(type, as_of_us).
+struct EventListAt {
+  Target at;
+  std::optional<std::string> type;
+  uint64_t as_of_us = 0;
+  using output = std::vector<Event>;
+};
+/// event_len. In a transaction: at its snapshot, plus its own appends.
+struct EventLen { Target at; using output = uint64_t; };
+/// event_verify_chain.
+struct EventVerifyChain { Target at; using output = ChainVerification; };
+
+// -- state cells (in at.space) -------------------------------------------------------
+
+/// state_set(cell, value) -> version. In a transaction: buffered.
+struct StateSet { Target at; std::string cell; Value value; using output = uint64_t; };
+/// state_get(cell). In a transaction: at its snapshot, plus its own writes.
+struct StateGet { Target at; std::string cell; using output = std::optional<Value>; };
+/// state_get_versioned(cell). In a transaction too.
+struct StateGetVersioned {
+  Target at;
+  std::string cell;
+  using output = std::optional<VersionedValue>;
+};
+/// state_get_at(cell, as_of_us).
+struct StateGetAt {
+  Target at;
+  std::string cell;
+  uint64_t as_of_us = 0;
+  using output = std::optional<Value>;
+};
+/// state_getv(cell).
+struct StateGetv {
+  Target at;
+  std::string cell;
+  using output = std::optional<std::vector<VersionedValue>>;
+};
+/// state_init(cell, value) -> version. In a transaction: buffered.
+struct StateInit { Target at; std::string cell; Value value; using output = uint64_t; };
+/// state_cas(cell, expected, value) -> new version, or empty on a miss. In a
+/// transaction: checked at its snapshot and again at commit.
+struct StateCas {
+  Target at;
+  std::string cell;
+  std::optional<uint64_t> expected;
+  Value value;
+  using output = std::optional<uint64_t>;
+};
+/// state_delete(cell) -> existed. In a transaction: buffered.
+struct StateDelete { Target at; std::string cell; using output = bool; };
+/// state_list(prefix).
+struct StateList {
+  Target at;
+  std::optional<std::string> prefix;
+  using output = std::vector<std::string>;
+};
+/// state_list_at(prefix, as_of_us).
+struct StateListAt {
+  Target at;
+  std::optional<std::string> prefix;
+  uint64_t as_of_us = 0;
+  using output = std::vector<std::string>;
+};
+/// state_batch_set(entries).
+struct StateBatchSet {
+  Target at;
+  std::vector<KvEntry> entries;
+  using output = std::vector<BatchItemResult>;
+};
+
+// -- JSON documents (in at.space) ----------------------------------------------------
+
+/// json_set(key, path, value) -> version. In a transaction: buffered.
+struct JsonSet {
+  Target at;
+  std::string key;
+  std::string path;
+  Value value;
+  using output = uint64_t;
+};
+/// json_get(key, path). In a transaction: at its snapshot, plus its own
+/// writes.
+struct JsonGet {
+  Target at;
+  std::string key;
+  std::string path = "$";
+  using output = std::optional<Value>;
+};
+/// json_get_at(key, path, as_of_us).
+struct JsonGetAt {
+  Target at;
+  std::string key;
+  std::string path = "$";
+  uint64_t as_of_us = 0;
+  using output = std::optional<Value>;
+};
+/// json_get_versioned(key).
+struct JsonGetVersioned {
+  Target at;
+  std::string key;
+  using output = std::optional<VersionedValue>;
+};
+/// json_getv(key).
+struct JsonGetv {
+  Target at;
+  std::string key;
+  using output = std::optional<std::vector<VersionedValue>>;
+};
+/// json_delete(key, path) -> values removed. In a transaction: buffered.
+struct JsonDelete { Target at; std::string key; std::string path = "$"; using output = uint64_t; };
+/// json_list(prefix, cursor, limit).
+struct JsonList {
+  Target at;
+  std::optional<std::string> prefix;
+  std::optional<std::string> cursor;
+  uint64_t limit = 100;
+  using output = JsonListPage;
+};
+/// json_list_at(prefix, as_of_us).
+struct JsonListAt {
+  Target at;
+  std::optional<std::string> prefix;
+  uint64_t as_of_us = 0;
+  using output = std::vector<std::string>;
+};
+/// json_batch_set(entries).
+struct JsonBatchSet {
+  Target at;
+  std::vector<JsonEntry> entries;
+  using output = std::vector<BatchItemResult>;
+};
+
+// -- vector collections (in at.space) ---------------------------------------------------
+
+/// vector_create_collection(name, dimension, metric, index).
+struct VectorCreateCollection {
+  Target at;
+  std::string name;
+  uint64_t dimension = 0;
+  DistanceMetric metric = DistanceMetric::Cosine;
+  IndexKind index = IndexKind::Auto;
+  using output = uint64_t;
+};
+/// vector_delete_collection(name) -> existed.
+struct VectorDeleteCollection { Target at; std::string name; using output = bool; };
+/// vector_list_collections.
+struct VectorListCollections { Target at; using output = std::vector<CollectionInfo>; };
+/// vector_collection_stats(name).
+struct VectorCollectionStats { Target at; std::string name; using output = CollectionInfo; };
+/// vector_upsert(collection, key, embedding, metadata) -> version.
+struct VectorUpsert {
+  Target at;
+  std::string collection;
+  std::string key;
+  std::vector<float> embedding;
+  std::optional<Value> metadata;
+  using output = uint64_t;
+};
+/// vector_batch_upsert(collection, entries) -> versions.
+struct VectorBatchUpsert {
+  Target at;
+  std::string collection;
+  std::vector<strata::VectorUpsert> entries;
+  using output = std::vector<uint64_t>;
+};
+/// vector_get(collection, key).
+struct VectorGet {
+  Target at;
+  std::string collection;
+  std::string key;
+  using output = std::optional<VectorEntry>;
+};
+/// vector_get_at(collection, key, as_of_us).
+struct VectorGetAt {
+  Target at;
+  std::string collection;
+  std::string key;
+  uint64_t as_of_us = 0;
+  using output = std::optional<VectorEntry>;
+};
+/// vector_delete(collection, key) -> existed.
+struct VectorDelete { Target at; std::string collection; std::string key; using output = bool; };
+/// vector_list_keys(collection).
+struct VectorListKeys {
+  Target at;
+  std::string collection;
+  using output = std::vector<std::string>;
+};
+/// vector_search(collection, query, k, filter).
+struct VectorSearch {
+  Target at;
+  std::string collection;
+  std::vector<float> query;
+  uint64_t k = 10;
+  MetadataFilter filter;
+  using output = std::vector<VectorMatch>;
+};
+/// vector_search_at(collection, query, k, filter, as_of_us).
+struct VectorSearchAt {
+  Target at;
+  std::string collection;
+  std::vector<float> query;
+  uint64_t k = 10;
+  MetadataFilter filter;
+  uint64_t as_of_us = 0;
+  using output = std::vector<VectorMatch>;
+};
+
+// -- transactions (Session) ------------------------------------------------------------
+
+/// Starts a transaction on at.branch (Session::begin, or begin_read_only);
+/// returns its id, to be put in Target::txn. at.txn must be 0.
+struct Begin { Target at; bool read_only = false; using output = uint64_t; };
+/// Commits transaction at.txn (Session::commit); the id is spent whatever
+/// the outcome. Errors: TransactionNotActive (unknown id),
+/// TransactionConflict.
+struct Commit { Target at; using output = std::monostate; };
+/// Rolls back transaction at.txn (Session::rollback); the id is spent.
+/// Errors: TransactionNotActive (unknown id).
+struct Rollback { Target at; using output = std::monostate; };
+
+}  // namespace cmd
+
+/// Every command, in a fixed order (the wire protocol numbers them by
+/// their position here: append only, never reorder).
+using Command = std::variant<
+    cmd::ListSpaces, cmd::CreateSpace, cmd::SpaceExists, cmd::DeleteSpace, cmd::DeleteSpaceForce,
+    cmd::TimeRange, cmd::CreateBranch, cmd::ListBranches, cmd::BranchExists, cmd::BranchInfo,
+    cmd::DeleteBranch, cmd::ForkBranch, cmd::BranchExport, cmd::BranchImport,
+    cmd::BranchValidateBundle, cmd::DiffBranches, cmd::MergeBranches, cmd::KvPut, cmd::KvGet,
+    cmd::KvGetVersioned, cmd::KvGetAt, cmd::KvGetv, cmd::KvDelete, cmd::KvList, cmd::KvListPage,
+    cmd::KvListAt, cmd::KvBatchPut, cmd::EventAppend, cmd::EventBatchAppend, cmd::EventGet,
+    cmd::EventGetRecord, cmd::EventGetByType, cmd::EventListAt, cmd::EventLen,
+    cmd::EventVerifyChain, cmd::StateSet, cmd::StateGet, cmd::StateGetVersioned,
+    cmd::StateGetAt, cmd::StateGetv, cmd::StateInit, cmd::StateCas, cmd::StateDelete,
+    cmd::StateList, cmd::StateListAt, cmd::StateBatchSet, cmd::JsonSet, cmd::JsonGet,
+    cmd::JsonGetAt, cmd::JsonGetVersioned, cmd::JsonGetv, cmd::JsonDelete, cmd::JsonList,
+    cmd::JsonListAt, cmd::JsonBatchSet, cmd::VectorCreateCollection, cmd::VectorDeleteCollection,
+    cmd::VectorListCollections, cmd::VectorCollectionStats, cmd::VectorUpsert,
+    cmd::VectorBatchUpsert, cmd::VectorGet, cmd::VectorGetAt, cmd::VectorDelete,
+    cmd::VectorListKeys, cmd::VectorSearch, cmd::VectorSearchAt, cmd::Begin, cmd::Commit,
+    cmd::Rollback>;
+
+/// The command's name as the protocol spells it ("KvPut", ...).
+const char* command_name(const Command& c) noexcept;
+
+/// The target of any command.
+inline const Target& target_of(const Command& c) noexcept {
+  return std::visit([](const auto& x) -> const Target& { return x.at; }, c);
+}
+inline Target& target_of(Command& c) noexcept {
+  return std::visit([](auto& x) -> Target& { return x.at; }, c);
+}
+
+/// The typed value of an Output, for a caller that knows which command it
+/// ran: `output_as<uint64_t>(db.execute(cmd::KvPut{...}))`. A result holding
+/// another alternative is an Internal error.
+template <class T>
+result<T> output_as(result<Output>&& r) {
+  if (!r)
+    return std::move(r.error());
+  if (auto* v = std::get_if<T>(&*r))
+    return std::move(*v);
+  return make_error(errc::Internal, "the command's output has an unexpected type");
+}
+
+}  // namespace strata
