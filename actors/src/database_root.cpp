@@ -99,6 +99,29 @@ database_actor::behavior_type database_behavior(self_ptr self,
       fn();
     }
   });
+  self->set_exit_handler([self](const caf::exit_msg& msg) {
+    auto& st = self->state;
+    if (st.stopping > 0 || msg.reason == caf::exit_reason::normal)
+      return;
+    // Branches being deleted are monitored already (their deletion still
+    // finishes); their down messages count as well.
+    for (auto& [name, branch] : st.branches) {
+      self->monitor(branch);
+      self->send_exit(branch, msg.reason);
+      st.on_down.emplace(branch.address(), [] {});
+    }
+    if (st.on_down.empty()) {
+      self->quit(msg.reason);
+      return;
+    }
+    st.stopping = st.on_down.size();
+    for (auto& [addr, fn] : st.on_down)
+      fn = [self, then = std::move(fn), reason = msg.reason] {
+        then();
+        if (--self->state.stopping == 0)
+          self->quit(reason);
+      };
+  });
   const std::string main_branch{default_branch};
   if (st.branches.count(main_branch) == 0) {
     BranchInfo info{main_branch, now_us(), ""};

@@ -41,6 +41,7 @@ const char* to_string(errc kind) noexcept {
     case errc::Serialization: return "Serialization";
     case errc::Internal: return "Internal";
     case errc::NotImplemented: return "NotImplemented";
+    case errc::Busy: return "Busy";
   }
   return "Internal";
 }

@@ -17,20 +17,13 @@
 
 #include "strata/actors/client.hpp"
 #include "strata/actors/database_root.hpp"
+#include "strata/actor.hpp"
 #include "strata/messages/protocol.hpp"
+#include "service.hpp"
 
 namespace strata::detail {
 
 namespace {
-
-std::string render_error(uint8_t code, caf::atom_value, const caf::message& ctx) {
-  std::string out = to_string(static_cast<errc>(code));
-  if (ctx.size() == 1 && ctx.match_element<std::string>(0)) {
-    out += ": ";
-    out += ctx.get_as<std::string>(0);
-  }
-  return out;
-}
 
 // Takes the database-wide lock. flock() locks belong to the open file
 // description, so a second open from this process conflicts as well.
@@ -53,7 +46,11 @@ result<int> take_lock(const std::string& path) {
 }  // namespace
 
 result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path,
-                                                 const OpenOptions& options) {
+                                                 const OpenOptions& options,
+                                                 caf::actor_system* external) {
+  if (options.service_executors == 0 || options.service_max_in_flight == 0)
+    return make_error(errc::InvalidInput,
+                      "OpenOptions: service_executors and service_max_in_flight must be >= 1");
   std::shared_ptr<Database> db{new Database};
   db->options_ = options;
   auto ctx = std::make_shared<actors::DatabaseContext>();
@@ -106,9 +103,12 @@ result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path
   }
   db->context_ = ctx;
 
+  if (external) {
+    db->sys_ = external;
+    return db->start();
+  }
   auto& cfg = db->config_;
-  cfg.add_message_types<caf::id_block::strata>();
-  cfg.add_error_category(error_category(), render_error);
+  configure(cfg);
   size_t threads = options.scheduler_threads == 0 ? 2 : options.scheduler_threads;
   cfg.set("scheduler.max-threads", threads);
   if (options.scheduler_policy == SchedulerPolicy::Sharing) {
@@ -124,27 +124,54 @@ result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path
     cfg.set("work-stealing.aggressive-poll-attempts", 100);
   }
   db->system_ = std::make_unique<caf::actor_system>(cfg);
-  db->root_ = db->system_->spawn(actors::database_behavior,
-                                 std::shared_ptr<const actors::DatabaseContext>(ctx));
+  db->sys_ = db->system_.get();
+  return db->start();
+}
+
+result<std::shared_ptr<Database>> Database::start() {
+  root_ = sys_->spawn(actors::database_behavior,
+                      std::shared_ptr<const actors::DatabaseContext>(context_));
   // Finish every commit decided before a crash before anyone reads.
-  actors::Client client{*db->system_, ctx->inline_budget};
-  auto recovered = client.call(db->root_, recover_atom::value);
+  actors::Client client{*sys_, context_->inline_budget};
+  auto recovered = client.call(root_, recover_atom::value);
   if (!recovered)
     return recovered.error();
-  return db;
+  return shared_from_this();
+}
+
+caf::actor Database::service() {
+  std::lock_guard<std::mutex> guard{service_mtx_};
+  if (!service_)
+    service_ = spawn_service(*this);
+  return service_;
 }
 
 Database::~Database() {
-  if (system_) {
-    // Stopping the root stops every branch and space actor through their
-    // links; each closes (and in standard mode syncs) its store on exit.
-    caf::anon_send_exit(root_, caf::exit_reason::user_shutdown);
+  if (sys_ && (service_ || root_)) {
+    // The service first (its executors call the actors below), then the
+    // root: it stops every branch and space actor, each closing (and in
+    // standard mode syncing) its store, and goes down itself last.
+    caf::scoped_actor self{*sys_};
+    auto stop = [&self](caf::strong_actor_ptr target) {
+      if (!target)
+        return;
+      self->monitor(target);
+      self->send_exit(target, caf::exit_reason::user_shutdown);
+      self->receive([](const caf::down_msg&) {});
+    };
+    stop(caf::actor_cast<caf::strong_actor_ptr>(service_));
+    stop(caf::actor_cast<caf::strong_actor_ptr>(root_));
+    service_ = nullptr;
     root_ = nullptr;
+  }
+  if (system_) {
     system_->await_all_actors_done();
     // Sync jobs still running report to their (now dead) actors through
     // the actor system: finish them while it exists.
     context_->syncer.reset();
     system_.reset();
+  } else if (context_) {
+    context_->syncer.reset();
   }
   if (lock_fd_ >= 0) {
     ::flock(lock_fd_, LOCK_UN);

@@ -5,6 +5,7 @@
 // Shared by all handles; closed when the last handle lets go.
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -23,15 +24,19 @@ class FilterPolicy;
 
 namespace strata::detail {
 
-class Database {
+class Database : public std::enable_shared_from_this<Database> {
  public:
   /// Opens the database at `path`, or a cache database when `path` is empty.
   /// Errors: Io (cannot create the directory, locked by another process).
+  /// `external`: run inside that actor system instead of one of its own.
   [[nodiscard]] static result<std::shared_ptr<Database>> open(std::optional<std::string> path,
-                                                              const OpenOptions& options);
+                                                              const OpenOptions& options,
+                                                              caf::actor_system* external = nullptr);
   ~Database();
 
-  caf::actor_system& system() { return *system_; }
+  caf::actor_system& system() { return *sys_; }
+  /// The service actor (started on first use; thread-safe).
+  caf::actor service();
   const actors::database_actor& root() const { return root_; }
   const std::string& path() const { return path_; }
   const OpenOptions& options() const { return options_; }
@@ -41,6 +46,8 @@ class Database {
 
  private:
   Database() = default;
+  /// Spawns the root actor and finishes what a crash left (recovery).
+  result<std::shared_ptr<Database>> start();
 
   std::string path_;
   OpenOptions options_;
@@ -50,8 +57,11 @@ class Database {
   std::unique_ptr<const leveldb::FilterPolicy> filter_;
   std::shared_ptr<actors::DatabaseContext> context_;
   caf::actor_system_config config_;
-  std::unique_ptr<caf::actor_system> system_;
+  std::unique_ptr<caf::actor_system> system_;  // null inside a user's system
+  caf::actor_system* sys_ = nullptr;            // the one in use
   actors::database_actor root_;
+  std::mutex service_mtx_;
+  caf::actor service_;
 };
 
 }  // namespace strata::detail

@@ -9,6 +9,8 @@
 // transaction id runs in that transaction's Session instead.
 
 #include <limits>
+#include <optional>
+#include <tuple>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -19,6 +21,14 @@
 
 namespace strata::detail {
 
+/// What runtime/ sources may do with a handle beyond its public API.
+struct Access {
+  /// A new handle on the database `h` runs on.
+  static Strata make(HandleImpl& h) { return Strata{std::make_unique<HandleImpl>(h.db)}; }
+  static HandleImpl& impl(Strata& s) { return *s.impl_; }
+  static Database& database(const Strata& s) { return *s.impl_->db; }
+};
+
 // Composite commands, built on handle calls (branch_diff.cpp, strata.cpp).
 result<BranchDiff> diff_branches(Strata& base, std::string_view a, std::string_view b);
 result<MergeInfo> merge_branches(Strata& base, std::string_view source, std::string_view target,
@@ -28,70 +38,236 @@ result<TimeRange> time_range(Strata& base, const std::string& branch);
 template <class C>
 using out_t = result<typename C::output>;
 
+// -- plans: the commands that are one request to one actor -----------------------
+//
+// Most commands are one request to the actor that owns their target (the
+// space actor, the branch supervisor, or the database root) and a
+// conversion of its reply. Plan<C> says which actor, what message, and how
+// the reply becomes C's output, once; Exec runs a plan synchronously (a
+// Client call), the service asynchronously (a request whose answer it
+// forwards), so both give the same result. Commands without a plan
+// (composites, transactions) run on Exec alone.
+
+enum class Where { Root, Branch, Space };
+
+namespace convert {
+
+template <class R>
+result<R> same(R&& r) {
+  return std::move(r);
+}
+template <class R>
+result<std::monostate> done(R&&) {
+  return std::monostate{};
+}
+inline result<std::optional<Value>> value(MaybeVersioned&& r) {
+  if (!r.found)
+    return std::optional<Value>{};
+  return std::optional<Value>{std::move(r.entry.value)};
+}
+inline result<std::optional<VersionedValue>> versioned(MaybeVersioned&& r) {
+  return std::move(r).to_optional();
+}
+inline result<std::optional<std::vector<VersionedValue>>> history(MaybeHistory&& r) {
+  using out_type = std::optional<std::vector<VersionedValue>>;
+  if (!r.found)
+    return out_type{};
+  return out_type{std::move(r.versions)};
+}
+inline result<std::optional<Value>> optional(MaybeValue&& r) {
+  if (!r.found)
+    return std::optional<Value>{};
+  return std::optional<Value>{std::move(r.value)};
+}
+inline result<std::optional<VectorEntry>> entry(MaybeVectorEntry&& r) {
+  if (!r.found)
+    return std::optional<VectorEntry>{};
+  return std::optional<VectorEntry>{std::move(r.entry)};
+}
+inline result<std::optional<Event>> event(MaybeEvent&& r) {
+  if (!r.found)
+    return std::optional<Event>{};
+  return std::optional<Event>{std::move(r.event)};
+}
+inline VersionedValue versioned_event(Event&& e) {
+  return VersionedValue{std::move(e.payload), e.sequence, e.timestamp};
+}
+inline result<std::optional<VersionedValue>> event_value(MaybeEvent&& r) {
+  if (!r.found)
+    return std::optional<VersionedValue>{};
+  return std::optional<VersionedValue>{versioned_event(std::move(r.event))};
+}
+inline result<std::vector<VersionedValue>> event_values(std::vector<Event>&& r) {
+  std::vector<VersionedValue> out;
+  out.reserve(r.size());
+  for (auto& e : r)
+    out.push_back(versioned_event(std::move(e)));
+  return out;
+}
+inline result<std::optional<uint64_t>> cas(MaybeVersion&& r) {
+  return r.to_optional();
+}
+inline result<JsonListPage> page(JsonPageMsg&& r) {
+  JsonListPage page;
+  page.keys = std::move(r.keys);
+  if (r.has_cursor)
+    page.cursor = std::move(r.cursor);
+  return page;
+}
+inline result<std::optional<BranchInfo>> branch(MaybeBranchInfo&& r) {
+  return r.found ? std::optional<BranchInfo>{std::move(r.info)} : std::nullopt;
+}
+
+}  // namespace convert
+
+/// No plan: the command runs on Exec only (composites, transactions).
+template <class C>
+struct Plan {
+  static constexpr bool exists = false;
+};
+
+/// Whether the command may be answered without a request (a name that
+/// cannot exist, a refused target); Plan::precheck gives that answer.
+template <class C, class = void>
+struct has_precheck : std::false_type {};
+template <class C>
+struct has_precheck<C, std::void_t<decltype(Plan<C>::precheck(std::declval<const C&>()))>>
+    : std::true_type {};
+
+#define STRATA_PLAN(Cmd, Place, Convert, ...)                              \
+  template <>                                                              \
+  struct Plan<cmd::Cmd> {                                                  \
+    static constexpr bool exists = true;                                   \
+    static constexpr Where where = Where::Place;                            \
+    static auto args(const cmd::Cmd& c) { return std::make_tuple(__VA_ARGS__); } \
+    template <class R>                                                     \
+    static out_t<cmd::Cmd> convert(R&& r) {                                \
+      return convert::Convert(std::move(r));                               \
+    }                                                                      \
+  };
+
+// Spaces (on the branch supervisor) and branches (on the root).
+STRATA_PLAN(ListSpaces, Branch, same, space_list_atom::value)
+STRATA_PLAN(CreateSpace, Branch, done, space_create_atom::value, c.name)
+STRATA_PLAN(DeleteSpace, Branch, done, space_drop_atom::value, c.name, false)
+STRATA_PLAN(DeleteSpaceForce, Branch, done, space_drop_atom::value, c.name, true)
+STRATA_PLAN(CreateBranch, Root, done, branch_create_atom::value, c.name)
+STRATA_PLAN(ListBranches, Root, same, branch_list_atom::value)
+STRATA_PLAN(BranchExists, Root, same, branch_exists_atom::value, c.name)
+STRATA_PLAN(BranchInfo, Root, branch, branch_info_atom::value, c.name)
+STRATA_PLAN(ForkBranch, Root, same, branch_fork_atom::value, c.at.branch, c.dest)
+STRATA_PLAN(BranchImport, Root, same, branch_import_atom::value, c.path)
+STRATA_PLAN(BranchValidateBundle, Root, same, bundle_check_atom::value, c.path)
+// KV.
+STRATA_PLAN(KvPut, Space, same, kv_put_atom::value, c.key, c.value)
+STRATA_PLAN(KvGet, Space, value, kv_get_atom::value, c.key)
+STRATA_PLAN(KvGetVersioned, Space, versioned, kv_get_atom::value, c.key)
+STRATA_PLAN(KvGetAt, Space, value, kv_get_at_atom::value, c.key, c.as_of_us)
+STRATA_PLAN(KvGetv, Space, history, kv_getv_atom::value, c.key)
+STRATA_PLAN(KvDelete, Space, same, kv_del_atom::value, c.key)
+STRATA_PLAN(KvList, Space, same, kv_list_atom::value, ListOptions{c.prefix.value_or(""), {}, {}})
+STRATA_PLAN(KvListPage, Space, same, kv_list_atom::value, c.opts)
+STRATA_PLAN(KvListAt, Space, same, kv_list_at_atom::value, c.prefix.value_or(""), c.as_of_us)
+STRATA_PLAN(KvBatchPut, Space, same, kv_batch_atom::value, c.entries)
+// Events.
+STRATA_PLAN(EventAppend, Space, same, event_append_atom::value, c.type, c.payload)
+STRATA_PLAN(EventBatchAppend, Space, same, event_batch_atom::value, c.entries)
+STRATA_PLAN(EventGet, Space, event_value, event_get_atom::value, c.seq)
+STRATA_PLAN(EventGetRecord, Space, event, event_get_atom::value, c.seq)
+STRATA_PLAN(EventGetByType, Space, event_values, event_by_type_atom::value, c.type, c.after,
+            c.limit, std::numeric_limits<uint64_t>::max())
+STRATA_PLAN(EventListAt, Space, same, event_list_at_atom::value, c.type.value_or(""), c.as_of_us)
+STRATA_PLAN(EventLen, Space, same, event_len_atom::value)
+STRATA_PLAN(EventVerifyChain, Space, same, event_verify_atom::value)
+// State cells.
+STRATA_PLAN(StateSet, Space, same, state_set_atom::value, c.cell, c.value)
+STRATA_PLAN(StateGet, Space, value, state_get_atom::value, c.cell)
+STRATA_PLAN(StateGetVersioned, Space, versioned, state_get_atom::value, c.cell)
+STRATA_PLAN(StateGetAt, Space, value, state_get_at_atom::value, c.cell, c.as_of_us)
+STRATA_PLAN(StateGetv, Space, history, state_getv_atom::value, c.cell)
+STRATA_PLAN(StateInit, Space, same, state_init_atom::value, c.cell, c.value)
+STRATA_PLAN(StateCas, Space, cas, state_cas_atom::value, c.cell, c.expected.has_value(),
+            c.expected.value_or(0), c.value)
+STRATA_PLAN(StateDelete, Space, same, state_del_atom::value, c.cell)
+STRATA_PLAN(StateList, Space, same, state_list_atom::value, c.prefix.value_or(""))
+STRATA_PLAN(StateListAt, Space, same, state_list_at_atom::value, c.prefix.value_or(""),
+            c.as_of_us)
+STRATA_PLAN(StateBatchSet, Space, same, state_batch_atom::value, c.entries)
+// JSON documents.
+STRATA_PLAN(JsonSet, Space, same, json_set_atom::value, c.key, c.path, c.value)
+STRATA_PLAN(JsonGet, Space, optional, json_get_atom::value, c.key, c.path)
+STRATA_PLAN(JsonGetAt, Space, optional, json_get_at_atom::value, c.key, c.path, c.as_of_us)
+STRATA_PLAN(JsonGetVersioned, Space, versioned, json_doc_atom::value, c.key)
+STRATA_PLAN(JsonGetv, Space, history, json_getv_atom::value, c.key)
+STRATA_PLAN(JsonDelete, Space, same, json_del_atom::value, c.key, c.path)
+STRATA_PLAN(JsonList, Space, page, json_list_atom::value,
+            ListOptions{c.prefix.value_or(""), c.cursor, c.limit})
+STRATA_PLAN(JsonListAt, Space, same, json_list_at_atom::value, c.prefix.value_or(""), c.as_of_us)
+STRATA_PLAN(JsonBatchSet, Space, same, json_batch_atom::value, c.entries)
+// Vector collections.
+STRATA_PLAN(VectorCreateCollection, Space, same, vec_create_atom::value, c.name, c.dimension,
+            c.metric, static_cast<uint8_t>(c.index))
+STRATA_PLAN(VectorDeleteCollection, Space, same, vec_drop_atom::value, c.name)
+STRATA_PLAN(VectorListCollections, Space, same, vec_colls_atom::value)
+STRATA_PLAN(VectorCollectionStats, Space, same, vec_stats_atom::value, c.name)
+STRATA_PLAN(VectorUpsert, Space, same, vec_upsert_atom::value, c.collection,
+            strata::VectorUpsert{c.key, c.embedding, c.metadata})
+STRATA_PLAN(VectorBatchUpsert, Space, same, vec_batch_atom::value, c.collection, c.entries)
+STRATA_PLAN(VectorGet, Space, entry, vec_get_atom::value, c.collection, c.key)
+STRATA_PLAN(VectorGetAt, Space, entry, vec_get_at_atom::value, c.collection, c.key, c.as_of_us)
+STRATA_PLAN(VectorDelete, Space, same, vec_del_atom::value, c.collection, c.key)
+STRATA_PLAN(VectorListKeys, Space, same, vec_keys_atom::value, c.collection)
+STRATA_PLAN(VectorSearch, Space, same, vec_search_atom::value, c.collection, c.query, c.k,
+            c.filter)
+STRATA_PLAN(VectorSearchAt, Space, same, vec_search_at_atom::value, c.collection, c.query, c.k,
+            c.filter, c.as_of_us)
+
+#undef STRATA_PLAN
+
+// Two plans answer some commands without asking anyone.
+template <>
+struct Plan<cmd::SpaceExists> {
+  static constexpr bool exists = true;
+  static constexpr Where where = Where::Branch;
+  static auto args(const cmd::SpaceExists& c) {
+    return std::make_tuple(space_exists_atom::value, c.name);
+  }
+  static std::optional<out_t<cmd::SpaceExists>> precheck(const cmd::SpaceExists& c) {
+    if (validate_space_name(c.name))
+      return out_t<cmd::SpaceExists>{false};
+    return std::nullopt;
+  }
+  template <class R>
+  static out_t<cmd::SpaceExists> convert(R&& r) {
+    return r;
+  }
+};
+
+template <>
+struct Plan<cmd::DeleteBranch> {
+  static constexpr bool exists = true;
+  static constexpr Where where = Where::Root;
+  static auto args(const cmd::DeleteBranch& c) {
+    return std::make_tuple(branch_delete_atom::value, c.name);
+  }
+  static std::optional<out_t<cmd::DeleteBranch>> precheck(const cmd::DeleteBranch& c) {
+    if (c.name == c.at.branch && c.name != default_branch)
+      return out_t<cmd::DeleteBranch>{
+          make_error(errc::ConstraintViolation, "cannot delete current branch")};
+    return std::nullopt;
+  }
+  template <class R>
+  static out_t<cmd::DeleteBranch> convert(R&&) {
+    return std::monostate{};
+  }
+};
+
 /// Runs commands on one HandleImpl. `handle` builds a fresh Strata handle
 /// on the same database (composite commands run on one).
 struct Exec {
   HandleImpl& h;
   Strata (*handle)(HandleImpl&);
 
-  static constexpr uint64_t latest = std::numeric_limits<uint64_t>::max();
-
-  template <class... Ts>
-  auto on_space(const Target& at, const Ts&... xs) {
-    return h.on_space_at(at.branch, at.space, xs...);
-  }
-  template <class... Ts>
-  auto on_branch(const Target& at, const Ts&... xs) {
-    return h.on_branch_named(at.branch, xs...);
-  }
-  template <class... Ts>
-  auto on_root(const Ts&... xs) {
-    return h.client.call(h.db->root(), xs...);
-  }
-
-  template <class T>
-  static result<std::monostate> done(result<T>&& r) {
-    if (!r)
-      return std::move(r.error());
-    return std::monostate{};
-  }
-  static result<std::optional<Value>> value_of(result<MaybeVersioned>&& r) {
-    if (!r)
-      return std::move(r.error());
-    if (!r->found)
-      return std::optional<Value>{};
-    return std::optional<Value>{std::move(r->entry.value)};
-  }
-  static result<std::optional<VersionedValue>> versioned_of(result<MaybeVersioned>&& r) {
-    if (!r)
-      return std::move(r.error());
-    return std::move(*r).to_optional();
-  }
-  static result<std::optional<std::vector<VersionedValue>>> history_of(result<MaybeHistory>&& r) {
-    using out_type = std::optional<std::vector<VersionedValue>>;
-    if (!r)
-      return std::move(r.error());
-    if (!r->found)
-      return out_type{};
-    return out_type{std::move(r->versions)};
-  }
-  static result<std::optional<Value>> optional_of(result<MaybeValue>&& r) {
-    if (!r)
-      return std::move(r.error());
-    if (!r->found)
-      return std::optional<Value>{};
-    return std::optional<Value>{std::move(r->value)};
-  }
-  static result<std::optional<VectorEntry>> entry_of(result<MaybeVectorEntry>&& r) {
-    if (!r)
-      return std::move(r.error());
-    if (!r->found)
-      return std::optional<VectorEntry>{};
-    return std::optional<VectorEntry>{std::move(r->entry)};
-  }
-  static VersionedValue versioned_of(Event&& e) {
-    return VersionedValue{std::move(e.payload), e.sequence, e.timestamp};
-  }
 
   // -- transactions -------------------------------------------------------------
 
@@ -125,7 +301,7 @@ struct Exec {
       return r.error();
     if (auto r = c.read_only ? s->begin_read_only() : s->begin(); !r)
       return r.error();
-    auto id = ++h.last_txn_id;
+    auto id = h.last_txn_id += h.txn_id_step;
     h.txns.emplace(id, std::move(s));
     return id;
   }
@@ -138,7 +314,10 @@ struct Exec {
                         "no active transaction with id " + std::to_string(at.txn));
     auto s = std::move(it->second);
     h.txns.erase(it);
-    return done(commit ? s->commit() : s->rollback());
+    auto r = commit ? s->commit() : s->rollback();
+    if (!r)
+      return std::move(r.error());
+    return std::monostate{};
   }
 
   // The commands a transaction can run, as Session calls.
@@ -193,62 +372,35 @@ struct Exec {
     }
   }
 
-  // -- spaces -------------------------------------------------------------------
+  // -- commands with a plan ---------------------------------------------------------
 
-  out_t<cmd::ListSpaces> operator()(const cmd::ListSpaces& c) {
-    return on_branch(c.at, space_list_atom::value);
+  template <class C, class = std::enable_if_t<Plan<C>::exists>>
+  out_t<C> operator()(const C& c) {
+    if constexpr (has_precheck<C>::value)
+      if (auto early = Plan<C>::precheck(c))
+        return std::move(*early);
+    auto r = std::apply(
+        [this, &c](const auto&... xs) {
+          if constexpr (Plan<C>::where == Where::Space)
+            return h.on_space_at(c.at.branch, c.at.space, xs...);
+          else if constexpr (Plan<C>::where == Where::Branch)
+            return h.on_branch_named(c.at.branch, xs...);
+          else
+            return h.client.call(h.db->root(), xs...);
+        },
+        Plan<C>::args(c));
+    if (!r)
+      return std::move(r.error());
+    return Plan<C>::convert(std::move(*r));
   }
-  out_t<cmd::CreateSpace> operator()(const cmd::CreateSpace& c) {
-    return done(on_branch(c.at, space_create_atom::value, c.name));
-  }
-  out_t<cmd::SpaceExists> operator()(const cmd::SpaceExists& c) {
-    if (validate_space_name(c.name))
-      return false;
-    return on_branch(c.at, space_exists_atom::value, c.name);
-  }
-  out_t<cmd::DeleteSpace> operator()(const cmd::DeleteSpace& c) {
-    return done(on_branch(c.at, space_drop_atom::value, c.name, false));
-  }
-  out_t<cmd::DeleteSpaceForce> operator()(const cmd::DeleteSpaceForce& c) {
-    return done(on_branch(c.at, space_drop_atom::value, c.name, true));
-  }
+
+  // -- composite commands ------------------------------------------------------------
+
   out_t<cmd::TimeRange> operator()(const cmd::TimeRange& c) {
     auto base = handle(h);
     return time_range(base, c.at.branch);
   }
-
-  // -- branches -------------------------------------------------------------------
-
-  out_t<cmd::CreateBranch> operator()(const cmd::CreateBranch& c) {
-    return done(on_root(branch_create_atom::value, c.name));
-  }
-  out_t<cmd::ListBranches> operator()(const cmd::ListBranches&) {
-    return on_root(branch_list_atom::value);
-  }
-  out_t<cmd::BranchExists> operator()(const cmd::BranchExists& c) {
-    return on_root(branch_exists_atom::value, c.name);
-  }
-  out_t<cmd::BranchInfo> operator()(const cmd::BranchInfo& c) {
-    auto r = on_root(branch_info_atom::value, c.name);
-    if (!r)
-      return r.error();
-    return r->found ? std::optional<BranchInfo>{std::move(r->info)} : std::nullopt;
-  }
-  out_t<cmd::DeleteBranch> operator()(const cmd::DeleteBranch& c) {
-    if (c.name == c.at.branch && c.name != default_branch)
-      return make_error(errc::ConstraintViolation, "cannot delete current branch");
-    return done(on_root(branch_delete_atom::value, c.name));
-  }
-  out_t<cmd::ForkBranch> operator()(const cmd::ForkBranch& c) {
-    return on_root(branch_fork_atom::value, c.at.branch, c.dest);
-  }
   out_t<cmd::BranchExport> operator()(const cmd::BranchExport& c);
-  out_t<cmd::BranchImport> operator()(const cmd::BranchImport& c) {
-    return on_root(branch_import_atom::value, c.path);
-  }
-  out_t<cmd::BranchValidateBundle> operator()(const cmd::BranchValidateBundle& c) {
-    return on_root(bundle_check_atom::value, c.path);
-  }
   out_t<cmd::DiffBranches> operator()(const cmd::DiffBranches& c) {
     auto base = handle(h);
     return diff_branches(base, c.a, c.b);
@@ -256,209 +408,6 @@ struct Exec {
   out_t<cmd::MergeBranches> operator()(const cmd::MergeBranches& c) {
     auto base = handle(h);
     return merge_branches(base, c.source, c.target, c.strategy);
-  }
-
-  // -- KV -------------------------------------------------------------------------
-
-  out_t<cmd::KvPut> operator()(const cmd::KvPut& c) {
-    return on_space(c.at, kv_put_atom::value, c.key, c.value);
-  }
-  out_t<cmd::KvGet> operator()(const cmd::KvGet& c) {
-    return value_of(on_space(c.at, kv_get_atom::value, c.key));
-  }
-  out_t<cmd::KvGetVersioned> operator()(const cmd::KvGetVersioned& c) {
-    return versioned_of(on_space(c.at, kv_get_atom::value, c.key));
-  }
-  out_t<cmd::KvGetAt> operator()(const cmd::KvGetAt& c) {
-    return value_of(on_space(c.at, kv_get_at_atom::value, c.key, c.as_of_us));
-  }
-  out_t<cmd::KvGetv> operator()(const cmd::KvGetv& c) {
-    return history_of(on_space(c.at, kv_getv_atom::value, c.key));
-  }
-  out_t<cmd::KvDelete> operator()(const cmd::KvDelete& c) {
-    return on_space(c.at, kv_del_atom::value, c.key);
-  }
-  out_t<cmd::KvList> operator()(const cmd::KvList& c) {
-    ListOptions opts;
-    if (c.prefix)
-      opts.prefix = *c.prefix;
-    return on_space(c.at, kv_list_atom::value, opts);
-  }
-  out_t<cmd::KvListPage> operator()(const cmd::KvListPage& c) {
-    return on_space(c.at, kv_list_atom::value, c.opts);
-  }
-  out_t<cmd::KvListAt> operator()(const cmd::KvListAt& c) {
-    return on_space(c.at, kv_list_at_atom::value, c.prefix.value_or(""), c.as_of_us);
-  }
-  out_t<cmd::KvBatchPut> operator()(const cmd::KvBatchPut& c) {
-    return on_space(c.at, kv_batch_atom::value, c.entries);
-  }
-
-  // -- event log ------------------------------------------------------------------
-
-  out_t<cmd::EventAppend> operator()(const cmd::EventAppend& c) {
-    return on_space(c.at, event_append_atom::value, c.type, c.payload);
-  }
-  out_t<cmd::EventBatchAppend> operator()(const cmd::EventBatchAppend& c) {
-    return on_space(c.at, event_batch_atom::value, c.entries);
-  }
-  out_t<cmd::EventGetRecord> operator()(const cmd::EventGetRecord& c) {
-    auto r = on_space(c.at, event_get_atom::value, c.seq);
-    if (!r)
-      return std::move(r.error());
-    if (!r->found)
-      return std::optional<Event>{};
-    return std::optional<Event>{std::move(r->event)};
-  }
-  out_t<cmd::EventGet> operator()(const cmd::EventGet& c) {
-    auto e = (*this)(cmd::EventGetRecord{c.at, c.seq});
-    if (!e)
-      return std::move(e.error());
-    if (!*e)
-      return std::optional<VersionedValue>{};
-    return std::optional<VersionedValue>{versioned_of(std::move(**e))};
-  }
-  out_t<cmd::EventGetByType> operator()(const cmd::EventGetByType& c) {
-    auto r = on_space(c.at, event_by_type_atom::value, c.type, c.after, c.limit, latest);
-    if (!r)
-      return std::move(r.error());
-    std::vector<VersionedValue> out;
-    out.reserve(r->size());
-    for (auto& e : *r)
-      out.push_back(versioned_of(std::move(e)));
-    return out;
-  }
-  out_t<cmd::EventListAt> operator()(const cmd::EventListAt& c) {
-    return on_space(c.at, event_list_at_atom::value, c.type.value_or(""), c.as_of_us);
-  }
-  out_t<cmd::EventLen> operator()(const cmd::EventLen& c) {
-    return on_space(c.at, event_len_atom::value);
-  }
-  out_t<cmd::EventVerifyChain> operator()(const cmd::EventVerifyChain& c) {
-    return on_space(c.at, event_verify_atom::value);
-  }
-
-  // -- state cells ------------------------------------------------------------------
-
-  out_t<cmd::StateSet> operator()(const cmd::StateSet& c) {
-    return on_space(c.at, state_set_atom::value, c.cell, c.value);
-  }
-  out_t<cmd::StateGet> operator()(const cmd::StateGet& c) {
-    return value_of(on_space(c.at, state_get_atom::value, c.cell));
-  }
-  out_t<cmd::StateGetVersioned> operator()(const cmd::StateGetVersioned& c) {
-    return versioned_of(on_space(c.at, state_get_atom::value, c.cell));
-  }
-  out_t<cmd::StateGetAt> operator()(const cmd::StateGetAt& c) {
-    return value_of(on_space(c.at, state_get_at_atom::value, c.cell, c.as_of_us));
-  }
-  out_t<cmd::StateGetv> operator()(const cmd::StateGetv& c) {
-    return history_of(on_space(c.at, state_getv_atom::value, c.cell));
-  }
-  out_t<cmd::StateInit> operator()(const cmd::StateInit& c) {
-    return on_space(c.at, state_init_atom::value, c.cell, c.value);
-  }
-  out_t<cmd::StateCas> operator()(const cmd::StateCas& c) {
-    auto r = on_space(c.at, state_cas_atom::value, c.cell, c.expected.has_value(),
-                      c.expected.value_or(0), c.value);
-    if (!r)
-      return std::move(r.error());
-    return r->to_optional();
-  }
-  out_t<cmd::StateDelete> operator()(const cmd::StateDelete& c) {
-    return on_space(c.at, state_del_atom::value, c.cell);
-  }
-  out_t<cmd::StateList> operator()(const cmd::StateList& c) {
-    return on_space(c.at, state_list_atom::value, c.prefix.value_or(""));
-  }
-  out_t<cmd::StateListAt> operator()(const cmd::StateListAt& c) {
-    return on_space(c.at, state_list_at_atom::value, c.prefix.value_or(""), c.as_of_us);
-  }
-  out_t<cmd::StateBatchSet> operator()(const cmd::StateBatchSet& c) {
-    return on_space(c.at, state_batch_atom::value, c.entries);
-  }
-
-  // -- JSON documents ------------------------------------------------------------------
-
-  out_t<cmd::JsonSet> operator()(const cmd::JsonSet& c) {
-    return on_space(c.at, json_set_atom::value, c.key, c.path, c.value);
-  }
-  out_t<cmd::JsonGet> operator()(const cmd::JsonGet& c) {
-    return optional_of(on_space(c.at, json_get_atom::value, c.key, c.path));
-  }
-  out_t<cmd::JsonGetAt> operator()(const cmd::JsonGetAt& c) {
-    return optional_of(on_space(c.at, json_get_at_atom::value, c.key, c.path, c.as_of_us));
-  }
-  out_t<cmd::JsonGetVersioned> operator()(const cmd::JsonGetVersioned& c) {
-    return versioned_of(on_space(c.at, json_doc_atom::value, c.key));
-  }
-  out_t<cmd::JsonGetv> operator()(const cmd::JsonGetv& c) {
-    return history_of(on_space(c.at, json_getv_atom::value, c.key));
-  }
-  out_t<cmd::JsonDelete> operator()(const cmd::JsonDelete& c) {
-    return on_space(c.at, json_del_atom::value, c.key, c.path);
-  }
-  out_t<cmd::JsonList> operator()(const cmd::JsonList& c) {
-    ListOptions opts;
-    opts.prefix = c.prefix.value_or("");
-    opts.cursor = c.cursor;
-    opts.limit = c.limit;
-    auto r = on_space(c.at, json_list_atom::value, opts);
-    if (!r)
-      return std::move(r.error());
-    JsonListPage page;
-    page.keys = std::move(r->keys);
-    if (r->has_cursor)
-      page.cursor = std::move(r->cursor);
-    return page;
-  }
-  out_t<cmd::JsonListAt> operator()(const cmd::JsonListAt& c) {
-    return on_space(c.at, json_list_at_atom::value, c.prefix.value_or(""), c.as_of_us);
-  }
-  out_t<cmd::JsonBatchSet> operator()(const cmd::JsonBatchSet& c) {
-    return on_space(c.at, json_batch_atom::value, c.entries);
-  }
-
-  // -- vector collections ----------------------------------------------------------------
-
-  out_t<cmd::VectorCreateCollection> operator()(const cmd::VectorCreateCollection& c) {
-    return on_space(c.at, vec_create_atom::value, c.name, c.dimension, c.metric,
-                    static_cast<uint8_t>(c.index));
-  }
-  out_t<cmd::VectorDeleteCollection> operator()(const cmd::VectorDeleteCollection& c) {
-    return on_space(c.at, vec_drop_atom::value, c.name);
-  }
-  out_t<cmd::VectorListCollections> operator()(const cmd::VectorListCollections& c) {
-    return on_space(c.at, vec_colls_atom::value);
-  }
-  out_t<cmd::VectorCollectionStats> operator()(const cmd::VectorCollectionStats& c) {
-    return on_space(c.at, vec_stats_atom::value, c.name);
-  }
-  out_t<cmd::VectorUpsert> operator()(const cmd::VectorUpsert& c) {
-    return on_space(c.at, vec_upsert_atom::value, c.collection,
-                    strata::VectorUpsert{c.key, c.embedding, c.metadata});
-  }
-  out_t<cmd::VectorBatchUpsert> operator()(const cmd::VectorBatchUpsert& c) {
-    return on_space(c.at, vec_batch_atom::value, c.collection, c.entries);
-  }
-  out_t<cmd::VectorGet> operator()(const cmd::VectorGet& c) {
-    return entry_of(on_space(c.at, vec_get_atom::value, c.collection, c.key));
-  }
-  out_t<cmd::VectorGetAt> operator()(const cmd::VectorGetAt& c) {
-    return entry_of(on_space(c.at, vec_get_at_atom::value, c.collection, c.key, c.as_of_us));
-  }
-  out_t<cmd::VectorDelete> operator()(const cmd::VectorDelete& c) {
-    return on_space(c.at, vec_del_atom::value, c.collection, c.key);
-  }
-  out_t<cmd::VectorListKeys> operator()(const cmd::VectorListKeys& c) {
-    return on_space(c.at, vec_keys_atom::value, c.collection);
-  }
-  out_t<cmd::VectorSearch> operator()(const cmd::VectorSearch& c) {
-    return on_space(c.at, vec_search_atom::value, c.collection, c.query, c.k, c.filter);
-  }
-  out_t<cmd::VectorSearchAt> operator()(const cmd::VectorSearchAt& c) {
-    return on_space(c.at, vec_search_at_atom::value, c.collection, c.query, c.k, c.filter,
-                    c.as_of_us);
   }
 };
 

@@ -49,6 +49,8 @@ struct HandleImpl {
   /// Transactions begun through commands (cmd::Begin), by id.
   std::unordered_map<uint64_t, std::unique_ptr<Session>> txns;
   uint64_t last_txn_id = 0;
+  /// Ids go up by this much (the service's executors interleave theirs).
+  uint64_t txn_id_step = 1;
 
   /// Forgets the actors resolved on `name` (it was deleted or restarted).
   void forget_branch_actors(const std::string& name) { resolved.erase(name); }

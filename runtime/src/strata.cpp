@@ -19,12 +19,6 @@ namespace strata {
 
 namespace detail {
 
-/// What runtime/ sources may do with a handle beyond its public API.
-struct Access {
-  static Strata make(HandleImpl& h) { return Strata{std::make_unique<HandleImpl>(h.db)}; }
-  static HandleImpl& impl(Strata& s) { return *s.impl_; }
-};
-
 namespace {
 
 Strata new_handle_on(HandleImpl& h) {
@@ -231,8 +225,9 @@ Strata::Strata(Strata&&) noexcept = default;
 Strata& Strata::operator=(Strata&&) noexcept = default;
 Strata::~Strata() = default;
 
-result<Strata> Strata::open_database(std::optional<std::string> path, OpenOptions options) {
-  auto db = detail::Database::open(std::move(path), options);
+result<Strata> Strata::open_database(std::optional<std::string> path, OpenOptions options,
+                                     caf::actor_system* sys) {
+  auto db = detail::Database::open(std::move(path), options, sys);
   if (!db)
     return db.error();
   return Strata{std::make_unique<detail::HandleImpl>(std::move(*db))};
@@ -252,6 +247,15 @@ result<Strata> Strata::cache() {
 
 result<Strata> Strata::cache(OpenOptions options) {
   return open_database(std::nullopt, options);
+}
+
+result<Strata> Strata::open(caf::actor_system& sys, const std::string& path,
+                            OpenOptions options) {
+  return open_database(path, options, &sys);
+}
+
+result<Strata> Strata::cache(caf::actor_system& sys, OpenOptions options) {
+  return open_database(std::nullopt, options, &sys);
 }
 
 Session Strata::session() const {

@@ -38,6 +38,10 @@
 #include "strata/command.hpp"
 #include "strata/session.hpp"
 
+namespace caf {
+class actor_system;
+}  // namespace caf
+
 namespace strata {
 
 /// How the actor scheduler's worker threads take the work callers hand off
@@ -69,12 +73,19 @@ struct OpenOptions {
   SchedulerPolicy scheduler_policy = SchedulerPolicy::Sharing;
   /// Block cache shared by every space of the database.
   size_t block_cache_bytes = 32u << 20;
+  /// The service actor (<strata/actor.hpp>): threads that run its commands
+  /// (commands to one space always run on the same one), and how many
+  /// requests one client may have in flight before further ones are
+  /// answered errc::Busy. REQUIRES: both >= 1.
+  size_t service_executors = 4;
+  size_t service_max_in_flight = 256;
 };
 
 namespace detail {
 class Database;
 struct HandleImpl;
 struct Access;
+struct ServiceTraits;
 }  // namespace detail
 
 class Strata {
@@ -93,6 +104,24 @@ class Strata {
   /// is gone when the last handle closes.
   [[nodiscard]] static result<Strata> cache();
   [[nodiscard]] static result<Strata> cache(OpenOptions options);
+
+  /// The same, running inside the caller's own actor system `sys` (no
+  /// system of Strata's own: OpenOptions::scheduler_threads and
+  /// scheduler_policy do not apply). REQUIRES: strata::configure() was
+  /// called on the configuration `sys` was made from, and `sys` outlives
+  /// every handle of the database (<strata/actor.hpp>).
+  [[nodiscard]] static result<Strata> open(caf::actor_system& sys, const std::string& path,
+                                           OpenOptions options = {});
+  [[nodiscard]] static result<Strata> cache(caf::actor_system& sys, OpenOptions options = {});
+
+  /// The database's service actor: commands as messages, for actors that
+  /// must not block (<strata/actor.hpp> documents its protocol; include it
+  /// to call this). Started on first use; every handle of the database
+  /// returns the same one.
+  template <class Traits = detail::ServiceTraits>
+  typename Traits::handle service() const {
+    return Traits::get(*this);
+  }
 
   /// A new, independent handle on the same database, starting on branch
   /// "default" and space "default".
@@ -416,7 +445,8 @@ class Strata {
   /// Runs one command through the executor every layer shares.
   template <class C>
   result<typename C::output> run(C&& c);
-  static result<Strata> open_database(std::optional<std::string> path, OpenOptions options);
+  static result<Strata> open_database(std::optional<std::string> path, OpenOptions options,
+                                      caf::actor_system* sys = nullptr);
 
   std::unique_ptr<detail::HandleImpl> impl_;
 };

@@ -25,13 +25,19 @@ struct DatabaseState {
   /// the requests that create a branch of the name again: each is sent
   /// here once more when the deletion has finished.
   std::map<std::string, std::vector<std::function<void()>>> deleting;
+  /// Branch supervisors still to go down before the root stops (told to
+  /// stop by an exit message).
+  size_t stopping = 0;
 
   static inline const char* name = "strata.database";
 };
 
 /// The root of one database: spawns (linked) one branch supervisor per
-/// branch; `default` exists from the start. Stopping the root stops every
-/// branch and space actor, closing every store.
+/// branch; `default` exists from the start. An exit message stops every
+/// branch (and so every space actor, closing every store); the root goes
+/// down itself only once all of them are down, so that whoever monitors it
+/// knows the database is closed (a database inside a user's actor system
+/// cannot wait for the whole system).
 database_actor::behavior_type database_behavior(
     database_actor::stateful_pointer<DatabaseState> self,
     std::shared_ptr<const DatabaseContext> ctx);

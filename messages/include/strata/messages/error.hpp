@@ -45,6 +45,9 @@ enum class errc : uint8_t {
   Serialization,
   Internal,
   NotImplemented,
+  /// A client has too many requests in flight (the service's bound);
+  /// nothing was done: retry once replies have come back.
+  Busy,
 };
 
 /// The category atom under which strata errors travel inside caf::error.
