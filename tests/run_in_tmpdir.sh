@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Runs a program with a fresh database directory as its only argument, and
-# removes the directory afterwards. Used to run the examples as smoke tests.
+# Runs a program with a fresh database directory as its first argument (the
+# other arguments follow), and removes the directory afterwards. Used to
+# run the examples as smoke tests.
 set -euo pipefail
 dir=$(mktemp -d "${TMPDIR:-/tmp}/strata-example.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
-"$1" "$dir/db"
+program=$1
+shift
+"$program" "$dir/db" "$@"

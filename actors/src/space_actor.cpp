@@ -29,8 +29,12 @@ using self_ptr = space_actor::stateful_pointer<SpaceState>;
 
 // Runs after every successful write: registers the space on its first write
 // (SPEC 4.3) and arms the standard-mode sync timer.
+void note_open(self_ptr self);
+
 void after_write(self_ptr self) {
   auto& st = self->state;
+  if (!st.slot && st.store->exists())
+    note_open(self);  // the write created the store
   if (!st.registered && st.store->exists()) {
     st.registered = true;
     self->send(st.args.registry, space_register_atom::value, st.args.space);
@@ -39,6 +43,123 @@ void after_write(self_ptr self) {
     st.flush_scheduled = true;
     self->delayed_send(self, std::chrono::milliseconds(100), flush_atom::value);
   }
+}
+
+// -- hibernation (open_stores.hpp) -------------------------------------------------
+
+// Registers the open store with the database's budget of open stores; the
+// budget may ask this actor to close it later (hibernate).
+void note_open(self_ptr self) {
+  auto& st = self->state;
+  if (st.slot || !st.store || !st.store->exists())
+    return;
+  st.slot = st.args.ctx->open_stores->opened([me = detail::weak_self(self)] {
+    detail::send_if_alive<space_actor>(me, hibernate_atom::value);
+  });
+}
+
+void note_closed(SpaceState& st) {
+  if (st.slot)
+    st.args.ctx->open_stores->closed(st.slot);
+  st.slot.reset();
+}
+
+// Whether anything in flight needs the open store: then it stays open.
+bool busy(const SpaceState& st) {
+  return !st.prepared.empty() || !st.held.empty() || !st.deferred.empty() ||
+         !st.awaiting_sync.empty() || !st.syncing.empty() || !st.log_syncing.empty() ||
+         (st.lane && st.lane->busy()) || st.group_sync_scheduled || st.drops_waiting > 0;
+}
+
+// Closes the store of an idle space (its destructor syncs the log); the
+// actor stays, with what it remembers of transactions, and reopens the
+// store on its next request. A busy space declines and counts as used.
+void hibernate(self_ptr self) {
+  auto& st = self->state;
+  if (!st.slot || !st.store)
+    return;
+  if (busy(st)) {
+    st.args.ctx->open_stores->touch(*st.slot);
+    return;
+  }
+  st.store.reset();
+  st.hibernated = true;
+  note_closed(st);
+}
+
+void first_open(self_ptr self);
+
+// Reopens a hibernated store. Errors: Io (the store could not be opened:
+// the request fails, and the next one tries again).
+caf::error wake_up(self_ptr self) {
+  auto& st = self->state;
+  const auto& ctx = *st.args.ctx;
+  auto opened = store::SpaceStore::open(ctx.space_dir(st.args.branch, st.args.space),
+                                        ctx.store_options, *st.args.clock);
+  if (!opened)
+    return std::move(opened.error());  // out of descriptors: guard holds it
+  st.store = std::move(*opened);
+  st.hibernated = false;
+  note_open(self);
+  if (st.first_open_pending) {
+    st.first_open_pending = false;
+    st.registered = st.store->exists();
+    first_open(self);
+    return st.open_error;
+  }
+  return {};
+}
+
+// Whether opening failed for want of file descriptors (LevelDB reports
+// the system's message only).
+bool out_of_descriptors(const caf::error& err) {
+  return message_of(err).find("Too many open files") != std::string::npos;
+}
+
+// Keeps the request being handled for later: it is sent to this actor again
+// (same sender, same request id) once another store of the database has
+// closed. The handler answers nothing meanwhile (admit).
+void hold_back(self_ptr self) {
+  auto& st = self->state;
+  auto* e = self->current_mailbox_element();
+  st.held_back.push_back(caf::make_mailbox_element(e->sender, e->mid, std::move(e->stages),
+                                                   e->move_content_to_message()));
+  if (!st.waiting_for_room) {
+    st.waiting_for_room = true;
+    const auto& stores = st.args.ctx->open_stores;
+    stores->wait_for_room([me = detail::weak_self(self)] {
+      detail::send_if_alive<space_actor>(me, room_atom::value);
+    });
+    stores->make_room(stores->capacity() / 8 + 1);
+  }
+}
+
+// Sends the held-back requests to this actor again, in order.
+void replay_held_back(self_ptr self) {
+  auto& st = self->state;
+  st.waiting_for_room = false;
+  auto held = std::move(st.held_back);
+  st.held_back.clear();
+  for (auto& e : held) {
+    st.replaying.insert(e.get());
+    self->enqueue(std::move(e), self->context());
+  }
+}
+
+// What a handler answers after guard(): nothing to say (go on), the error,
+// or — for a request held back — no answer now (it is answered when it is
+// served again).
+template <class T>
+std::optional<caf::result<T>> admit(self_ptr self, caf::error err) {
+  auto& st = self->state;
+  if (st.hold_current) {
+    st.hold_current = false;
+    hold_back(self);
+    return caf::result<T>{caf::delegated<T>{}};
+  }
+  if (err)
+    return caf::result<T>{std::move(err)};
+  return std::nullopt;
 }
 
 // A delete is a write command: it registers the space even when nothing
@@ -51,10 +172,21 @@ result<T> registering(store::SpaceStore& store, result<T>&& r) {
   return std::move(r);
 }
 
+bool out_of_descriptors(const caf::error& err);
+void hold_back(self_ptr self);
+
+// The reply of a write run by its handler. A write that could not create
+// the space's store for want of file descriptors is held back and runs
+// again once another store has closed.
 template <class T>
 caf::result<T> written(self_ptr self, result<T>&& r) {
-  if (!r)
+  if (!r) {
+    if (out_of_descriptors(r.error())) {
+      hold_back(self);
+      return caf::delegated<T>{};
+    }
     return std::move(r.error());
+  }
   after_write(self);
   return std::move(*r);
 }
@@ -622,6 +754,15 @@ void commit_one_phase(self_ptr self, const TxnWork& work,
 }  // namespace
 
 SpaceState::~SpaceState() {
+  if (slot && args.ctx)
+    args.ctx->open_stores->closed(slot);
+  for (auto& e : held_back)
+    if (e->sender && e->mid.is_request())
+      e->sender->enqueue(
+          caf::make_mailbox_element(nullptr, e->mid.response_id(), {},
+                                    make_error(errc::BranchClosed,
+                                               "space \"" + args.space + "\" stopped before answering")),
+          nullptr);
   if (awaiting_sync.empty() && syncing.empty() && log_syncing.empty() && deferred.empty())
     return;
   auto err = stop_error ? stop_error
@@ -658,6 +799,7 @@ result<bool> drop_space(self_ptr self, bool force) {
     return err;
   if (auto err = st.store->destroy())
     return err;
+  note_closed(st);
   // The actor stays the owner of the (now absent) store: a later write
   // re-creates the space empty and registers it again.
   st.registered = false;
@@ -699,20 +841,13 @@ result<std::vector<PreparedTxn>> in_doubt_here(SpaceState& st) {
   return out;
 }
 
-space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
+namespace {
+
+// What the first open of the store settles: transactions prepared here
+// before a restart are in doubt: hold their entries and ask the
+// coordinator what became of them.
+void first_open(self_ptr self) {
   auto& st = self->state;
-  st.args = std::move(args);
-  const auto& ctx = *st.args.ctx;
-  auto opened = store::SpaceStore::open(ctx.space_dir(st.args.branch, st.args.space),
-                                        ctx.store_options, *st.args.clock);
-  if (opened) {
-    st.store = std::move(*opened);
-    st.registered = st.store->exists();
-  } else {
-    st.open_error = std::move(opened.error());
-  }
-  // Transactions prepared here before a restart are in doubt: hold their
-  // entries and ask the coordinator what became of them.
   if (st.store && !st.args.txn_log)
     st.open_error = st.args.txn_log_error ? st.args.txn_log_error
                                           : make_error(errc::Io, "no transaction log");
@@ -737,106 +872,154 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       }
     }
   }
+}
+
+}  // namespace
+
+space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
+  auto& st = self->state;
+  st.args = std::move(args);
+  const auto& ctx = *st.args.ctx;
+  auto opened = store::SpaceStore::open(ctx.space_dir(st.args.branch, st.args.space),
+                                        ctx.store_options, *st.args.clock);
+  if (opened) {
+    st.store = std::move(*opened);
+    st.registered = st.store->exists();
+    note_open(self);
+    first_open(self);
+  } else if (out_of_descriptors(opened.error())) {
+    // Opened (and settled) by the first request that finds a descriptor.
+    st.hibernated = true;
+    st.first_open_pending = true;
+  } else {
+    st.open_error = std::move(opened.error());
+  }
   // A store that failed to open answers every request with the reason, so
-  // callers get a clear error instead of a dead actor.
-  auto guard = [self]() -> caf::error { return self->state.open_error; };
+  // callers get a clear error instead of a dead actor. A hibernated store
+  // is reopened first. Every request counts as a use of the store.
+  auto guard = [self]() -> caf::error {
+    auto& st = self->state;
+    if (st.open_error)
+      return st.open_error;
+    // Requests held back for want of descriptors keep their order: a
+    // request arriving meanwhile waits behind them; a resent one goes on.
+    if (!st.replaying.empty() && st.replaying.erase(self->current_mailbox_element()) == 0) {
+      st.hold_current = true;
+      return {};
+    }
+    if (!st.held_back.empty()) {
+      st.hold_current = true;
+      return {};
+    }
+    if (st.hibernated) {
+      if (auto err = wake_up(self)) {
+        if (!out_of_descriptors(err))
+          return err;
+        st.hold_current = true;
+        return {};
+      }
+    }
+    if (st.slot)
+      st.args.ctx->open_stores->touch(*st.slot);
+    return {};
+  };
   return {
     [=](kv_put_atom, const std::string& key, const Value& value) -> caf::result<uint64_t> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<uint64_t>(self, guard()))
+        return std::move(*held);
       return write_on(self, {{'k', key}}, [=] { return self->state.store->kv_put(key, value); });
     },
     [=](kv_get_atom, const std::string& key) -> caf::result<MaybeVersioned> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<MaybeVersioned>(self, guard()))
+        return std::move(*held);
       return read_entry(self, 'k', key, [=] { return maybe(self->state.store->kv_get(key)); });
     },
     [=](entry_version_atom, uint8_t tag, const std::string& key) -> caf::result<uint64_t> {
       // A prediction for a transaction's write: it does not wait for a
       // prepared transaction holding the entry (the commit may then give
       // a later version, as with any concurrent write).
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<uint64_t>(self, guard()))
+        return std::move(*held);
       return read(self->state.store->head_version(static_cast<char>(tag), key));
     },
     [=](kv_get_at_atom, const std::string& key, uint64_t as_of) -> caf::result<MaybeVersioned> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<MaybeVersioned>(self, guard()))
+        return std::move(*held);
       return read_at_snapshot(self, as_of,
                               [=] { return maybe(self->state.store->kv_get_at(key, as_of)); });
     },
     [=](kv_getv_atom, const std::string& key) -> caf::result<MaybeHistory> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<MaybeHistory>(self, guard()))
+        return std::move(*held);
       return read_entry(self, 'k', key, [=] { return maybe(self->state.store->kv_getv(key)); });
     },
     [=](kv_del_atom, const std::string& key) -> caf::result<bool> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<bool>(self, guard()))
+        return std::move(*held);
       return write_on(self, {{'k', key}}, [=] {
         return registering(*self->state.store, self->state.store->kv_delete(key));
       });
     },
     [=](kv_list_atom, const ListOptions& opts) -> caf::result<std::vector<std::string>> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<std::vector<std::string>>(self, guard()))
+        return std::move(*held);
       return read_under(self, 'k', opts.prefix,
                      [=] { return self->state.store->kv_list(opts); });
     },
     [=](kv_list_at_atom, const std::string& prefix,
         uint64_t as_of) -> caf::result<std::vector<std::string>> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<std::vector<std::string>>(self, guard()))
+        return std::move(*held);
       return read_at_snapshot(self, as_of,
                               [=] { return self->state.store->kv_list_at(prefix, as_of); });
     },
     [=](kv_batch_atom,
         const std::vector<KvEntry>& entries) -> caf::result<std::vector<BatchItemResult>> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<std::vector<BatchItemResult>>(self, guard()))
+        return std::move(*held);
       return write_on(self, keys_of('k', entries),
                       [=] { return self->state.store->kv_batch_put(entries); });
     },
     // -- state cells --
     [=](state_set_atom, const std::string& cell, const Value& value) -> caf::result<uint64_t> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<uint64_t>(self, guard()))
+        return std::move(*held);
       return write_on(self, {{'s', cell}}, [=] { return self->state.store->state_set(cell, value); });
     },
     [=](state_batch_atom,
         const std::vector<KvEntry>& entries) -> caf::result<std::vector<BatchItemResult>> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<std::vector<BatchItemResult>>(self, guard()))
+        return std::move(*held);
       return write_on(self, keys_of('s', entries),
                       [=] { return self->state.store->state_batch_set(entries); });
     },
     [=](state_get_atom, const std::string& cell) -> caf::result<MaybeVersioned> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<MaybeVersioned>(self, guard()))
+        return std::move(*held);
       return read_entry(self, 's', cell,
                      [=] { return maybe(self->state.store->state_get(cell)); });
     },
     [=](state_get_at_atom, const std::string& cell, uint64_t as_of) -> caf::result<MaybeVersioned> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<MaybeVersioned>(self, guard()))
+        return std::move(*held);
       return read_at_snapshot(self, as_of,
                               [=] { return maybe(self->state.store->state_get_at(cell, as_of)); });
     },
     [=](state_getv_atom, const std::string& cell) -> caf::result<MaybeHistory> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<MaybeHistory>(self, guard()))
+        return std::move(*held);
       return read_entry(self, 's', cell,
                      [=] { return maybe(self->state.store->state_getv(cell)); });
     },
     [=](state_init_atom, const std::string& cell, const Value& value) -> caf::result<uint64_t> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<uint64_t>(self, guard()))
+        return std::move(*held);
       return write_on(self, {{'s', cell}}, [=] { return self->state.store->state_init(cell, value); });
     },
     [=](state_cas_atom, const std::string& cell, bool has_expected, uint64_t expected,
         const Value& value) -> caf::result<MaybeVersion> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<MaybeVersion>(self, guard()))
+        return std::move(*held);
       return write_on(self, {{'s', cell}}, [=]() -> result<MaybeVersion> {
         auto r = self->state.store->state_cas(
             cell, has_expected ? std::optional<uint64_t>{expected} : std::nullopt, value);
@@ -846,30 +1029,30 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       });
     },
     [=](state_del_atom, const std::string& cell) -> caf::result<bool> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<bool>(self, guard()))
+        return std::move(*held);
       return write_on(self, {{'s', cell}}, [=] {
         return registering(*self->state.store, self->state.store->state_delete(cell));
       });
     },
     [=](state_list_atom, const std::string& prefix) -> caf::result<std::vector<std::string>> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<std::vector<std::string>>(self, guard()))
+        return std::move(*held);
       return read_under(self, 's', prefix,
                      [=] { return self->state.store->state_list(prefix); });
     },
     // -- JSON documents --
     [=](json_set_atom, const std::string& key, const std::string& path,
         const Value& value) -> caf::result<uint64_t> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<uint64_t>(self, guard()))
+        return std::move(*held);
       return write_on(self, {{'j', key}},
                       [=] { return self->state.store->json_set(key, path, value); });
     },
     [=](json_batch_atom,
         const std::vector<JsonEntry>& entries) -> caf::result<std::vector<BatchItemResult>> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<std::vector<BatchItemResult>>(self, guard()))
+        return std::move(*held);
       std::vector<HeldKey> keys;
       for (const auto& e : entries)
         keys.emplace_back('j', e.key);
@@ -877,41 +1060,41 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
                       [=] { return self->state.store->json_batch_set(entries); });
     },
     [=](json_get_atom, const std::string& key, const std::string& path) -> caf::result<MaybeValue> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<MaybeValue>(self, guard()))
+        return std::move(*held);
       return read_entry(self, 'j', key,
                      [=] { return maybe(self->state.store->json_get(key, path)); });
     },
     [=](json_get_at_atom, const std::string& key, const std::string& path,
         uint64_t as_of) -> caf::result<MaybeValue> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<MaybeValue>(self, guard()))
+        return std::move(*held);
       return read_at_snapshot(self, as_of, [=] {
         return maybe(self->state.store->json_get_at(key, path, as_of));
       });
     },
     [=](json_doc_atom, const std::string& key) -> caf::result<MaybeVersioned> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<MaybeVersioned>(self, guard()))
+        return std::move(*held);
       return read_entry(self, 'j', key,
                      [=] { return maybe(self->state.store->json_get_document(key)); });
     },
     [=](json_getv_atom, const std::string& key) -> caf::result<MaybeHistory> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<MaybeHistory>(self, guard()))
+        return std::move(*held);
       return read_entry(self, 'j', key,
                      [=] { return maybe(self->state.store->json_getv(key)); });
     },
     [=](json_del_atom, const std::string& key, const std::string& path) -> caf::result<uint64_t> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<uint64_t>(self, guard()))
+        return std::move(*held);
       return write_on(self, {{'j', key}}, [=] {
         return registering(*self->state.store, self->state.store->json_delete(key, path));
       });
     },
     [=](json_list_atom, const ListOptions& opts) -> caf::result<JsonPageMsg> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<JsonPageMsg>(self, guard()))
+        return std::move(*held);
       return read_under(self, 'j', opts.prefix, [=]() -> result<JsonPageMsg> {
         auto r = self->state.store->json_list(opts);
         if (!r)
@@ -925,52 +1108,52 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     },
     [=](json_list_at_atom, const std::string& prefix,
         uint64_t as_of) -> caf::result<std::vector<std::string>> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<std::vector<std::string>>(self, guard()))
+        return std::move(*held);
       return read_at_snapshot(self, as_of,
                               [=] { return self->state.store->json_list_at(prefix, as_of); });
     },
     // -- vector collections --
     [=](vec_create_atom, const std::string& name, uint64_t dimension, DistanceMetric metric,
         uint8_t kind) -> caf::result<uint64_t> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<uint64_t>(self, guard()))
+        return std::move(*held);
       if (kind > static_cast<uint8_t>(store::IndexKind::Hnsw))
         return make_error(errc::InvalidInput, "unknown index kind");
       return written(self, self->state.store->vector_create_collection(
                                name, dimension, metric, static_cast<store::IndexKind>(kind)));
     },
     [=](vec_drop_atom, const std::string& name) -> caf::result<bool> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<bool>(self, guard()))
+        return std::move(*held);
       auto& store = *self->state.store;
       return written(self, registering(store, store.vector_delete_collection(name)));
     },
     [=](vec_colls_atom) -> caf::result<std::vector<CollectionInfo>> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<std::vector<CollectionInfo>>(self, guard()))
+        return std::move(*held);
       return read(self->state.store->vector_list_collections());
     },
     [=](vec_stats_atom, const std::string& name) -> caf::result<CollectionInfo> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<CollectionInfo>(self, guard()))
+        return std::move(*held);
       return read(self->state.store->vector_collection_stats(name));
     },
     [=](vec_upsert_atom, const std::string& coll, const VectorUpsert& v) -> caf::result<uint64_t> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<uint64_t>(self, guard()))
+        return std::move(*held);
       return written(self, self->state.store->vector_upsert(coll, v.key, v.embedding, v.metadata));
     },
     [=](vec_batch_atom, const std::string& coll,
         const std::vector<VectorUpsert>& entries) -> caf::result<std::vector<uint64_t>> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<std::vector<uint64_t>>(self, guard()))
+        return std::move(*held);
       return written(self, self->state.store->vector_batch_upsert(coll, entries));
     },
     [=](vec_get_atom, const std::string& coll,
         const std::string& key) -> caf::result<MaybeVectorEntry> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<MaybeVectorEntry>(self, guard()))
+        return std::move(*held);
       auto r = self->state.store->vector_get(coll, key);
       if (!r)
         return std::move(r.error());
@@ -978,8 +1161,8 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     },
     [=](vec_get_at_atom, const std::string& coll, const std::string& key,
         uint64_t as_of) -> caf::result<MaybeVectorEntry> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<MaybeVectorEntry>(self, guard()))
+        return std::move(*held);
       return read_at_snapshot(self, as_of, [=]() -> result<MaybeVectorEntry> {
         auto r = self->state.store->vector_get_at(coll, key, as_of);
         if (!r)
@@ -988,57 +1171,57 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       });
     },
     [=](vec_del_atom, const std::string& coll, const std::string& key) -> caf::result<bool> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<bool>(self, guard()))
+        return std::move(*held);
       return written(self, self->state.store->vector_delete(coll, key));
     },
     [=](vec_keys_atom, const std::string& coll) -> caf::result<std::vector<std::string>> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<std::vector<std::string>>(self, guard()))
+        return std::move(*held);
       return self->state.store->vector_keys(coll);
     },
     [=](vec_search_atom, const std::string& coll, const std::vector<float>& query, uint64_t k,
         const MetadataFilter& filter) -> caf::result<std::vector<VectorMatch>> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<std::vector<VectorMatch>>(self, guard()))
+        return std::move(*held);
       return read(self->state.store->vector_search(coll, query, k, filter));
     },
     [=](vec_search_at_atom, const std::string& coll, const std::vector<float>& query, uint64_t k,
         const MetadataFilter& filter, uint64_t as_of) -> caf::result<std::vector<VectorMatch>> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<std::vector<VectorMatch>>(self, guard()))
+        return std::move(*held);
       return read_at_snapshot(self, as_of, [=] {
         return self->state.store->vector_search_at(coll, query, k, filter, as_of);
       });
     },
     [=](state_list_at_atom, const std::string& prefix,
         uint64_t as_of) -> caf::result<std::vector<std::string>> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<std::vector<std::string>>(self, guard()))
+        return std::move(*held);
       return read_at_snapshot(self, as_of,
                               [=] { return self->state.store->state_list_at(prefix, as_of); });
     },
     // -- event log --
     [=](event_append_atom, const std::string& type, const Value& payload) -> caf::result<uint64_t> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<uint64_t>(self, guard()))
+        return std::move(*held);
       return written(self, self->state.store->event_append(type, payload));
     },
     [=](event_batch_atom,
         const std::vector<EventEntry>& entries) -> caf::result<std::vector<BatchItemResult>> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<std::vector<BatchItemResult>>(self, guard()))
+        return std::move(*held);
       return written(self, self->state.store->event_batch_append(entries));
     },
     [=](event_get_atom, uint64_t seq) -> caf::result<MaybeEvent> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<MaybeEvent>(self, guard()))
+        return std::move(*held);
       return read_events(self, [=] { return maybe(self->state.store->event_get(seq)); });
     },
     [=](event_by_type_atom, const std::string& type, uint64_t after, uint64_t limit,
         uint64_t as_of) -> caf::result<std::vector<Event>> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<std::vector<Event>>(self, guard()))
+        return std::move(*held);
       auto fn = [=] { return self->state.store->event_get_by_type(type, after, limit, as_of); };
       // The newest state (as_of at its maximum) waits like any plain read.
       if (as_of == std::numeric_limits<uint64_t>::max())
@@ -1047,31 +1230,31 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     },
     [=](event_list_at_atom, const std::string& type,
         uint64_t as_of) -> caf::result<std::vector<Event>> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<std::vector<Event>>(self, guard()))
+        return std::move(*held);
       return read_at_snapshot(self, as_of,
                               [=] { return self->state.store->event_list_at(type, as_of); });
     },
     [=](event_len_atom) -> caf::result<uint64_t> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<uint64_t>(self, guard()))
+        return std::move(*held);
       return read_events(self, [=] { return self->state.store->event_len(); });
     },
     [=](event_verify_atom) -> caf::result<ChainVerification> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<ChainVerification>(self, guard()))
+        return std::move(*held);
       return read_events(self,
                      [=] { return self->state.store->event_verify_chain(); });
     },
     // -- transactions (participant side) --
     [=](event_len_at_atom, uint64_t as_of) -> caf::result<uint64_t> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<uint64_t>(self, guard()))
+        return std::move(*held);
       return read_at_snapshot(self, as_of, [=] { return self->state.store->event_len_at(as_of); });
     },
     [=](txn_commit1_atom, const TxnWork& work) -> caf::result<uint64_t> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<uint64_t>(self, guard()))
+        return std::move(*held);
       // Its timestamp, taken when it applies, is younger than every
       // prepared transaction's: it waits for those holding its entries.
       auto rp = self->make_response_promise<uint64_t>();
@@ -1081,8 +1264,8 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
                                 });
     },
     [=](txn_prepare_atom, const TxnTicket& ticket, const TxnWork& work) -> caf::result<bool> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<bool>(self, guard()))
+        return std::move(*held);
       if (fault_point(*self->state.args.ctx, "participant-before-prepare"))
         crash_now();
       auto rp = self->make_response_promise<bool>();
@@ -1092,8 +1275,8 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
                                 });
     },
     [=](txn_decide_atom, uint64_t txn_id, uint64_t commit_ts) -> caf::result<bool> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<bool>(self, guard()))
+        return std::move(*held);
       // No fsync before acknowledging: the commit is already durable in the
       // PREPARED records of every participant, which stay in the branch's
       // log until the coordinator had this store synced (txn_flush).
@@ -1102,8 +1285,8 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       return true;
     },
     [=](txn_status_atom, uint64_t txn_id) -> caf::result<uint64_t> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<uint64_t>(self, guard()))
+        return std::move(*held);
       auto& st = self->state;
       if (st.prepared.count(txn_id) != 0)
         return txn_status_prepared;
@@ -1124,9 +1307,16 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       return txn_status_unknown;
     },
     [=](txn_forget_atom, const std::vector<uint64_t>& txn_ids) {
+      // Best effort: markers left now are forgotten at a later open.
+      if (guard() || self->state.hold_current) {
+        self->state.hold_current = false;
+        return;
+      }
       if (self->state.store)
         (void)self->state.store->txn_forget(txn_ids);
     },
+    [=](hibernate_atom) { hibernate(self); },
+    [=](room_atom) { replay_held_back(self); },
     [=](group_sync_atom) {
       self->state.group_sync_scheduled = false;
       start_sync(self);
@@ -1150,13 +1340,13 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       reply(err);
     },
     [=](space_dump_atom) -> caf::result<std::vector<StoredPair>> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<std::vector<StoredPair>>(self, guard()))
+        return std::move(*held);
       return self->state.store->dump();
     },
     [=](space_copy_atom, const std::string& dest_dir) -> caf::result<bool> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<bool>(self, guard()))
+        return std::move(*held);
       // A fork: a transaction prepared here may be applied in another
       // space already, and its vote is not copied, so nothing in the fork
       // could finish it.
@@ -1164,16 +1354,16 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
                                    [self, dest_dir] { return self->state.store->copy_to(dest_dir); });
     },
     [=](space_create_atom) -> caf::result<bool> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<bool>(self, guard()))
+        return std::move(*held);
       if (auto err = self->state.store->create())
         return err;
       after_write(self);
       return true;
     },
     [=](space_drop_atom, bool force) -> caf::result<bool> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<bool>(self, guard()))
+        return std::move(*held);
       // Its decision must find the store it was validated against.
       return when_nothing_prepared(self, [self, force] { return drop_space(self, force); });
     },
@@ -1183,8 +1373,8 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       run_deferred(self);
     },
     [=](txn_flush_atom) -> caf::result<bool> {
-      if (auto err = guard())
-        return err;
+      if (auto held = admit<bool>(self, guard()))
+        return std::move(*held);
       auto rp = self->make_response_promise<bool>();
       reply_after_sync(self, rp, true);
       return rp;

@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <caf/all.hpp>
@@ -88,6 +89,19 @@ result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path
   ctx->store_options.block_cache = db->block_cache_.get();
   ctx->store_options.filter_policy = db->filter_.get();
   ctx->store_options.limits = options.limits;
+  // Open stores hold file descriptors: a database of many spaces keeps
+  // only as many open as the limit allows (actors/open_stores.hpp).
+  size_t max_open = options.max_open_spaces;
+  if (max_open == 0 && ctx->store_options.durability == Durability::Cache) {
+    max_open = size_t{1} << 20;  // in memory: no descriptors to run out of
+  } else if (max_open == 0) {
+    struct rlimit limit {};
+    uint64_t fds = 1024;
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0)
+      fds = limit.rlim_cur == RLIM_INFINITY ? uint64_t{1} << 20 : limit.rlim_cur;
+    max_open = actors::OpenStores::capacity_for(fds);
+  }
+  ctx->open_stores = std::make_shared<actors::OpenStores>(max_open);
   // Crash tests name a protocol step to die at; never set in production.
   if (const char* point = std::getenv("STRATA_FAULT_POINT"))
     ctx->fault_point = point;

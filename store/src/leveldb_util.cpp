@@ -2,9 +2,31 @@
 
 #include <filesystem>
 
+#include <cstdarg>
+
 #include <leveldb/db.h>
+#include <leveldb/env.h>
 
 namespace strata::store {
+
+namespace {
+
+// LevelDB's info log, kept nowhere. Each store would otherwise hold an
+// open LOG file (a descriptor, and a stdio FILE: glibc unlinks a closing
+// FILE from a list of all open ones, so with thousands of stores open
+// every close cost a scan — 14% of a 10,000-space run), and write a LOG
+// and LOG.old per space. What matters in it reaches callers as a Status.
+class NullLogger final : public leveldb::Logger {
+ public:
+  void Logv(const char*, va_list) override {}
+};
+
+leveldb::Logger* null_logger() {
+  static NullLogger logger;  // stateless, shared by every store
+  return &logger;
+}
+
+}  // namespace
 
 result<std::unique_ptr<leveldb::DB>> open_leveldb(const StoreOptions& options,
                                                   const std::string& dir, OpenMode mode,
@@ -24,6 +46,14 @@ result<std::unique_ptr<leveldb::DB>> open_leveldb(const StoreOptions& options,
   opts.filter_policy = options.filter_policy;
   opts.max_open_files = options.max_open_files;
   opts.write_buffer_size = options.write_buffer_bytes;
+  // Reopening appends to the existing log and manifest instead of turning
+  // the log into a table file and writing a new manifest: 0.23 ms instead
+  // of 2.1 ms to reopen a small store here (raw LevelDB, 500 stores). A
+  // database of many spaces closes idle stores and reopens them on demand
+  // (actors/open_stores.hpp), so this is on the path of every such
+  // request. Recovery after a crash reads the same log either way.
+  opts.reuse_logs = true;
+  opts.info_log = null_logger();
   leveldb::DB* raw = nullptr;
   auto st = leveldb::DB::Open(opts, dir, &raw);
   if (!st.ok())

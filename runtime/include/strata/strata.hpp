@@ -79,6 +79,12 @@ struct OpenOptions {
   /// answered errc::Busy. REQUIRES: both >= 1.
   size_t service_executors = 4;
   size_t service_max_in_flight = 256;
+  /// How many space stores may be open at once; idle spaces beyond it close
+  /// their store (keeping nothing open) and reopen it on their next
+  /// request. 0: as many as the process's file descriptor limit
+  /// (RLIMIT_NOFILE at open) allows, counting 8 descriptors per store
+  /// (unbounded for a cache database, which uses none).
+  size_t max_open_spaces = 0;
 };
 
 namespace detail {

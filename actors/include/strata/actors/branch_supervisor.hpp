@@ -37,13 +37,12 @@ struct BranchState {
   std::shared_ptr<SharedSyncLane> txn_sync;
   /// Pauses asked of the coordinator (forks), numbered.
   uint64_t pauses = 0;
-  /// Live space actors by name, spawned on first use.
+  /// Live space actors by name, spawned on first use (monitored; a crashed
+  /// one is replaced).
   std::map<std::string, space_actor> children;
-  /// Children that crashed and were replaced; their late exit messages are
-  /// ignored.
-  std::set<caf::actor_addr> retired;
-  /// Set once the branch was told to stop: it waits for the exits of the
-  /// children still in `stopping_wait`, then quits with `stop_reason`.
+  /// Set once the branch was told to stop: it waits for the down messages
+  /// of the children still in `stopping_wait`, then quits with
+  /// `stop_reason`.
   bool stopping = false;
   std::set<caf::actor_addr> stopping_wait;
   caf::error stop_reason;

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 
+#include "strata/actors/open_stores.hpp"
 #include "strata/actors/sync_worker.hpp"
 #include "strata/store/clock.hpp"
 #include "strata/store/options.hpp"
@@ -49,6 +50,9 @@ struct DatabaseContext {
   std::shared_ptr<SyncWorker> syncer;
   /// Clocks of the running branches (see BranchClocks).
   std::shared_ptr<BranchClocks> clocks = std::make_shared<BranchClocks>();
+  /// The space stores open at once (open_stores.hpp); the runtime sizes it
+  /// from the process's file descriptor limit.
+  std::shared_ptr<OpenStores> open_stores = std::make_shared<OpenStores>(1024);
   /// Throughput budget of a space actor resumed inline on a caller thread.
   size_t inline_budget = 8;
   /// Fault injection for crash tests: the name of one protocol step at which

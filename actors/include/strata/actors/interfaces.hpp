@@ -159,6 +159,12 @@ using space_actor = caf::typed_actor<
     /// Internal: the space no longer owes one of the two-phase commits in
     /// flight that reads at a snapshot wait for (CommitClock::owes).
     caf::reacts_to<owed_wake_atom>,
+    /// Internal: the database has too many stores open; close this one if
+    /// nothing needs it (it reopens on the next request).
+    caf::reacts_to<hibernate_atom>,
+    /// Internal: a store of the database closed; requests held back for
+    /// want of file descriptors are retried.
+    caf::reacts_to<room_atom>,
     /// Internal: one fsync for the commits queued before it (group
     /// commit), then their replies.
     caf::reacts_to<group_sync_atom>>;

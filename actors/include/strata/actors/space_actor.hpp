@@ -3,6 +3,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <utility>
@@ -66,6 +67,24 @@ struct SpaceState {
   /// Why the actor stops on its own (a failed fsync).
   caf::error stop_error;
   bool registered = false;
+  /// The store's place in the database's budget of open stores (null while
+  /// no store is open), and whether the store was closed to save file
+  /// descriptors (reopened on the next request).
+  std::shared_ptr<OpenStores::Entry> slot;
+  bool hibernated = false;
+  /// The store has never been opened yet (no descriptor was free when the
+  /// actor started): the first request opens it and settles what a
+  /// restart left in doubt.
+  bool first_open_pending = false;
+  /// Requests that found the store closed and no file descriptor to reopen
+  /// it with, in arrival order (later requests queue behind them): they
+  /// are sent to this actor again once another store closes. `replaying`
+  /// holds those resent and not yet served; `hold_current` tells the
+  /// handler that its request was held back (it answers nothing now).
+  std::deque<caf::mailbox_element_ptr> held_back;
+  std::set<const caf::mailbox_element*> replaying;
+  bool waiting_for_room = false;
+  bool hold_current = false;
   bool flush_scheduled = false;
   /// Drops and copies waiting for the prepared transactions to be
   /// decided; new prepares vote no meanwhile.

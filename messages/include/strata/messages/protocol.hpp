@@ -125,6 +125,8 @@ using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using synced_atom = caf::atom_constant<caf::atom("synced")>;
 using log_synced_atom = caf::atom_constant<caf::atom("log_synced")>;
 using owed_wake_atom = caf::atom_constant<caf::atom("owed_wake")>;
+using hibernate_atom = caf::atom_constant<caf::atom("hibernate")>;
+using room_atom = caf::atom_constant<caf::atom("room")>;
 
 // -- reply types ----------------------------------------------------------------
 
