@@ -1,11 +1,22 @@
 #include "strata/messages/vector_types.hpp"
 
+#include "strata/messages/types.hpp"
+
 #include <cmath>
 #include <limits>
 #include <optional>
 #include <string>
 
 namespace strata {
+
+const char* to_string(Durability d) noexcept {
+  switch (d) {
+    case Durability::Cache: return "cache";
+    case Durability::Standard: return "standard";
+    case Durability::Always: return "always";
+  }
+  return "standard";
+}
 
 namespace {
 

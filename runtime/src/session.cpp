@@ -8,6 +8,7 @@
 #include <map>
 
 #include "handle_impl.hpp"
+#include "strata/messages/txn_types.hpp"
 #include "strata/messages/json_path.hpp"
 #include "strata/messages/limits.hpp"
 

@@ -16,15 +16,6 @@
 
 namespace strata {
 
-const char* to_string(Durability d) noexcept {
-  switch (d) {
-    case Durability::Cache: return "cache";
-    case Durability::Standard: return "standard";
-    case Durability::Always: return "always";
-  }
-  return "standard";
-}
-
 namespace store {
 
 namespace {

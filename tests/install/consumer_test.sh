@@ -16,3 +16,9 @@ cmake -S "$consumer_src" -B "$work/build" "${generator[@]}" \
   -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$work/build" -j 2 >/dev/null
 "$work/build/consumer" "$work/db"
+"$work/build/actor_consumer" "$work/actor-db"
+# Only the public API is installed: no store or actor internals.
+if [ -d "$work/prefix/include/strata/store" ] || [ -d "$work/prefix/include/strata/actors" ]; then
+  echo "internal headers were installed" >&2
+  exit 1
+fi

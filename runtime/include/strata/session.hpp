@@ -40,6 +40,7 @@
 namespace strata {
 
 class Strata;
+struct TxnOp;  // a buffered write (internal)
 
 namespace detail {
 struct HandleImpl;

@@ -33,7 +33,6 @@
 #include "strata/messages/types.hpp"
 #include "strata/messages/value.hpp"
 #include "strata/messages/vector_types.hpp"
-#include "strata/store/options.hpp"
 #include "strata/branches.hpp"
 #include "strata/command.hpp"
 #include "strata/session.hpp"

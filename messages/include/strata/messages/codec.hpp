@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "strata/messages/error.hpp"
+#include "strata/messages/txn_types.hpp"
 #include "strata/messages/types.hpp"
 #include "strata/messages/value.hpp"
 

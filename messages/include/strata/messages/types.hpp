@@ -13,6 +13,21 @@
 
 namespace strata {
 
+/// How far a write has travelled when the call returns (DESIGN.md, SPEC 2.3).
+enum class Durability : uint8_t {
+  /// Memory only (LevelDB's in-memory Env); everything is lost on exit.
+  Cache,
+  /// The write has reached the OS before the call returns, so a killed
+  /// process loses nothing; the log is fsynced at least every 100 ms, so a
+  /// machine crash loses at most that window.
+  Standard,
+  /// fsync before the call returns: nothing acknowledged is ever lost.
+  Always,
+};
+
+/// "cache", "standard" or "always".
+const char* to_string(Durability d) noexcept;
+
 /// One item of a batch write.
 struct KvEntry {
   std::string key;
@@ -101,64 +116,6 @@ struct CollectionInfo {
   uint64_t memory_bytes = 0;
 };
 
-/// What one buffered transaction operation does.
-enum class TxnOpKind : uint8_t {
-  KvPut,
-  KvDelete,
-  StateSet,
-  StateDelete,
-  StateCas,
-  StateInit,
-  EventAppend,
-  JsonSet,
-  JsonDelete,
-};
-
-/// The primitive an operation writes, spelled as TxnRead::tag: 'k' KV,
-/// 's' state, 'j' JSON, 'e' event log (the store's key families use the
-/// same letters).
-constexpr char entry_tag(TxnOpKind kind) {
-  switch (kind) {
-    case TxnOpKind::KvPut:
-    case TxnOpKind::KvDelete: return 'k';
-    case TxnOpKind::StateSet:
-    case TxnOpKind::StateDelete:
-    case TxnOpKind::StateCas:
-    case TxnOpKind::StateInit: return 's';
-    case TxnOpKind::JsonSet:
-    case TxnOpKind::JsonDelete: return 'j';
-    case TxnOpKind::EventAppend: return 'e';
-  }
-  return 'k';
-}
-
-/// One buffered write of a transaction.
-struct TxnOp {
-  TxnOpKind kind = TxnOpKind::KvPut;
-  std::string key;          ///< key, cell or document id (unused for events)
-  std::string arg;          ///< JSON path or event type
-  Value value;
-  bool has_expected = false;  ///< StateCas: an expected version is given
-  uint64_t expected = 0;
-};
-
-/// One read a transaction made, re-validated at commit: the entry (or, for
-/// a range, every entry under the prefix) must not have changed after the
-/// snapshot. For JSON documents `path` narrows the read to overlapping paths.
-struct TxnRead {
-  char tag = 'k';           ///< 'k' KV, 's' state, 'j' JSON, 'e' event log
-  std::string key;          ///< key, or prefix for a range read
-  std::string path;         ///< JSON path ("" = the whole document)
-  bool range = false;
-};
-
-/// What a transaction asks one space to validate and apply.
-struct TxnWork {
-  uint64_t snapshot = 0;
-  std::vector<TxnRead> reads;
-  std::vector<TxnOp> ops;
-};
-
 /// What a branch is (SPEC 3.2 branch info).
 struct BranchInfo {
   std::string name;
@@ -171,18 +128,6 @@ struct ForkInfo {
   std::string source;
   std::string destination;
   uint64_t spaces_copied = 0;  ///< including "default" when it holds data
-};
-
-/// One stored key of a space store and its record (bundles).
-struct StoredPair {
-  std::string key;
-  std::string value;
-};
-
-/// Everything one space stores (bundles).
-struct BundleSpace {
-  std::string name;
-  std::vector<StoredPair> entries;
 };
 
 /// What a bundle export, import or validation found (SPEC 3.2).

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "strata/messages/error.hpp"
+#include "strata/messages/txn_types.hpp"
 #include "strata/messages/types.hpp"
 #include "strata/store/options.hpp"
 

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "strata/messages/limits.hpp"
+#include "strata/messages/types.hpp"
 
 namespace leveldb {
 class Cache;
@@ -12,21 +13,6 @@ class FilterPolicy;
 }  // namespace leveldb
 
 namespace strata {
-
-/// How far a write has travelled when the call returns (DESIGN.md, SPEC 2.3).
-enum class Durability : uint8_t {
-  /// Memory only (LevelDB's in-memory Env); everything is lost on exit.
-  Cache,
-  /// The write has reached the OS before the call returns, so a killed
-  /// process loses nothing; the log is fsynced at least every 100 ms, so a
-  /// machine crash loses at most that window.
-  Standard,
-  /// fsync before the call returns: nothing acknowledged is ever lost.
-  Always,
-};
-
-/// "cache", "standard" or "always".
-const char* to_string(Durability d) noexcept;
 
 namespace store {
 
