@@ -102,19 +102,9 @@ result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path
     max_open = actors::OpenStores::capacity_for(fds);
   }
   ctx->open_stores = std::make_shared<actors::OpenStores>(max_open);
-  // Crash tests name a protocol step to die at; never set in production.
-  if (const char* point = std::getenv("STRATA_FAULT_POINT"))
-    ctx->fault_point = point;
-  if (const char* after = std::getenv("STRATA_FAULT_AFTER"))
-    ctx->fault_countdown = std::atoll(after);
-  if (const char* ms = std::getenv("STRATA_TXN_FORGET_MS")) {
-    // Tests only: an integer from 1 ms to one day; anything else is ignored.
-    char* end = nullptr;
-    errno = 0;
-    long long v = std::strtoll(ms, &end, 10);
-    if (end != ms && *end == '\0' && errno == 0 && v >= 1 && v <= 86'400'000)
-      ctx->txn_forget_delay = std::chrono::milliseconds(v);
-  }
+  ctx->fault_point = options.testing.fault_point;
+  ctx->fault_countdown = options.testing.fault_after;
+  ctx->txn_forget_delay = std::max(options.testing.txn_forget_delay, std::chrono::milliseconds(1));
   db->context_ = ctx;
 
   if (external) {

@@ -46,24 +46,6 @@ bool commit_with_retry(Session& s, Body body) {
   }
 }
 
-// Sets an environment variable the database reads at open, for the life of
-// the guard (then restores what was there).
-struct EnvGuard {
-  std::string name;
-  std::optional<std::string> before;
-  EnvGuard(const char* n, const char* value) : name(n) {
-    if (const char* old = std::getenv(n))
-      before = old;
-    ::setenv(n, value, 1);
-  }
-  ~EnvGuard() {
-    if (before)
-      ::setenv(name.c_str(), before->c_str(), 1);
-    else
-      ::unsetenv(name.c_str());
-  }
-};
-
 // How many keys of each family (first byte) the LevelDB in `dir` holds.
 std::map<char, int> key_families(const std::string& dir) {
   std::map<char, int> out;
@@ -193,17 +175,18 @@ BOOST_AUTO_TEST_CASE(a_transaction_after_reopen_sees_what_spaces_stored_before) 
 // record that outlived the dropped store read as in doubt after a reopen,
 // and recovery applied the commit into the dropped space again.
 BOOST_AUTO_TEST_CASE(a_space_dropped_after_two_space_commits_stays_dropped_after_reopen) {
-  EnvGuard keep{"STRATA_TXN_FORGET_MS", "600000"};  // the records stay
+  strata::OpenOptions keep;
+  keep.testing.txn_forget_delay = std::chrono::minutes(10);  // the records stay
   TempDir dir;
   {
-    auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
+    auto db = STRATA_REQUIRE_OK(Strata::open(dir.db(), keep));
     auto s = db.session();
     for (int i = 0; i < 3; ++i)
       BOOST_REQUIRE(!strata::test::commit_in_two_spaces(s, "k" + std::to_string(i), i));
     STRATA_REQUIRE_DONE(db.delete_space_force("b"));
     BOOST_TEST(!STRATA_REQUIRE_OK(db.space_exists("b")));
   }
-  auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
+  auto db = STRATA_REQUIRE_OK(Strata::open(dir.db(), keep));
   BOOST_TEST(!STRATA_REQUIRE_OK(db.space_exists("b")));
   STRATA_REQUIRE_DONE(db.set_space("b"));
   BOOST_TEST(int_of(STRATA_REQUIRE_OK(db.kv_get("k0"))) == -1);
@@ -292,11 +275,11 @@ BOOST_AUTO_TEST_CASE(records_an_older_version_left_in_the_stores_are_settled) {
 // applied marker ('a') in the participants' stores — the three steps of
 // the coordinator's forget all ran.
 BOOST_AUTO_TEST_CASE(finished_two_space_commits_leave_no_records_or_markers) {
-  EnvGuard soon{"STRATA_TXN_FORGET_MS", "20"};
   TempDir dir;
   {
     strata::OpenOptions options;
     options.durability = strata::Durability::Always;
+    options.testing.txn_forget_delay = std::chrono::milliseconds(20);
     auto db = STRATA_REQUIRE_OK(Strata::open(dir.db(), options));
     auto s = db.session();
     for (int i = 0; i < 20; ++i)

@@ -19,6 +19,7 @@
 // std::optional, not an error. A call rejected for bad input changes
 // nothing.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -84,6 +85,18 @@ struct OpenOptions {
   /// (RLIMIT_NOFILE at open) allows, counting 8 descriptors per store
   /// (unbounded for a cache database, which uses none).
   size_t max_open_spaces = 0;
+  /// Hooks for Strata's own crash and recovery tests; leave the defaults.
+  struct TestHooks {
+    /// A two-phase-commit step at which the process kills itself
+    /// (SIGKILL), e.g. "coordinator-after-decision"; empty: none.
+    std::string fault_point;
+    /// How many times the fault point is passed before it fires.
+    int64_t fault_after = 0;
+    /// How long a finished two-phase commit's records stay in the branch's
+    /// log before they are forgotten. REQUIRES: >= 1 ms.
+    std::chrono::milliseconds txn_forget_delay{1000};
+  };
+  TestHooks testing;
 };
 
 namespace detail {

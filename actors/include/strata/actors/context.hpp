@@ -57,14 +57,14 @@ struct DatabaseContext {
   size_t inline_budget = 8;
   /// Fault injection for crash tests: the name of one protocol step at which
   /// the process kills itself (SIGKILL), e.g. "coordinator-after-decision".
-  /// Empty in normal operation. Set from STRATA_FAULT_POINT at open.
+  /// Empty in normal operation (OpenOptions::testing).
   std::string fault_point;
   /// How many times the fault point is passed before it fires (from
-  /// STRATA_FAULT_AFTER; 0 = the first time).
+  /// OpenOptions::testing; 0 = the first time).
   mutable std::atomic<int64_t> fault_countdown{0};
   /// How long a coordinator keeps a finished two-phase commit's records
   /// before forgetting them (txn_coordinator.hpp). Tests change it through
-  /// STRATA_TXN_FORGET_MS.
+  /// OpenOptions::testing.
   std::chrono::milliseconds txn_forget_delay{1000};
 
   /// Directory of a branch.
