@@ -53,10 +53,14 @@ inline caf::behavior agent(caf::event_based_actor* self, std::shared_ptr<Shared>
   auto step = std::make_shared<std::function<void(int)>>();
   *step = [=](int s) {
     if (s == w->steps) {
+      self->quit();
       if (++w->finished == w->agents)
         w->all_done.set_value();
-      *step = nullptr;  // ends the self-reference
-      self->quit();
+      // Ends the self-reference. This destroys the closure running now, so
+      // nothing it captured may be touched after (quitting after it read
+      // a destroyed `self`: a rare crash at exit).
+      auto cycle = step;
+      *cycle = nullptr;
       return;
     }
     strata::Object note{{"step", s}};
