@@ -18,11 +18,17 @@ Outcome json_set(Context& ctx, const Args& args) {
     auto text = read_file_arg(ctx, *file);
     if (!text)
       return text.error();
-    value = value_from_file_text(*text);
+    auto parsed = value_from_file_text(*text);
+    if (!parsed)
+      return parsed.error();
+    value = std::move(*parsed);
   } else {
     if (pos.size() != 3)
       return CliError::usage("json set <key> <path> <value>");
-    value = auto_detect(pos[2]);  // SPEC 1.3 [R]: auto-detected, not strict JSON
+    auto parsed = auto_detect(pos[2]);  // SPEC 1.3 [R]: auto-detected, not strict JSON
+    if (!parsed)
+      return parsed.error();
+    value = std::move(*parsed);
   }
   auto v = ctx.in_transaction() ? ctx.session().json_set(pos[0], pos[1], std::move(value))
                                 : ctx.db().json_set(pos[0], pos[1], std::move(value));

@@ -55,16 +55,28 @@ Outcome kv_put(Context& ctx, const Args& args) {
     auto text = read_file_arg(ctx, *file);
     if (!text)
       return text.error();
-    auto v = put(ctx, pos[0], value_from_file_text(*text));
+    auto value = value_from_file_text(*text);
+    if (!value)
+      return value.error();
+    auto v = put(ctx, pos[0], std::move(*value));
     if (!v)
       return v.error();
     return Written{Written::Label::Version, {*v}};
   }
   if (pos.size() % 2 != 0)
     return CliError::usage("kv put <key> <value> [<key> <value> ...]");
+  // Every value is parsed before the first is written: a bad one writes
+  // nothing.
+  std::vector<Value> values;
+  for (size_t i = 0; i < pos.size(); i += 2) {
+    auto value = auto_detect(pos[i + 1]);
+    if (!value)
+      return value.error();
+    values.push_back(std::move(*value));
+  }
   Written done;
   for (size_t i = 0; i < pos.size(); i += 2) {
-    auto v = put(ctx, pos[i], auto_detect(pos[i + 1]));
+    auto v = put(ctx, pos[i], std::move(values[i / 2]));
     if (!v) {
       if (done.numbers.empty())
         return v.error();

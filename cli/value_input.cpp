@@ -11,12 +11,22 @@
 #include <optional>
 #include <sstream>
 
+#include <sys/stat.h>
+
 #include "strata/messages/json.hpp"
 #include "strata/messages/limits.hpp"
 
 namespace strata::cli {
 
 namespace {
+
+// Whether a JSON parse failed on the nesting limit: the text was JSON,
+// just too deep, and falling back to a String would store something the
+// user did not mean (issue 18).
+bool too_deep(const caf::error& err) {
+  return err.category() == error_category() &&
+         err.code() == static_cast<uint8_t>(errc::ConstraintViolation);
+}
 
 bool is_int_word(std::string_view w) {
   size_t i = (!w.empty() && w[0] == '-') ? 1 : 0;
@@ -56,10 +66,13 @@ std::optional<double> float_word(std::string_view w) {
 
 }  // namespace
 
-Value auto_detect(std::string_view word) {
+result<Value> auto_detect(std::string_view word) {
   if (!word.empty() && (word[0] == '{' || word[0] == '[' || word[0] == '"')) {
-    if (auto v = parse_strict_json(word))
+    auto v = parse_strict_json(word);
+    if (v)
       return std::move(*v);
+    if (too_deep(v.error()))
+      return std::move(v.error());
   }
   if (word == "null")
     return Value{};
@@ -118,26 +131,53 @@ result<uint64_t> parse_u64(std::string_view word, std::string_view what) {
   return n;
 }
 
-result<std::string> read_input_file(const std::string& path) {
-  if (path == "-") {
-    std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
-    if (std::cin.bad())
-      return make_error(errc::Io, "cannot read standard input");
-    return text;
+namespace {
+
+// Reads `in` to its end, refusing more than `limit` bytes (a pipe or a
+// character device has no size to check up front).
+result<std::string> read_bounded(std::istream& in, const std::string& what, size_t limit) {
+  std::string text;
+  char buf[1 << 16];
+  while (in) {
+    in.read(buf, sizeof buf);
+    text.append(buf, static_cast<size_t>(in.gcount()));
+    if (text.size() > limit)
+      return make_error(errc::ConstraintViolation, what + " holds more than " +
+                                                       std::to_string(limit) +
+                                                       " bytes, the most a value can take");
   }
+  if (in.bad())
+    return make_error(errc::Io, "cannot read " + what + ": " + std::strerror(errno));
+  return text;
+}
+
+}  // namespace
+
+result<std::string> read_input_file(const std::string& path) {
+  if (path == "-")
+    return read_bounded(std::cin, "standard input", max_input_file_bytes);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    return make_error(errc::Io, "cannot read '" + path + "': " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode))
+    return make_error(errc::InvalidInput, "'" + path + "' is a directory, not a file");
+  if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > max_input_file_bytes)
+    return make_error(errc::ConstraintViolation,
+                      "'" + path + "' holds " + std::to_string(st.st_size) +
+                          " bytes, more than the " + std::to_string(max_input_file_bytes) +
+                          " a value can take");
   std::ifstream in(path, std::ios::binary);
   if (!in)
     return make_error(errc::Io, "cannot read '" + path + "': " + std::strerror(errno));
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad())
-    return make_error(errc::Io, "cannot read '" + path + "': " + std::strerror(errno));
-  return buf.str();
+  return read_bounded(in, "'" + path + "'", max_input_file_bytes);
 }
 
-Value value_from_file_text(std::string_view text) {
-  if (auto v = parse_strict_json(text))
+result<Value> value_from_file_text(std::string_view text) {
+  auto v = parse_strict_json(text);
+  if (v)
     return std::move(*v);
+  if (too_deep(v.error()))
+    return std::move(v.error());
   auto first = text.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos)
     return Value{std::string()};

@@ -25,7 +25,9 @@ namespace strata::cli {
 /// 5. `-?[0-9.eE+-]+` with a `.`, `e` or `E`, parsing fully as a double →
 ///    Float (`.5`, `5.`, `1e5`);
 /// 6. anything else → String (`+5`, `inf`, `NaN`, `1.2.3`, "").
-Value auto_detect(std::string_view word);
+/// Error: ConstraintViolation when the word is JSON nested deeper than the
+/// limit (it is not stored as a String instead).
+[[nodiscard]] result<Value> auto_detect(std::string_view word);
 
 /// JSON text to Value (SPEC 1.2). Errors: InvalidInput naming the byte
 /// position, ConstraintViolation past the nesting limit.
@@ -44,13 +46,20 @@ Value auto_detect(std::string_view word);
 /// InvalidInput "<what> must be a non-negative integer, got '<word>'".
 [[nodiscard]] result<uint64_t> parse_u64(std::string_view word, std::string_view what);
 
+/// The most bytes `--file` reads: a String value's limit plus room for the
+/// quotes and escapes of the JSON that may carry it.
+inline constexpr size_t max_input_file_bytes = 64u << 20;
+
 /// The contents of `path`, or of standard input when `path` is "-".
-/// Errors: Io "cannot read '<path>': <reason>".
+/// Errors: Io "cannot read '<path>': <reason>"; InvalidInput when `path` is
+/// a directory; ConstraintViolation past max_input_file_bytes (checked
+/// before reading a regular file, while reading anything else).
 [[nodiscard]] result<std::string> read_input_file(const std::string& path);
 
 /// What `--file` gives a value-taking command (SPEC 8.2 `kv put --file`):
 /// the text parsed as JSON when it is valid JSON, otherwise the text with
-/// surrounding whitespace trimmed, as a String.
-Value value_from_file_text(std::string_view text);
+/// surrounding whitespace trimmed, as a String. Error: ConstraintViolation
+/// when the text is JSON nested deeper than the limit.
+[[nodiscard]] result<Value> value_from_file_text(std::string_view text);
 
 }  // namespace strata::cli

@@ -1,8 +1,14 @@
 #include "strata/actors/context.hpp"
 
+#include <openssl/evp.h>
+
 namespace strata::actors {
 
 namespace {
+
+// Escaped names longer than this are shortened: a file name holds at most
+// 255 bytes, and a branch name of 255 bytes may escape to three times that.
+constexpr size_t max_component = 160;
 
 // Branch names may hold characters a file name cannot ('/', control
 // characters); escape everything outside a safe set as %XX.
@@ -19,6 +25,25 @@ std::string path_component(const std::string& name) {
       out.push_back(hex[c >> 4]);
       out.push_back(hex[c & 15]);
     }
+  }
+  if (out.size() <= max_component)
+    return out;
+  // A readable prefix and the SHA-256 of the whole name: distinct names get
+  // distinct directories. The name itself lives in the branch's BRANCH
+  // file; nothing decodes it from the directory.
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(name.data(), name.size(), md, &len, EVP_sha256(), nullptr);
+  size_t keep = max_component - 1 - 2 * len;
+  if (out[keep - 1] == '%')  // never cut an escape %XX in two
+    keep -= 1;
+  else if (out[keep - 2] == '%')
+    keep -= 2;
+  out.resize(keep);
+  out.push_back('~');
+  for (unsigned int i = 0; i < len; ++i) {
+    out.push_back(hex[md[i] >> 4]);
+    out.push_back(hex[md[i] & 15]);
   }
   return out;
 }
