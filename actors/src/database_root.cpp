@@ -30,12 +30,12 @@ bool on_disk(const DatabaseContext& ctx) {
 }
 
 caf::error write_meta(const DatabaseContext& ctx, const BranchInfo& info) {
-  return store::write_file(ctx.store_options.env, meta_path(ctx, info.name),
-                           encode_branch_meta(info), on_disk(ctx));
+  return store::write_checked_file(ctx.store_options.env, meta_path(ctx, info.name),
+                                   encode_branch_meta(info), on_disk(ctx));
 }
 
 result<BranchInfo> read_meta(const DatabaseContext& ctx, const std::string& dir) {
-  auto bytes = store::read_file(ctx.store_options.env, dir + "/BRANCH");
+  auto bytes = store::read_checked_file(ctx.store_options.env, dir + "/BRANCH");
   if (!bytes)
     return bytes.error();
   return decode_branch_meta(*bytes);
@@ -90,6 +90,11 @@ database_actor::behavior_type database_behavior(self_ptr self,
     auto info = read_meta(c, c.root + "/branches/" + dir);
     if (info)
       start_branch(self, *info);
+    else if (c.store_options.env->FileExists(c.root + "/branches/" + dir + "/BRANCH") &&
+             !st.damaged)
+      st.damaged = std::move(info.error());
+    // No BRANCH at all: a creation that did not finish (the file is
+    // written last); the directory holds nothing acknowledged.
   }
   self->set_down_handler([self](const caf::down_msg& msg) {
     auto& handlers = self->state.on_down;
@@ -137,6 +142,8 @@ database_actor::behavior_type database_behavior(self_ptr self,
     },
     [=](recover_atom) -> caf::result<bool> {
       // Waits for every branch's recovery; replies once all have answered.
+      if (self->state.damaged)
+        return self->state.damaged;
       auto& branches = self->state.branches;
       auto rp = self->make_response_promise<bool>();
       auto pending = std::make_shared<size_t>(branches.size());

@@ -42,6 +42,7 @@ const char* to_string(errc kind) noexcept {
     case errc::Internal: return "Internal";
     case errc::NotImplemented: return "NotImplemented";
     case errc::Busy: return "Busy";
+    case errc::Corruption: return "Corruption";
   }
   return "Internal";
 }

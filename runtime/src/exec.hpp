@@ -139,7 +139,7 @@ struct has_precheck<C, std::void_t<decltype(Plan<C>::precheck(std::declval<const
   struct Plan<cmd::Cmd> {                                                  \
     static constexpr bool exists = true;                                   \
     static constexpr Where where = Where::Place;                            \
-    static auto args(const cmd::Cmd& c) { return std::make_tuple(__VA_ARGS__); } \
+    static auto args([[maybe_unused]] const cmd::Cmd& c) { return std::make_tuple(__VA_ARGS__); } \
     template <class R>                                                     \
     static out_t<cmd::Cmd> convert(R&& r) {                                \
       return convert::Convert(std::move(r));                               \

@@ -52,7 +52,7 @@ caf::error SpaceStore::load_event_tail() {
   event_tail_.timestamp = 0;
   event_tail_.hash.assign(hash_bytes, '\0');
   if (db_) {
-    std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
+    std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(read_options())};
     const std::string events(1, keys::event_family);
     it->Seek(std::string(1, keys::event_family + 1));
     if (it->Valid())
@@ -130,7 +130,7 @@ result<std::optional<Event>> SpaceStore::event_get(uint64_t seq) {
   if (!db_ || seq == 0)
     return std::optional<Event>{};
   std::string raw;
-  auto st = db_->Get(leveldb::ReadOptions{}, keys::event(seq), &raw);
+  auto st = db_->Get(read_options(), keys::event(seq), &raw);
   if (st.IsNotFound())
     return std::optional<Event>{};
   if (!st.ok())

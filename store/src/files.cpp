@@ -1,8 +1,11 @@
 #include "strata/store/files.hpp"
 
+#include <openssl/evp.h>
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -90,6 +93,62 @@ result<std::string> read_file(leveldb::Env* env, const std::string& path) {
   auto st = leveldb::ReadFileToString(env, path, &data);
   if (!st.ok())
     return make_error(errc::Io, "cannot read " + path + ": " + st.ToString());
+  return data;
+}
+
+namespace {
+
+// A checked file ends with the first bytes of its data's SHA-256.
+constexpr size_t check_bytes = 8;
+
+std::string check_of(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  return std::string(reinterpret_cast<const char*>(md), check_bytes);
+}
+
+}  // namespace
+
+caf::error write_checked_file(leveldb::Env* env, const std::string& path, const std::string& data,
+                              bool on_disk) {
+  if (on_disk) {
+    std::error_code ec;
+    fs::create_directories(fs::path(path).parent_path(), ec);
+    if (ec)
+      return make_error(errc::Io, "cannot create directory for " + path + ": " + ec.message());
+  }
+  auto tmp = path + ".tmp";
+  leveldb::WritableFile* raw = nullptr;
+  auto st = env->NewWritableFile(tmp, &raw);
+  if (st.ok()) {
+    std::unique_ptr<leveldb::WritableFile> file{raw};
+    st = file->Append(data + check_of(data));
+    if (st.ok())
+      st = file->Sync();
+    if (st.ok())
+      st = file->Close();
+  }
+  if (st.ok())
+    st = env->RenameFile(tmp, path);
+  if (!st.ok()) {
+    (void)env->RemoveFile(tmp);
+    return make_error(errc::Io, "cannot write " + path + ": " + st.ToString());
+  }
+  return {};
+}
+
+result<std::string> read_checked_file(leveldb::Env* env, const std::string& path) {
+  auto data = read_file(env, path);
+  if (!data)
+    return data;
+  if (data->size() < check_bytes)
+    return make_error(errc::Corruption, path + " is truncated (" + std::to_string(data->size()) +
+                                            " bytes)");
+  auto body = std::string_view(*data).substr(0, data->size() - check_bytes);
+  if (check_of(body) != std::string_view(*data).substr(body.size()))
+    return make_error(errc::Corruption, path + ": checksum mismatch");
+  data->resize(body.size());
   return data;
 }
 

@@ -54,6 +54,12 @@ result<std::unique_ptr<leveldb::DB>> open_leveldb(const StoreOptions& options,
   // request. Recovery after a crash reads the same log either way.
   opts.reuse_logs = true;
   opts.info_log = null_logger();
+  // A damaged log record or table found while opening fails the open with
+  // Corruption instead of being skipped (without it LevelDB drops the rest
+  // of a log block and opens with acknowledged writes missing). A torn
+  // record at the end of the log, what a crash mid-write leaves, is not
+  // damage: LevelDB ignores it either way.
+  opts.paranoid_checks = true;
   leveldb::DB* raw = nullptr;
   auto st = leveldb::DB::Open(opts, dir, &raw);
   if (!st.ok())

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include <leveldb/options.h>
 #include <leveldb/slice.h>
 #include <leveldb/status.h>
 
@@ -27,8 +28,19 @@ inline std::string_view view(const leveldb::Slice& s) {
   return std::string_view(s.data(), s.size());
 }
 
+/// A failed LevelDB status as a strata error: Corruption when LevelDB
+/// found damaged data (a checksum mismatch, a torn record), Io otherwise.
 inline caf::error io_error(const leveldb::Status& s, const std::string& what) {
-  return make_error(errc::Io, what + ": " + s.ToString());
+  return make_error(s.IsCorruption() ? errc::Corruption : errc::Io, what + ": " + s.ToString());
+}
+
+/// The options of every read: block checksums verified, so that a damaged
+/// table block is an error rather than missing or wrong data (issue 18;
+/// the cost, measured in bench/kv_bench, is in docs/benchmarks.md).
+inline leveldb::ReadOptions read_options() {
+  leveldb::ReadOptions ro;
+  ro.verify_checksums = true;
+  return ro;
 }
 
 /// How open_leveldb treats a missing or an existing database.

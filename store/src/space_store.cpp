@@ -73,7 +73,7 @@ caf::error SpaceStore::open_db(bool create) {
     return db.error();
   db_ = std::move(*db);
   std::string meta_raw;
-  auto st = db_->Get(leveldb::ReadOptions{}, keys::meta("space"), &meta_raw);
+  auto st = db_->Get(read_options(), keys::meta("space"), &meta_raw);
   if (st.ok()) {
     auto meta = decode_space_meta(meta_raw);
     if (!meta)
@@ -121,7 +121,7 @@ caf::error SpaceStore::write(leveldb::WriteBatch& batch, bool allow_sync) {
 caf::error SpaceStore::scan(std::string_view prefix, const ScanFn& visit, std::string_view from) {
   if (!db_)
     return {};
-  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
+  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(read_options())};
   auto start = from.empty() ? prefix : from;
   it->Seek(leveldb::Slice(start.data(), start.size()));
   for (; it->Valid() && starts_with(it->key(), prefix); it->Next()) {
@@ -243,7 +243,7 @@ result<SpaceStore::Head> SpaceStore::head_of(char tag, std::string_view key, boo
   Head h;
   if (!db_)
     return h;
-  auto st = db_->Get(leveldb::ReadOptions{}, keys::head(tag, key), &h.raw);
+  auto st = db_->Get(read_options(), keys::head(tag, key), &h.raw);
   if (st.IsNotFound())
     return h;
   if (!st.ok())

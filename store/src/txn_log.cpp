@@ -216,7 +216,7 @@ result<std::vector<CommitDecision>> TxnLog::pending() {
 
 result<std::optional<CommitDecision>> TxnLog::decision(uint64_t txn_id) {
   std::string raw;
-  auto st = db_->Get(leveldb::ReadOptions{}, decision_key(txn_id), &raw);
+  auto st = db_->Get(read_options(), decision_key(txn_id), &raw);
   if (st.IsNotFound())
     return std::optional<CommitDecision>{};
   if (!st.ok())
@@ -234,7 +234,7 @@ result<std::vector<CommitDecision>> TxnLog::intents() {
 template <class T, class Decode>
 result<std::vector<T>> TxnLog::read_prefix(const std::string& prefix, Decode decode) {
   std::vector<T> out;
-  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(leveldb::ReadOptions{})};
+  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(read_options())};
   for (it->Seek(prefix); it->Valid() && starts_with(it->key(), prefix); it->Next()) {
     auto record = decode(view(it->value()));
     if (!record)

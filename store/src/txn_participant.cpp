@@ -274,7 +274,7 @@ result<bool> SpaceStore::txn_applied(uint64_t txn_id) {
   if (!db_)
     return false;
   std::string ignored;
-  auto st = db_->Get(leveldb::ReadOptions{}, keys::applied(txn_id), &ignored);
+  auto st = db_->Get(read_options(), keys::applied(txn_id), &ignored);
   if (st.IsNotFound())
     return false;
   if (!st.ok())

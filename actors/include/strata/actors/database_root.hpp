@@ -19,6 +19,10 @@ struct DatabaseState {
   std::map<std::string, branch_actor> branches;
   /// Branch metadata by name (sorted: list_branches reads it in order).
   std::map<std::string, BranchInfo> infos;
+  /// A branch directory whose BRANCH file exists but does not read back
+  /// (damaged): recovery, and so opening the database, fails with it
+  /// rather than going on without the branch.
+  caf::error damaged;
   /// What to do when a monitored actor (a branch being deleted) is down.
   std::map<caf::actor_addr, std::function<void()>> on_down;
   /// Names of branches being deleted (their files are still there), with

@@ -48,6 +48,11 @@ enum class errc : uint8_t {
   /// A client has too many requests in flight (the service's bound);
   /// nothing was done: retry once replies have come back.
   Busy,
+  /// Stored data failed a check (a checksum, a record that does not
+  /// decode, a broken version or hash chain): nothing was read around it.
+  /// The message names the space's directory and, where LevelDB says, the
+  /// file.
+  Corruption,
 };
 
 /// The category atom under which strata errors travel inside caf::error.

@@ -37,6 +37,16 @@ std::set<std::string> list_subdirs(leveldb::Env* env, const std::string& dir);
 /// Reads a whole file. Errors: Io.
 [[nodiscard]] result<std::string> read_file(leveldb::Env* env, const std::string& path);
 
+/// Writes a small metadata file (a branch's BRANCH) whole or not at all:
+/// `data` and a checksum go to a temporary file, which is synced (on disk)
+/// and renamed over `path`.
+[[nodiscard]] caf::error write_checked_file(leveldb::Env* env, const std::string& path,
+                                            const std::string& data, bool on_disk);
+
+/// Reads what write_checked_file wrote. Errors: Io (unreadable),
+/// Corruption naming `path` (too short, or the checksum does not match).
+[[nodiscard]] result<std::string> read_checked_file(leveldb::Env* env, const std::string& path);
+
 /// Removes `dir` and everything below it. Not an error when absent.
 [[nodiscard]] caf::error remove_tree(leveldb::Env* env, const std::string& dir, bool on_disk);
 
