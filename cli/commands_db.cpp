@@ -76,6 +76,43 @@ Outcome info(Context& ctx, const Args&) {
                  {"total_keys", Value{*keys}}}};
 }
 
+// `check`: one line per store, its problems indented below it; the exit
+// status says whether everything is sound.
+Outcome check(Context& ctx, const Args& args) {
+  if (args.has("repair") && !ctx.repaired())
+    return CliError::make(errc::InvalidInput,
+                          "check --repair needs the database closed: run `strata --db <dir> "
+                          "check --repair` from the shell");
+  auto stores = ctx.db().check();
+  if (!stores)
+    return stores.error();
+  std::string text;
+  Array json;
+  size_t damaged = 0;
+  for (const auto& s : *stores) {
+    auto name = s.branch + "/" + (s.space.empty() ? "(transaction log)" : s.space);
+    text += name + ": " + (s.ok() ? "ok" : std::to_string(s.problems.size()) + " problem(s)") +
+            " (" + std::to_string(s.records) + " records)\n";
+    Array problems;
+    for (const auto& p : s.problems) {
+      text += "  - " + p + "\n";
+      problems.push_back(Value{p});
+    }
+    damaged += s.ok() ? 0 : 1;
+    json.push_back(Value{Object{{"branch", s.branch},
+                                {"space", s.space.empty() ? Value{} : Value{s.space}},
+                                {"records", s.records},
+                                {"problems", Value{std::move(problems)}}}});
+  }
+  Report report{std::move(text), Value{std::move(json)}};
+  if (damaged == 0)
+    return report;
+  return Outcome{Reply{std::move(report)},
+                 CliError::make(errc::Corruption, std::to_string(damaged) + " of " +
+                                                      std::to_string(stores->size()) +
+                                                      " stores are damaged")};
+}
+
 Outcome ack(Context&, const Args&) {
   // Every acknowledged write has already reached the OS (standard) or the
   // disk (always), and LevelDB compacts in the background: nothing is left
@@ -113,6 +150,10 @@ Outcome time_range(Context& ctx, const Args&) {
 void register_db_commands(CommandTable& t) {
   t.add({{"ping"}, "ping", "PONG when the database answers", {}, 0, 0, {}, ping});
   t.add({{"info"}, "info", "version, branch count, total keys", {}, 0, 0, {}, info});
+  t.add({{"check"}, "check [--repair]",
+         "verify every store (checksums, records, version and hash chains); --repair first "
+         "salvages a damaged database (shell mode, database closed)",
+         {{"repair", 0, false}}, 0, 0, {}, check});
   t.add({{"flush"}, "flush", "make pending writes durable", {}, 0, 0, "Flush", ack});
   t.add({{"compact"}, "compact", "compact storage", {}, 0, 0, "Compact", ack});
   t.add({{"time_range"},

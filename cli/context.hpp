@@ -57,6 +57,11 @@ class Context {
   bool stdin_available() const { return stdin_available_; }
   void set_stdin_available(bool yes) { stdin_available_ = yes; }
 
+  /// Whether `check --repair` ran Strata::repair before the database
+  /// opened (shell mode only).
+  bool repaired() const { return repaired_; }
+  void set_repaired(bool yes) { repaired_ = yes; }
+
   /// Set by `quit` / `exit`; the mode loop stops after the current command.
   bool quit_requested() const { return quit_; }
   void request_quit() { quit_ = true; }
@@ -78,6 +83,7 @@ class Context {
   Printer& printer_;
   bool quit_ = false;
   bool stdin_available_ = false;
+  bool repaired_ = false;
   /// (space, seq) -> type of the events this transaction appended.
   std::map<std::pair<std::string, uint64_t>, std::string> pending_events_;
 };

@@ -85,6 +85,21 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // `check --repair` salvages the database before it opens (a damaged
+  // store may not open at all), then checks it like `check`.
+  bool repair = !inv->cache && !inv->read_only && inv->command.size() >= 2 &&
+                inv->command[0] == "check" &&
+                std::find(inv->command.begin(), inv->command.end(), "--repair") !=
+                    inv->command.end();
+  if (repair) {
+    auto repaired = Strata::repair(inv->path());
+    if (!repaired) {
+      early.error(CliError::from(repaired.error()));
+      return 1;
+    }
+    if (inv->mode == OutputMode::Human)
+      std::cout << "repaired " << *repaired << " stores\n";
+  }
   auto db = open_database(*inv);
   if (!db) {
     early.error(CliError::from(db.error()));
@@ -92,6 +107,7 @@ int main(int argc, char** argv) {
   }
   Printer printer(inv->mode, std::cout, std::cerr);
   Context ctx(std::move(*db), inv->read_only, printer);
+  ctx.set_repaired(repair);
   if (auto err = ctx.use(inv->branch, inv->space)) {
     printer.error(CliError::from(err));
     return 1;

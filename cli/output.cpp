@@ -257,6 +257,7 @@ void Printer::print(const Reply& reply) {
               if (!t.text.empty() && t.text.back() != '\n')
                 out << '\n';
             },
+            [&](const Report& r) { out << r.text; },
         },
         reply);
     return;
@@ -359,6 +360,7 @@ void Printer::print(const Reply& reply) {
                 s.pop_back();
               json(Value{s});
             },
+            [&](const Report& r) { json(r.json); },
         },
         reply);
     return;
@@ -434,6 +436,7 @@ void Printer::print(const Reply& reply) {
             if (!t.text.empty() && t.text.back() != '\n')
               out << '\n';
           },
+          [&](const Report& r) { out << r.text; },
       },
       reply);
 }

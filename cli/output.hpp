@@ -155,9 +155,16 @@ struct Text {
   std::string text;
 };
 
+/// A report with a written form and a structured one (`check`): `text`
+/// as is in human and raw modes, `json` in --json.
+struct Report {
+  std::string text;
+  Value json;
+};
+
 using Reply = std::variant<Ack, Written, NoOp, Silent, Lookups, Flag, Count, Deleted, Names,
                            KeyValues, Events, History, Collections, CollectionStats,
-                           VectorRecord, Matches, Fields, Text>;
+                           VectorRecord, Matches, Fields, Text, Report>;
 
 /// How a stored Value reads in human mode (SPEC 8.3): strings JSON-quoted,
 /// numbers bare (floats keep `.0`), containers compact JSON in insertion

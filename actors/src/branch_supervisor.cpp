@@ -175,6 +175,17 @@ branch_actor::behavior_type branch_behavior(self_ptr self,
         return err;
       return child_of(self, space);
     },
+    [=](txn_check_atom) -> StoreCheck {
+      auto& st = self->state;
+      StoreCheck out;
+      if (st.txn_log)
+        out = st.txn_log->check();
+      else
+        out.problems.push_back("the transaction log does not open: " +
+                               message_of(st.txn_log_error));
+      out.branch = st.branch;
+      return out;
+    },
     [=](space_list_atom) -> std::vector<std::string> {
       std::vector<std::string> out(self->state.catalog.begin(), self->state.catalog.end());
       out.insert(std::lower_bound(out.begin(), out.end(), std::string(default_space)),

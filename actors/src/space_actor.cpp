@@ -1246,6 +1246,16 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       return read_events(self,
                      [=] { return self->state.store->event_verify_chain(); });
     },
+    [=](space_check_atom) -> caf::result<StoreCheck> {
+      if (auto held = admit<StoreCheck>(self, guard()))
+        return std::move(*held);
+      // Damage is the check's answer, not an error; an absent store (no
+      // write yet) checks as empty.
+      auto out = self->state.store->check();
+      out.branch = self->state.args.branch;
+      out.space = self->state.args.space;
+      return out;
+    },
     // -- transactions (participant side) --
     [=](event_len_at_atom, uint64_t as_of) -> caf::result<uint64_t> {
       if (auto held = admit<uint64_t>(self, guard()))

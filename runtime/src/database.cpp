@@ -1,5 +1,7 @@
 #include "database.hpp"
 
+#include "strata/store/files.hpp"
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -45,6 +47,41 @@ result<int> take_lock(const std::string& path) {
 }
 
 }  // namespace
+
+result<uint64_t> Database::repair(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  auto branches = fs::path(path) / "branches";
+  if (!fs::is_directory(branches, ec))
+    return make_error(errc::Io, "no Strata database at '" + path + "'");
+  auto fd = take_lock(path);
+  if (!fd)
+    return fd.error();
+  uint64_t repaired = 0;
+  caf::error failed;
+  auto repair = [&](const fs::path& dir) {
+    if (failed || !fs::exists(dir / "CURRENT", ec))
+      return;
+    failed = store::repair_store(dir.string());
+    if (!failed)
+      ++repaired;
+  };
+  for (const auto& branch : fs::directory_iterator(branches, ec)) {
+    if (!branch.is_directory())
+      continue;
+    repair(branch.path() / "txn");
+    for (const auto& space : fs::directory_iterator(branch.path() / "spaces", ec))
+      if (space.is_directory())
+        repair(space.path());
+  }
+  ::flock(*fd, LOCK_UN);
+  ::close(*fd);
+  if (failed)
+    return failed;
+  if (ec)
+    return make_error(errc::Io, "cannot list '" + path + "': " + ec.message());
+  return repaired;
+}
 
 result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path,
                                                  const OpenOptions& options,

@@ -34,6 +34,10 @@ class Database : public std::enable_shared_from_this<Database> {
                                                               caf::actor_system* external = nullptr);
   ~Database();
 
+  /// Strata::repair: LevelDB's repair over every store of the closed
+  /// database at `path` (holding its lock meanwhile).
+  [[nodiscard]] static result<uint64_t> repair(const std::string& path);
+
   caf::actor_system& system() { return *sys_; }
   /// The service actor (started on first use; thread-safe).
   caf::actor service();

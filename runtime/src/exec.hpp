@@ -34,6 +34,7 @@ result<BranchDiff> diff_branches(Strata& base, std::string_view a, std::string_v
 result<MergeInfo> merge_branches(Strata& base, std::string_view source, std::string_view target,
                                  MergeStrategy strategy);
 result<TimeRange> time_range(Strata& base, const std::string& branch);
+result<std::vector<StoreCheck>> check_database(HandleImpl& h);
 
 template <class C>
 using out_t = result<typename C::output>;
@@ -401,6 +402,7 @@ struct Exec {
     return time_range(base, c.at.branch);
   }
   out_t<cmd::BranchExport> operator()(const cmd::BranchExport& c);
+  out_t<cmd::Check> operator()(const cmd::Check&) { return check_database(h); }
   out_t<cmd::DiffBranches> operator()(const cmd::DiffBranches& c) {
     auto base = handle(h);
     return diff_branches(base, c.a, c.b);

@@ -187,7 +187,7 @@ constexpr const char* command_names[] = {
     "VectorCreateCollection", "VectorDeleteCollection", "VectorListCollections",
     "VectorCollectionStats", "VectorUpsert", "VectorBatchUpsert", "VectorGet", "VectorGetAt",
     "VectorDelete", "VectorListKeys", "VectorSearch", "VectorSearchAt", "Begin", "Commit",
-    "Rollback"};
+    "Rollback", "Check"};
 static_assert(std::size(command_names) == std::variant_size_v<Command>,
               "one name per command, in the variant's order");
 
@@ -324,6 +324,14 @@ result<void> Strata::delete_space_force(std::string_view name) {
 
 result<TimeRange> Strata::time_range() {
   return run(cmd::TimeRange{here()});
+}
+
+result<std::vector<StoreCheck>> Strata::check() {
+  return run(cmd::Check{here()});
+}
+
+result<uint64_t> Strata::repair(const std::string& path) {
+  return detail::Database::repair(path);
 }
 
 // -- branches ------------------------------------------------------------------

@@ -6,6 +6,9 @@
 
 #include <leveldb/db.h>
 #include <leveldb/env.h>
+#include <leveldb/filter_policy.h>
+
+#include "strata/store/files.hpp"
 
 namespace strata::store {
 
@@ -66,6 +69,20 @@ result<std::unique_ptr<leveldb::DB>> open_leveldb(const StoreOptions& options,
     return io_error(st, std::string(mode == OpenMode::CreateNew ? "cannot create " : "cannot open ") +
                             std::string(what) + " " + dir);
   return std::unique_ptr<leveldb::DB>(raw);
+}
+
+caf::error repair_store(const std::string& dir) {
+  // The table format every store is opened with (the filter policy is
+  // Strata's: see runtime/src/database.cpp).
+  std::unique_ptr<const leveldb::FilterPolicy> filter{leveldb::NewBloomFilterPolicy(10)};
+  leveldb::Options opts;
+  opts.filter_policy = filter.get();
+  opts.paranoid_checks = true;
+  opts.info_log = null_logger();
+  auto st = leveldb::RepairDB(dir, opts);
+  if (!st.ok())
+    return io_error(st, "cannot repair " + dir);
+  return {};
 }
 
 }  // namespace strata::store

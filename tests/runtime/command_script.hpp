@@ -107,7 +107,9 @@ inline std::vector<Command> command_script(const std::string& dir) {
       KvGet{m, "k"}, BranchExport{d, "b2", bundle}, BranchValidateBundle{d, bundle},
       BranchValidateBundle{d, "/dev/null"}, DeleteBranch{d, "default"}, DeleteBranch{Target{"b2", "s"}, "b2"},
       DeleteBranch{d, "b2"}, BranchImport{d, bundle}, KvGet{Target{"b2", "s"}, "k"},
-      DeleteBranch{d, "none"}};
+      DeleteBranch{d, "none"},
+      // Integrity: every store of the branches above, all sound.
+      Check{d}};
 }
 
 /// Which commands a script holds (indices into Command).
@@ -216,6 +218,7 @@ class ViaHandle {
   STRATA_VIA(DeleteSpace, delete_space(c.name))
   STRATA_VIA(DeleteSpaceForce, delete_space_force(c.name))
   STRATA_VIA(TimeRange, time_range())
+  STRATA_VIA(Check, check())
   STRATA_VIA(CreateBranch, create_branch(c.name))
   STRATA_VIA(ListBranches, list_branches())
   STRATA_VIA(BranchExists, branch_exists(c.name))

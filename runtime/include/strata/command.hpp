@@ -64,7 +64,7 @@ using Output =
                  JsonListPage, std::vector<CollectionInfo>, CollectionInfo,
                  std::vector<uint64_t>, std::optional<VectorEntry>, std::vector<VectorMatch>,
                  std::optional<BranchInfo>, ForkInfo, BundleInfo, BranchDiff, MergeInfo,
-                 TimeRange>;
+                 TimeRange, std::vector<StoreCheck>>;
 
 namespace cmd {
 
@@ -98,6 +98,13 @@ struct BranchInfo { Target at; std::string name; using output = std::optional<st
 struct DeleteBranch { Target at; std::string name; using output = std::monostate; };
 /// fork_branch(dest): copies at.branch into `dest`.
 struct ForkBranch { Target at; std::string dest; using output = ForkInfo; };
+
+// -- the whole database -----------------------------------------------------------
+
+/// check(): verifies every store of every branch (`at` is not used); one
+/// StoreCheck per space and per branch transaction log, branches and
+/// spaces in name order.
+struct Check { Target at; using output = std::vector<StoreCheck>; };
 /// branch_export(branch, path) (without progress reports).
 struct BranchExport { Target at; std::string branch; std::string path; using output = BundleInfo; };
 /// branch_import(path).
@@ -418,7 +425,7 @@ using Command = std::variant<
     cmd::VectorListCollections, cmd::VectorCollectionStats, cmd::VectorUpsert,
     cmd::VectorBatchUpsert, cmd::VectorGet, cmd::VectorGetAt, cmd::VectorDelete,
     cmd::VectorListKeys, cmd::VectorSearch, cmd::VectorSearchAt, cmd::Begin, cmd::Commit,
-    cmd::Rollback>;
+    cmd::Rollback, cmd::Check>;
 
 /// The command's name as the protocol spells it ("KvPut", ...).
 const char* command_name(const Command& c) noexcept;

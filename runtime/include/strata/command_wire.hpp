@@ -260,6 +260,7 @@ STRATA_INSPECT_COMMAND(VectorSearchAt, x.collection, x.query, x.k, x.filter, x.a
 STRATA_INSPECT_COMMAND(Begin, x.read_only)
 STRATA_INSPECT_COMMAND(Commit)
 STRATA_INSPECT_COMMAND(Rollback)
+STRATA_INSPECT_COMMAND(Check)
 
 #undef STRATA_INSPECT_COMMAND
 

@@ -174,6 +174,28 @@ class Strata {
   const std::string& path() const;
   Durability durability() const;
 
+  // -- integrity ------------------------------------------------------------------
+
+  /// Verifies every store of every branch while the database runs: each
+  /// record read with its checksum verified and decoded, each entry's
+  /// version chain, each event log's sequence, hash chain and type index,
+  /// each branch's transaction log. One StoreCheck per space and per
+  /// branch's transaction log (space ""), branches then spaces in name
+  /// order; damage is listed in their `problems` (a store that does not
+  /// open is one problem), not returned as an error. Reads every record:
+  /// it takes time proportional to the data, and memory that does not
+  /// grow with it. Errors: only when branches or spaces cannot be listed.
+  [[nodiscard]] result<std::vector<StoreCheck>> check();
+
+  /// Salvages a damaged database that no process has open: every store of
+  /// every branch goes through LevelDB's repair, which keeps every record
+  /// whose checksum holds and drops what is damaged (acknowledged writes
+  /// in damaged blocks are lost: this is the last resort, after a backup).
+  /// Run check() afterwards. Returns how many stores were repaired.
+  /// Errors: Io (no database at `path`, locked by another process, a repair
+  /// that failed).
+  [[nodiscard]] static result<uint64_t> repair(const std::string& path);
+
   // -- spaces (seed: spaces-guide.md) ---------------------------------------------
 
   const std::string& current_branch() const;

@@ -113,6 +113,7 @@ using space_actor = caf::typed_actor<
     caf::replies_to<event_list_at_atom, std::string, uint64_t>::with<std::vector<Event>>,
     caf::replies_to<event_len_atom>::with<uint64_t>,
     caf::replies_to<event_verify_atom>::with<ChainVerification>,
+    caf::replies_to<space_check_atom>::with<StoreCheck>,
     // Transactions (participant side).
     caf::replies_to<event_len_at_atom, uint64_t>::with<uint64_t>,
     /// One-phase commit of a transaction that touched only this space;
@@ -181,6 +182,7 @@ using branch_actor = space_registry::extend<
     caf::replies_to<space_resolve_atom, std::string>::with<space_actor>,
     /// Registered spaces plus "default", sorted.
     caf::replies_to<space_list_atom>::with<std::vector<std::string>>,
+    caf::replies_to<txn_check_atom>::with<StoreCheck>,
     /// "default" always exists; an invalid name does not.
     caf::replies_to<space_exists_atom, std::string>::with<bool>,
     /// Registers a space without data. Errors: InvalidInput.

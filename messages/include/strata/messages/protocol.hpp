@@ -86,6 +86,8 @@ using event_verify_atom = caf::atom_constant<caf::atom("ev_verify")>;
 using space_create_atom = caf::atom_constant<caf::atom("sp_create")>;
 using space_drop_atom = caf::atom_constant<caf::atom("sp_drop")>;
 using space_list_atom = caf::atom_constant<caf::atom("sp_list")>;
+using space_check_atom = caf::atom_constant<caf::atom("sp_check")>;
+using txn_check_atom = caf::atom_constant<caf::atom("tx_check")>;
 using space_exists_atom = caf::atom_constant<caf::atom("sp_exists")>;
 using space_resolve_atom = caf::atom_constant<caf::atom("sp_resolve")>;
 using space_register_atom = caf::atom_constant<caf::atom("sp_reg")>;
@@ -447,6 +449,11 @@ typename Inspector::result_type inspect(Inspector& f, ChainVerification& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, StoreCheck& x) {
+  return f(caf::meta::type_name("strata::StoreCheck"), x.branch, x.space, x.records, x.problems);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, MaybeHistory& x) {
   return f(caf::meta::type_name("strata::MaybeHistory"), x.found, x.versions);
 }
@@ -491,6 +498,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(strata, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(strata, (strata::MaybeEvent))
   CAF_ADD_TYPE_ID(strata, (strata::EventEntry))
   CAF_ADD_TYPE_ID(strata, (strata::ChainVerification))
+  CAF_ADD_TYPE_ID(strata, (strata::StoreCheck))
+  CAF_ADD_TYPE_ID(strata, (std::vector<strata::StoreCheck>))
   CAF_ADD_TYPE_ID(strata, (std::vector<strata::Event>))
   CAF_ADD_TYPE_ID(strata, (std::vector<strata::EventEntry>))
   CAF_ADD_TYPE_ID(strata, (strata::MaybeValue))

@@ -68,6 +68,16 @@ struct ChainVerification {
   std::string reason;           ///< what was wrong at first_bad_sequence
 };
 
+/// What Strata::check() found in one store: a space's, or a branch's
+/// transaction log (`space` empty).
+struct StoreCheck {
+  std::string branch;
+  std::string space;                  ///< empty: the branch's transaction log
+  uint64_t records = 0;               ///< records read and verified
+  std::vector<std::string> problems;  ///< what is damaged; empty when sound
+  bool ok() const { return problems.empty(); }
+};
+
 /// One item of a batch of JSON document writes: set `value` at `path` of
 /// document `key`.
 struct JsonEntry {

@@ -47,6 +47,11 @@ std::set<std::string> list_subdirs(leveldb::Env* env, const std::string& dir);
 /// Corruption naming `path` (too short, or the checksum does not match).
 [[nodiscard]] result<std::string> read_checked_file(leveldb::Env* env, const std::string& path);
 
+/// Runs LevelDB's repair over the closed store in `dir` (on disk): keeps
+/// every record whose checksum holds, drops damaged ones, rebuilds the
+/// manifest. Errors: Io.
+[[nodiscard]] caf::error repair_store(const std::string& dir);
+
 /// Removes `dir` and everything below it. Not an error when absent.
 [[nodiscard]] caf::error remove_tree(leveldb::Env* env, const std::string& dir, bool on_disk);
 

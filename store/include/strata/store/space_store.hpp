@@ -303,6 +303,15 @@ class SpaceStore {
   /// result (not as an error); errors are I/O failures only.
   [[nodiscard]] result<ChainVerification> event_verify_chain();
 
+  /// Reads every record of the store, verifying it (check.cpp): LevelDB's
+  /// block checksums, each record decoding, each entry's versions (newest
+  /// in the head, older ones below it, each where its key says), the event
+  /// log's sequence and hash chain and its type index. Damage is reported
+  /// in the result's problems (at most max_check_problems), not as an
+  /// error; branch and space are left for the caller to fill. Memory does
+  /// not grow with the store.
+  [[nodiscard]] StoreCheck check();
+
  private:
   SpaceStore(std::string dir, const StoreOptions& options, CommitClock& clock);
 

@@ -113,6 +113,10 @@ class TxnLog {
   /// Intents noted and not yet forgotten (to settle after a restart).
   [[nodiscard]] result<std::vector<CommitDecision>> intents();
 
+  /// Reads and decodes every record of the log (check.cpp); damage goes
+  /// to the result's problems.
+  [[nodiscard]] StoreCheck check();
+
  private:
   TxnLog(std::string dir, const StoreOptions& options);
   /// Decodes every record whose key starts with `prefix`, in key order.
