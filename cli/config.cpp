@@ -4,6 +4,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include <toml++/toml.h>
@@ -84,12 +85,20 @@ result<DbConfig> load_config(const std::string& dir, bool create_if_missing) {
     return DbConfig{};
   }
 
+  std::ifstream in(path, std::ios::binary);
+  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (!in && !in.eof())
+    return make_error(errc::Io, "cannot read '" + path.string() + "': " + std::strerror(errno));
+  return parse_config(text, path.string());
+}
+
+result<DbConfig> parse_config(std::string_view text, const std::string& path) {
   toml::table table;
   try {
-    table = toml::parse_file(path.string());
+    table = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
-    return bad("invalid strata.toml at '" + path.string() + "': " + std::string(e.description()) +
+    return bad("invalid strata.toml at '" + path + "': " + std::string(e.description()) +
                " (line " + std::to_string(where.line) + ", column " +
                std::to_string(where.column) + ")");
   }

@@ -14,6 +14,7 @@
 //           timeout_ms = <integer >= 0>
 
 #include <string>
+#include <string_view>
 
 #include <strata/strata.hpp>
 
@@ -38,5 +39,9 @@ std::string default_config_text();
 /// mode 'x' in strata.toml. Expected "standard" or "always"."; Io when the
 /// file cannot be written or read.
 [[nodiscard]] result<DbConfig> load_config(const std::string& dir, bool create_if_missing);
+
+/// The settings in `text`, the contents of the file at `path` (named in
+/// errors). Errors: as load_config's InvalidInput.
+[[nodiscard]] result<DbConfig> parse_config(std::string_view text, const std::string& path);
 
 }  // namespace strata::cli

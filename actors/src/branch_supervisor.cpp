@@ -1,4 +1,5 @@
 #include "strata/actors/branch_supervisor.hpp"
+#include "strata/actors/exceptions.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -111,6 +112,7 @@ BranchState::~BranchState() {
 branch_actor::behavior_type branch_behavior(self_ptr self,
                                             std::shared_ptr<const DatabaseContext> ctx,
                                             std::string branch) {
+  self->set_exception_handler(exception_error);
   auto& st = self->state;
   st.ctx = std::move(ctx);
   st.branch = std::move(branch);

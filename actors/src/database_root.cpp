@@ -1,4 +1,5 @@
 #include "strata/actors/database_root.hpp"
+#include "strata/actors/exceptions.hpp"
 
 #include <chrono>
 #include <optional>
@@ -55,6 +56,11 @@ branch_actor start_branch(self_ptr self, const BranchInfo& info) {
   return actor;
 }
 
+void restart_branch(self_ptr self, const std::string& name) {
+  auto actor = start_branch(self, self->state.infos[name]);
+  self->request(actor, caf::infinite, recover_atom::value).then([](bool) {}, [](caf::error&) {});
+}
+
 caf::error not_found(const std::string& branch) {
   return make_error(errc::BranchNotFound, "branch \"" + branch + "\" does not exist");
 }
@@ -81,6 +87,7 @@ std::optional<caf::typed_response_promise<T>> after_deletion(self_ptr self,
 
 database_actor::behavior_type database_behavior(self_ptr self,
                                                 std::shared_ptr<const DatabaseContext> ctx) {
+  self->set_exception_handler(exception_error);
   auto& st = self->state;
   st.ctx = std::move(ctx);
   // Every branch found in storage is started (its coordinator may have
@@ -106,6 +113,17 @@ database_actor::behavior_type database_behavior(self_ptr self,
   });
   self->set_exit_handler([self](const caf::exit_msg& msg) {
     auto& st = self->state;
+    // A branch that went down on its own crashed (an exception in its
+    // supervisor or its coordinator; its space actors follow it down):
+    // start it again. Its recovery settles the commits it left in doubt,
+    // as at open; requests in flight were answered with the error.
+    for (auto& [name, branch] : st.branches) {
+      if (branch.address() != msg.source)
+        continue;
+      if (st.stopping == 0)
+        restart_branch(self, name);
+      return;
+    }
     if (st.stopping > 0 || msg.reason == caf::exit_reason::normal)
       return;
     // Branches being deleted are monitored already (their deletion still
@@ -250,6 +268,11 @@ database_actor::behavior_type database_behavior(self_ptr self,
       if (!info)
         return info.error();
       const auto& c = *st.ctx;
+      // A directory of this name without a branch in it is what a failed
+      // import or fork left behind (its BRANCH file is written last).
+      if (auto err = store::remove_tree(c.store_options.env, c.branch_dir(bundle->branch),
+                                        on_disk(c)))
+        return err;
       for (const auto& space : bundle->spaces) {
         if (auto err = store::load_space_store(c.store_options,
                                                c.space_dir(bundle->branch, space.name),
@@ -258,8 +281,10 @@ database_actor::behavior_type database_behavior(self_ptr self,
           return err;
         }
       }
-      if (auto err = write_meta(c, *info))
+      if (auto err = write_meta(c, *info)) {
+        (void)store::remove_tree(c.store_options.env, c.branch_dir(bundle->branch), on_disk(c));
         return err;
+      }
       start_branch(self, *info);
       return BundleInfo{bundle->branch, path, store::bundle_format_version,
                         bundle->entry_count(), bundle->spaces.size(), 0, true};
@@ -276,6 +301,10 @@ database_actor::behavior_type database_behavior(self_ptr self,
         return not_found(source);
       if (st.infos.count(dest) != 0)
         return make_error(errc::BranchExists, "branch \"" + dest + "\" already exists");
+      // Leftovers of a failed fork or import of this name go first.
+      if (auto err = store::remove_tree(st.ctx->store_options.env, st.ctx->branch_dir(dest),
+                                        on_disk(*st.ctx)))
+        return err;
       // Reserve the name while the copy runs.
       BranchInfo info{dest, now_us(), source};
       st.infos[dest] = info;
@@ -285,6 +314,9 @@ database_actor::behavior_type database_behavior(self_ptr self,
               [=](uint64_t spaces) mutable {
                 if (auto err = write_meta(*self->state.ctx, info)) {
                   self->state.infos.erase(dest);
+                  (void)store::remove_tree(self->state.ctx->store_options.env,
+                                           self->state.ctx->branch_dir(dest),
+                                           on_disk(*self->state.ctx));
                   rp.deliver(err);
                   return;
                 }

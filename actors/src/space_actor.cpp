@@ -1,4 +1,5 @@
 #include "strata/actors/space_actor.hpp"
+#include "strata/actors/exceptions.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -812,21 +813,6 @@ result<bool> drop_space(self_ptr self, bool force) {
 // until the coordinator's decision arrives. (Records of applied
 // transactions stay until the coordinator forgets them.)
 result<std::vector<PreparedTxn>> in_doubt_here(SpaceState& st) {
-  // Records an older version kept in the space's own store move to the
-  // log first: durably there before they leave the store (a crash between
-  // only moves them again).
-  auto legacy = st.store->txn_legacy_prepared();
-  if (!legacy)
-    return legacy.error();
-  if (!legacy->empty()) {
-    for (const auto& txn : *legacy)
-      if (auto err = st.args.txn_log->log_prepared(st.args.space, txn))
-        return err;
-    if (auto err = st.args.txn_log->sync())
-      return err;
-    if (auto err = st.store->txn_drop_legacy_prepared())
-      return err;
-  }
   auto records = st.args.txn_log->prepared(st.args.space);
   if (!records)
     return records.error();
@@ -877,8 +863,17 @@ void first_open(self_ptr self) {
 }  // namespace
 
 space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
+  self->set_exception_handler(exception_error);
   auto& st = self->state;
   st.args = std::move(args);
+  // A branch that crashed takes its space actors down with it (closing
+  // their stores), so that the branch the root starts again finds them
+  // closed. (Monitoring, not a link: see branch_supervisor.cpp.)
+  self->monitor(st.args.registry);
+  self->set_down_handler([self](const caf::down_msg& msg) {
+    if (msg.source == self->state.args.registry.address())
+      self->quit(msg.reason);
+  });
   const auto& ctx = *st.args.ctx;
   auto opened = store::SpaceStore::open(ctx.space_dir(st.args.branch, st.args.space),
                                         ctx.store_options, *st.args.clock);
@@ -901,6 +896,13 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     auto& st = self->state;
     if (st.open_error)
       return st.open_error;
+    // The store could not reopen after a failed write: answer the error and
+    // stop; the branch starts this space's actor again, which reopens it.
+    if (st.store && st.store->broken()) {
+      st.stop_error = st.store->broken();
+      self->quit(st.stop_error);
+      return st.stop_error;
+    }
     // Requests held back for want of descriptors keep their order: a
     // request arriving meanwhile waits behind them; a resent one goes on.
     if (!st.replaying.empty() && st.replaying.erase(self->current_mailbox_element()) == 0) {

@@ -1,4 +1,5 @@
 #include "strata/actors/txn_coordinator.hpp"
+#include "strata/actors/exceptions.hpp"
 
 #include <csignal>
 #include <cstdlib>
@@ -473,6 +474,7 @@ coordinator_actor::behavior_type coordinator_behavior(self_ptr self,
                                                       std::shared_ptr<store::TxnLog> log,
                                                       std::shared_ptr<SharedSyncLane> log_sync,
                                                       caf::error log_error) {
+  self->set_exception_handler(exception_error);
   auto& st = self->state;
   st.ctx = std::move(ctx);
   st.clock = std::move(clock);
@@ -550,8 +552,6 @@ coordinator_actor::behavior_type coordinator_behavior(self_ptr self,
         it->second->waiters.push_back(rp);
         return rp;
       }
-      if (t.commit_ts == 0)
-        return uint64_t{0};  // a record from before parallel commits: presumed abort
       auto rp = self->make_response_promise<uint64_t>();
       settle(self, t, std::nullopt)->waiters.push_back(rp);
       return rp;

@@ -237,6 +237,9 @@ result<PreparedTxn> decode_prepared_txn(std::string_view bytes) {
       txn.ops.push_back(std::move(op));
     }
     txn.commit_ts = root.getCommitTs();
+    if (txn.commit_ts == 0)
+      return make_error(errc::Serialization,
+                        "corrupt prepared transaction: no commit timestamp");
     for (auto p : root.getParticipants())
       txn.participants.push_back(to_string(p));
     return txn;

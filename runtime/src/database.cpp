@@ -23,6 +23,7 @@
 #include "strata/actor.hpp"
 #include "strata/messages/protocol.hpp"
 #include "service.hpp"
+#include "testing_impl.hpp"
 
 namespace strata::detail {
 
@@ -112,6 +113,10 @@ result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path
     db->lock_fd_ = *fd;
     ctx->root = db->path_;
     ctx->store_options.env = leveldb::Env::Default();
+    if (options.testing.faults) {
+      db->faults_ = options.testing.faults;
+      ctx->store_options.env = &db->faults_->impl().env;
+    }
     ctx->syncer = std::make_shared<actors::SyncWorker>();
     ctx->store_options.durability = options.durability;
   } else {

@@ -56,6 +56,9 @@ class Database : public std::enable_shared_from_this<Database> {
   std::string path_;
   OpenOptions options_;
   int lock_fd_ = -1;
+  /// A test's fault injector, whose Env every store writes through: kept
+  /// alive until the stores are closed.
+  std::shared_ptr<testing::FaultInjector> faults_;
   std::unique_ptr<leveldb::Env> mem_env_;
   std::unique_ptr<leveldb::Cache> block_cache_;
   std::unique_ptr<const leveldb::FilterPolicy> filter_;

@@ -10,6 +10,7 @@
 // releases the client's in-flight slot when the executor is done with it.
 
 #include "service.hpp"
+#include "strata/actors/exceptions.hpp"
 
 #include <atomic>
 #include <functional>
@@ -80,6 +81,7 @@ struct ExecutorState {
 
 caf::behavior executor(caf::stateful_actor<ExecutorState>* self, Database* db, size_t index,
                        size_t count) {
+  self->set_exception_handler(actors::exception_error);
   // A handle that does not own the database (see spawn_service).
   std::shared_ptr<Database> unowned{std::shared_ptr<Database>{}, db};
   self->state.h = std::make_unique<HandleImpl>(unowned);
@@ -442,6 +444,7 @@ void start_executor(self_ptr self, size_t i) {
 }
 
 service::behavior_type service_behavior(self_ptr self, Database* db) {
+  self->set_exception_handler(actors::exception_error);
   auto& st = self->state;
   st.db = db;
   const auto& opts = db->options();

@@ -185,6 +185,16 @@ result<Bundle> read_bundle(const std::string& path) {
   }
 }
 
+result<Bundle> parse_bundle_bytes(const std::string& file) {
+  try {
+    return parse_bundle(file);
+  } catch (const std::bad_alloc&) {
+    return make_error(errc::Io, "not enough memory to read the bundle");
+  } catch (const std::exception& e) {
+    return make_error(errc::Io, std::string("cannot read the bundle: ") + e.what());
+  }
+}
+
 namespace {
 
 result<Bundle> parse_bundle(const std::string& file) {

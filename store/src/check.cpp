@@ -227,7 +227,6 @@ StoreCheck SpaceStore::check() {
         break;
       }
       case keys::applied_family:
-      case keys::legacy_prepared_family:
         ++out.records;
         break;
       default:

@@ -46,6 +46,8 @@ std::string event_chain_hash(const Event& e) {
 
 
 caf::error SpaceStore::load_event_tail() {
+  if (broken_)
+    return broken_;
   if (events_loaded_)
     return {};
   event_tail_.count = 0;
@@ -127,6 +129,9 @@ result<uint64_t> SpaceStore::event_append(std::string_view type, const Value& pa
 }
 
 result<std::optional<Event>> SpaceStore::event_get(uint64_t seq) {
+  exception_point("a space store's event read");
+  if (broken_)
+    return broken_;
   if (!db_ || seq == 0)
     return std::optional<Event>{};
   std::string raw;

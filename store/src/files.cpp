@@ -1,4 +1,5 @@
 #include "strata/store/files.hpp"
+#include "strata/store/fault_env.hpp"
 
 #include <openssl/evp.h>
 
@@ -14,7 +15,8 @@
 
 namespace strata::store {
 
-caf::error sync_log_files(const std::string& dir) {
+caf::error sync_log_files(const std::string& dir, leveldb::Env* env) {
+  auto* faults = as_fault_env(env);
   std::error_code ec;
   std::filesystem::directory_iterator it(dir, ec), end;
   if (ec)
@@ -25,6 +27,9 @@ caf::error sync_log_files(const std::string& dir) {
     const auto& path = it->path();
     if (path.extension() != ".log")
       continue;
+    if (faults)
+      if (auto st = faults->before_path_sync(path.string()); !st.ok())
+        return make_error(errc::Io, "sync failed for " + path.string() + ": " + st.ToString());
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
       if (errno == ENOENT)
@@ -36,6 +41,8 @@ caf::error sync_log_files(const std::string& dir) {
     ::close(fd);
     if (rc != 0)
       return make_error(errc::Io, "sync failed for " + path.string() + ": " + std::strerror(saved));
+    if (faults)
+      faults->after_path_sync(path.string());
   }
   if (ec)
     return make_error(errc::Io, "cannot list " + dir + ": " + ec.message());

@@ -1,7 +1,7 @@
 // Key encoding of one space's LevelDB.
 //
 //   stored-key  := head-key | history-key | meta-key | event-key | type-key
-//                | applied-key | legacy-prepared-key
+//                | applied-key
 //   head-key    := 'h' tag user-key
 //                  -> VersionedRecord: the newest version of the entry,
 //                     a tombstone after a delete
@@ -19,9 +19,6 @@
 //                     applied" for a PREPARED record in the branch's
 //                     transaction log (store::TxnLog); removed once every
 //                     participant's apply is on disk
-//   legacy-prepared-key := 'p' txn-id
-//                  -> PreparedTxn, as logged here before the records moved
-//                     to the branch's transaction log; moved there at open
 //   tag         := 'k' (KV) | 's' (state cell) | 'j' (JSON document)
 //                | 'c' (vector collection config; user-key = collection name)
 //                | 'x' (vector; user-key = collection 0x00 vector-key)

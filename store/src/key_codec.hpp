@@ -23,9 +23,6 @@ inline constexpr char meta_family = 'm';
 inline constexpr char event_family = 'e';
 inline constexpr char event_type_family = 't';
 inline constexpr char applied_family = 'a';
-/// PREPARED records written by versions before they moved to the branch's
-/// TxnLog; moved there when the space opens (SpaceStore::txn_legacy_prepared).
-inline constexpr char legacy_prepared_family = 'p';
 
 /// Appends `x` big-endian (8 bytes), so that numbers sort as their keys.
 void append_be64(std::string& out, uint64_t x);

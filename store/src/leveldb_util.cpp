@@ -1,4 +1,5 @@
 #include "leveldb_util.hpp"
+#include "strata/store/log_tail.hpp"
 
 #include <filesystem>
 
@@ -41,6 +42,10 @@ result<std::unique_ptr<leveldb::DB>> open_leveldb(const StoreOptions& options,
     if (ec)
       return make_error(errc::Io, "cannot create " + dir + ": " + ec.message());
   }
+  // A torn tail would be appended to (reuse_logs, below): cut it first.
+  if (mode != OpenMode::CreateNew && options.durability != Durability::Cache)
+    if (auto err = trim_log_tails(dir))
+      return err;
   leveldb::Options opts;
   opts.env = options.env;
   opts.create_if_missing = create;

@@ -1,5 +1,7 @@
 #include "strata/store/space_store.hpp"
 
+#include "strata/store/fault_env.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <unordered_map>
@@ -40,7 +42,12 @@ VersionedValue to_versioned(VersionedRecord&& rec) {
 }  // namespace
 
 SpaceStore::SpaceStore(std::string dir, const StoreOptions& options, CommitClock& clock)
-    : dir_(std::move(dir)), options_(options), clock_(clock) {
+    : dir_(std::move(dir)), options_(options), clock_(clock), faults_(as_fault_env(options.env)) {
+}
+
+void SpaceStore::exception_point(const char* where) const {
+  if (faults_)
+    faults_->exception_point(where);
 }
 
 SpaceStore::~SpaceStore() {
@@ -102,6 +109,9 @@ caf::error SpaceStore::create() {
 }
 
 caf::error SpaceStore::write(leveldb::WriteBatch& batch, bool allow_sync) {
+  exception_point("a space store's write");
+  if (broken_)
+    return broken_;
   if (!db_)
     if (auto err = open_db(true))
       return err;
@@ -110,15 +120,32 @@ caf::error SpaceStore::write(leveldb::WriteBatch& batch, bool allow_sync) {
   if (!allow_sync && options_.durability != Durability::Cache)
     group_sync_pending_ = true;
   auto st = db_->Write(wo, &batch);
-  if (!st.ok())
-    return io_error(st, "write failed in " + dir_);
+  if (!st.ok()) {
+    auto err = io_error(st, "write failed in " + dir_);
+    reopen_after_failed_write();
+    return err;
+  }
   max_timestamp_ = std::max(max_timestamp_, clock_.last());
   if (options_.durability == Durability::Standard)
     ++unsynced_writes_;
   return {};
 }
 
+void SpaceStore::reopen_after_failed_write() {
+  auto written_up_to = max_timestamp_;
+  db_.reset();
+  if (auto err = open_db(false)) {
+    db_.reset();
+    broken_ = std::move(err);
+    return;
+  }
+  max_timestamp_ = std::max(max_timestamp_, written_up_to);
+}
+
 caf::error SpaceStore::scan(std::string_view prefix, const ScanFn& visit, std::string_view from) {
+  exception_point("a space store's scan");
+  if (broken_)
+    return broken_;
   if (!db_)
     return {};
   std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(read_options())};
@@ -150,7 +177,7 @@ result<std::vector<StoredPair>> SpaceStore::dump() {
   std::vector<StoredPair> out;
   auto err = scan("", [&](std::string_view k, std::string_view v) -> result<bool> {
     // Two-phase commit bookkeeping is local to this store, not data.
-    if (k.empty() || (k[0] != keys::applied_family && k[0] != keys::legacy_prepared_family))
+    if (k.empty() || k[0] != keys::applied_family)
       out.push_back(StoredPair{std::string(k), std::string(v)});
     return true;
   });
@@ -195,7 +222,7 @@ std::function<caf::error()> SpaceStore::sync_job() {
     return {};
   group_sync_pending_ = false;
   unsynced_writes_ = 0;
-  return [dir = dir_] { return sync_log_files(dir); };
+  return [dir = dir_, env = options_.env] { return sync_log_files(dir, env); };
 }
 
 result<bool> SpaceStore::is_empty() {
@@ -240,6 +267,9 @@ caf::error SpaceStore::destroy() {
 // -- versioned entries (KV, state cells) ----------------------------------------
 
 result<SpaceStore::Head> SpaceStore::head_of(char tag, std::string_view key, bool with_value) {
+  exception_point("a space store's read");
+  if (broken_)
+    return broken_;
   Head h;
   if (!db_)
     return h;

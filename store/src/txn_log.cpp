@@ -107,8 +107,13 @@ caf::error TxnLog::write(leveldb::WriteBatch& batch, bool sync, const std::strin
   leveldb::WriteOptions wo;
   wo.sync = sync && options_.durability != Durability::Cache;
   if (!wo.sync) {
+    if (auto err = health_->get())
+      return err;
     auto st = db_->Write(wo, &batch);
-    return st.ok() ? caf::error{} : io_error(st, what + " in " + dir_);
+    // A failed write may leave a torn record behind, and LevelDB would
+    // append the next one after it: like a failed fsync, it poisons the
+    // log until the database reopens (which cuts the torn tail).
+    return st.ok() ? caf::error{} : health_->fail(io_error(st, what + " in " + dir_));
   }
   if (!health_->begin_synced_write())
     return health_->get();
@@ -169,10 +174,10 @@ caf::error TxnLog::sync() {
 std::function<caf::error()> TxnLog::sync_job() const {
   if (options_.durability == Durability::Cache)
     return {};
-  return [dir = dir_, health = health_]() -> caf::error {
+  return [dir = dir_, health = health_, env = options_.env]() -> caf::error {
     if (auto err = health->get())
       return err;
-    if (auto err = sync_log_files(dir))
+    if (auto err = sync_log_files(dir, env))
       return health->fail(std::move(err));
     // A synced write may have failed meanwhile, an error this job's fresh
     // descriptors never see: wait for those in flight to report.

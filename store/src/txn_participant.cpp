@@ -271,6 +271,8 @@ caf::error SpaceStore::txn_run(const std::vector<TxnOp>& ops, uint64_t commit_ts
 }
 
 result<bool> SpaceStore::txn_applied(uint64_t txn_id) {
+  if (broken_)
+    return broken_;
   if (!db_)
     return false;
   std::string ignored;
@@ -289,35 +291,6 @@ caf::error SpaceStore::txn_forget(const std::vector<uint64_t>& txn_ids) {
   for (auto id : txn_ids)
     batch.Delete(keys::applied(id));
   return write(batch, false);
-}
-
-result<std::vector<PreparedTxn>> SpaceStore::txn_legacy_prepared() {
-  std::vector<PreparedTxn> out;
-  auto err = scan(std::string(1, keys::legacy_prepared_family),
-                  [&](std::string_view, std::string_view v) {
-                    auto txn = decode_prepared_txn(v);
-                    if (!txn)
-                      return result<bool>{txn.error()};
-                    out.push_back(std::move(*txn));
-                    return result<bool>{true};
-                  });
-  if (err)
-    return err;
-  return out;
-}
-
-caf::error SpaceStore::txn_drop_legacy_prepared() {
-  leveldb::WriteBatch batch;
-  auto err = scan(std::string(1, keys::legacy_prepared_family),
-                  [&](std::string_view k, std::string_view) {
-                    batch.Delete(leveldb::Slice(k.data(), k.size()));
-                    return result<bool>{true};
-                  });
-  if (err)
-    return err;
-  // Not synced: a delete lost in a crash moves the records again.
-  return batch.ApproximateSize() > leveldb::WriteBatch{}.ApproximateSize() ? write(batch, false)
-                                                                           : caf::error{};
 }
 
 result<uint64_t> SpaceStore::event_len_at(uint64_t as_of) {

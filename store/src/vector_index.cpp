@@ -9,12 +9,54 @@
 
 // hnswlib 0.6.2 defines non-inline functions (cpuid, AVXCapable, ...) in its
 // headers: include it from this one translation unit only.
+//
 // Known upstream bug (nmslib/hnswlib#107, #578): with SSE, searchBaseLayer's
-// prefetch reads the 4 bytes just past a full upper-level link list. The
-// list is malloc'd as n*(4M+4)+1 bytes, and glibc's usable size always
-// leaves at least 3 more, so the read stays inside the chunk; AddressSanitizer
-// still reports it (define NO_MANUAL_VECTORIZATION in ASan builds).
+// prefetch reads the link just past a full upper-level link list: 4 bytes
+// past a block malloc'd as n*(4M+4)+1 bytes. glibc's chunk rounding kept
+// the read inside the chunk, but it is still a read past the block, and
+// AddressSanitizer rightly stopped every HNSW insertion there. So every
+// block hnswlib allocates is padded: its malloc and realloc calls (the
+// header's own, unqualified) go to the padded versions below, and what it
+// frees is still what malloc returned. Everything the header includes is
+// included first, so that only hnswlib's own calls are redirected. Tested
+// under ASan by the vector_index suite (.ci/run's sanitizer build).
+#include <algorithm>
+#include <assert.h>
+#include <atomic>
+#include <cassert>
+#include <cpuid.h>
+#include <deque>
+#include <fstream>
+#include <immintrin.h>
+#include <iostream>
+#include <list>
+#include <mutex>
+#include <queue>
+#include <random>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+#include <x86intrin.h>
+
+namespace strata::store::hnsw_alloc {
+/// More than the one link (4 bytes) read past a list; a cache line.
+constexpr size_t padding = 64;
+inline void* padded_malloc(size_t n) noexcept {
+  return std::malloc(n + padding);
+}
+inline void* padded_realloc(void* p, size_t n) noexcept {
+  return std::realloc(p, n + padding);
+}
+}  // namespace strata::store::hnsw_alloc
+
+#define malloc(n) ::strata::store::hnsw_alloc::padded_malloc(n)
+#define realloc(p, n) ::strata::store::hnsw_alloc::padded_realloc(p, n)
 #include <hnswlib/hnswlib.h>
+#undef malloc
+#undef realloc
 
 namespace strata::store {
 

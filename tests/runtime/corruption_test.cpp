@@ -296,7 +296,7 @@ BOOST_AUTO_TEST_CASE(check_reports_every_store_sound) {
   std::vector<std::string> names;
   for (const auto& s : stores) {
     names.push_back(s.branch + "/" + s.space);
-    BOOST_TEST(s.ok(), s.branch << "/" << s.space << ": " << s.problems.front());
+    BOOST_TEST(s.ok(), s.branch << "/" << s.space << ": " << (s.ok() ? std::string() : s.problems.front()));
   }
   BOOST_TEST(names == (std::vector<std::string>{"default/default", "default/other", "default/",
                                                 "fork/default", "fork/other", "fork/"}),
@@ -343,7 +343,7 @@ BOOST_AUTO_TEST_CASE(check_names_the_damaged_space_and_repair_salvages_it) {
   BOOST_TEST(repaired == 3u);  // spaces default and intact, the transaction log
   auto db = STRATA_REQUIRE_OK(Strata::open(tmp.db()));
   for (const auto& s : STRATA_REQUIRE_OK(db.check()))
-    BOOST_TEST(s.ok(), s.branch << "/" << s.space << ": " << s.problems.front());
+    BOOST_TEST(s.ok(), s.branch << "/" << s.space << ": " << (s.ok() ? std::string() : s.problems.front()));
   // What survived reads back as written; what was in the damaged block is
   // gone, not wrong.
   int kept = 0;

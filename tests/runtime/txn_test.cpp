@@ -230,46 +230,6 @@ BOOST_AUTO_TEST_CASE(a_space_can_be_dropped_under_two_space_commits) {
   BOOST_TEST_MESSAGE(commits.load() << " commits, " << conflicts.load() << " conflicts");
 }
 
-// A database whose spaces hold PREPARED records in their own stores (as
-// versions before the branch's transaction log kept them), from a crash
-// with a two-space transaction prepared everywhere: the records move to the
-// log when the spaces open, and the transaction is settled as a commit.
-BOOST_AUTO_TEST_CASE(records_an_older_version_left_in_the_stores_are_settled) {
-  TempDir dir;
-  {
-    auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
-    for (const char* space : {"a", "b"}) {
-      STRATA_REQUIRE_DONE(db.set_space(space));
-      STRATA_REQUIRE_OK(db.kv_put("x", 1));
-    }
-  }
-  PreparedTxn txn;
-  txn.txn_id = 777;
-  txn.snapshot = 1;
-  txn.commit_ts = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                            std::chrono::system_clock::now().time_since_epoch())
-                                            .count());
-  txn.participants = {"a", "b"};
-  txn.ops.push_back(TxnOp{TxnOpKind::KvPut, "t", {}, Value{int64_t{5}}, false, 0});
-  std::string record;
-  strata::encode(txn, record);
-  std::string key(1, 'p');
-  for (int shift = 56; shift >= 0; shift -= 8)
-    key.push_back(static_cast<char>((txn.txn_id >> shift) & 0xff));
-  const auto spaces = dir.db() + "/branches/default/spaces/";
-  for (const char* space : {"a", "b"})
-    strata::test::RawDb(spaces + space).put(key, record);
-  {
-    auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
-    for (const char* space : {"a", "b"}) {
-      STRATA_REQUIRE_DONE(db.set_space(space));
-      BOOST_TEST(int_of(STRATA_REQUIRE_OK(db.kv_get("t"))) == 5, space);
-    }
-  }
-  for (const char* space : {"a", "b"})
-    BOOST_TEST(key_families(spaces + space)['p'] == 0, space << " still holds old records");
-}
-
 // Finished two-phase commits leave nothing behind once forgotten: no
 // record or intent in the branch's transaction log ('p', 'i', 'd'), no
 // applied marker ('a') in the participants' stores — the three steps of

@@ -4,7 +4,10 @@
 // Env, and checks that print strata errors readably (the printers and
 // STRATA_CHECK_* come from the messages tests, one layer down).
 
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
+#include <stdexcept>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +22,27 @@
 #include "strata/store/space_store.hpp"
 
 namespace strata::test {
+
+/// A fresh directory on disk, removed with everything in it at scope exit.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "strata-store-XXXXXX").string();
+    if (::mkdtemp(tmpl.data()) == nullptr)
+      throw std::runtime_error("mkdtemp failed");
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 /// Requires `r` to hold a value and yields it; `what` names the call.
 template <class T>

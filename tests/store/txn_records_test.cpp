@@ -202,8 +202,8 @@ BOOST_AUTO_TEST_CASE(a_sync_job_covers_the_writes_made_before_it) {
   }
   // A dropped store (no directory) is nothing to sync, not an error.
   std::filesystem::remove_all(dir);
-  STRATA_CHECK_NO_ERROR(store::sync_log_files(dir + "/space"));
-  STRATA_CHECK_NO_ERROR(store::sync_log_files(dir + "/txn"));
+  STRATA_CHECK_NO_ERROR(store::sync_log_files(dir + "/space", leveldb::Env::Default()));
+  STRATA_CHECK_NO_ERROR(store::sync_log_files(dir + "/txn", leveldb::Env::Default()));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -60,6 +60,10 @@ enum class SchedulerPolicy : uint8_t {
 };
 
 /// How a database is opened. Every field has a working default.
+namespace testing {
+class FaultInjector;  // <strata/testing.hpp>
+}  // namespace testing
+
 struct OpenOptions {
   /// Durability::Standard by default; Durability::Always fsyncs every write.
   /// (Durability::Cache is what Strata::cache() uses.)
@@ -95,6 +99,9 @@ struct OpenOptions {
     /// How long a finished two-phase commit's records stay in the branch's
     /// log before they are forgotten. REQUIRES: >= 1 ms.
     std::chrono::milliseconds txn_forget_delay{1000};
+    /// Injected I/O faults and power cuts (<strata/testing.hpp>); on-disk
+    /// databases only.
+    std::shared_ptr<testing::FaultInjector> faults;
   };
   TestHooks testing;
 };

@@ -33,8 +33,8 @@ struct PreparedTxn {
   uint64_t txn_id = 0;
   uint64_t snapshot = 0;
   std::vector<TxnOp> ops;
-  /// The timestamp the transaction commits at (0 in records that predate
-  /// parallel commits).
+  /// The timestamp the transaction commits at (never 0: a record without
+  /// one does not decode).
   uint64_t commit_ts = 0;
   /// Every participant's space name.
   std::vector<std::string> participants;

@@ -41,6 +41,10 @@ inline constexpr uint32_t bundle_format_version = 1;
 /// with what its header claims; no exception escapes.
 [[nodiscard]] result<Bundle> read_bundle(const std::string& path);
 
+/// read_bundle's checks on a bundle file's bytes (the fuzz target's way
+/// in). Errors: InvalidInput as read_bundle's; no exception escapes.
+[[nodiscard]] result<Bundle> parse_bundle_bytes(const std::string& file);
+
 /// Creates a space store in `dir` holding exactly `entries`. Errors: Io.
 [[nodiscard]] caf::error load_space_store(const StoreOptions& options, const std::string& dir,
                                           const std::vector<StoredPair>& entries);

@@ -28,7 +28,8 @@ std::set<std::string> list_subdirs(leveldb::Env* env, const std::string& dir);
 /// `dir` (SpaceStore::sync_job). A log that disappears meanwhile was
 /// retired by LevelDB after its data went to a synced table file: not an
 /// error, nor is a missing directory (a dropped store). Thread-safe.
-[[nodiscard]] caf::error sync_log_files(const std::string& dir);
+/// `env`: the database's Env, consulted when it is a FaultEnv (tests).
+[[nodiscard]] caf::error sync_log_files(const std::string& dir, leveldb::Env* env);
 
 /// Writes `data` to `path` (creating parent directories on disk).
 [[nodiscard]] caf::error write_file(leveldb::Env* env, const std::string& path,

@@ -32,6 +32,10 @@ class DB;
 class WriteBatch;
 }  // namespace leveldb
 
+namespace strata::store {
+class FaultEnv;
+}  // namespace strata::store
+
 namespace strata {
 class JsonPath;
 }  // namespace strata
@@ -54,6 +58,10 @@ class SpaceStore {
 
   /// True once the database exists on its Env (the space is registered).
   bool exists() const { return db_ != nullptr; }
+
+  /// Set when the store could not reopen after a failed write: every call
+  /// answers it; the owner should close the store and open it anew.
+  const caf::error& broken() const { return broken_; }
 
   /// Creates the database if absent (SpaceCreate). Idempotent.
   [[nodiscard]] caf::error create();
@@ -261,12 +269,6 @@ class SpaceStore {
   /// Whether transaction `txn_id` was applied here and its marker not yet
   /// forgotten.
   [[nodiscard]] result<bool> txn_applied(uint64_t txn_id);
-  /// PREPARED records this store holds from before they moved to the
-  /// branch's TxnLog (transactions in doubt at the last crash of an older
-  /// version). The owner logs them there, syncs, then calls
-  /// txn_drop_legacy_prepared().
-  [[nodiscard]] result<std::vector<PreparedTxn>> txn_legacy_prepared();
-  [[nodiscard]] caf::error txn_drop_legacy_prepared();
   /// Removes the applied markers of transactions every participant has
   /// durably applied. Not synced: a marker that survives a crash is only
   /// a few stray bytes.
@@ -404,9 +406,19 @@ class SpaceStore {
   bool events_loaded_ = false;
   EventTail event_tail_;
 
+  // Where a test's fault injector (OpenOptions::testing.faults) may throw.
+  void exception_point(const char* where) const;
+  // A failed write may leave a torn record at the end of the log, and
+  // LevelDB appends the next one after it (it stops writing only after a
+  // failed sync): the store is closed and reopened, which cuts the torn
+  // tail (log_tail.cpp). A store that does not reopen is broken.
+  void reopen_after_failed_write();
+
   std::string dir_;
   const StoreOptions& options_;
   CommitClock& clock_;
+  FaultEnv* faults_;  // nullptr unless a test injects faults
+  caf::error broken_;  // set when reopening after a failed write failed
   std::unique_ptr<leveldb::DB> db_;
   uint64_t unsynced_writes_ = 0;
   bool group_sync_pending_ = false;

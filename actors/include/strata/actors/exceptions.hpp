@@ -1,0 +1,19 @@
+#pragma once
+
+// What an exception thrown inside an actor's handler becomes. CAF would
+// turn it into a generic runtime error and stop the actor; every Strata
+// actor installs this handler instead (set_exception_handler), so that the
+// request that raised it is answered errc::Internal naming the actor and
+// the exception. The actor still stops — its state may be half-updated —
+// and its supervisor starts it again: a space actor by its branch, a
+// branch (with its coordinator and spaces) by the database root.
+
+#include <exception>
+
+#include <caf/fwd.hpp>
+
+namespace strata::actors {
+
+caf::error exception_error(caf::scheduled_actor* self, std::exception_ptr& eptr);
+
+}  // namespace strata::actors
