@@ -83,16 +83,17 @@ for i in range(1500):
 run --db "$cdb" check
 [ "$rc" = 0 ] || fail "check of a sound database exits 0"
 [[ "$out" == *"default/default: ok ("*" records)"* ]] || fail "check names the space and says ok"
-# The oldest table: a newer one may be a cut-short flush LevelDB drops.
-table=$(find "$cdb/branches/default/spaces/default" -name '*.ldb' | sort | head -1)
-[ -n "$table" ] || fail "a table file exists"
+# Every table (which are live depends on LevelDB's background work).
+tables=$(find "$cdb/branches/default/spaces/default" -name '*.ldb')
+[ -n "$tables" ] || fail "a table file exists"
 python3 -c "
 import sys
-f = open(sys.argv[1], 'r+b'); f.seek(100); b = f.read(1); f.seek(100); f.write(bytes([b[0] ^ 8]))
-" "$table"
+for path in sys.argv[1:]:
+    f = open(path, 'r+b'); f.seek(100); b = f.read(1); f.seek(100); f.write(bytes([b[0] ^ 8]))
+" $tables
 run --db "$cdb" check
 [ "$rc" = 1 ] || fail "check of a damaged database exits 1"
-[[ "$out" == *"default/default: 1 problem(s)"* ]] || fail "check names the damaged space"
+[[ "$out" == *"default/default: "*" problem(s)"* ]] || fail "check names the damaged space"
 [[ "$err" == *"Corruption: 1 of 2 stores are damaged"* ]] || fail "check says how many stores are damaged"
 run --db "$cdb" --json check
 [[ "$out" == *'"problems":["'*Corruption* ]] || fail "--json check lists the problem"

@@ -262,7 +262,12 @@ BOOST_AUTO_TEST_CASE(a_flood_is_answered_busy_and_memory_stays_flat) {
   BOOST_TEST(busy_total > 0);
   BOOST_TEST_MESSAGE("flood: RSS " << before << " KiB after 5 rounds, " << after
                                    << " KiB after 40; " << busy_total << " Busy answers");
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer keeps freed memory in quarantine (256 MiB): resident
+  // size says nothing about leaks there, and LeakSanitizer checks them.
+#else
   BOOST_TEST(after - before < 16 * 1024, "RSS grew by " << (after - before) << " KiB");
+#endif
 }
 
 // A thousand agent actors, each on its own space, writing and reading back
