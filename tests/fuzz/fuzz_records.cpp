@@ -21,7 +21,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         auto back = decode_versioned_record(again);
         FUZZ_CHECK(back);
         FUZZ_CHECK(back->version == rec->version && back->timestamp == rec->timestamp);
-        FUZZ_CHECK(back->tombstone == rec->tombstone && back->value == rec->value);
+        FUZZ_CHECK(back->tombstone == rec->tombstone);
+        // Compared as encodings: a Float may be NaN, which equals nothing.
+        std::string third;
+        encode(*back, third);
+        FUZZ_CHECK(third == again);
       }
       (void)decode_versioned_record(bytes, false);
       break;
@@ -32,7 +36,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         std::string again;
         encode(*v, again);
         auto back = decode_value(again);
-        FUZZ_CHECK(back && *back == *v);
+        FUZZ_CHECK(back);
+        std::string third;  // as encodings: NaN equals nothing
+        encode(*back, third);
+        FUZZ_CHECK(third == again);
       }
       break;
     }
@@ -42,7 +49,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         std::string again;
         encode(*e, again);
         auto back = decode_event(again);
-        FUZZ_CHECK(back && back->sequence == e->sequence && back->payload == e->payload);
+        FUZZ_CHECK(back && back->sequence == e->sequence);
+        std::string third;
+        encode(*back, third);
+        FUZZ_CHECK(third == again);
       }
       break;
     }

@@ -67,8 +67,8 @@ int main(int argc, char** argv) {
   store::Bundle b;
   b.branch = "experiment";
   b.meta = encode_branch_meta(BranchInfo{"experiment", 1700000000000004, "default"});
-  b.spaces.push_back(store::BundleSpace{"default", {{"hkk", "v1"}, {"mspace", "m"}}});
-  b.spaces.push_back(store::BundleSpace{"memory", {}});
+  b.spaces.push_back(BundleSpace{"default", {{"hkk", "v1"}, {"mspace", "m"}}});
+  b.spaces.push_back(BundleSpace{"memory", {}});
   auto tmp = dir + "/bundle/two_spaces";
   if (!store::write_bundle(tmp, b)) {
     std::fprintf(stderr, "cannot write %s\n", tmp.c_str());
