@@ -107,6 +107,15 @@ void open_txn_log(BranchState& st) {
 BranchState::~BranchState() {
   if (ctx && clock)
     ctx->clocks->withdraw(branch, clock.get());
+  // A branch that crashed (an exception; its coordinator's crash) takes
+  // its space actors down with it, closing their stores, so that the branch
+  // the root starts again opens them afresh. After a normal stop they are
+  // gone already. (Not a monitor per child on the branch: CAF scans an
+  // actor's attachables to unlink, and with 100,000 spaces every exit
+  // message to the branch then cost a scan of 100,000.)
+  if (!stopping)
+    for (auto& [name, child] : children)
+      caf::anon_send_exit(child, caf::exit_reason::unknown);
 }
 
 branch_actor::behavior_type branch_behavior(self_ptr self,

@@ -1,4 +1,7 @@
 #include "strata/actors/database_root.hpp"
+
+#include <atomic>
+#include <filesystem>
 #include "strata/actors/exceptions.hpp"
 
 #include <chrono>
@@ -56,6 +59,25 @@ branch_actor start_branch(self_ptr self, const BranchInfo& info) {
   return actor;
 }
 
+// Removes a deleted branch's directory so that a crash at any moment
+// leaves either the whole branch or nothing: on disk the directory is first
+// renamed (atomically) to a name no branch has — a leading dot — which the
+// next open removes if the removal here did not finish.
+caf::error remove_branch_dir(const DatabaseContext& ctx, const std::string& dir) {
+  if (!on_disk(ctx))
+    return store::remove_tree(ctx.store_options.env, dir, false);
+  static std::atomic<uint64_t> serial{0};
+  auto trash = ctx.root + "/branches/.deleted-" + std::to_string(now_us()) + "-" +
+               std::to_string(serial++);
+  std::error_code ec;
+  std::filesystem::rename(dir, trash, ec);
+  if (ec)
+    return make_error(errc::Io, "cannot delete " + dir + ": " + ec.message());
+  if (auto err = store::sync_dir(ctx.root + "/branches"))
+    return err;
+  return store::remove_tree(ctx.store_options.env, trash, true);
+}
+
 void restart_branch(self_ptr self, const std::string& name) {
   auto actor = start_branch(self, self->state.infos[name]);
   self->request(actor, caf::infinite, recover_atom::value).then([](bool) {}, [](caf::error&) {});
@@ -94,6 +116,12 @@ database_actor::behavior_type database_behavior(self_ptr self,
   // commits to finish); "default" always exists.
   const auto& c = *st.ctx;
   for (const auto& dir : store::list_subdirs(c.store_options.env, c.root + "/branches")) {
+    if (!dir.empty() && dir[0] == '.') {
+      // A deletion a crash interrupted (escaped branch names never start
+      // with a dot): finish it.
+      (void)store::remove_tree(c.store_options.env, c.root + "/branches/" + dir, on_disk(c));
+      continue;
+    }
     auto info = read_meta(c, c.root + "/branches/" + dir);
     if (info)
       start_branch(self, *info);
@@ -213,7 +241,7 @@ database_actor::behavior_type database_behavior(self_ptr self,
       self->monitor(victim);
       st.on_down[caf::actor_cast<caf::actor_addr>(victim)] = [self, branch, rp, dir,
                                                               ctx]() mutable {
-        if (auto err = store::remove_tree(ctx->store_options.env, dir, on_disk(*ctx)))
+        if (auto err = remove_branch_dir(*ctx, dir))
           rp.deliver(err);
         else
           rp.deliver(true);

@@ -866,14 +866,6 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
   self->set_exception_handler(exception_error);
   auto& st = self->state;
   st.args = std::move(args);
-  // A branch that crashed takes its space actors down with it (closing
-  // their stores), so that the branch the root starts again finds them
-  // closed. (Monitoring, not a link: see branch_supervisor.cpp.)
-  self->monitor(st.args.registry);
-  self->set_down_handler([self](const caf::down_msg& msg) {
-    if (msg.source == self->state.args.registry.address())
-      self->quit(msg.reason);
-  });
   const auto& ctx = *st.args.ctx;
   auto opened = store::SpaceStore::open(ctx.space_dir(st.args.branch, st.args.space),
                                         ctx.store_options, *st.args.clock);

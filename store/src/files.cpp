@@ -159,6 +159,18 @@ result<std::string> read_checked_file(leveldb::Env* env, const std::string& path
   return data;
 }
 
+caf::error sync_dir(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return make_error(errc::Io, "cannot open " + dir + ": " + std::strerror(errno));
+  int rc = ::fsync(fd);
+  int saved = errno;
+  ::close(fd);
+  if (rc != 0)
+    return make_error(errc::Io, "cannot sync " + dir + ": " + std::strerror(saved));
+  return {};
+}
+
 caf::error remove_tree(leveldb::Env* env, const std::string& dir, bool on_disk) {
   if (on_disk) {
     std::error_code ec;

@@ -99,11 +99,13 @@ void worker(const std::string& dir, int fd, uint64_t seed, int cycle) {
       ok(db->fork_branch("fork-" + tag), "fork");
       ack("fork fork-" + tag);
     } else if (what < 99) {
-      // Keeps the branch count bounded: deletes the oldest extra branch.
+      // Keeps the branch count bounded: deletes branches beyond eight.
       // Announced before the call: once it starts, the branch may be gone.
       auto names = ok(db->list_branches(), "list_branches");
-      if (names->size() > 8) {
-        auto victim = names->front() == "default" ? (*names)[1] : names->front();
+      for (size_t k = 0; k + 8 < names->size(); ++k) {
+        const auto& victim = (*names)[k];
+        if (victim == "default")
+          continue;
         ack("deleting " + victim);
         ok(db->delete_branch(victim), "delete_branch");
       }

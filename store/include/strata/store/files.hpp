@@ -53,6 +53,10 @@ std::set<std::string> list_subdirs(leveldb::Env* env, const std::string& dir);
 /// manifest. Errors: Io.
 [[nodiscard]] caf::error repair_store(const std::string& dir);
 
+/// fsyncs the directory `dir` itself (its entries: a rename, a new file).
+/// Errors: Io.
+[[nodiscard]] caf::error sync_dir(const std::string& dir);
+
 /// Removes `dir` and everything below it. Not an error when absent.
 [[nodiscard]] caf::error remove_tree(leveldb::Env* env, const std::string& dir, bool on_disk);
 
