@@ -81,14 +81,26 @@ std::set<std::string> list_subdirs(leveldb::Env* env, const std::string& dir) {
   return out;
 }
 
+namespace {
+
+// Creates the directory `path` goes into (on disk; the in-memory Env has
+// no directories).
+caf::error make_parent(const std::string& path, bool on_disk) {
+  if (!on_disk)
+    return {};
+  std::error_code ec;
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  if (ec)
+    return make_error(errc::Io, "cannot create directory for " + path + ": " + ec.message());
+  return {};
+}
+
+}  // namespace
+
 caf::error write_file(leveldb::Env* env, const std::string& path, const std::string& data,
                       bool on_disk) {
-  if (on_disk) {
-    std::error_code ec;
-    fs::create_directories(fs::path(path).parent_path(), ec);
-    if (ec)
-      return make_error(errc::Io, "cannot create directory for " + path + ": " + ec.message());
-  }
+  if (auto err = make_parent(path, on_disk))
+    return err;
   auto st = leveldb::WriteStringToFile(env, data, path);
   if (!st.ok())
     return make_error(errc::Io, "cannot write " + path + ": " + st.ToString());
@@ -119,12 +131,8 @@ std::string check_of(std::string_view data) {
 
 caf::error write_checked_file(leveldb::Env* env, const std::string& path, const std::string& data,
                               bool on_disk) {
-  if (on_disk) {
-    std::error_code ec;
-    fs::create_directories(fs::path(path).parent_path(), ec);
-    if (ec)
-      return make_error(errc::Io, "cannot create directory for " + path + ": " + ec.message());
-  }
+  if (auto err = make_parent(path, on_disk))
+    return err;
   auto tmp = path + ".tmp";
   leveldb::WritableFile* raw = nullptr;
   auto st = env->NewWritableFile(tmp, &raw);

@@ -14,34 +14,12 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "../temp_dir.hpp"
+
 #include <strata/strata.hpp>
 
 namespace strata::test {
 
-/// A fresh directory under $TMPDIR, removed with everything in it at scope
-/// exit.
-class TempDir {
- public:
-  TempDir() {
-    auto base = std::filesystem::temp_directory_path() / "strata-test-XXXXXX";
-    std::string tmpl = base.string();
-    if (::mkdtemp(tmpl.data()) == nullptr)
-      throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  std::string db() const { return path_ + "/db"; }
-
- private:
-  std::string path_;
-};
 
 /// The value of a JSON literal written in a test; fails the test when it
 /// does not parse.

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include <boost/test/unit_test.hpp>
+
+#include "../temp_dir.hpp"
 #include <leveldb/env.h>
 #include <leveldb/helpers/memenv.h>
 
@@ -23,26 +25,6 @@
 
 namespace strata::test {
 
-/// A fresh directory on disk, removed with everything in it at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "strata-store-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr)
-      throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 /// Requires `r` to hold a value and yields it; `what` names the call.
 template <class T>
