@@ -83,6 +83,17 @@ void SyncLane::run() {
     return;
   }
   busy_ = false;
+  idle_.notify_all();
+}
+
+bool SyncLane::wait_idle(std::chrono::milliseconds timeout) const {
+  std::unique_lock<std::mutex> lock{mtx_};
+  return idle_.wait_for(lock, timeout, [this] { return !busy_; });
+}
+
+uint64_t SyncLane::requested() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return requested_;
 }
 
 std::shared_ptr<SharedSyncLane> SharedSyncLane::make(SyncWorker& worker,

@@ -92,12 +92,10 @@ struct ReleaseAll {
   }
 };
 
-// Waits (up to a second) for `lane` to report idle: its last job may
+// Waits (up to ten seconds) for `lane` to report idle: its last job may
 // still be finishing after the gated call returned.
 bool goes_idle(const SyncLane& lane) {
-  for (int i = 0; i < 1000 && lane.busy(); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  return !lane.busy();
+  return lane.wait_idle(std::chrono::seconds(10));
 }
 
 // What a SharedSyncLane told its callers: how many were answered, and with
@@ -164,7 +162,7 @@ BOOST_AUTO_TEST_CASE(every_job_runs_off_the_posting_thread_and_destruction_drain
     SyncWorker worker;
     for (int i = 0; i < 200; ++i)
       worker.post([&] {
-        std::this_thread::sleep_for(std::chrono::microseconds(50));
+        std::this_thread::yield();  // let the other thread take jobs too
         std::lock_guard<std::mutex> guard{mtx};
         threads.insert(std::this_thread::get_id());
         ++ran;
@@ -232,14 +230,17 @@ BOOST_AUTO_TEST_CASE(busy_lanes_take_turns_on_the_worker) {
   std::atomic<bool> stop{false};
   std::vector<std::atomic<int>> syncs(lanes);
   std::vector<std::shared_ptr<SyncLane>> all;
+  std::mutex progress_mtx;
+  std::condition_variable progress;  // notified after every fsync
   SyncWorker worker;  // last: destroyed (drained) before what the jobs use
   for (int i = 0; i < lanes; ++i) {
     auto counter = &syncs[i];
     auto weak = std::make_shared<std::weak_ptr<SyncLane>>();
     auto next = std::make_shared<std::atomic<uint64_t>>(1);
-    auto lane = std::make_shared<SyncLane>(worker, [=, &stop](uint64_t) {
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    auto lane = std::make_shared<SyncLane>(worker, [=, &stop, &progress](uint64_t) {
+      std::this_thread::yield();  // an fsync gives the core away too
       ++*counter;
+      progress.notify_all();
       if (!stop)
         if (auto self = weak->lock())
           self->request(++*next);
@@ -249,15 +250,18 @@ BOOST_AUTO_TEST_CASE(busy_lanes_take_turns_on_the_worker) {
     all.push_back(lane);
     lane->request(1);
   }
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   auto all_progressed = [&] {
     for (auto& c : syncs)
       if (c.load() < 20)
         return false;
     return true;
   };
-  while (!all_progressed() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  {
+    // Woken by every fsync (a counter changes after the predicate read it
+    // at worst one notification late: the wait re-checks at each one).
+    std::unique_lock<std::mutex> lock{progress_mtx};
+    progress.wait_for(lock, std::chrono::seconds(20), all_progressed);
+  }
   stop = true;
   for (int i = 0; i < lanes; ++i)
     BOOST_TEST(syncs[i].load() >= 20, "lane " << i << " synced " << syncs[i].load() << " times");
@@ -265,8 +269,9 @@ BOOST_AUTO_TEST_CASE(busy_lanes_take_turns_on_the_worker) {
 
 BOOST_FIXTURE_TEST_CASE(shared_lane_waits_for_every_participant_then_one_fsync_answers_them, SharedLaneFixture) {
   lane->after_sync(7, 2, answers.done());
-  // The other participant's record is not written yet: no fsync for one.
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // The other participant's record is not written yet: no fsync is asked
+  // for (the lane decides within after_sync, so this is no race).
+  BOOST_TEST(lane->lane().requested() == 0u);
   BOOST_TEST(gate->started() == 0u);
   lane->after_sync(7, 2, answers.done());
   BOOST_REQUIRE(gate->wait_started(1));

@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -67,6 +68,13 @@ class SyncLane : public std::enable_shared_from_this<SyncLane> {
   /// True while an fsync is queued or running.
   bool busy() const;
 
+  /// Waits until no fsync is queued or running (at most `timeout`); false
+  /// on timeout. For tests and shutdown: the event itself, not a poll.
+  bool wait_idle(std::chrono::milliseconds timeout) const;
+
+  /// The highest request number asked for so far (0: none).
+  uint64_t requested() const;
+
  private:
   void run();
   void schedule();  // posts run() to the worker (mtx_ held)
@@ -74,6 +82,7 @@ class SyncLane : public std::enable_shared_from_this<SyncLane> {
   SyncWorker& worker_;  // outlives the lane: the runtime stops it last
   std::function<bool(uint64_t)> sync_;
   mutable std::mutex mtx_;
+  mutable std::condition_variable idle_;
   uint64_t requested_ = 0;
   bool busy_ = false;
 };
@@ -107,6 +116,9 @@ class SharedSyncLane {
   void settle(uint64_t txn);
   /// Every participant of a settled `txn` has answered: forgets it.
   void forget(uint64_t txn);
+
+  /// The lane its fsyncs run on (tests: whether one was asked for).
+  const SyncLane& lane() const { return *lane_; }
 
  private:
   SharedSyncLane() = default;
