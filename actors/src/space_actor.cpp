@@ -1,36 +1,24 @@
-#include "strata/actors/space_actor.hpp"
+// The space actor: the sole owner of one space's store. This file holds
+// the store's lifecycle (open, hibernation, requests held back for want of
+// file descriptors), reads and direct writes, and the handlers of every
+// request; fsyncs are in space_sync.cpp and the participant side of
+// transactions in space_participant.cpp (space_internal.hpp).
+
 #include "strata/actors/exceptions.hpp"
 
 #include <algorithm>
-#include <chrono>
-#include <csignal>
 #include <deque>
-#include <limits>
 
-#include <caf/all.hpp>
-
+#include "space_internal.hpp"
 #include "weak_send.hpp"
 
 #include "strata/store/space_store.hpp"
 
-namespace strata::actors {
+namespace strata::actors::space {
 
 namespace {
-
-// How long a drop or a copy (fork) of a space waits for the transactions
-// prepared in it (when_nothing_prepared).
-constexpr auto drop_wait = std::chrono::seconds(5);
-
-using self_ptr = space_actor::stateful_pointer<SpaceState>;
-
-[[noreturn]] void crash_now() {
-  std::raise(SIGKILL);
-  std::abort();
-}
-
-// Runs after every successful write: registers the space on its first write
-// (SPEC 4.3) and arms the standard-mode sync timer.
 void note_open(self_ptr self);
+}  // namespace
 
 void after_write(self_ptr self) {
   auto& st = self->state;
@@ -46,6 +34,8 @@ void after_write(self_ptr self) {
   }
 }
 
+namespace {
+
 // -- hibernation (open_stores.hpp) -------------------------------------------------
 
 // Registers the open store with the database's budget of open stores; the
@@ -59,15 +49,19 @@ void note_open(self_ptr self) {
   });
 }
 
+}  // namespace
+
 void note_closed(SpaceState& st) {
   if (st.slot)
     st.args.ctx->open_stores->closed(st.slot);
   st.slot.reset();
 }
 
+namespace {
+
 // Whether anything in flight needs the open store: then it stays open.
 bool busy(const SpaceState& st) {
-  return !st.prepared.empty() || !st.held.empty() || !st.deferred.empty() ||
+  return !st.txns.empty() || !st.deferred.empty() ||
          !st.awaiting_sync.empty() || !st.syncing.empty() || !st.log_syncing.empty() ||
          (st.lane && st.lane->busy()) || st.group_sync_scheduled || st.drops_waiting > 0;
 }
@@ -87,8 +81,6 @@ void hibernate(self_ptr self) {
   st.hibernated = true;
   note_closed(st);
 }
-
-void first_open(self_ptr self);
 
 // Reopens a hibernated store. Errors: Io (the store could not be opened:
 // the request fails, and the next one tries again).
@@ -173,9 +165,6 @@ result<T> registering(store::SpaceStore& store, result<T>&& r) {
   return std::move(r);
 }
 
-bool out_of_descriptors(const caf::error& err);
-void hold_back(self_ptr self);
-
 // The reply of a write run by its handler. A write that could not create
 // the space's store for want of file descriptors is held back and runs
 // again once another store has closed.
@@ -192,16 +181,6 @@ caf::result<T> written(self_ptr self, result<T>&& r) {
   return std::move(*r);
 }
 
-// Entries held by a prepared transaction cannot be written until its
-// decision is applied: the transaction validated its reads against them.
-bool any_held(const SpaceState& st, const std::vector<HeldKey>& keys) {
-  if (st.held.empty())
-    return false;
-  for (const auto& k : keys)
-    if (st.held.count(k) != 0)
-      return true;
-  return false;
-}
 
 std::vector<HeldKey> keys_of(char tag, const std::vector<KvEntry>& entries) {
   std::vector<HeldKey> out;
@@ -210,35 +189,14 @@ std::vector<HeldKey> keys_of(char tag, const std::vector<KvEntry>& entries) {
   return out;
 }
 
-// Answers a request once `blocked` turns false (a prepared transaction's
-// decision applied here): `fn` then runs and its result is the reply; if
-// the actor stops first, the reply is the error it stops with.
-template <class F>
-auto defer(self_ptr self, std::function<bool()> blocked, F fn)
-    -> caf::result<typename std::decay_t<decltype(fn())>::value_type> {
-  using T = typename std::decay_t<decltype(fn())>::value_type;
-  auto rp = self->template make_response_promise<T>();
-  self->state.deferred.push_back(DeferredRequest{
-      std::move(blocked),
-      [rp, fn]() mutable {
-        auto r = fn();
-        if (!r)
-          rp.deliver(std::move(r.error()));
-        else
-          rp.deliver(std::move(*r));
-      },
-      [rp](const caf::error& err) mutable { rp.deliver(err); }});
-  return rp;
-}
-
 // Runs a direct write now, or, while a prepared transaction holds one of
 // its entries, once that transaction's decision has been applied.
 template <class F>
 auto write_on(self_ptr self, std::vector<HeldKey> keys, F fn)
     -> caf::result<typename std::decay_t<decltype(fn())>::value_type> {
-  if (!any_held(self->state, keys))
+  if (!self->state.txns.any_held(keys))
     return written(self, fn());
-  return defer(self, [self, keys = std::move(keys)] { return any_held(self->state, keys); },
+  return defer(self, [self, keys = std::move(keys)] { return self->state.txns.any_held(keys); },
                [self, fn] {
                  auto r = fn();
                  if (r)
@@ -246,6 +204,8 @@ auto write_on(self_ptr self, std::vector<HeldKey> keys, F fn)
                  return r;
                });
 }
+
+}  // namespace
 
 // Runs the deferred requests no longer blocked, in order.
 void run_deferred(self_ptr self) {
@@ -262,175 +222,7 @@ void run_deferred(self_ptr self) {
   st.deferred = std::move(still);
 }
 
-// What a plain read (of the newest state, outside any snapshot) waits for:
-// a prepared transaction holding the entry it reads, any entry under the
-// prefix it lists, or — for the event log — appending events here. Such a
-// transaction may already be committed in another space; the read is
-// served once its decision is applied here, so that a reader who saw the
-// commit in one space never finds another space behind it.
-std::function<bool()> holding(self_ptr self, char tag, std::string key) {
-  return [self, k = HeldKey{tag, std::move(key)}] { return self->state.held.count(k) != 0; };
-}
-
-bool starts_with(const std::string& s, const std::string& prefix) {
-  return s.compare(0, prefix.size(), prefix) == 0;
-}
-
-// Whether an entry of family `tag` under `prefix` is held by a transaction
-// for which `by(txn_id)` is true.
-template <class Pred>
-bool held_under(const SpaceState& st, char tag, const std::string& prefix, Pred by) {
-  for (auto h = st.held.lower_bound(HeldKey{tag, prefix});
-       h != st.held.end() && h->first.first == tag && starts_with(h->first.second, prefix); ++h)
-    if (by(h->second))
-      return true;
-  return false;
-}
-
-std::function<bool()> holding_under(self_ptr self, char tag, std::string prefix) {
-  return [self, tag, prefix = std::move(prefix)] {
-    return held_under(self->state, tag, prefix, [](uint64_t) { return true; });
-  };
-}
-
-std::function<bool()> holding_events(self_ptr self) {
-  return [self] {
-    for (const auto& entry : self->state.prepared)
-      for (const auto& op : entry.second.ops)
-        if (op.kind == TxnOpKind::EventAppend)
-          return true;
-    return false;
-  };
-}
-
-std::vector<HeldKey> held_keys(const std::vector<TxnOp>& ops) {
-  std::vector<HeldKey> out;
-  for (const auto& op : ops)
-    if (op.kind != TxnOpKind::EventAppend)
-      out.emplace_back(entry_tag(op.kind), op.key);
-  return out;
-}
-
-std::vector<HeldKey> read_keys(const TxnWork& work) {
-  std::vector<HeldKey> out = held_keys(work.ops);
-  for (const auto& r : work.reads)
-    if (!r.range)
-      out.emplace_back(r.tag, r.key);
-  return out;
-}
-
-// Replies once the writes made so far are on stable storage. Always-mode
-// commits (and txn_flush requests) arriving together share one fsync: the
-// sync request queues behind them in the mailbox. (Votes wait for the
-// branch's transaction log instead: vote_after_log_sync.)
-void after_group_sync(self_ptr self, std::function<void(const caf::error&)> reply) {
-  auto& st = self->state;
-  st.awaiting_sync.push_back(std::move(reply));
-  if (!st.group_sync_scheduled) {
-    st.group_sync_scheduled = true;
-    self->send(self, group_sync_atom::value);
-  }
-}
-
-using SyncReplies = std::vector<std::function<void(const caf::error&)>>;
-
-// Delivers the outcome of an fsync. A failed fsync leaves acknowledged
-// writes in the OS only: the actor stops, so that the supervisor reopens
-// the store and callers see the failure instead of silently losing
-// durability.
-void synced(self_ptr self, SyncReplies replies, const caf::error& err) {
-  for (auto& reply : replies)
-    reply(err);
-  if (!err)
-    return;
-  // Nothing written here from now on is acknowledged: the replies still
-  // waiting for a later fsync, and the requests waiting for a prepared
-  // transaction's decision, get this error as the actor stops
-  // (~SpaceState).
-  self->state.stop_error = err;
-  self->quit(err);
-}
-
-// Syncs every write made so far, then answers the replies waiting for it.
-// Inline when exactly one reply waits, nothing else is queued and no fsync
-// is in flight (a lone committer: no thread hand-off on its path).
-// Otherwise on the space's sync lane, so that the requests queued
-// meanwhile are served while the disk flushes; their writes join the next
-// fsync, which the lane starts as soon as the one in flight ends.
-void start_sync(self_ptr self) {
-  auto& st = self->state;
-  auto replies = std::move(st.awaiting_sync);
-  st.awaiting_sync.clear();
-  const auto& syncer = st.args.ctx->syncer;
-  bool in_flight = st.lane && st.lane->busy();
-  bool lone = replies.size() == 1 && self->mailbox().empty() && !in_flight;
-  if (!syncer || !st.store || lone) {
-    synced(self, std::move(replies), st.store ? st.store->sync() : caf::error{});
-    return;
-  }
-  auto job = st.store->sync_job();
-  if (!job && !in_flight) {
-    // Nothing written since the last fsync, and that one has finished.
-    synced(self, std::move(replies), caf::error{});
-    return;
-  }
-  if (!st.lane) {
-    // The job syncs the store's directory, which never changes. The lane
-    // holds the actor weakly: it is the actor's state that owns the lane.
-    st.lane = std::make_shared<SyncLane>(*syncer, [job, me = detail::weak_self(self)](uint64_t n) {
-      auto err = job();
-      detail::send_if_alive<space_actor>(me, synced_atom::value, n, err);
-      return !err;
-    });
-  }
-  auto n = ++st.sync_requests;
-  for (auto& reply : replies)
-    st.syncing.emplace_back(n, std::move(reply));
-  st.lane->request(n);
-}
-
-bool always_durable(const SpaceState& st) {
-  return st.args.ctx->store_options.durability == Durability::Always;
-}
-
-// Applies (commit_ts != 0) or discards a prepared transaction and releases
-// its entries. sync=false leaves the apply to the flush timer's fsync (or
-// the coordinator's txn_flush): the participants' PREPARED records already
-// make the commit durable (txn_decide).
-caf::error decide(self_ptr self, uint64_t txn_id, uint64_t commit_ts, bool sync = true) {
-  auto& st = self->state;
-  auto it = st.prepared.find(txn_id);
-  if (it == st.prepared.end())
-    return {};  // already decided: the decision is idempotent
-  caf::error err;
-  if (commit_ts != 0)
-    err = st.store->txn_apply(it->second.ops, commit_ts, txn_id, sync);
-  else
-    err = st.args.txn_log->discard_prepared(st.args.space, txn_id);
-  if (err)
-    // Keep the record and the entries held (and the requests waiting for
-    // them) until the space reopens and asks again: the coordinator logs
-    // the decision for a participant that failed to apply it.
-    return err;
-  for (auto h = st.held.begin(); h != st.held.end();)
-    h = h->second == txn_id ? st.held.erase(h) : std::next(h);
-  // Reads at snapshots at or above its timestamp no longer wait for it.
-  st.args.clock->resolved_in(it->second.commit_ts, st.args.space);
-  st.prepared.erase(it);
-  // Arms the flush timer for the apply (unsynced here); the coordinator
-  // has the store synced (txn_flush) before it forgets the transaction.
-  if (commit_ts != 0)
-    after_write(self);
-  run_deferred(self);
-  return {};
-}
-
-template <class T>
-caf::result<T> read(result<T>&& r) {
-  if (!r)
-    return std::move(r.error());
-  return std::move(*r);
-}
+namespace {
 
 // The message form of an optional result: a Maybe* type is {found, value}.
 template <class M, class T>
@@ -458,6 +250,7 @@ result<MaybeHistory> maybe(result<std::optional<std::vector<VersionedValue>>>&& 
   return maybe_as<MaybeHistory>(std::move(r));
 }
 
+
 // Serves a plain read now, or once `blocked` (holding...) turns false.
 template <class F>
 auto read_on(self_ptr self, std::function<bool()> blocked, F fn)
@@ -467,28 +260,37 @@ auto read_on(self_ptr self, std::function<bool()> blocked, F fn)
   return defer(self, std::move(blocked), std::move(fn));
 }
 
-// read_on for one entry, a prefix of a family, or the event log. The
+// read_on for one entry, a prefix of a family, or the event log: a plain
+// read waits for a prepared transaction holding the entry it reads, any
+// entry under the prefix it lists, or — for the event log — appending
+// events here. Such a transaction may already be committed in another
+// space; the read is served once its decision is applied here, so that a
+// reader who saw the commit in one space never finds another space behind
+// it. The
 // common case — no prepared transaction here — reads at once without
 // building the predicate (which copies the key).
 template <class F>
 auto read_entry(self_ptr self, char tag, const std::string& key, F fn) {
-  if (self->state.held.empty())
+  if (self->state.txns.none_held())
     return read(fn());
-  return read_on(self, holding(self, tag, key), std::move(fn));
+  return read_on(
+      self, [self, k = HeldKey{tag, key}] { return self->state.txns.is_held(k); }, std::move(fn));
 }
 
 template <class F>
 auto read_under(self_ptr self, char tag, const std::string& prefix, F fn) {
-  if (self->state.held.empty())
+  if (self->state.txns.none_held())
     return read(fn());
-  return read_on(self, holding_under(self, tag, prefix), std::move(fn));
+  return read_on(
+      self, [self, tag, prefix] { return self->state.txns.held_under(tag, prefix); },
+      std::move(fn));
 }
 
 template <class F>
 auto read_events(self_ptr self, F fn) {
-  if (self->state.prepared.empty())
+  if (self->state.txns.empty())
     return read(fn());
-  return read_on(self, holding_events(self), std::move(fn));
+  return read_on(self, [self] { return self->state.txns.appends_events(); }, std::move(fn));
 }
 
 // Whether a read at snapshot `as_of` has to wait: a two-phase commit at or
@@ -499,9 +301,8 @@ auto read_events(self_ptr self, F fn) {
 // another space. Arms the clock's wake-up when it has to wait.
 bool behind(self_ptr self, uint64_t as_of) {
   auto& st = self->state;
-  for (const auto& entry : st.prepared)
-    if (entry.second.commit_ts <= as_of)
-      return true;
+  if (st.txns.prepared_at_or_below(as_of))
+    return true;
   if (st.owed_wake_armed)
     return st.args.clock->owes(st.args.space, as_of);
   auto wake = [me = detail::weak_self(self)] {
@@ -526,233 +327,12 @@ auto read_at_snapshot(self_ptr self, uint64_t as_of, F fn)
   return defer(self, [self, as_of] { return behind(self, as_of); }, std::move(fn));
 }
 
-// Whether a prepared transaction that took its commit timestamp before
-// `ts` holds an entry the work reads or writes, or one under a prefix it
-// listed. A commit meeting entries held by older transactions waits for
-// their decisions and is validated after them: whether it conflicts
-// depends on what they did (a blind write or another JSON path does not;
-// a key created under a prefix it listed does), and applying after them
-// keeps each entry's versions in timestamp order. A commit meeting a
-// younger holder of an entry it reads or writes is refused instead
-// (TransactionConflict): waits only ever go from younger to older
-// transactions, so they never form a cycle across spaces.
-struct Touched {
-  std::vector<HeldKey> keys;      ///< read or written
-  std::vector<HeldKey> prefixes;  ///< (tag, prefix) of listings
-};
-
-Touched touched_by(const TxnWork& work) {
-  Touched t{read_keys(work), {}};
-  for (const auto& r : work.reads)
-    if (r.range)
-      t.prefixes.emplace_back(r.tag, r.key);
-  return t;
-}
-
-bool held_by_older(const SpaceState& st, const Touched& touched, uint64_t ts) {
-  auto older = [&st, ts](uint64_t txn_id) {
-    auto p = st.prepared.find(txn_id);
-    return p != st.prepared.end() && p->second.commit_ts < ts;
-  };
-  for (const auto& k : touched.keys)
-    if (auto h = st.held.find(k); h != st.held.end() && older(h->second))
-      return true;
-  for (const auto& [tag, prefix] : touched.prefixes)
-    if (held_under(st, tag, prefix, older))
-      return true;
-  return false;
-}
-
-// Records the reads of `work`, committed or prepared at timestamp `ts`.
-void note_reads(SpaceState& st, const TxnWork& work, uint64_t ts) {
-  if (st.read_at.size() + st.listed_at.size() >= 256) {
-    auto floor = st.args.clock->stable();
-    for (auto it = st.read_at.begin(); it != st.read_at.end();)
-      it = it->second <= floor ? st.read_at.erase(it) : std::next(it);
-    st.listed_at.erase(std::remove_if(st.listed_at.begin(), st.listed_at.end(),
-                                      [floor](const auto& l) { return l.second <= floor; }),
-                       st.listed_at.end());
-  }
-  for (const auto& r : work.reads) {
-    if (r.range) {
-      st.listed_at.emplace_back(HeldKey{r.tag, r.key}, ts);
-    } else {
-      auto& at = st.read_at[HeldKey{r.tag, r.key}];
-      at = std::max(at, ts);
-    }
-  }
-}
-
-// Whether a transaction younger than `ts` read (or listed a prefix holding)
-// an entry `work` writes: a write at `ts` would change what it read.
-bool read_by_younger(const SpaceState& st, const TxnWork& work, uint64_t ts) {
-  for (const auto& k : held_keys(work.ops)) {
-    if (auto it = st.read_at.find(k); it != st.read_at.end() && it->second > ts)
-      return true;
-    for (const auto& [listed, at] : st.listed_at)
-      if (at > ts && listed.first == k.first && starts_with(k.second, listed.second))
-        return true;
-  }
-  return false;
-}
-
-caf::error held_by_younger() {
-  return make_error(errc::TransactionConflict, "key is being committed by another transaction");
-}
-
-// Runs `commit(work, touched)` now, or once no older prepared transaction
-// holds an entry it reads or writes (see held_by_older); `commit` answers
-// through `rp`. The work is copied only when the commit has to wait.
-template <class T, class F>
-caf::result<T> when_older_decided(self_ptr self, const TxnWork& work, uint64_t ts,
-                                  caf::typed_response_promise<T> rp, F commit) {
-  auto touched = touched_by(work);
-  if (!held_by_older(self->state, touched, ts)) {
-    commit(work, touched);
-    return rp;
-  }
-  self->state.deferred.push_back(DeferredRequest{
-      [self, touched, ts] { return held_by_older(self->state, touched, ts); },
-      [commit, work, touched]() mutable { commit(work, touched); },
-      [rp](const caf::error& err) mutable { rp.deliver(err); }});
-  return rp;
-}
-
-// Answers `rp` with `ok` once the writes made so far are on stable storage
-// (or with the error when they cannot be).
-template <class T>
-void reply_after_sync(self_ptr self, caf::typed_response_promise<T> rp, T ok) {
-  after_group_sync(self, [rp, ok](const caf::error& err) mutable {
-    if (err)
-      rp.deliver(err);
-    else
-      rp.deliver(ok);
-  });
-}
-
-// The vote of a prepare arriving while a drop or copy of the space waits
-// for the transactions prepared here (so that steady traffic cannot starve
-// it).
-caf::error being_dropped(const SpaceState& st) {
-  return make_error(errc::TransactionConflict,
-                    "space \"" + st.args.space + "\" is being dropped or copied");
-}
-
-// Runs `fn` (a drop or a copy of the whole store) once no transaction is
-// prepared here. New prepares vote no meanwhile, so that steady two-space
-// traffic cannot starve it; a transaction left in doubt (its coordinator
-// unreachable, its apply failing) makes it give up after `drop_wait`.
-caf::result<bool> when_nothing_prepared(self_ptr self, std::function<result<bool>()> fn) {
-  auto& st = self->state;
-  if (st.prepared.empty())
-    return read(fn());
-  ++st.drops_waiting;
-  auto deadline = std::chrono::steady_clock::now() + drop_wait;
-  self->delayed_send(self, drop_wait, drop_wait_atom::value);
-  return defer(
-      self,
-      [self, deadline] {
-        return !self->state.prepared.empty() && std::chrono::steady_clock::now() < deadline;
-      },
-      [self, fn]() -> result<bool> {
-        auto& st = self->state;
-        --st.drops_waiting;
-        if (!st.prepared.empty())
-          return make_error(errc::ConstraintViolation,
-                            "space \"" + st.args.space +
-                                "\" still has a transaction being committed (or one whose "
-                                "apply failed, held until the space reopens); try again");
-        return fn();
-      });
-}
-
-// Votes yes once the branch's transaction log is on stable storage up to
-// this participant's PREPARED record. The other participants of the commit
-// (and of the commits in flight meanwhile) log theirs in the same file, so
-// one fsync on the branch's shared lane serves them all. A failed fsync
-// votes no with the error: the coordinator then logs the abort, which
-// overrides whatever records reached the disk.
-void vote_after_log_sync(self_ptr self, const TxnTicket& ticket,
-                         caf::typed_response_promise<bool> rp) {
-  auto& st = self->state;
-  auto vote = [rp](const caf::error& err) mutable { err ? rp.deliver(err) : rp.deliver(true); };
-  if (!st.args.txn_sync) {
-    vote(st.args.txn_log->sync());
-    return;
-  }
-  auto n = ++st.log_sync_requests;
-  st.log_syncing.emplace(n, std::move(vote));
-  // Held weakly like the space's own lane: the vote is lost with the actor
-  // (~SpaceState answers it).
-  st.args.txn_sync->after_sync(ticket.id, ticket.participants.size(),
-                               [me = detail::weak_self(self), n](const caf::error& err) {
-                                 detail::send_if_alive<space_actor>(me, log_synced_atom::value, n,
-                                                                    err);
-                               });
-}
-
-// Two-phase commit, participant side: validates, logs PREPARED, holds the
-// entries written, and votes yes once the record is on stable storage.
-void prepare(self_ptr self, const TxnTicket& ticket, const TxnWork& work, const Touched& touched,
-             caf::typed_response_promise<bool> rp) {
-  auto& st = self->state;
-  if (st.drops_waiting > 0) {
-    rp.deliver(being_dropped(st));
-    return;
-  }
-  if (any_held(st, touched.keys)) {
-    rp.deliver(held_by_younger());
-    return;
-  }
-  if (read_by_younger(st, work, ticket.commit_ts)) {
-    rp.deliver(make_error(errc::TransactionConflict,
-                          "a later transaction read what this one writes"));
-    return;
-  }
-  if (auto err = st.store->txn_validate(work)) {
-    rp.deliver(err);
-    return;
-  }
-  note_reads(st, work, ticket.commit_ts);
-  PreparedTxn txn{ticket.id, work.snapshot, work.ops, ticket.commit_ts, ticket.participants};
-  if (auto err = st.args.txn_log->log_prepared(st.args.space, txn)) {
-    rp.deliver(err);
-    return;
-  }
-  if (fault_point(*st.args.ctx, "participant-after-record"))
-    crash_now();  // written, not yet synced
-  for (auto& k : held_keys(work.ops))
-    st.held[k] = ticket.id;
-  st.prepared.emplace(ticket.id, std::move(txn));
-  vote_after_log_sync(self, ticket, std::move(rp));
-}
-
-// One-phase commit: validation and application in one step, with a
-// timestamp taken here, so no reader can see it half-applied. Younger
-// than every prepared transaction, it runs only once none holds an entry
-// it touches (when_older_decided).
-void commit_one_phase(self_ptr self, const TxnWork& work,
-                      caf::typed_response_promise<uint64_t> rp) {
-  auto& st = self->state;
-  if (auto err = st.store->txn_validate(work, false)) {
-    rp.deliver(err);
-    return;
-  }
-  auto ts = st.args.clock->next();
-  bool always = always_durable(st);
-  if (auto err = st.store->txn_apply(work.ops, ts, 0, !always)) {
-    rp.deliver(err);
-    return;
-  }
-  note_reads(st, work, ts);
-  after_write(self);
-  if (always)
-    reply_after_sync(self, std::move(rp), ts);
-  else
-    rp.deliver(ts);
-}
-
 }  // namespace
+
+
+}  // namespace strata::actors::space
+
+namespace strata::actors {
 
 SpaceState::~SpaceState() {
   if (slot && args.ctx)
@@ -780,89 +360,8 @@ SpaceState::~SpaceState() {
     request.fail(err);
 }
 
-// Drops the space's data (space_drop), once no transaction is prepared
-// here. Its records in the branch's transaction log go first (those left
-// are of transactions it applied, whose markers go with the store): a
-// record outliving the marker would read as in doubt after a restart, and
-// recovery would apply it again into the dropped space.
-result<bool> drop_space(self_ptr self, bool force) {
-  auto& st = self->state;
-  if (!st.store->exists())
-    return false;
-  if (!force) {
-    auto empty = st.store->is_empty();
-    if (!empty)
-      return empty.error();
-    if (!*empty)
-      return make_error(errc::ConstraintViolation, "space is non-empty");
-  }
-  if (auto err = st.args.txn_log->drop_space(st.args.space))
-    return err;
-  if (auto err = st.store->destroy())
-    return err;
-  note_closed(st);
-  // The actor stays the owner of the (now absent) store: a later write
-  // re-creates the space empty and registers it again.
-  st.registered = false;
-  self->send(st.args.registry, space_unregister_atom::value, st.args.space);
-  return true;
-}
-
-// This space's PREPARED records in the branch's transaction log that its
-// store holds no applied marker for: transactions in doubt after a restart
-// until the coordinator's decision arrives. (Records of applied
-// transactions stay until the coordinator forgets them.)
-result<std::vector<PreparedTxn>> in_doubt_here(SpaceState& st) {
-  auto records = st.args.txn_log->prepared(st.args.space);
-  if (!records)
-    return records.error();
-  std::vector<PreparedTxn> out;
-  for (auto& txn : *records) {
-    auto applied = st.store->txn_applied(txn.txn_id);
-    if (!applied)
-      return applied.error();
-    if (!*applied)
-      out.push_back(std::move(txn));
-  }
-  return out;
-}
-
-namespace {
-
-// What the first open of the store settles: transactions prepared here
-// before a restart are in doubt: hold their entries and ask the
-// coordinator what became of them.
-void first_open(self_ptr self) {
-  auto& st = self->state;
-  if (st.store && !st.args.txn_log)
-    st.open_error = st.args.txn_log_error ? st.args.txn_log_error
-                                          : make_error(errc::Io, "no transaction log");
-  if (st.store && st.args.txn_log) {
-    auto in_doubt = in_doubt_here(st);
-    if (!in_doubt) {
-      st.open_error = std::move(in_doubt.error());
-    } else {
-      for (auto& txn : *in_doubt) {
-        uint64_t id = txn.txn_id;
-        for (auto& k : held_keys(txn.ops))
-          st.held[k] = id;
-        st.args.clock->observe(txn.commit_ts);
-        TxnTicket ticket{id, txn.commit_ts, txn.participants};
-        st.prepared.emplace(id, std::move(txn));
-        self->request(st.args.coordinator, caf::infinite, txn_resolve_atom::value, ticket)
-            .then([self, id](uint64_t commit_ts) { (void)decide(self, id, commit_ts); },
-                  [](const caf::error&) {
-                    // The coordinator is gone (shutdown): the record stays
-                    // in doubt until the next open.
-                  });
-      }
-    }
-  }
-}
-
-}  // namespace
-
-space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
+space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs args) {
+  using namespace space;
   self->set_exception_handler(exception_error);
   auto& st = self->state;
   st.args = std::move(args);
@@ -1259,24 +758,12 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](txn_commit1_atom, const TxnWork& work) -> caf::result<uint64_t> {
       if (auto held = admit<uint64_t>(self, guard()))
         return std::move(*held);
-      // Its timestamp, taken when it applies, is younger than every
-      // prepared transaction's: it waits for those holding its entries.
-      auto rp = self->make_response_promise<uint64_t>();
-      return when_older_decided(self, work, std::numeric_limits<uint64_t>::max(), rp,
-                                [self, rp](const TxnWork& w, const Touched&) {
-                                  commit_one_phase(self, w, rp);
-                                });
+      return commit_one_phase(self, work);
     },
     [=](txn_prepare_atom, const TxnTicket& ticket, const TxnWork& work) -> caf::result<bool> {
       if (auto held = admit<bool>(self, guard()))
         return std::move(*held);
-      if (fault_point(*self->state.args.ctx, "participant-before-prepare"))
-        crash_now();
-      auto rp = self->make_response_promise<bool>();
-      return when_older_decided(self, work, ticket.commit_ts, rp,
-                                [self, ticket, rp](const TxnWork& w, const Touched& touched) {
-                                  prepare(self, ticket, w, touched, rp);
-                                });
+      return prepare(self, ticket, work);
     },
     [=](txn_decide_atom, uint64_t txn_id, uint64_t commit_ts) -> caf::result<bool> {
       if (auto held = admit<bool>(self, guard()))
@@ -1291,24 +778,7 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
     [=](txn_status_atom, uint64_t txn_id) -> caf::result<uint64_t> {
       if (auto held = admit<uint64_t>(self, guard()))
         return std::move(*held);
-      auto& st = self->state;
-      if (st.prepared.count(txn_id) != 0)
-        return txn_status_prepared;
-      auto applied = st.store->txn_applied(txn_id);
-      if (!applied)
-        return std::move(applied.error());
-      if (*applied)
-        return txn_status_applied;
-      // Dropped since it applied the transaction: the drop turned its
-      // record into a commit decision (TxnLog::drop_space).
-      if (st.args.txn_log) {
-        auto logged = st.args.txn_log->decision(txn_id);
-        if (!logged)
-          return std::move(logged.error());
-        if (*logged && (*logged)->commit_ts != 0)
-          return txn_status_applied;
-      }
-      return txn_status_unknown;
+      return status(self, txn_id);
     },
     [=](txn_forget_atom, const std::vector<uint64_t>& txn_ids) {
       // Best effort: markers left now are forgotten at a later open.
@@ -1325,24 +795,8 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
       self->state.group_sync_scheduled = false;
       start_sync(self);
     },
-    [=](synced_atom, uint64_t covered, const caf::error& err) {
-      auto& st = self->state;
-      SyncReplies replies;
-      while (!st.syncing.empty() && st.syncing.front().first <= covered) {
-        replies.push_back(std::move(st.syncing.front().second));
-        st.syncing.pop_front();
-      }
-      synced(self, std::move(replies), err);
-    },
-    [=](log_synced_atom, uint64_t n, const caf::error& err) {
-      auto& st = self->state;
-      auto it = st.log_syncing.find(n);
-      if (it == st.log_syncing.end())
-        return;
-      auto reply = std::move(it->second);
-      st.log_syncing.erase(it);
-      reply(err);
-    },
+    [=](synced_atom, uint64_t covered, const caf::error& err) { synced_through(self, covered, err); },
+    [=](log_synced_atom, uint64_t n, const caf::error& err) { log_synced(self, n, err); },
     [=](space_dump_atom) -> caf::result<std::vector<StoredPair>> {
       if (auto held = admit<std::vector<StoredPair>>(self, guard()))
         return std::move(*held);
@@ -1391,3 +845,4 @@ space_actor::behavior_type space_behavior(self_ptr self, SpaceActorArgs args) {
 }
 
 }  // namespace strata::actors
+

@@ -104,8 +104,8 @@ struct Walk : test::Deterministic {
     auto id = round().ticket.id;
     step<txn_prepare_atom>(a);
     step<txn_prepare_atom>(b);
-    BOOST_TEST(st(a).prepared.count(id) == 1u);
-    BOOST_TEST(st(b).prepared.count(id) == 1u);
+    BOOST_TEST(st(a).txns.contains(id));
+    BOOST_TEST(st(b).txns.contains(id));
     return id;
   }
 };
@@ -130,8 +130,8 @@ BOOST_AUTO_TEST_CASE(all_yes_commits_one_message_at_a_time) {
   BOOST_TEST(next_is<txn_prepare_atom>(b));
 
   step<txn_prepare_atom>(a);  // validated, PREPARED logged and synced, k held
-  BOOST_TEST(st(a).prepared.count(id) == 1u);
-  BOOST_TEST(st(a).held.count({'k', "k"}) == 1u);
+  BOOST_TEST(st(a).txns.contains(id));
+  BOOST_TEST(st(a).txns.is_held({'k', "k"}));
   BOOST_TEST(next_is<bool>(coord));  // the yes vote
 
   // A plain read of the held entry waits for the decision.
@@ -139,7 +139,7 @@ BOOST_AUTO_TEST_CASE(all_yes_commits_one_message_at_a_time) {
   step<kv_get_atom>(a);
   BOOST_TEST(!has_mail(me->ptr()));
   BOOST_TEST(st(a).deferred.size() == 1u);
-  BOOST_TEST(st(b).prepared.empty());  // b has not seen it yet
+  BOOST_TEST(st(b).txns.empty());  // b has not seen it yet
 
   step<txn_prepare_atom>(b);
   step<bool>(coord);  // first vote
@@ -151,13 +151,13 @@ BOOST_AUTO_TEST_CASE(all_yes_commits_one_message_at_a_time) {
   BOOST_TEST(!has_mail(me->ptr()));  // the caller waits for the applies
 
   step<txn_decide_atom>(a);  // applied, k released, the read answered
-  BOOST_TEST(st(a).prepared.empty());
-  BOOST_TEST(st(a).held.empty());
+  BOOST_TEST(st(a).txns.empty());
+  BOOST_TEST(st(a).txns.none_held());
   auto got = take<MaybeVersioned>(read);
   BOOST_REQUIRE(got);
   BOOST_TEST(got->found);
   BOOST_TEST((got->entry.value == Value{"a1"}));
-  BOOST_TEST(st(b).prepared.count(id) == 1u);
+  BOOST_TEST(st(b).txns.contains(id));
 
   step<txn_decide_atom>(b);
   step<bool>(coord);  // a applied
@@ -192,8 +192,8 @@ BOOST_AUTO_TEST_CASE(a_no_vote_aborts_and_the_other_participant_discards) {
   id = round().ticket.id;
   step<txn_prepare_atom>(a);
   step<txn_prepare_atom>(b);
-  BOOST_TEST(st(a).prepared.count(id) == 1u);
-  BOOST_TEST(st(b).prepared.empty());  // voted no: nothing logged or held
+  BOOST_TEST(st(a).txns.contains(id));
+  BOOST_TEST(st(b).txns.empty());  // voted no: nothing logged or held
   step<bool>(coord);                   // a: yes
   step<caf::error>(coord);             // b: no -> abort
   BOOST_TEST(cst().rounds.empty());
@@ -203,8 +203,8 @@ BOOST_AUTO_TEST_CASE(a_no_vote_aborts_and_the_other_participant_discards) {
   BOOST_TEST_MESSAGE("vote: " << caf::to_string(done.error()));
   BOOST_TEST(is(done.error(), errc::TransactionConflict));
   step<txn_decide_atom>(a);  // discard
-  BOOST_TEST(st(a).prepared.empty());
-  BOOST_TEST(st(a).held.empty());
+  BOOST_TEST(st(a).txns.empty());
+  BOOST_TEST(st(a).txns.none_held());
   drain();
   BOOST_TEST(get(a, "k") == "(nil)");
   BOOST_TEST(status(a, id) == txn_status_unknown);
@@ -224,15 +224,15 @@ BOOST_AUTO_TEST_CASE(a_participant_restarting_after_its_vote_applies_the_decisio
   run_start(a2);
   // Its first open found the PREPARED record without an applied marker:
   // in doubt, the entry held, the coordinator asked.
-  BOOST_TEST(st(a2).prepared.count(id) == 1u);
-  BOOST_TEST(st(a2).held.count({'k', "k"}) == 1u);
+  BOOST_TEST(st(a2).txns.contains(id));
+  BOOST_TEST(st(a2).txns.is_held({'k', "k"}));
   BOOST_TEST(next_is<bool>(coord));  // the old actor's vote came first
   step<bool>(coord);
   step<bool>(coord);  // decided; the decide to the dead actor bounces
   BOOST_TEST(round().decided);
   step<txn_resolve_atom>(coord);  // answered at once: committed
   step<uint64_t>(a2);             // applies it
-  BOOST_TEST(st(a2).prepared.empty());
+  BOOST_TEST(st(a2).txns.empty());
   drain();
   auto done = take<uint64_t>(h);
   BOOST_REQUIRE(done);
@@ -256,8 +256,8 @@ BOOST_AUTO_TEST_CASE(a_participant_down_before_its_prepare_aborts_with_a_logged_
   BOOST_TEST(cst().decisions.count(id) == 1u);
   BOOST_TEST(cst().decisions[id] == 0u);
   auto a2 = space("a");
-  BOOST_TEST(st(a2).prepared.empty());
-  BOOST_TEST(st(b).prepared.empty());
+  BOOST_TEST(st(a2).txns.empty());
+  BOOST_TEST(st(b).txns.empty());
   BOOST_TEST(get(a2, "k") == "(nil)");
   BOOST_TEST(get(b, "k") == "(nil)");
 }
@@ -276,12 +276,12 @@ BOOST_AUTO_TEST_CASE(a_younger_prepare_waits_for_an_older_holder) {
   BOOST_TEST(cst().rounds.size() == 2u);
   step<txn_prepare_atom>(a);  // second's prepare in a: waits for first
   BOOST_TEST(st(a).deferred.size() == 1u);
-  BOOST_TEST(st(a).prepared.size() == 1u);
+  BOOST_TEST(st(a).txns.size() == 1u);
   step<txn_prepare_atom>(b);  // first's in b
   step<bool>(coord);          // first decided
   step<txn_decide_atom>(a);   // first applied in a; second prepares there
-  BOOST_TEST(st(a).prepared.size() == 1u);
-  BOOST_TEST(st(a).prepared.count(first_id) == 0u);
+  BOOST_TEST(st(a).txns.size() == 1u);
+  BOOST_TEST(!st(a).txns.contains(first_id));
   drain();
   BOOST_TEST(take<uint64_t>(first).engaged());
   BOOST_TEST(take<uint64_t>(second).engaged());
@@ -304,7 +304,7 @@ BOOST_AUTO_TEST_CASE(an_older_prepare_meeting_a_younger_holder_votes_no) {
   auto vote = take<bool>(late);
   BOOST_REQUIRE(!vote);
   BOOST_TEST(is(vote.error(), errc::TransactionConflict));
-  BOOST_TEST(st(a).prepared.size() == 1u);
+  BOOST_TEST(st(a).txns.size() == 1u);
   drain();
   BOOST_TEST(take<uint64_t>(h).engaged());
   BOOST_TEST(get(a, "k") == "a1");
@@ -475,7 +475,7 @@ BOOST_AUTO_TEST_CASE(after_one_prepare_recovery_aborts) {
   step<txn_prepare_atom>(a);
   crash_process();
   BOOST_TEST(!take<uint64_t>(h).engaged());
-  BOOST_TEST(st(a).prepared.empty());
+  BOOST_TEST(st(a).txns.empty());
   BOOST_TEST(get(a, "k") == "(nil)");
   BOOST_TEST(get(b, "k") == "(nil)");
 }

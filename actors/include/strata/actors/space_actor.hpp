@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "strata/actors/context.hpp"
+#include "strata/actors/held_entries.hpp"
 #include "strata/actors/interfaces.hpp"
 #include "strata/store/space_store.hpp"
 #include "strata/store/txn_log.hpp"
@@ -36,9 +37,6 @@ struct SpaceActorArgs {
   std::shared_ptr<SharedSyncLane> txn_sync;
   caf::error txn_log_error;
 };
-
-/// (primitive tag, key) of an entry a prepared transaction holds.
-using HeldKey = std::pair<char, std::string>;
 
 /// A direct write, or a read of the newest state, waiting for a prepared
 /// transaction's decision: it runs once `blocked` turns false, or is
@@ -89,10 +87,9 @@ struct SpaceState {
   /// Drops and copies waiting for the prepared transactions to be
   /// decided; new prepares vote no meanwhile.
   int drops_waiting = 0;
-  /// Transactions prepared here and not yet decided, by id.
-  std::map<uint64_t, PreparedTxn> prepared;
-  /// Entries those transactions write, with the holding transaction.
-  std::map<HeldKey, uint64_t> held;
+  /// Transactions prepared here and not yet decided, the entries they
+  /// hold, and what recent transactions read (held_entries.hpp).
+  HeldEntries txns;
   /// Direct writes to held entries, plain reads of them and reads at a
   /// snapshot this space has yet to apply a commit below, in arrival order.
   std::deque<DeferredRequest> deferred;
@@ -100,15 +97,6 @@ struct SpaceState {
   /// space stops owing a commit in flight: one wake-up serves every read
   /// waiting for one.
   bool owed_wake_armed = false;
-  /// The newest commit timestamp at which a transaction committed or
-  /// prepared here read each entry (point reads) or listed each prefix.
-  /// A two-phase commit takes its timestamp before its prepare arrives, so
-  /// a younger transaction may have validated its reads here first; a
-  /// prepare older than such a read of an entry it writes votes no.
-  /// Entries at or below the branch's stable timestamp are pruned (no
-  /// prepare can be older than those).
-  std::map<HeldKey, uint64_t> read_at;
-  std::vector<std::pair<HeldKey, uint64_t>> listed_at;
   /// Replies waiting for the next group fsync (always-mode commits,
   /// txn_flush).
   std::vector<std::function<void(const caf::error&)>> awaiting_sync;
