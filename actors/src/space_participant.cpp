@@ -87,7 +87,7 @@ void prepare_now(self_ptr self, const TxnTicket& ticket, const TxnWork& work,
     rp.deliver(err);
     return;
   }
-  if (fault_point(*st.args.ctx, "participant-after-record"))
+  if (crash_point(*st.args.ctx, CommitStep::ParticipantAfterRecord))
     crash_now();  // written, not yet synced
   st.txns.hold(std::move(txn));
   vote_after_log_sync(self, ticket, std::move(rp));
@@ -138,7 +138,7 @@ result<std::vector<PreparedTxn>> in_doubt_here(SpaceState& st) {
 }  // namespace
 
 caf::result<bool> prepare(self_ptr self, const TxnTicket& ticket, const TxnWork& work) {
-  if (fault_point(*self->state.args.ctx, "participant-before-prepare"))
+  if (crash_point(*self->state.args.ctx, CommitStep::ParticipantBeforePrepare))
     crash_now();
   auto rp = self->make_response_promise<bool>();
   return when_older_decided(self, work, ticket.commit_ts, rp,

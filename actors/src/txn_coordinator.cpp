@@ -113,7 +113,7 @@ void forget_synced(self_ptr self, uint64_t n, const caf::error& err) {
   st.forgetting.erase(it);
   if (err)
     return;
-  if (fault_point(*st.ctx, "coordinator-after-forget-synced"))
+  if (crash_point(*st.ctx, CommitStep::CoordinatorAfterForgetSynced))
     crash_now();
   for (const auto& f : batch)
     st.decisions.erase(f.ticket.id);
@@ -135,7 +135,7 @@ void forget_logged(self_ptr self, Batch batch) {
     finished.push_back(decision_of(f.ticket, f.ticket.commit_ts));
   if (auto err = st.log->forget(finished))
     return;  // left on disk: settled again after the next open
-  if (fault_point(*st.ctx, "coordinator-after-forget-written"))
+  if (crash_point(*st.ctx, CommitStep::CoordinatorAfterForgetWritten))
     crash_now();
   auto n = ++st.forget_batches;
   st.forgetting.emplace(n, std::move(batch));
@@ -236,7 +236,7 @@ void send_commit(self_ptr self, const std::shared_ptr<Round>& round) {
   });
   tell_round(self, round, round->ticket.commit_ts, [self, round, acked](bool ok) {
     if (ok && ++round->applied == 1 &&
-        fault_point(*self->state.ctx, "coordinator-after-first-apply"))
+        crash_point(*self->state.ctx, CommitStep::CoordinatorAfterFirstApply))
       crash_now();
     acked(ok);
   });
@@ -286,7 +286,7 @@ void on_vote(self_ptr self, const std::shared_ptr<Round>& round, caf::error vote
     if (!round->failure)
       round->failure = std::move(vote);
   }
-  if (++round->answered == 1 && fault_point(*st.ctx, "coordinator-after-first-vote"))
+  if (++round->answered == 1 && crash_point(*st.ctx, CommitStep::CoordinatorAfterFirstVote))
     crash_now();
   if (round->answered < round->parts.size())
     return;
@@ -296,7 +296,7 @@ void on_vote(self_ptr self, const std::shared_ptr<Round>& round, caf::error vote
   }
   // Every participant durably logged PREPARED with the ticket: committed.
   round->decided = true;
-  if (fault_point(*st.ctx, "coordinator-after-decision"))
+  if (crash_point(*st.ctx, CommitStep::CoordinatorAfterDecision))
     crash_now();
   auto ts = round->ticket.commit_ts;
   for (auto& w : round->waiters)
@@ -308,7 +308,7 @@ void on_vote(self_ptr self, const std::shared_ptr<Round>& round, caf::error vote
 // Starts the two-phase commit of `parts`, answering `rp`.
 void start_round(self_ptr self, std::vector<TxnPart> parts, CoordinatorState::reply_promise rp) {
   auto& st = self->state;
-  if (fault_point(*st.ctx, "coordinator-before-prepare"))
+  if (crash_point(*st.ctx, CommitStep::CoordinatorBeforePrepare))
     crash_now();
   auto round = std::make_shared<Round>();
   round->parts = std::move(parts);

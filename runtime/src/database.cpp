@@ -144,8 +144,8 @@ result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path
     max_open = actors::OpenStores::capacity_for(fds);
   }
   ctx->open_stores = std::make_shared<actors::OpenStores>(max_open);
-  ctx->fault_point = options.testing.fault_point;
-  ctx->fault_countdown = options.testing.fault_after;
+  if (auto faults = options.testing.faults)
+    ctx->crash_due = [faults](CommitStep step) { return faults->impl().crash_due(step); };
   ctx->txn_forget_delay = std::max(options.testing.txn_forget_delay, std::chrono::milliseconds(1));
   db->context_ = ctx;
 

@@ -37,8 +37,14 @@ void FaultInjector::throw_in_store(uint64_t n) {
   impl_->env.throw_nth(n);
 }
 
+void FaultInjector::crash_at(CommitStep step, uint64_t skip) {
+  impl_->crash_countdown = static_cast<int64_t>(skip);
+  impl_->crash_step = static_cast<int>(step);
+}
+
 void FaultInjector::clear() {
   impl_->env.clear();
+  impl_->crash_step = -1;
 }
 
 uint64_t FaultInjector::injected() const {

@@ -60,7 +60,8 @@ struct Walk : test::Deterministic {
   /// The space actor of `space`, asking the branch and nothing else.
   actors::space_actor space_now(const std::string& name) {
     auto h = (*me)->request(branch, caf::infinite, space_resolve_atom::value, name);
-    step<space_resolve_atom>(branch);
+    while (!has_mail(me->ptr()))
+      step_any(branch);  // registrations queued before the request
     auto r = take<actors::space_actor>(h);
     BOOST_REQUIRE(r);
     return *r;
@@ -364,6 +365,55 @@ BOOST_AUTO_TEST_CASE(a_drop_waits_for_the_prepared_transaction) {
   BOOST_TEST(take<uint64_t>(h).engaged());
   BOOST_TEST(get(a, "k") == "(nil)");  // dropped with the space
   BOOST_TEST(get(b, "k") == "b1");
+}
+
+// A copy of the space (a fork) waits like a drop: the prepared
+// transaction's vote is not copied, so nothing in the fork could finish it.
+BOOST_AUTO_TEST_CASE(a_copy_waits_for_the_prepared_transaction) {
+  auto h = commit(both("a1", "b1"));
+  prepare_both();
+  auto copy = (*me)->request(a, caf::infinite, space_copy_atom::value,
+                             ctx->root + std::string("/copy-of-a"));
+  step<space_copy_atom>(a);
+  BOOST_TEST(st(a).drops_waiting == 1);
+  BOOST_TEST(!has_mail(me->ptr()));
+  step<bool>(coord);
+  step<bool>(coord);
+  step<txn_decide_atom>(a);  // applied; the copy runs, with the commit in it
+  auto copied = take<bool>(copy);
+  BOOST_REQUIRE(copied);
+  BOOST_TEST(st(a).drops_waiting == 0);
+  drain();
+  BOOST_TEST(take<uint64_t>(h).engaged());
+}
+
+// decided -> (participant restarts before its decide) -> in doubt ->
+// resolve answered from the decision the coordinator logged when the
+// decide bounced.
+BOOST_AUTO_TEST_CASE(a_participant_restarting_before_its_decide_applies_it) {
+  auto h = commit(both("a1", "b1"));
+  auto id = prepare_both();
+  step<bool>(coord);
+  step<bool>(coord);  // decided: the decide waits in a's mailbox
+  crash(a);           // ... and bounces
+  step<caf::error>(coord);  // a's decide bounced
+  step<txn_decide_atom>(b);
+  step<bool>(coord);  // b applied: the caller hears of its commit, and the
+                      // decision is logged for a
+  BOOST_TEST(take<uint64_t>(h).engaged());
+  BOOST_TEST(cst().decisions.count(id) == 1u);
+  while (!next_is<caf::down_msg>(branch))
+    step_any(branch);  // b's first write registered space "b"
+  step<caf::down_msg>(branch);
+  auto a2 = space_now("a");
+  run_start(a2);  // in doubt: asks the coordinator
+  BOOST_TEST(st(a2).txns.contains(id));
+  step<txn_resolve_atom>(coord);  // from the logged decision
+  step<uint64_t>(a2);
+  BOOST_TEST(st(a2).txns.empty());
+  drain();
+  BOOST_TEST(get(a2, "k") == "a1");
+  BOOST_TEST(status(a2, id) == txn_status_applied);
 }
 
 // A fork's pause arriving mid-round is answered once the round has ended;

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <cstdlib>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -23,7 +24,9 @@
 
 #include "ack_writer.hpp"
 #include "test_util.hpp"
+#include "strata/messages/commit_step.hpp"
 
+using strata::CommitStep;
 using strata::Strata;
 using strata::Value;
 using strata::test::TempDir;
@@ -33,16 +36,16 @@ namespace {
 // Runs the writer until it dies: by the parent's SIGKILL once kill_after
 // commits were acknowledged (kill_after >= 0), or at its fault point.
 strata::test::WriterRun run_writer(const std::string& db, const char* mode, int round,
-                                   const char* fault, long fault_after, long kill_after) {
+                                   std::optional<CommitStep> fault, long fault_after,
+                                   long kill_after) {
   // Finished transactions are forgotten within milliseconds, so that the
   // forget steps run (and can be killed) many times per writer.
-  std::vector<std::pair<std::string, std::string>> env{{"STRATA_TXN_FORGET_MS", "5"}};
-  if (fault != nullptr) {
-    env.emplace_back("STRATA_FAULT_POINT", fault);
-    env.emplace_back("STRATA_FAULT_AFTER", std::to_string(fault_after));
+  std::vector<std::string> argv{STRATA_TXN_CRASH_WRITER, db, mode, std::to_string(round), "5"};
+  if (fault) {
+    argv.emplace_back(name_of(*fault));
+    argv.emplace_back(std::to_string(fault_after));
   }
-  return strata::test::run_ack_writer({STRATA_TXN_CRASH_WRITER, db, mode, std::to_string(round)},
-                                      env, kill_after);
+  return strata::test::run_ack_writer(argv, {}, kill_after);
 }
 
 // Deletes the coordinator's intents ('i') and decisions ('d') from the
@@ -94,32 +97,32 @@ BOOST_AUTO_TEST_SUITE(txn_crash)
 
 BOOST_AUTO_TEST_CASE(a_crash_at_any_step_of_two_phase_commit_leaves_all_or_nothing) {
   struct Point {
-    const char* name;
+    CommitStep step;
     InFlight in_flight;
   };
   const Point points[] = {
-      {"coordinator-before-prepare", InFlight::Aborted},
+      {CommitStep::CoordinatorBeforePrepare, InFlight::Aborted},
       // Dies at the first or the second participant (the fault counts both),
       // so sometimes with the other one prepared: still aborted.
-      {"participant-before-prepare", InFlight::Aborted},
+      {CommitStep::ParticipantBeforePrepare, InFlight::Aborted},
       // A record written to the log, not yet synced: a kill keeps it (the
       // OS has it), so with the other participant's record written too the
       // transaction commits at recovery, and otherwise aborts.
-      {"participant-after-record", InFlight::Either},
+      {CommitStep::ParticipantAfterRecord, InFlight::Either},
       // The second vote may be logged already (then every participant
       // prepared: committed) or not (aborted).
-      {"coordinator-after-first-vote", InFlight::Either},
-      {"coordinator-after-decision", InFlight::Committed},
+      {CommitStep::CoordinatorAfterFirstVote, InFlight::Either},
+      {CommitStep::CoordinatorAfterDecision, InFlight::Committed},
       // The caller is answered once every vote is in, so by the first apply
       // the transaction may already be acknowledged (and must then be
       // complete after recovery, which the check of acknowledged
       // transactions covers); the next one may have started.
-      {"coordinator-after-first-apply", InFlight::Either},
+      {CommitStep::CoordinatorAfterFirstApply, InFlight::Either},
       // The forget of finished transactions: intents, decisions and records
       // dropped from the log but not synced; synced but the markers not yet
       // dropped. Recovery settles whatever is left again.
-      {"coordinator-after-forget-written", InFlight::Either},
-      {"coordinator-after-forget-synced", InFlight::Either},
+      {CommitStep::CoordinatorAfterForgetWritten, InFlight::Either},
+      {CommitStep::CoordinatorAfterForgetSynced, InFlight::Either},
   };
   std::mt19937 rng(77);
   for (const char* mode : {"standard", "always"}) {
@@ -128,8 +131,8 @@ BOOST_AUTO_TEST_CASE(a_crash_at_any_step_of_two_phase_commit_leaves_all_or_nothi
     for (const auto& p : points) {
       ++round;
       long after = 3 + static_cast<long>(rng() % 20);
-      BOOST_TEST_MESSAGE(mode << ": crash at " << p.name << " after " << after);
-      auto r = run_writer(dir.db(), mode, round, p.name, after, -1);
+      BOOST_TEST_MESSAGE(mode << ": crash at " << name_of(p.step) << " after " << after);
+      auto r = run_writer(dir.db(), mode, round, p.step, after, -1);
       check_all_or_nothing(dir.db(), round, r.last_ack, p.in_flight);
     }
   }
@@ -143,16 +146,16 @@ BOOST_AUTO_TEST_CASE(a_crash_at_any_step_of_two_phase_commit_leaves_all_or_nothi
 // the key's history then shows whether the transaction was applied.
 BOOST_AUTO_TEST_CASE(participants_settle_a_transaction_when_the_coordinator_records_are_lost) {
   struct Case {
-    const char* fault;
+    CommitStep fault;
     long after;
     bool committed;
   };
-  const Case cases[] = {{"coordinator-after-decision", 4, true},
-                        {"participant-before-prepare", 7, false},
-                        {"participant-before-prepare", 8, false}};
+  const Case cases[] = {{CommitStep::CoordinatorAfterDecision, 4, true},
+                        {CommitStep::ParticipantBeforePrepare, 7, false},
+                        {CommitStep::ParticipantBeforePrepare, 8, false}};
   for (const char* mode : {"standard", "always"}) {
     for (const auto& c : cases) {
-      BOOST_TEST_CONTEXT(mode << ": " << c.fault << " after " << c.after) {
+      BOOST_TEST_CONTEXT(mode << ": " << name_of(c.fault) << " after " << c.after) {
         TempDir dir;
         auto r = run_writer(dir.db(), mode, 1, c.fault, c.after, -1);
         BOOST_REQUIRE(!r.killed);
@@ -182,7 +185,7 @@ BOOST_AUTO_TEST_CASE(sigkill_loses_no_acknowledged_commit_in_always_mode) {
   std::mt19937 rng(99);
   for (int round = 1; round <= 4; ++round) {
     long kill_after = 20 + static_cast<long>(rng() % 150);
-    auto r = run_writer(dir.db(), "always", round, nullptr, 0, kill_after);
+    auto r = run_writer(dir.db(), "always", round, std::nullopt, 0, kill_after);
     BOOST_REQUIRE(r.killed);
     BOOST_TEST_MESSAGE("round " << round << ": killed after ack " << r.last_ack);
     check_all_or_nothing(dir.db(), round, r.last_ack, InFlight::Either);

@@ -1,35 +1,42 @@
 // txn_crash_writer — the victim process of the transaction crash tests.
 // Commits transactions that write key t<i> = ROUND * 1000000 + i into two
 // spaces ("alpha" and "beta") at once, printing "ack <i>" after each commit
-// returned. It dies either by the parent's SIGKILL or at a fault point
-// named by STRATA_FAULT_POINT (after STRATA_FAULT_AFTER passes); its
-// forget delay is STRATA_TXN_FORGET_MS. The parent sets these variables;
-// this program hands them to the database as OpenOptions::testing.
+// returned. It dies either by the parent's SIGKILL or at a step of
+// two-phase commit (STEP, after AFTER passes of it), which it hands to the
+// database through testing::FaultInjector::crash_at; finished
+// transactions are forgotten after FORGET_MS.
 //
-// Usage: txn_crash_writer DB_DIR standard|always ROUND
+// Usage: txn_crash_writer DB_DIR standard|always ROUND FORGET_MS [STEP AFTER]
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 
 #include <strata/strata.hpp>
+#include <strata/testing.hpp>
 
 int main(int argc, char** argv) {
-  if (argc < 4) {
-    std::fprintf(stderr, "usage: txn_crash_writer DB_DIR standard|always ROUND\n");
+  if (argc != 5 && argc != 7) {
+    std::fprintf(stderr,
+                 "usage: txn_crash_writer DB_DIR standard|always ROUND FORGET_MS [STEP AFTER]\n");
     return 2;
   }
   strata::OpenOptions opts;
   opts.durability = std::strcmp(argv[2], "always") == 0 ? strata::Durability::Always
                                                          : strata::Durability::Standard;
-  if (const char* point = std::getenv("STRATA_FAULT_POINT"))
-    opts.testing.fault_point = point;
-  if (const char* after = std::getenv("STRATA_FAULT_AFTER"))
-    opts.testing.fault_after = std::atoll(after);
-  if (const char* ms = std::getenv("STRATA_TXN_FORGET_MS"))
-    opts.testing.txn_forget_delay = std::chrono::milliseconds(std::atoll(ms));
+  opts.testing.txn_forget_delay = std::chrono::milliseconds(std::atoll(argv[4]));
+  if (argc == 7) {
+    auto step = strata::commit_step_named(argv[5]);
+    if (!step) {
+      std::fprintf(stderr, "unknown commit step: %s\n", argv[5]);
+      return 2;
+    }
+    opts.testing.faults = std::make_shared<strata::testing::FaultInjector>();
+    opts.testing.faults->crash_at(*step, std::strtoull(argv[6], nullptr, 10));
+  }
   int64_t base = std::stoll(argv[3]) * 1000000;
   auto db = strata::Strata::open(argv[1], opts);
   if (!db) {

@@ -91,16 +91,11 @@ struct OpenOptions {
   size_t max_open_spaces = 0;
   /// Hooks for Strata's own crash and recovery tests; leave the defaults.
   struct TestHooks {
-    /// A two-phase-commit step at which the process kills itself
-    /// (SIGKILL), e.g. "coordinator-after-decision"; empty: none.
-    std::string fault_point;
-    /// How many times the fault point is passed before it fires.
-    int64_t fault_after = 0;
     /// How long a finished two-phase commit's records stay in the branch's
     /// log before they are forgotten. REQUIRES: >= 1 ms.
     std::chrono::milliseconds txn_forget_delay{1000};
-    /// Injected I/O faults and power cuts (<strata/testing.hpp>); on-disk
-    /// databases only.
+    /// Injected I/O faults and power cuts (on-disk databases only) and
+    /// crashes at a step of two-phase commit (<strata/testing.hpp>).
     std::shared_ptr<testing::FaultInjector> faults;
   };
   TestHooks testing;

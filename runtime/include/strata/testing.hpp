@@ -20,6 +20,8 @@
 #include <memory>
 #include <string>
 
+#include "strata/messages/commit_step.hpp"
+
 namespace strata::testing {
 
 /// The file operations a fault can hit.
@@ -53,6 +55,12 @@ class FaultInjector {
   /// exception or std::bad_alloc deep in a store would do. The call that
   /// hit it answers errc::Internal; the space's actor restarts.
   void throw_in_store(uint64_t n = 0);
+
+  /// The process kills itself (SIGKILL) when a two-phase commit reaches
+  /// `step` for the (skip + 1)-th time: what kill -9 or a power loss at
+  /// that step leaves behind. Replaces an earlier crash_at. Works in every
+  /// durability mode.
+  void crash_at(CommitStep step, uint64_t skip = 0);
 
   /// Drops every rule (a power cut stays in force).
   void clear();

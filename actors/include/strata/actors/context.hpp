@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -13,6 +14,7 @@
 
 #include "strata/actors/open_stores.hpp"
 #include "strata/actors/sync_worker.hpp"
+#include "strata/messages/commit_step.hpp"
 #include "strata/store/clock.hpp"
 #include "strata/store/options.hpp"
 
@@ -55,13 +57,10 @@ struct DatabaseContext {
   std::shared_ptr<OpenStores> open_stores = std::make_shared<OpenStores>(1024);
   /// Throughput budget of a space actor resumed inline on a caller thread.
   size_t inline_budget = 8;
-  /// Fault injection for crash tests: the name of one protocol step at which
-  /// the process kills itself (SIGKILL), e.g. "coordinator-after-decision".
-  /// Empty in normal operation (OpenOptions::testing).
-  std::string fault_point;
-  /// How many times the fault point is passed before it fires (from
-  /// OpenOptions::testing; 0 = the first time).
-  mutable std::atomic<int64_t> fault_countdown{0};
+  /// Crash tests only (testing::FaultInjector::crash_at): whether a commit
+  /// reaching a step is to kill the process there. Empty in normal
+  /// operation.
+  std::function<bool(CommitStep)> crash_due;
   /// How long a coordinator keeps a finished two-phase commit's records
   /// before forgetting them (txn_coordinator.hpp). Tests change it through
   /// OpenOptions::testing.
@@ -73,10 +72,10 @@ struct DatabaseContext {
   std::string space_dir(const std::string& branch, const std::string& space) const;
 };
 
-/// True when `ctx` asks to crash at `point` (see DatabaseContext::fault_point).
-inline bool fault_point(const DatabaseContext& ctx, const char* point) {
-  return !ctx.fault_point.empty() && ctx.fault_point == point &&
-         ctx.fault_countdown.fetch_sub(1) <= 0;
+/// True when a test asked to kill the process at `step` now
+/// (DatabaseContext::crash_due).
+inline bool crash_point(const DatabaseContext& ctx, CommitStep step) {
+  return ctx.crash_due && ctx.crash_due(step);
 }
 
 }  // namespace strata::actors
