@@ -16,7 +16,7 @@ std::vector<HeldKey> written_keys(const std::vector<TxnOp>& ops) {
   std::vector<HeldKey> out;
   for (const auto& op : ops)
     if (op.kind != TxnOpKind::EventAppend)
-      out.emplace_back(entry_tag(op.kind), op.key);
+      out.emplace_back(primitive_of(op.kind), op.key);
   return out;
 }
 
@@ -55,7 +55,7 @@ bool HeldEntries::any_held(const std::vector<HeldKey>& keys) const {
 }
 
 template <class Pred>
-bool HeldEntries::held_under(char tag, const std::string& prefix, Pred by) const {
+bool HeldEntries::held_under(Primitive tag, const std::string& prefix, Pred by) const {
   for (auto h = held_.lower_bound(HeldKey{tag, prefix});
        h != held_.end() && h->first.first == tag && starts_with(h->first.second, prefix); ++h)
     if (by(h->second))
@@ -63,7 +63,7 @@ bool HeldEntries::held_under(char tag, const std::string& prefix, Pred by) const
   return false;
 }
 
-bool HeldEntries::held_under(char tag, const std::string& prefix) const {
+bool HeldEntries::held_under(Primitive tag, const std::string& prefix) const {
   return held_under(tag, prefix, [](uint64_t) { return true; });
 }
 

@@ -182,7 +182,7 @@ caf::result<T> written(self_ptr self, result<T>&& r) {
 }
 
 
-std::vector<HeldKey> keys_of(char tag, const std::vector<KvEntry>& entries) {
+std::vector<HeldKey> keys_of(Primitive tag, const std::vector<KvEntry>& entries) {
   std::vector<HeldKey> out;
   for (const auto& e : entries)
     out.emplace_back(tag, e.key);
@@ -224,32 +224,13 @@ void run_deferred(self_ptr self) {
 
 namespace {
 
-// The message form of an optional result: a Maybe* type is {found, value}.
-template <class M, class T>
-result<M> maybe_as(result<std::optional<T>>&& r) {
+// The message form of an optional result (Maybe<T>).
+template <class T>
+result<Maybe<T>> maybe(result<std::optional<T>>&& r) {
   if (!r)
     return std::move(r.error());
-  if (!*r)
-    return M{};
-  return M{true, std::move(**r)};
+  return Maybe<T>::from(std::move(*r));
 }
-
-result<MaybeVersioned> maybe(result<std::optional<VersionedValue>>&& r) {
-  return maybe_as<MaybeVersioned>(std::move(r));
-}
-
-result<MaybeValue> maybe(result<std::optional<Value>>&& r) {
-  return maybe_as<MaybeValue>(std::move(r));
-}
-
-result<MaybeEvent> maybe(result<std::optional<Event>>&& r) {
-  return maybe_as<MaybeEvent>(std::move(r));
-}
-
-result<MaybeHistory> maybe(result<std::optional<std::vector<VersionedValue>>>&& r) {
-  return maybe_as<MaybeHistory>(std::move(r));
-}
-
 
 // Serves a plain read now, or once `blocked` (holding...) turns false.
 template <class F>
@@ -270,7 +251,7 @@ auto read_on(self_ptr self, std::function<bool()> blocked, F fn)
 // common case — no prepared transaction here — reads at once without
 // building the predicate (which copies the key).
 template <class F>
-auto read_entry(self_ptr self, char tag, const std::string& key, F fn) {
+auto read_entry(self_ptr self, Primitive tag, const std::string& key, F fn) {
   if (self->state.txns.none_held())
     return read(fn());
   return read_on(
@@ -278,7 +259,7 @@ auto read_entry(self_ptr self, char tag, const std::string& key, F fn) {
 }
 
 template <class F>
-auto read_under(self_ptr self, char tag, const std::string& prefix, F fn) {
+auto read_under(self_ptr self, Primitive tag, const std::string& prefix, F fn) {
   if (self->state.txns.none_held())
     return read(fn());
   return read_on(
@@ -420,20 +401,20 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
     [=](kv_put_atom, const std::string& key, const Value& value) -> caf::result<uint64_t> {
       if (auto held = admit<uint64_t>(self, guard()))
         return std::move(*held);
-      return write_on(self, {{'k', key}}, [=] { return self->state.store->kv_put(key, value); });
+      return write_on(self, {{Primitive::Kv, key}}, [=] { return self->state.store->kv_put(key, value); });
     },
     [=](kv_get_atom, const std::string& key) -> caf::result<MaybeVersioned> {
       if (auto held = admit<MaybeVersioned>(self, guard()))
         return std::move(*held);
-      return read_entry(self, 'k', key, [=] { return maybe(self->state.store->kv_get(key)); });
+      return read_entry(self, Primitive::Kv, key, [=] { return maybe(self->state.store->kv_get(key)); });
     },
-    [=](entry_version_atom, uint8_t tag, const std::string& key) -> caf::result<uint64_t> {
+    [=](entry_version_atom, Primitive tag, const std::string& key) -> caf::result<uint64_t> {
       // A prediction for a transaction's write: it does not wait for a
       // prepared transaction holding the entry (the commit may then give
       // a later version, as with any concurrent write).
       if (auto held = admit<uint64_t>(self, guard()))
         return std::move(*held);
-      return read(self->state.store->head_version(static_cast<char>(tag), key));
+      return read(self->state.store->head_version(tag, key));
     },
     [=](kv_get_at_atom, const std::string& key, uint64_t as_of) -> caf::result<MaybeVersioned> {
       if (auto held = admit<MaybeVersioned>(self, guard()))
@@ -444,19 +425,19 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
     [=](kv_getv_atom, const std::string& key) -> caf::result<MaybeHistory> {
       if (auto held = admit<MaybeHistory>(self, guard()))
         return std::move(*held);
-      return read_entry(self, 'k', key, [=] { return maybe(self->state.store->kv_getv(key)); });
+      return read_entry(self, Primitive::Kv, key, [=] { return maybe(self->state.store->kv_getv(key)); });
     },
     [=](kv_del_atom, const std::string& key) -> caf::result<bool> {
       if (auto held = admit<bool>(self, guard()))
         return std::move(*held);
-      return write_on(self, {{'k', key}}, [=] {
+      return write_on(self, {{Primitive::Kv, key}}, [=] {
         return registering(*self->state.store, self->state.store->kv_delete(key));
       });
     },
     [=](kv_list_atom, const ListOptions& opts) -> caf::result<std::vector<std::string>> {
       if (auto held = admit<std::vector<std::string>>(self, guard()))
         return std::move(*held);
-      return read_under(self, 'k', opts.prefix,
+      return read_under(self, Primitive::Kv, opts.prefix,
                      [=] { return self->state.store->kv_list(opts); });
     },
     [=](kv_list_at_atom, const std::string& prefix,
@@ -470,26 +451,26 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
         const std::vector<KvEntry>& entries) -> caf::result<std::vector<BatchItemResult>> {
       if (auto held = admit<std::vector<BatchItemResult>>(self, guard()))
         return std::move(*held);
-      return write_on(self, keys_of('k', entries),
+      return write_on(self, keys_of(Primitive::Kv, entries),
                       [=] { return self->state.store->kv_batch_put(entries); });
     },
     // -- state cells --
     [=](state_set_atom, const std::string& cell, const Value& value) -> caf::result<uint64_t> {
       if (auto held = admit<uint64_t>(self, guard()))
         return std::move(*held);
-      return write_on(self, {{'s', cell}}, [=] { return self->state.store->state_set(cell, value); });
+      return write_on(self, {{Primitive::State, cell}}, [=] { return self->state.store->state_set(cell, value); });
     },
     [=](state_batch_atom,
         const std::vector<KvEntry>& entries) -> caf::result<std::vector<BatchItemResult>> {
       if (auto held = admit<std::vector<BatchItemResult>>(self, guard()))
         return std::move(*held);
-      return write_on(self, keys_of('s', entries),
+      return write_on(self, keys_of(Primitive::State, entries),
                       [=] { return self->state.store->state_batch_set(entries); });
     },
     [=](state_get_atom, const std::string& cell) -> caf::result<MaybeVersioned> {
       if (auto held = admit<MaybeVersioned>(self, guard()))
         return std::move(*held);
-      return read_entry(self, 's', cell,
+      return read_entry(self, Primitive::State, cell,
                      [=] { return maybe(self->state.store->state_get(cell)); });
     },
     [=](state_get_at_atom, const std::string& cell, uint64_t as_of) -> caf::result<MaybeVersioned> {
@@ -501,19 +482,19 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
     [=](state_getv_atom, const std::string& cell) -> caf::result<MaybeHistory> {
       if (auto held = admit<MaybeHistory>(self, guard()))
         return std::move(*held);
-      return read_entry(self, 's', cell,
+      return read_entry(self, Primitive::State, cell,
                      [=] { return maybe(self->state.store->state_getv(cell)); });
     },
     [=](state_init_atom, const std::string& cell, const Value& value) -> caf::result<uint64_t> {
       if (auto held = admit<uint64_t>(self, guard()))
         return std::move(*held);
-      return write_on(self, {{'s', cell}}, [=] { return self->state.store->state_init(cell, value); });
+      return write_on(self, {{Primitive::State, cell}}, [=] { return self->state.store->state_init(cell, value); });
     },
     [=](state_cas_atom, const std::string& cell, bool has_expected, uint64_t expected,
         const Value& value) -> caf::result<MaybeVersion> {
       if (auto held = admit<MaybeVersion>(self, guard()))
         return std::move(*held);
-      return write_on(self, {{'s', cell}}, [=]() -> result<MaybeVersion> {
+      return write_on(self, {{Primitive::State, cell}}, [=]() -> result<MaybeVersion> {
         auto r = self->state.store->state_cas(
             cell, has_expected ? std::optional<uint64_t>{expected} : std::nullopt, value);
         if (!r)
@@ -524,14 +505,14 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
     [=](state_del_atom, const std::string& cell) -> caf::result<bool> {
       if (auto held = admit<bool>(self, guard()))
         return std::move(*held);
-      return write_on(self, {{'s', cell}}, [=] {
+      return write_on(self, {{Primitive::State, cell}}, [=] {
         return registering(*self->state.store, self->state.store->state_delete(cell));
       });
     },
     [=](state_list_atom, const std::string& prefix) -> caf::result<std::vector<std::string>> {
       if (auto held = admit<std::vector<std::string>>(self, guard()))
         return std::move(*held);
-      return read_under(self, 's', prefix,
+      return read_under(self, Primitive::State, prefix,
                      [=] { return self->state.store->state_list(prefix); });
     },
     // -- JSON documents --
@@ -539,7 +520,7 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
         const Value& value) -> caf::result<uint64_t> {
       if (auto held = admit<uint64_t>(self, guard()))
         return std::move(*held);
-      return write_on(self, {{'j', key}},
+      return write_on(self, {{Primitive::Json, key}},
                       [=] { return self->state.store->json_set(key, path, value); });
     },
     [=](json_batch_atom,
@@ -548,14 +529,14 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
         return std::move(*held);
       std::vector<HeldKey> keys;
       for (const auto& e : entries)
-        keys.emplace_back('j', e.key);
+        keys.emplace_back(Primitive::Json, e.key);
       return write_on(self, std::move(keys),
                       [=] { return self->state.store->json_batch_set(entries); });
     },
     [=](json_get_atom, const std::string& key, const std::string& path) -> caf::result<MaybeValue> {
       if (auto held = admit<MaybeValue>(self, guard()))
         return std::move(*held);
-      return read_entry(self, 'j', key,
+      return read_entry(self, Primitive::Json, key,
                      [=] { return maybe(self->state.store->json_get(key, path)); });
     },
     [=](json_get_at_atom, const std::string& key, const std::string& path,
@@ -569,26 +550,26 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
     [=](json_doc_atom, const std::string& key) -> caf::result<MaybeVersioned> {
       if (auto held = admit<MaybeVersioned>(self, guard()))
         return std::move(*held);
-      return read_entry(self, 'j', key,
+      return read_entry(self, Primitive::Json, key,
                      [=] { return maybe(self->state.store->json_get_document(key)); });
     },
     [=](json_getv_atom, const std::string& key) -> caf::result<MaybeHistory> {
       if (auto held = admit<MaybeHistory>(self, guard()))
         return std::move(*held);
-      return read_entry(self, 'j', key,
+      return read_entry(self, Primitive::Json, key,
                      [=] { return maybe(self->state.store->json_getv(key)); });
     },
     [=](json_del_atom, const std::string& key, const std::string& path) -> caf::result<uint64_t> {
       if (auto held = admit<uint64_t>(self, guard()))
         return std::move(*held);
-      return write_on(self, {{'j', key}}, [=] {
+      return write_on(self, {{Primitive::Json, key}}, [=] {
         return registering(*self->state.store, self->state.store->json_delete(key, path));
       });
     },
     [=](json_list_atom, const ListOptions& opts) -> caf::result<JsonPageMsg> {
       if (auto held = admit<JsonPageMsg>(self, guard()))
         return std::move(*held);
-      return read_under(self, 'j', opts.prefix, [=]() -> result<JsonPageMsg> {
+      return read_under(self, Primitive::Json, opts.prefix, [=]() -> result<JsonPageMsg> {
         auto r = self->state.store->json_list(opts);
         if (!r)
           return std::move(r.error());
@@ -650,7 +631,7 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
       auto r = self->state.store->vector_get(coll, key);
       if (!r)
         return std::move(r.error());
-      return *r ? MaybeVectorEntry{true, std::move(**r)} : MaybeVectorEntry{};
+      return MaybeVectorEntry::from(std::move(*r));
     },
     [=](vec_get_at_atom, const std::string& coll, const std::string& key,
         uint64_t as_of) -> caf::result<MaybeVectorEntry> {
@@ -660,7 +641,7 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
         auto r = self->state.store->vector_get_at(coll, key, as_of);
         if (!r)
           return std::move(r.error());
-        return *r ? MaybeVectorEntry{true, std::move(**r)} : MaybeVectorEntry{};
+        return MaybeVectorEntry::from(std::move(*r));
       });
     },
     [=](vec_del_atom, const std::string& coll, const std::string& key) -> caf::result<bool> {

@@ -64,31 +64,12 @@ result<std::monostate> done(R&&) {
 inline result<std::optional<Value>> value(MaybeVersioned&& r) {
   if (!r.found)
     return std::optional<Value>{};
-  return std::optional<Value>{std::move(r.entry.value)};
+  return std::optional<Value>{std::move(r.value.value)};
 }
-inline result<std::optional<VersionedValue>> versioned(MaybeVersioned&& r) {
+/// Every optional read: Maybe<T> -> std::optional<T>.
+template <class T>
+result<std::optional<T>> optional(Maybe<T>&& r) {
   return std::move(r).to_optional();
-}
-inline result<std::optional<std::vector<VersionedValue>>> history(MaybeHistory&& r) {
-  using out_type = std::optional<std::vector<VersionedValue>>;
-  if (!r.found)
-    return out_type{};
-  return out_type{std::move(r.versions)};
-}
-inline result<std::optional<Value>> optional(MaybeValue&& r) {
-  if (!r.found)
-    return std::optional<Value>{};
-  return std::optional<Value>{std::move(r.value)};
-}
-inline result<std::optional<VectorEntry>> entry(MaybeVectorEntry&& r) {
-  if (!r.found)
-    return std::optional<VectorEntry>{};
-  return std::optional<VectorEntry>{std::move(r.entry)};
-}
-inline result<std::optional<Event>> event(MaybeEvent&& r) {
-  if (!r.found)
-    return std::optional<Event>{};
-  return std::optional<Event>{std::move(r.event)};
 }
 inline VersionedValue versioned_event(Event&& e) {
   return VersionedValue{std::move(e.payload), e.sequence, e.timestamp};
@@ -96,7 +77,7 @@ inline VersionedValue versioned_event(Event&& e) {
 inline result<std::optional<VersionedValue>> event_value(MaybeEvent&& r) {
   if (!r.found)
     return std::optional<VersionedValue>{};
-  return std::optional<VersionedValue>{versioned_event(std::move(r.event))};
+  return std::optional<VersionedValue>{versioned_event(std::move(r.value))};
 }
 inline result<std::vector<VersionedValue>> event_values(std::vector<Event>&& r) {
   std::vector<VersionedValue> out;
@@ -105,9 +86,6 @@ inline result<std::vector<VersionedValue>> event_values(std::vector<Event>&& r) 
     out.push_back(versioned_event(std::move(e)));
   return out;
 }
-inline result<std::optional<uint64_t>> cas(MaybeVersion&& r) {
-  return r.to_optional();
-}
 inline result<JsonListPage> page(JsonPageMsg&& r) {
   JsonListPage page;
   page.keys = std::move(r.keys);
@@ -115,10 +93,6 @@ inline result<JsonListPage> page(JsonPageMsg&& r) {
     page.cursor = std::move(r.cursor);
   return page;
 }
-inline result<std::optional<BranchInfo>> branch(MaybeBranchInfo&& r) {
-  return r.found ? std::optional<BranchInfo>{std::move(r.info)} : std::nullopt;
-}
-
 }  // namespace convert
 
 /// No plan: the command runs on Exec only (composites, transactions).
@@ -155,16 +129,16 @@ STRATA_PLAN(DeleteSpaceForce, Branch, done, space_drop_atom::value, c.name, true
 STRATA_PLAN(CreateBranch, Root, done, branch_create_atom::value, c.name)
 STRATA_PLAN(ListBranches, Root, same, branch_list_atom::value)
 STRATA_PLAN(BranchExists, Root, same, branch_exists_atom::value, c.name)
-STRATA_PLAN(BranchInfo, Root, branch, branch_info_atom::value, c.name)
+STRATA_PLAN(BranchInfo, Root, optional, branch_info_atom::value, c.name)
 STRATA_PLAN(ForkBranch, Root, same, branch_fork_atom::value, c.at.branch, c.dest)
 STRATA_PLAN(BranchImport, Root, same, branch_import_atom::value, c.path)
 STRATA_PLAN(BranchValidateBundle, Root, same, bundle_check_atom::value, c.path)
 // KV.
 STRATA_PLAN(KvPut, Space, same, kv_put_atom::value, c.key, c.value)
 STRATA_PLAN(KvGet, Space, value, kv_get_atom::value, c.key)
-STRATA_PLAN(KvGetVersioned, Space, versioned, kv_get_atom::value, c.key)
+STRATA_PLAN(KvGetVersioned, Space, optional, kv_get_atom::value, c.key)
 STRATA_PLAN(KvGetAt, Space, value, kv_get_at_atom::value, c.key, c.as_of_us)
-STRATA_PLAN(KvGetv, Space, history, kv_getv_atom::value, c.key)
+STRATA_PLAN(KvGetv, Space, optional, kv_getv_atom::value, c.key)
 STRATA_PLAN(KvDelete, Space, same, kv_del_atom::value, c.key)
 STRATA_PLAN(KvList, Space, same, kv_list_atom::value, ListOptions{c.prefix.value_or(""), {}, {}})
 STRATA_PLAN(KvListPage, Space, same, kv_list_atom::value, c.opts)
@@ -174,7 +148,7 @@ STRATA_PLAN(KvBatchPut, Space, same, kv_batch_atom::value, c.entries)
 STRATA_PLAN(EventAppend, Space, same, event_append_atom::value, c.type, c.payload)
 STRATA_PLAN(EventBatchAppend, Space, same, event_batch_atom::value, c.entries)
 STRATA_PLAN(EventGet, Space, event_value, event_get_atom::value, c.seq)
-STRATA_PLAN(EventGetRecord, Space, event, event_get_atom::value, c.seq)
+STRATA_PLAN(EventGetRecord, Space, optional, event_get_atom::value, c.seq)
 STRATA_PLAN(EventGetByType, Space, event_values, event_by_type_atom::value, c.type, c.after,
             c.limit, std::numeric_limits<uint64_t>::max())
 STRATA_PLAN(EventListAt, Space, same, event_list_at_atom::value, c.type.value_or(""), c.as_of_us)
@@ -183,11 +157,11 @@ STRATA_PLAN(EventVerifyChain, Space, same, event_verify_atom::value)
 // State cells.
 STRATA_PLAN(StateSet, Space, same, state_set_atom::value, c.cell, c.value)
 STRATA_PLAN(StateGet, Space, value, state_get_atom::value, c.cell)
-STRATA_PLAN(StateGetVersioned, Space, versioned, state_get_atom::value, c.cell)
+STRATA_PLAN(StateGetVersioned, Space, optional, state_get_atom::value, c.cell)
 STRATA_PLAN(StateGetAt, Space, value, state_get_at_atom::value, c.cell, c.as_of_us)
-STRATA_PLAN(StateGetv, Space, history, state_getv_atom::value, c.cell)
+STRATA_PLAN(StateGetv, Space, optional, state_getv_atom::value, c.cell)
 STRATA_PLAN(StateInit, Space, same, state_init_atom::value, c.cell, c.value)
-STRATA_PLAN(StateCas, Space, cas, state_cas_atom::value, c.cell, c.expected.has_value(),
+STRATA_PLAN(StateCas, Space, optional, state_cas_atom::value, c.cell, c.expected.has_value(),
             c.expected.value_or(0), c.value)
 STRATA_PLAN(StateDelete, Space, same, state_del_atom::value, c.cell)
 STRATA_PLAN(StateList, Space, same, state_list_atom::value, c.prefix.value_or(""))
@@ -198,8 +172,8 @@ STRATA_PLAN(StateBatchSet, Space, same, state_batch_atom::value, c.entries)
 STRATA_PLAN(JsonSet, Space, same, json_set_atom::value, c.key, c.path, c.value)
 STRATA_PLAN(JsonGet, Space, optional, json_get_atom::value, c.key, c.path)
 STRATA_PLAN(JsonGetAt, Space, optional, json_get_at_atom::value, c.key, c.path, c.as_of_us)
-STRATA_PLAN(JsonGetVersioned, Space, versioned, json_doc_atom::value, c.key)
-STRATA_PLAN(JsonGetv, Space, history, json_getv_atom::value, c.key)
+STRATA_PLAN(JsonGetVersioned, Space, optional, json_doc_atom::value, c.key)
+STRATA_PLAN(JsonGetv, Space, optional, json_getv_atom::value, c.key)
 STRATA_PLAN(JsonDelete, Space, same, json_del_atom::value, c.key, c.path)
 STRATA_PLAN(JsonList, Space, page, json_list_atom::value,
             ListOptions{c.prefix.value_or(""), c.cursor, c.limit})
@@ -214,8 +188,8 @@ STRATA_PLAN(VectorCollectionStats, Space, same, vec_stats_atom::value, c.name)
 STRATA_PLAN(VectorUpsert, Space, same, vec_upsert_atom::value, c.collection,
             strata::VectorUpsert{c.key, c.embedding, c.metadata})
 STRATA_PLAN(VectorBatchUpsert, Space, same, vec_batch_atom::value, c.collection, c.entries)
-STRATA_PLAN(VectorGet, Space, entry, vec_get_atom::value, c.collection, c.key)
-STRATA_PLAN(VectorGetAt, Space, entry, vec_get_at_atom::value, c.collection, c.key, c.as_of_us)
+STRATA_PLAN(VectorGet, Space, optional, vec_get_atom::value, c.collection, c.key)
+STRATA_PLAN(VectorGetAt, Space, optional, vec_get_at_atom::value, c.collection, c.key, c.as_of_us)
 STRATA_PLAN(VectorDelete, Space, same, vec_del_atom::value, c.collection, c.key)
 STRATA_PLAN(VectorListKeys, Space, same, vec_keys_atom::value, c.collection)
 STRATA_PLAN(VectorSearch, Space, same, vec_search_atom::value, c.collection, c.query, c.k,

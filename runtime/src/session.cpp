@@ -21,10 +21,10 @@ namespace detail {
 struct SpaceTxn {
   TxnWork work;
   /// (tag, key) -> value after this transaction's writes; empty = deleted.
-  std::map<std::pair<char, std::string>, std::optional<Value>> written;
+  std::map<std::pair<Primitive, std::string>, std::optional<Value>> written;
   /// (tag, key) -> the version the next write will get (known once the
   /// transaction wrote the key, or read it and found it).
-  std::map<std::pair<char, std::string>, uint64_t> next_version;
+  std::map<std::pair<Primitive, std::string>, uint64_t> next_version;
   bool event_base_known = false;
   uint64_t event_base = 0;  ///< events visible at the snapshot
   std::vector<Value> appended;  ///< this transaction's event payloads
@@ -164,11 +164,11 @@ result<void> Session::commit() {
 
 namespace {
 
-using Key = std::pair<char, std::string>;
+using Key = std::pair<Primitive, std::string>;
 
 }  // namespace
 
-result<uint64_t> Session::buffer_write(detail::SpaceTxn& st, char tag, const std::string& key,
+result<uint64_t> Session::buffer_write(detail::SpaceTxn& st, Primitive tag, const std::string& key,
                                       std::optional<Value> after, TxnOp op) {
   if (txn_->read_only)
     return read_only_write();
@@ -177,7 +177,7 @@ result<uint64_t> Session::buffer_write(detail::SpaceTxn& st, char tag, const std
   if (it == st.next_version.end()) {
     // The newest record's version, a deletion's included; a blind write
     // records no read.
-    auto head = call(handle_->space, entry_version_atom::value, static_cast<uint8_t>(tag), key);
+    auto head = call(handle_->space, entry_version_atom::value, tag, key);
     if (!head)
       return head.error();
     it = st.next_version.emplace(id, *head + 1).first;
@@ -192,22 +192,22 @@ result<uint64_t> Session::buffer_write(detail::SpaceTxn& st, char tag, const std
 
 // -- KV ---------------------------------------------------------------------------
 
-result<uint64_t> Session::buffered_set(char tag, std::string_view key, Value value) {
+result<uint64_t> Session::buffered_set(Primitive tag, std::string_view key, Value value) {
   if (auto err = validate_entry(key, value, handle_->db->options().limits))
     return err;
   auto& st = txn_->spaces[handle_->space];
   std::string k(key);
-  TxnOp op{tag == 'k' ? TxnOpKind::KvPut : TxnOpKind::StateSet, k, {}, value, false, 0};
+  TxnOp op{tag == Primitive::Kv ? TxnOpKind::KvPut : TxnOpKind::StateSet, k, {}, value, false, 0};
   return buffer_write(st, tag, k, value, std::move(op));
 }
 
 result<uint64_t> Session::kv_put(std::string_view key, Value value) {
   if (!txn_)
     return call(handle_->space, kv_put_atom::value, std::string(key), value);
-  return buffered_set('k', key, std::move(value));
+  return buffered_set(Primitive::Kv, key, std::move(value));
 }
 
-result<std::optional<VersionedValue>> Session::txn_get(char tag, std::string_view key) {
+result<std::optional<VersionedValue>> Session::txn_get(Primitive tag, std::string_view key) {
   auto& st = txn_->spaces[handle_->space];
   Key id{tag, std::string(key)};
   if (auto it = st.written.find(id); it != st.written.end()) {
@@ -215,7 +215,7 @@ result<std::optional<VersionedValue>> Session::txn_get(char tag, std::string_vie
       return std::optional<VersionedValue>{};
     return std::optional<VersionedValue>{VersionedValue{*it->second, st.next_version[id] - 1, 0}};
   }
-  auto r = tag == 'k' ? call(handle_->space, kv_get_at_atom::value, id.second, txn_->snapshot)
+  auto r = tag == Primitive::Kv ? call(handle_->space, kv_get_at_atom::value, id.second, txn_->snapshot)
                       : call(handle_->space, state_get_at_atom::value, id.second, txn_->snapshot);
   if (!r)
     return r.error();
@@ -230,7 +230,7 @@ result<std::optional<VersionedValue>> Session::txn_get(char tag, std::string_vie
   return found;
 }
 
-result<bool> Session::buffered_delete(char tag, std::string_view key) {
+result<bool> Session::buffered_delete(Primitive tag, std::string_view key) {
   if (auto err = validate_key(key, handle_->db->options().limits))
     return err;
   auto cur = txn_get(tag, key);
@@ -238,7 +238,7 @@ result<bool> Session::buffered_delete(char tag, std::string_view key) {
     return cur.error();
   auto& st = txn_->spaces[handle_->space];
   std::string k(key);
-  TxnOp op{tag == 'k' ? TxnOpKind::KvDelete : TxnOpKind::StateDelete, k, {}, Value{}, false, 0};
+  TxnOp op{tag == Primitive::Kv ? TxnOpKind::KvDelete : TxnOpKind::StateDelete, k, {}, Value{}, false, 0};
   auto r = buffer_write(st, tag, k, std::nullopt, std::move(op));
   if (!r)
     return r.error();
@@ -250,9 +250,9 @@ result<std::optional<Value>> Session::kv_get(std::string_view key) {
     auto r = call(handle_->space, kv_get_atom::value, std::string(key));
     if (!r)
       return r.error();
-    return r->found ? std::optional<Value>{std::move(r->entry.value)} : std::nullopt;
+    return r->found ? std::optional<Value>{std::move(r->value.value)} : std::nullopt;
   }
-  auto v = txn_get('k', key);
+  auto v = txn_get(Primitive::Kv, key);
   if (!v)
     return v.error();
   return *v ? std::optional<Value>{std::move((*v)->value)} : std::nullopt;
@@ -261,7 +261,7 @@ result<std::optional<Value>> Session::kv_get(std::string_view key) {
 result<bool> Session::kv_delete(std::string_view key) {
   if (!txn_)
     return call(handle_->space, kv_del_atom::value, std::string(key));
-  return buffered_delete('k', key);
+  return buffered_delete(Primitive::Kv, key);
 }
 
 result<std::vector<std::string>> Session::kv_list(std::optional<std::string_view> prefix) {
@@ -275,12 +275,12 @@ result<std::vector<std::string>> Session::kv_list(std::optional<std::string_view
   auto keys = call(handle_->space, kv_list_at_atom::value, p, txn_->snapshot);
   if (!keys)
     return keys.error();
-  st.work.reads.push_back(TxnRead{'k', p, {}, true});
+  st.work.reads.push_back(TxnRead{Primitive::Kv, p, {}, true});
   std::map<std::string, bool> merged;
   for (auto& k : *keys)
     merged[k] = true;
   for (auto& [key, value] : st.written)
-    if (key.first == 'k' && key.second.compare(0, p.size(), p) == 0)
+    if (key.first == Primitive::Kv && key.second.compare(0, p.size(), p) == 0)
       merged[key.second] = value.has_value();
   std::vector<std::string> out;
   for (auto& [k, live] : merged)
@@ -323,10 +323,10 @@ result<std::optional<VersionedValue>> Session::event_get(uint64_t seq) {
     auto r = call(handle_->space, event_get_atom::value, seq);
     if (!r)
       return r.error();
-    if (!r->found || (txn_ && r->event.timestamp > txn_->snapshot))
+    if (!r->found || (txn_ && r->value.timestamp > txn_->snapshot))
       return std::optional<VersionedValue>{};
     return std::optional<VersionedValue>{
-        VersionedValue{std::move(r->event.payload), r->event.sequence, r->event.timestamp}};
+        VersionedValue{std::move(r->value.payload), r->value.sequence, r->value.timestamp}};
   };
   if (!txn_)
     return fetch();
@@ -358,7 +358,7 @@ result<std::optional<VersionedValue>> Session::state_get_versioned(std::string_v
       return r.error();
     return std::move(*r).to_optional();
   }
-  return txn_get('s', cell);
+  return txn_get(Primitive::State, cell);
 }
 
 result<std::optional<Value>> Session::state_get(std::string_view cell) {
@@ -373,7 +373,7 @@ result<std::optional<Value>> Session::state_get(std::string_view cell) {
 result<uint64_t> Session::state_set(std::string_view cell, Value value) {
   if (!txn_)
     return call(handle_->space, state_set_atom::value, std::string(cell), value);
-  return buffered_set('s', cell, std::move(value));
+  return buffered_set(Primitive::State, cell, std::move(value));
 }
 
 result<uint64_t> Session::state_init(std::string_view cell, Value value) {
@@ -386,7 +386,7 @@ result<uint64_t> Session::state_init(std::string_view cell, Value value) {
     return (*cur)->version;
   auto& st = txn_->spaces[handle_->space];
   std::string c(cell);
-  return buffer_write(st, 's', c, value, TxnOp{TxnOpKind::StateInit, c, {}, value, false, 0});
+  return buffer_write(st, Primitive::State, c, value, TxnOp{TxnOpKind::StateInit, c, {}, value, false, 0});
 }
 
 result<std::optional<uint64_t>> Session::state_cas(std::string_view cell,
@@ -402,7 +402,7 @@ result<std::optional<uint64_t>> Session::state_cas(std::string_view cell,
     return err;
   auto& st = txn_->spaces[handle_->space];
   std::string c(cell);
-  Key key{'s', c};
+  Key key{Primitive::State, c};
   bool own = st.written.count(key) != 0;
   auto cur = state_get_versioned(cell);
   if (!cur)
@@ -416,7 +416,7 @@ result<std::optional<uint64_t>> Session::state_cas(std::string_view cell,
   // snapshot it is re-checked at commit.
   TxnOp op{own ? TxnOpKind::StateSet : TxnOpKind::StateCas, c, {}, value, expected.has_value(),
            expected.value_or(0)};
-  auto v = buffer_write(st, 's', c, value, std::move(op));
+  auto v = buffer_write(st, Primitive::State, c, value, std::move(op));
   if (!v)
     return v.error();
   return std::optional<uint64_t>{*v};
@@ -425,13 +425,13 @@ result<std::optional<uint64_t>> Session::state_cas(std::string_view cell,
 result<bool> Session::state_delete(std::string_view cell) {
   if (!txn_)
     return call(handle_->space, state_del_atom::value, std::string(cell));
-  return buffered_delete('s', cell);
+  return buffered_delete(Primitive::State, cell);
 }
 
 // -- JSON documents -----------------------------------------------------------------
 
 result<std::optional<Value>> Session::document_view(detail::SpaceTxn& st, const std::string& key) {
-  if (auto it = st.written.find({'j', key}); it != st.written.end())
+  if (auto it = st.written.find({Primitive::Json, key}); it != st.written.end())
     return it->second;
   auto r = call(handle_->space, json_get_at_atom::value, key, std::string("$"), txn_->snapshot);
   if (!r)
@@ -460,7 +460,7 @@ result<uint64_t> Session::json_set(std::string_view key, std::string_view path, 
   Value updated = *doc ? **doc : (parsed->is_root() ? Value{} : Value{Object{}});
   if (auto err = strata::json_set(updated, *parsed, value))
     return err;
-  return buffer_write(st, 'j', k, updated,
+  return buffer_write(st, Primitive::Json, k, updated,
                       TxnOp{TxnOpKind::JsonSet, k, parsed->to_string(), value, false, 0});
 }
 
@@ -476,12 +476,12 @@ result<std::optional<Value>> Session::json_get(std::string_view key, std::string
     return parsed.error();
   auto& st = txn_->spaces[handle_->space];
   std::string k(key);
-  bool own = st.written.count({'j', k}) != 0;
+  bool own = st.written.count({Primitive::Json, k}) != 0;
   auto doc = document_view(st, k);
   if (!doc)
     return doc.error();
   if (!own)
-    st.work.reads.push_back(TxnRead{'j', k, parsed->to_string(), false});
+    st.work.reads.push_back(TxnRead{Primitive::Json, k, parsed->to_string(), false});
   if (!*doc)
     return std::optional<Value>{};
   const Value* at = strata::json_get(**doc, *parsed);
@@ -512,7 +512,7 @@ result<uint64_t> Session::json_delete(std::string_view key, std::string_view pat
       return uint64_t{0};
     after = std::move(updated);
   }
-  auto r = buffer_write(st, 'j', k, std::move(after),
+  auto r = buffer_write(st, Primitive::Json, k, std::move(after),
                         TxnOp{TxnOpKind::JsonDelete, k, parsed->to_string(), Value{}, false, 0});
   if (!r)
     return r.error();

@@ -7,12 +7,14 @@
 #include <string>
 #include <string_view>
 
+#include "strata/messages/txn_types.hpp"
+
 namespace strata::store::keys {
 
-/// Primitive tags of versioned entries.
-inline constexpr char kv = 'k';
-inline constexpr char state = 's';
-inline constexpr char json = 'j';
+/// Primitive tags of versioned entries (strata::Primitive).
+inline constexpr char kv = tag_of(Primitive::Kv);
+inline constexpr char state = tag_of(Primitive::State);
+inline constexpr char json = tag_of(Primitive::Json);
 inline constexpr char collection = 'c';
 inline constexpr char vector = 'x';
 
@@ -20,7 +22,7 @@ inline constexpr char vector = 'x';
 inline constexpr char head_family = 'h';
 inline constexpr char history_family = 'v';
 inline constexpr char meta_family = 'm';
-inline constexpr char event_family = 'e';
+inline constexpr char event_family = tag_of(Primitive::Event);
 inline constexpr char event_type_family = 't';
 inline constexpr char applied_family = 'a';
 

@@ -520,7 +520,8 @@ result<std::optional<VersionedValue>> SpaceStore::kv_get(std::string_view key) {
   return get_latest(keys::kv, key);
 }
 
-result<uint64_t> SpaceStore::head_version(char tag, std::string_view key) {
+result<uint64_t> SpaceStore::head_version(Primitive primitive, std::string_view key) {
+  char tag = tag_of(primitive);
   if (tag != keys::kv && tag != keys::state && tag != keys::json)
     return make_error(errc::InvalidInput, std::string("no versioned entries of kind '") + tag + "'");
   auto h = head_of(tag, key, false);

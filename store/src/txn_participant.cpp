@@ -26,12 +26,6 @@ caf::error conflict(std::string what) {
   return make_error(errc::TransactionConflict, std::move(what));
 }
 
-static_assert(entry_tag(TxnOpKind::KvPut) == keys::kv &&
-                  entry_tag(TxnOpKind::StateSet) == keys::state &&
-                  entry_tag(TxnOpKind::JsonSet) == keys::json &&
-                  entry_tag(TxnOpKind::EventAppend) == keys::event_family,
-              "operation tags are the store's key families");
-
 const char* primitive_name(char tag) {
   switch (tag) {
     case keys::kv: return "kv";
@@ -95,7 +89,7 @@ caf::error SpaceStore::txn_validate(const TxnWork& work, bool dry_run) {
   const uint64_t s = work.snapshot;
   for (const auto& r : work.reads) {
     if (r.range) {
-      auto err = scan(keys::head_prefix(r.tag, r.key),
+      auto err = scan(keys::head_prefix(tag_of(r.tag), r.key),
                       [&](std::string_view k, std::string_view v) -> result<bool> {
                         auto rec = decode_versioned_record(v, false);
                         if (!rec)
@@ -104,19 +98,19 @@ caf::error SpaceStore::txn_validate(const TxnWork& work, bool dry_run) {
                           return true;
                         return conflict("key was modified by another transaction: " +
                                         std::string(keys::user_key_of_head(k)) + " (" +
-                                        primitive_name(r.tag) + ", listed by prefix '" + r.key +
+                                        primitive_name(tag_of(r.tag)) + ", listed by prefix '" + r.key +
                                         "')");
                       });
       if (err)
         return err;
       continue;
     }
-    auto changed = changed_after(r.tag, r.key, s, r.path);
+    auto changed = changed_after(tag_of(r.tag), r.key, s, r.path);
     if (!changed)
       return changed.error();
     if (*changed)
       return conflict("key was modified by another transaction: " + r.key + " (" +
-                      primitive_name(r.tag) + ")");
+                      primitive_name(tag_of(r.tag)) + ")");
   }
   for (const auto& op : work.ops) {
     if (op.kind == TxnOpKind::JsonSet || op.kind == TxnOpKind::JsonDelete) {
@@ -182,7 +176,7 @@ caf::error SpaceStore::txn_run(const std::vector<TxnOp>& ops, uint64_t commit_ts
       return err;
     if (auto err = validate_value(op.value, options_.limits))
       return err;
-    auto o = entry(entry_tag(op.kind), op.key);
+    auto o = entry(tag_of(primitive_of(op.kind)), op.key);
     if (!o)
       return o.error();
     Overlay& e = **o;

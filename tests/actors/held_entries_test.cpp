@@ -27,8 +27,8 @@ TxnWork writes(std::vector<TxnOp> ops, std::vector<TxnRead> reads = {}) {
   return TxnWork{0, std::move(reads), std::move(ops)};
 }
 
-TxnRead point(char tag, std::string key) { return TxnRead{tag, std::move(key), "", false}; }
-TxnRead listing(char tag, std::string prefix) { return TxnRead{tag, std::move(prefix), "", true}; }
+TxnRead point(Primitive tag, std::string key) { return TxnRead{tag, std::move(key), "", false}; }
+TxnRead listing(Primitive tag, std::string prefix) { return TxnRead{tag, std::move(prefix), "", true}; }
 
 }  // namespace
 
@@ -41,18 +41,18 @@ BOOST_AUTO_TEST_CASE(a_prepared_transaction_holds_what_it_writes_until_released)
                      op(TxnOpKind::EventAppend, "")}));
   h.hold(txn(2, 20, {op(TxnOpKind::KvDelete, "b")}));
   BOOST_TEST(h.size() == 2u);
-  BOOST_TEST(h.is_held({'k', "a"}));
-  BOOST_TEST(h.is_held({'s', "a"}));
-  BOOST_TEST(!h.is_held({'j', "a"}));  // another family
-  BOOST_TEST(h.any_held({{'k', "x"}, {'k', "b"}}));
-  BOOST_TEST(!h.any_held({{'k', "x"}}));
+  BOOST_TEST(h.is_held({Primitive::Kv, "a"}));
+  BOOST_TEST(h.is_held({Primitive::State, "a"}));
+  BOOST_TEST(!h.is_held({Primitive::Json, "a"}));  // another family
+  BOOST_TEST(h.any_held({{Primitive::Kv, "x"}, {Primitive::Kv, "b"}}));
+  BOOST_TEST(!h.any_held({{Primitive::Kv, "x"}}));
   BOOST_TEST(h.appends_events());
   auto released = h.release(1);
   BOOST_REQUIRE(released);
   BOOST_TEST(released->commit_ts == 10u);
-  BOOST_TEST(!h.is_held({'k', "a"}));
-  BOOST_TEST(!h.is_held({'s', "a"}));
-  BOOST_TEST(h.is_held({'k', "b"}));  // the other one's entry stays
+  BOOST_TEST(!h.is_held({Primitive::Kv, "a"}));
+  BOOST_TEST(!h.is_held({Primitive::State, "a"}));
+  BOOST_TEST(h.is_held({Primitive::Kv, "b"}));  // the other one's entry stays
   BOOST_TEST(!h.appends_events());
   BOOST_TEST(!h.release(1));  // a decision is applied once
   BOOST_TEST(h.release(2).has_value());
@@ -63,10 +63,10 @@ BOOST_AUTO_TEST_CASE(a_prepared_transaction_holds_what_it_writes_until_released)
 BOOST_AUTO_TEST_CASE(listings_wait_for_held_entries_under_their_prefix) {
   HeldEntries h;
   h.hold(txn(1, 10, {op(TxnOpKind::KvPut, "user:7")}));
-  BOOST_TEST(h.held_under('k', "user:"));
-  BOOST_TEST(h.held_under('k', ""));
-  BOOST_TEST(!h.held_under('k', "users"));
-  BOOST_TEST(!h.held_under('s', "user:"));
+  BOOST_TEST(h.held_under(Primitive::Kv, "user:"));
+  BOOST_TEST(h.held_under(Primitive::Kv, ""));
+  BOOST_TEST(!h.held_under(Primitive::Kv, "users"));
+  BOOST_TEST(!h.held_under(Primitive::State, "user:"));
 }
 
 BOOST_AUTO_TEST_CASE(snapshot_reads_wait_for_transactions_at_or_below_them) {
@@ -83,9 +83,9 @@ BOOST_AUTO_TEST_CASE(a_transaction_waits_only_for_older_holders) {
   auto touches_a = Touched::of(writes({op(TxnOpKind::KvPut, "a")}));
   BOOST_TEST(h.held_by_older(touches_a, 11));   // younger: waits
   BOOST_TEST(!h.held_by_older(touches_a, 9));   // older: does not wait (is refused)
-  auto reads_a = Touched::of(writes({}, {point('k', "a")}));
+  auto reads_a = Touched::of(writes({}, {point(Primitive::Kv, "a")}));
   BOOST_TEST(h.held_by_older(reads_a, 11));  // reading a held entry counts too
-  auto lists = Touched::of(writes({}, {listing('k', "")}));
+  auto lists = Touched::of(writes({}, {listing(Primitive::Kv, "")}));
   BOOST_TEST(h.held_by_older(lists, 11));
   BOOST_TEST(lists.prefixes.size() == 1u);
   BOOST_TEST(lists.keys.empty());
@@ -95,7 +95,7 @@ BOOST_AUTO_TEST_CASE(a_transaction_waits_only_for_older_holders) {
 
 BOOST_AUTO_TEST_CASE(a_write_under_a_younger_read_is_refused) {
   HeldEntries h;
-  h.note_reads(writes({}, {point('k', "a"), listing('s', "cell:")}), 20, 0);
+  h.note_reads(writes({}, {point(Primitive::Kv, "a"), listing(Primitive::State, "cell:")}), 20, 0);
   BOOST_TEST(h.reads_recorded() == 2u);
   BOOST_TEST(h.read_by_younger(writes({op(TxnOpKind::KvPut, "a")}), 15));
   BOOST_TEST(!h.read_by_younger(writes({op(TxnOpKind::KvPut, "a")}), 25));
@@ -103,17 +103,17 @@ BOOST_AUTO_TEST_CASE(a_write_under_a_younger_read_is_refused) {
   BOOST_TEST(h.read_by_younger(writes({op(TxnOpKind::StateSet, "cell:1")}), 15));
   BOOST_TEST(!h.read_by_younger(writes({op(TxnOpKind::KvPut, "cell:1")}), 15));
   // The newest read of an entry counts.
-  h.note_reads(writes({}, {point('k', "a")}), 12, 0);
+  h.note_reads(writes({}, {point(Primitive::Kv, "a")}), 12, 0);
   BOOST_TEST(h.read_by_younger(writes({op(TxnOpKind::KvPut, "a")}), 15));
 }
 
 BOOST_AUTO_TEST_CASE(reads_at_or_below_the_stable_timestamp_are_pruned) {
   HeldEntries h;
   for (uint64_t i = 0; i < 256; ++i)
-    h.note_reads(writes({}, {point('k', "k" + std::to_string(i))}), i + 1, 0);
+    h.note_reads(writes({}, {point(Primitive::Kv, "k" + std::to_string(i))}), i + 1, 0);
   BOOST_TEST(h.reads_recorded() == 256u);
   // No prepare can be older than the stable timestamp 200: those go.
-  h.note_reads(writes({}, {point('k', "new")}), 300, 200);
+  h.note_reads(writes({}, {point(Primitive::Kv, "new")}), 300, 200);
   BOOST_TEST(h.reads_recorded() == 57u);  // 201..256 and the new one
   BOOST_TEST(h.read_by_younger(writes({op(TxnOpKind::KvPut, "k255")}), 250));
   BOOST_TEST(!h.read_by_younger(writes({op(TxnOpKind::KvPut, "k5")}), 3));

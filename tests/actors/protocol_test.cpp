@@ -54,7 +54,7 @@ struct Walk : test::Deterministic {
     BOOST_REQUIRE(r);
     if (!r->found)
       return "(nil)";
-    return r->entry.value.as_str() ? *r->entry.value.as_str() : "(not a string)";
+    return r->value.value.as_str() ? *r->value.value.as_str() : "(not a string)";
   }
 
   /// The space actor of `space`, asking the branch and nothing else.
@@ -132,7 +132,7 @@ BOOST_AUTO_TEST_CASE(all_yes_commits_one_message_at_a_time) {
 
   step<txn_prepare_atom>(a);  // validated, PREPARED logged and synced, k held
   BOOST_TEST(st(a).txns.contains(id));
-  BOOST_TEST(st(a).txns.is_held({'k', "k"}));
+  BOOST_TEST(st(a).txns.is_held({Primitive::Kv, "k"}));
   BOOST_TEST(next_is<bool>(coord));  // the yes vote
 
   // A plain read of the held entry waits for the decision.
@@ -157,7 +157,7 @@ BOOST_AUTO_TEST_CASE(all_yes_commits_one_message_at_a_time) {
   auto got = take<MaybeVersioned>(read);
   BOOST_REQUIRE(got);
   BOOST_TEST(got->found);
-  BOOST_TEST((got->entry.value == Value{"a1"}));
+  BOOST_TEST((got->value.value == Value{"a1"}));
   BOOST_TEST(st(b).txns.contains(id));
 
   step<txn_decide_atom>(b);
@@ -226,7 +226,7 @@ BOOST_AUTO_TEST_CASE(a_participant_restarting_after_its_vote_applies_the_decisio
   // Its first open found the PREPARED record without an applied marker:
   // in doubt, the entry held, the coordinator asked.
   BOOST_TEST(st(a2).txns.contains(id));
-  BOOST_TEST(st(a2).txns.is_held({'k', "k"}));
+  BOOST_TEST(st(a2).txns.is_held({Primitive::Kv, "k"}));
   BOOST_TEST(next_is<bool>(coord));  // the old actor's vote came first
   step<bool>(coord);
   step<bool>(coord);  // decided; the decide to the dead actor bounces
@@ -466,7 +466,7 @@ BOOST_AUTO_TEST_CASE(a_snapshot_read_waits_for_a_commit_the_space_owes) {
   auto got = take<MaybeVersioned>(read);
   BOOST_REQUIRE(got);
   BOOST_TEST(got->found);
-  BOOST_TEST((got->entry.value == Value{"b1"}));
+  BOOST_TEST((got->value.value == Value{"b1"}));
   drain();
   BOOST_TEST(take<uint64_t>(h).engaged());
 }

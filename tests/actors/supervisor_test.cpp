@@ -65,8 +65,8 @@ BOOST_AUTO_TEST_CASE(a_crashed_space_actor_is_restarted_with_its_data_intact) {
     auto v = c.call(replacement, kv_get_atom::value, "k" + std::to_string(i));
     BOOST_REQUIRE(v);
     BOOST_REQUIRE(v->found);
-    BOOST_TEST(v->entry.value == Value{i});
-    BOOST_TEST(v->entry.version == 1u);
+    BOOST_TEST(v->value.value == Value{i});
+    BOOST_TEST(v->value.version == 1u);
   }
   // The space is still registered and writable.
   auto spaces = c.call(branch, space_list_atom::value);

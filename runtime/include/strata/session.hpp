@@ -39,6 +39,8 @@
 
 namespace strata {
 
+enum class Primitive : char;  // strata/messages/txn_types.hpp
+
 class Strata;
 struct TxnOp;  // a buffered write (internal)
 
@@ -120,16 +122,16 @@ class Session {
   template <class... Ts>
   auto call(const std::string& space, const Ts&... xs);
 
-  // KV ('k') and state ('s') entries inside a transaction: the
+  // KV and state entries inside a transaction: the
   // transaction's view (own writes, else the snapshot, recorded as a read),
   // a buffered put/set, a buffered delete.
-  result<std::optional<VersionedValue>> txn_get(char tag, std::string_view key);
-  result<uint64_t> buffered_set(char tag, std::string_view key, Value value);
-  result<bool> buffered_delete(char tag, std::string_view key);
+  result<std::optional<VersionedValue>> txn_get(Primitive tag, std::string_view key);
+  result<uint64_t> buffered_set(Primitive tag, std::string_view key, Value value);
+  result<bool> buffered_delete(Primitive tag, std::string_view key);
   // Buffers a write of (tag, key) leaving `after` (empty = deleted) and
   // returns its version: one more than the entry's newest record (asked
   // of the space the first time) or than this transaction's last write.
-  result<uint64_t> buffer_write(detail::SpaceTxn& st, char tag, const std::string& key,
+  result<uint64_t> buffer_write(detail::SpaceTxn& st, Primitive tag, const std::string& key,
                                 std::optional<Value> after, TxnOp op);
 
   // Events of the current space visible at the snapshot (asked once).

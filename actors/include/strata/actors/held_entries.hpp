@@ -29,8 +29,8 @@
 
 namespace strata::actors {
 
-/// (primitive tag as in TxnRead::tag, key) of an entry.
-using HeldKey = std::pair<char, std::string>;
+/// (primitive, key) of an entry.
+using HeldKey = std::pair<Primitive, std::string>;
 
 /// The entries (tag, key) that `ops` write; event appends hold none.
 std::vector<HeldKey> written_keys(const std::vector<TxnOp>& ops);
@@ -64,7 +64,7 @@ class HeldEntries {
   bool is_held(const HeldKey& key) const { return held_.count(key) != 0; }
   bool any_held(const std::vector<HeldKey>& keys) const;
   /// Whether some entry of family `tag` whose key starts with `prefix` is held.
-  bool held_under(char tag, const std::string& prefix) const;
+  bool held_under(Primitive tag, const std::string& prefix) const;
   /// Whether a prepared transaction appends events (plain event reads wait).
   bool appends_events() const;
   /// Whether a transaction prepared here commits at or below `ts` (a
@@ -86,7 +86,7 @@ class HeldEntries {
 
  private:
   template <class Pred>
-  bool held_under(char tag, const std::string& prefix, Pred by) const;
+  bool held_under(Primitive tag, const std::string& prefix, Pred by) const;
 
   std::map<uint64_t, PreparedTxn> prepared_;
   /// Held entries with their transaction.

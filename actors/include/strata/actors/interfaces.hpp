@@ -57,7 +57,7 @@ using space_actor = caf::typed_actor<
     caf::replies_to<kv_put_atom, std::string, Value>::with<uint64_t>,
     caf::replies_to<kv_get_atom, std::string>::with<MaybeVersioned>,
     // The tag is the entry's kind as uint8_t ('k', 's' or 'j').
-    caf::replies_to<entry_version_atom, uint8_t, std::string>::with<uint64_t>,
+    caf::replies_to<entry_version_atom, Primitive, std::string>::with<uint64_t>,
     caf::replies_to<kv_get_at_atom, std::string, uint64_t>::with<MaybeVersioned>,
     caf::replies_to<kv_getv_atom, std::string>::with<MaybeHistory>,
     caf::replies_to<kv_del_atom, std::string>::with<bool>,

@@ -132,52 +132,39 @@ using room_atom = caf::atom_constant<caf::atom("room")>;
 
 // -- reply types ----------------------------------------------------------------
 
-/// An optional VersionedValue in message form (CAF 0.17 cannot serialize
-/// std::optional).
-struct MaybeVersioned {
+/// An optional T in message form (CAF 0.17 cannot serialize
+/// std::optional): `found`, and `value` when found.
+template <class T>
+struct Maybe {
   bool found = false;
-  VersionedValue entry;
+  T value{};
 
-  std::optional<VersionedValue> to_optional() && {
-    if (!found)
-      return std::nullopt;
-    return std::move(entry);
-  }
-  static MaybeVersioned from(std::optional<VersionedValue>&& x) {
-    MaybeVersioned out;
+  static Maybe from(std::optional<T> x) {
+    Maybe out;
     if (x) {
       out.found = true;
-      out.entry = std::move(*x);
+      out.value = std::move(*x);
     }
     return out;
   }
-};
-
-/// An optional version history in message form.
-struct MaybeHistory {
-  bool found = false;
-  std::vector<VersionedValue> versions;
-};
-
-/// An optional version in message form (a CAS outcome; a state_get of a
-/// version).
-struct MaybeVersion {
-  bool found = false;
-  uint64_t version = 0;
-
-  std::optional<uint64_t> to_optional() const {
-    return found ? std::optional<uint64_t>{version} : std::nullopt;
+  std::optional<T> to_optional() && {
+    if (!found)
+      return std::nullopt;
+    return std::move(value);
   }
-  static MaybeVersion from(std::optional<uint64_t> x) {
-    return x ? MaybeVersion{true, *x} : MaybeVersion{};
+  std::optional<T> to_optional() const& {
+    return found ? std::optional<T>{value} : std::nullopt;
   }
 };
 
-/// An optional Value in message form.
-struct MaybeValue {
-  bool found = false;
-  Value value;
-};
+/// A read of an entry's newest or time-travel version.
+using MaybeVersioned = Maybe<VersionedValue>;
+/// An entry's version history.
+using MaybeHistory = Maybe<std::vector<VersionedValue>>;
+/// A version (a CAS outcome; a state_get of a version).
+using MaybeVersion = Maybe<uint64_t>;
+/// A value (a JSON path read).
+using MaybeValue = Maybe<Value>;
 
 /// A JSON listing page in message form.
 struct JsonPageMsg {
@@ -205,25 +192,22 @@ struct TxnTicket {
   std::vector<std::string> participants;
 };
 
-/// An optional BranchInfo in message form.
-struct MaybeBranchInfo {
-  bool found = false;
-  BranchInfo info;
-};
 
-/// An optional vector entry in message form.
-struct MaybeVectorEntry {
-  bool found = false;
-  VectorEntry entry;
-};
 
-/// An optional event in message form.
-struct MaybeEvent {
-  bool found = false;
-  Event event;
-};
+
+/// A branch's description.
+using MaybeBranchInfo = Maybe<BranchInfo>;
+/// A vector entry.
+using MaybeVectorEntry = Maybe<VectorEntry>;
+/// One event.
+using MaybeEvent = Maybe<Event>;
 
 // -- inspect --------------------------------------------------------------------
+
+template <class Inspector, class T>
+typename Inspector::result_type inspect(Inspector& f, Maybe<T>& x) {
+  return f(caf::meta::type_name("strata::Maybe"), x.found, x.value);
+}
 
 /// Value travels as its Cap'n Proto encoding; decoding checks the bytes like
 /// any other trust edge. deep_to_string shows JSON.
@@ -262,11 +246,6 @@ typename Inspector::result_type inspect(Inspector& f, VersionedValue& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, KvEntry& x) {
   return f(caf::meta::type_name("strata::KvEntry"), x.key, x.value);
-}
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, MaybeVersioned& x) {
-  return f(caf::meta::type_name("strata::MaybeVersioned"), x.found, x.entry);
 }
 
 /// std::optional members travel as a flag plus a value (a default one
@@ -344,11 +323,6 @@ typename Inspector::result_type inspect(Inspector& f, MetadataFilter& x) {
 }
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, MaybeVectorEntry& x) {
-  return f(caf::meta::type_name("strata::MaybeVectorEntry"), x.found, x.entry);
-}
-
-template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, StoredPair& x) {
   return f(caf::meta::type_name("strata::StoredPair"), x.key, x.value);
 }
@@ -367,11 +341,6 @@ typename Inspector::result_type inspect(Inspector& f, BundleInfo& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BranchInfo& x) {
   return f(caf::meta::type_name("strata::BranchInfo"), x.name, x.created_at, x.parent);
-}
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, MaybeBranchInfo& x) {
-  return f(caf::meta::type_name("strata::MaybeBranchInfo"), x.found, x.info);
 }
 
 template <class Inspector>
@@ -407,11 +376,6 @@ typename Inspector::result_type inspect(Inspector& f, TxnPart& x) {
 }
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, MaybeValue& x) {
-  return f(caf::meta::type_name("strata::MaybeValue"), x.found, x.value);
-}
-
-template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, JsonPageMsg& x) {
   return f(caf::meta::type_name("strata::JsonPageMsg"), x.keys, x.has_cursor, x.cursor);
 }
@@ -422,19 +386,9 @@ typename Inspector::result_type inspect(Inspector& f, JsonEntry& x) {
 }
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, MaybeVersion& x) {
-  return f(caf::meta::type_name("strata::MaybeVersion"), x.found, x.version);
-}
-
-template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, Event& x) {
   return f(caf::meta::type_name("strata::Event"), x.sequence, x.type, x.payload, x.timestamp,
            x.prev_hash, x.hash);
-}
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, MaybeEvent& x) {
-  return f(caf::meta::type_name("strata::MaybeEvent"), x.found, x.event);
 }
 
 template <class Inspector>
@@ -451,11 +405,6 @@ typename Inspector::result_type inspect(Inspector& f, ChainVerification& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, StoreCheck& x) {
   return f(caf::meta::type_name("strata::StoreCheck"), x.branch, x.space, x.records, x.problems);
-}
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, MaybeHistory& x) {
-  return f(caf::meta::type_name("strata::MaybeHistory"), x.found, x.versions);
 }
 
 template <class Inspector>
@@ -511,6 +460,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(strata, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(strata, (strata::VectorMatch))
   CAF_ADD_TYPE_ID(strata, (strata::CollectionInfo))
   CAF_ADD_TYPE_ID(strata, (strata::DistanceMetric))
+  CAF_ADD_TYPE_ID(strata, (strata::Primitive))
   CAF_ADD_TYPE_ID(strata, (strata::MetadataFilter))
   CAF_ADD_TYPE_ID(strata, (strata::MaybeVectorEntry))
   CAF_ADD_TYPE_ID(strata, (std::vector<strata::VectorUpsert>))

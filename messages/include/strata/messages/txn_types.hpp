@@ -26,22 +26,31 @@ enum class TxnOpKind : uint8_t {
   JsonDelete,
 };
 
-/// The primitive an operation writes, spelled as TxnRead::tag: 'k' KV,
-/// 's' state, 'j' JSON, 'e' event log (the store's key families use the
-/// same letters).
-constexpr char entry_tag(TxnOpKind kind) {
+/// The primitive an entry belongs to, in transactions, held-entry tables
+/// and messages. Its value is the byte that tags the entry's key family in
+/// a space store (store/src/key_codec.hpp spells its tags with it): one
+/// letter per primitive everywhere.
+enum class Primitive : char { Kv = 'k', State = 's', Json = 'j', Event = 'e' };
+
+/// The key-family byte of `p`.
+constexpr char tag_of(Primitive p) {
+  return static_cast<char>(p);
+}
+
+/// The primitive an operation writes.
+constexpr Primitive primitive_of(TxnOpKind kind) {
   switch (kind) {
     case TxnOpKind::KvPut:
-    case TxnOpKind::KvDelete: return 'k';
+    case TxnOpKind::KvDelete: return Primitive::Kv;
     case TxnOpKind::StateSet:
     case TxnOpKind::StateDelete:
     case TxnOpKind::StateCas:
-    case TxnOpKind::StateInit: return 's';
+    case TxnOpKind::StateInit: return Primitive::State;
     case TxnOpKind::JsonSet:
-    case TxnOpKind::JsonDelete: return 'j';
-    case TxnOpKind::EventAppend: return 'e';
+    case TxnOpKind::JsonDelete: return Primitive::Json;
+    case TxnOpKind::EventAppend: return Primitive::Event;
   }
-  return 'k';
+  return Primitive::Kv;
 }
 
 /// One buffered write of a transaction.
@@ -58,7 +67,7 @@ struct TxnOp {
 /// a range, every entry under the prefix) must not have changed after the
 /// snapshot. For JSON documents `path` narrows the read to overlapping paths.
 struct TxnRead {
-  char tag = 'k';           ///< 'k' KV, 's' state, 'j' JSON, 'e' event log
+  Primitive tag = Primitive::Kv;
   std::string key;          ///< key, or prefix for a range read
   std::string path;         ///< JSON path ("" = the whole document)
   bool range = false;

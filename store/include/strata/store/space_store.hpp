@@ -118,7 +118,7 @@ class SpaceStore {
   /// JSON document (`tag` keys::kv, keys::state or keys::json), a deletion's
   /// included; 0 when it was never written. The next write gets one more.
   /// Errors: InvalidInput for another tag.
-  [[nodiscard]] result<uint64_t> head_version(char tag, std::string_view key);
+  [[nodiscard]] result<uint64_t> head_version(Primitive primitive, std::string_view key);
 
   /// The newest version with timestamp <= as_of; empty when none is that old
   /// or it was a deletion.
