@@ -33,9 +33,21 @@ bool on_disk(const DatabaseContext& ctx) {
   return ctx.store_options.durability != Durability::Cache;
 }
 
+// The root has no supervisor to restart it: its file work (an Env or a
+// library may throw, and allocation may fail under a memory limit) goes
+// through catching(), so that one bad file cannot stop the database.
+constexpr const char* root_name = "strata.root";
+
 caf::error write_meta(const DatabaseContext& ctx, const BranchInfo& info) {
-  return store::write_checked_file(ctx.store_options.env, meta_path(ctx, info.name),
-                                   encode_branch_meta(info), on_disk(ctx));
+  return catching(root_name, [&] {
+    return store::write_checked_file(ctx.store_options.env, meta_path(ctx, info.name),
+                                     encode_branch_meta(info), on_disk(ctx));
+  });
+}
+
+caf::error remove_tree(const DatabaseContext& ctx, const std::string& dir) {
+  return catching(root_name,
+                  [&] { return store::remove_tree(ctx.store_options.env, dir, on_disk(ctx)); });
 }
 
 result<BranchInfo> read_meta(const DatabaseContext& ctx, const std::string& dir) {
@@ -65,7 +77,7 @@ branch_actor start_branch(self_ptr self, const BranchInfo& info) {
 // next open removes if the removal here did not finish.
 caf::error remove_branch_dir(const DatabaseContext& ctx, const std::string& dir) {
   if (!on_disk(ctx))
-    return store::remove_tree(ctx.store_options.env, dir, false);
+    return remove_tree(ctx, dir);
   static std::atomic<uint64_t> serial{0};
   auto trash = ctx.root + "/branches/.deleted-" + std::to_string(now_us()) + "-" +
                std::to_string(serial++);
@@ -75,7 +87,7 @@ caf::error remove_branch_dir(const DatabaseContext& ctx, const std::string& dir)
     return make_error(errc::Io, "cannot delete " + dir + ": " + ec.message());
   if (auto err = store::sync_dir(ctx.root + "/branches"))
     return err;
-  return store::remove_tree(ctx.store_options.env, trash, true);
+  return remove_tree(ctx, trash);
 }
 
 void restart_branch(self_ptr self, const std::string& name) {
@@ -269,7 +281,7 @@ database_actor::behavior_type database_behavior(self_ptr self,
       return MaybeBranchInfo{};
     },
     [=](bundle_check_atom, const std::string& path) -> caf::result<BundleInfo> {
-      auto bundle = store::read_bundle(path);
+      auto bundle = catching(root_name, [&] { return store::read_bundle(path); });
       if (!bundle)
         return bundle.error();
       return BundleInfo{bundle->branch, path, store::bundle_format_version,
@@ -278,7 +290,7 @@ database_actor::behavior_type database_behavior(self_ptr self,
     [=](branch_import_atom, const std::string& path) -> caf::result<BundleInfo> {
       auto& st = self->state;
       // Everything is checked before anything is written.
-      auto bundle = store::read_bundle(path);
+      auto bundle = catching(root_name, [&] { return store::read_bundle(path); });
       if (!bundle)
         return bundle.error();
       if (auto err = validate_branch_name(bundle->branch))
@@ -298,19 +310,20 @@ database_actor::behavior_type database_behavior(self_ptr self,
       const auto& c = *st.ctx;
       // A directory of this name without a branch in it is what a failed
       // import or fork left behind (its BRANCH file is written last).
-      if (auto err = store::remove_tree(c.store_options.env, c.branch_dir(bundle->branch),
-                                        on_disk(c)))
+      if (auto err = remove_tree(c, c.branch_dir(bundle->branch)))
         return err;
       for (const auto& space : bundle->spaces) {
-        if (auto err = store::load_space_store(c.store_options,
-                                               c.space_dir(bundle->branch, space.name),
-                                               space.entries)) {
-          (void)store::remove_tree(c.store_options.env, c.branch_dir(bundle->branch), on_disk(c));
+        auto err = catching(root_name, [&] {
+          return store::load_space_store(c.store_options, c.space_dir(bundle->branch, space.name),
+                                         space.entries);
+        });
+        if (err) {
+          (void)remove_tree(c, c.branch_dir(bundle->branch));
           return err;
         }
       }
       if (auto err = write_meta(c, *info)) {
-        (void)store::remove_tree(c.store_options.env, c.branch_dir(bundle->branch), on_disk(c));
+        (void)remove_tree(c, c.branch_dir(bundle->branch));
         return err;
       }
       start_branch(self, *info);
@@ -330,8 +343,7 @@ database_actor::behavior_type database_behavior(self_ptr self,
       if (st.infos.count(dest) != 0)
         return make_error(errc::BranchExists, "branch \"" + dest + "\" already exists");
       // Leftovers of a failed fork or import of this name go first.
-      if (auto err = store::remove_tree(st.ctx->store_options.env, st.ctx->branch_dir(dest),
-                                        on_disk(*st.ctx)))
+      if (auto err = remove_tree(*st.ctx, st.ctx->branch_dir(dest)))
         return err;
       // Reserve the name while the copy runs.
       BranchInfo info{dest, now_us(), source};
@@ -342,9 +354,7 @@ database_actor::behavior_type database_behavior(self_ptr self,
               [=](uint64_t spaces) mutable {
                 if (auto err = write_meta(*self->state.ctx, info)) {
                   self->state.infos.erase(dest);
-                  (void)store::remove_tree(self->state.ctx->store_options.env,
-                                           self->state.ctx->branch_dir(dest),
-                                           on_disk(*self->state.ctx));
+                  (void)remove_tree(*self->state.ctx, self->state.ctx->branch_dir(dest));
                   rp.deliver(err);
                   return;
                 }
@@ -353,9 +363,7 @@ database_actor::behavior_type database_behavior(self_ptr self,
               },
               [=](caf::error& err) mutable {
                 self->state.infos.erase(dest);
-                (void)store::remove_tree(self->state.ctx->store_options.env,
-                                         self->state.ctx->branch_dir(dest),
-                                         on_disk(*self->state.ctx));
+                (void)remove_tree(*self->state.ctx, self->state.ctx->branch_dir(dest));
                 rp.deliver(err);
               });
       return rp;

@@ -9,7 +9,9 @@
 
 namespace strata::actors {
 
-caf::error exception_error(caf::scheduled_actor* self, std::exception_ptr& eptr) {
+namespace {
+
+std::string describe(std::exception_ptr eptr) {
   std::string what;
   try {
     std::rethrow_exception(eptr);
@@ -20,8 +22,19 @@ caf::error exception_error(caf::scheduled_actor* self, std::exception_ptr& eptr)
   } catch (...) {
     what = "an unknown exception";
   }
-  return make_error(errc::Internal, std::string(self->name()) + " failed (" + what +
+  return what;
+}
+
+}  // namespace
+
+caf::error exception_error(caf::scheduled_actor* self, std::exception_ptr& eptr) {
+  return make_error(errc::Internal, std::string(self->name()) + " failed (" + describe(eptr) +
                                         "); it restarts, retry the call");
+}
+
+caf::error caught_error(const char* where, std::exception_ptr eptr) {
+  return make_error(errc::Internal, std::string(where) + " failed (" + describe(eptr) +
+                                        "); nothing was changed, retry the call");
 }
 
 }  // namespace strata::actors

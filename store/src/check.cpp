@@ -228,6 +228,7 @@ StoreCheck SpaceStore::check() {
       }
       case keys::applied_family:
         ++out.records;
+        ++out.txn_markers;
         break;
       default:
         ++out.records;

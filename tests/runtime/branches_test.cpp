@@ -230,23 +230,19 @@ BOOST_AUTO_TEST_CASE(a_fork_under_two_space_commits_holds_whole_transactions) {
   strata::OpenOptions options;
   options.durability = strata::Durability::Always;
   auto db = STRATA_REQUIRE_OK(Strata::open(dir.db(), options));
-  std::atomic<int> commits{0};
+  strata::test::Progress commits;
   strata::test::StoppedThreads writers;
   for (int t = 0; t < 4; ++t)
     writers.threads.emplace_back([&, t] {
       auto s = db.session();
       for (int i = 0; !writers.stop; ++i)
         if (!commit_in_two_spaces(s, "w" + std::to_string(t) + "-" + std::to_string(i), i))
-          ++commits;
+          commits.add();
     });
   constexpr int forks = 100;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   for (int f = 0; f < forks; ++f) {
-    while (commits.load() < 3 * (f + 1)) {
-      BOOST_REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline,
-                            "the committers stalled at " << commits.load());
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+    BOOST_REQUIRE_MESSAGE(commits.wait_for(3 * (f + 1)),
+                          "the committers stalled at " << commits.get());
     STRATA_REQUIRE_OK(db.fork_branch("f" + std::to_string(f)));
   }
   writers.join();
@@ -316,26 +312,34 @@ BOOST_AUTO_TEST_CASE(a_branch_other_handles_are_on_can_be_deleted) {
 BOOST_AUTO_TEST_CASE(deleting_a_branch_under_a_committing_session_leaves_no_caller_waiting) {
   TempDir dir;
   auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
-  strata::test::StoppedThreads watchdog;
-  watchdog.threads.emplace_back([&watchdog] {
-    for (int i = 0; i < 600 && !watchdog.stop; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (!watchdog.stop) {
+  // A caller left waiting would hang the test: it aborts instead.
+  strata::test::Progress finished;
+  std::thread watchdog([&finished] {
+    if (!finished.wait_for(1, std::chrono::seconds(60))) {
       std::fprintf(stderr, "a committer is still waiting after 60 s\n");
       std::abort();
     }
   });
+  struct Release {
+    strata::test::Progress& finished;
+    std::thread& watchdog;
+    ~Release() {
+      finished.add();
+      watchdog.join();
+    }
+  } release{finished, watchdog};
   int committed = 0, closed = 0, other = 0;
   for (int round = 0; round < 10; ++round) {
     STRATA_REQUIRE_DONE(db.create_branch("x"));
     auto h = STRATA_REQUIRE_OK(db.new_handle());
     STRATA_REQUIRE_DONE(h.set_branch("x"));
-    std::atomic<bool> started{false};
+    // The delete lands after `round` commits (a later point each round).
+    strata::test::Progress attempts;
     std::thread committer([&] {
       auto s = h.session();
       for (int i = 0;; ++i) {
         auto err = commit_in_two_spaces(s, "k", i);
-        started = true;
+        attempts.add();
         if (!err)
           ++committed;
         else if (strata::is(err, errc::BranchClosed) || strata::is(err, errc::BranchNotFound))
@@ -346,13 +350,10 @@ BOOST_AUTO_TEST_CASE(deleting_a_branch_under_a_committing_session_leaves_no_call
           return;  // the branch is gone
       }
     });
-    while (!started)
-      std::this_thread::yield();
-    std::this_thread::sleep_for(std::chrono::milliseconds(2 * round));
+    attempts.wait_for(round + 1);
     STRATA_REQUIRE_DONE(db.delete_branch("x"));
     committer.join();
   }
-  watchdog.join();
   BOOST_TEST(committed > 0);
   BOOST_TEST(other == 0);
   BOOST_TEST_MESSAGE(committed << " commits, " << closed << " ended by the delete");

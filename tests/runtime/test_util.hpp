@@ -7,6 +7,9 @@
 #include <vector>
 #include <thread>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <filesystem>
 #include <optional>
 #include <ostream>
@@ -43,6 +46,48 @@ struct StoppedThreads {
         t.join();
   }
 };
+
+/// A count that worker threads raise and the test waits on (a condition
+/// variable: the test wakes when the count is reached, never after a
+/// guessed delay).
+class Progress {
+ public:
+  void add(int k = 1) {
+    {
+      std::lock_guard<std::mutex> lock(mtx_);
+      n_ += k;
+    }
+    cv_.notify_all();
+  }
+  int get() const {
+    std::lock_guard<std::mutex> lock(mtx_);
+    return n_;
+  }
+  /// Waits until the count is at least `n`; false if `timeout` passed first.
+  bool wait_for(int n, std::chrono::seconds timeout = std::chrono::seconds(60)) {
+    std::unique_lock<std::mutex> lock(mtx_);
+    return cv_.wait_for(lock, timeout, [&] { return n_ >= n; });
+  }
+
+ private:
+  mutable std::mutex mtx_;
+  std::condition_variable cv_;
+  int n_ = 0;
+};
+
+/// Waits until `reached()` holds, asking it again every millisecond, for
+/// what the database does on its own time (a timer's work) and shows
+/// through its API; false if `timeout` passed first. Never a fixed delay.
+template <class Condition>
+bool eventually(Condition reached, std::chrono::seconds timeout = std::chrono::seconds(60)) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!reached()) {
+    if (std::chrono::steady_clock::now() > deadline)
+      return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
 
 /// Writes `key` = `value` in spaces `first` and `second` in one
 /// transaction (a two-phase commit): the first error on the way, or none.

@@ -201,7 +201,8 @@ BOOST_AUTO_TEST_CASE(a_space_dropped_after_two_space_commits_stays_dropped_after
 BOOST_AUTO_TEST_CASE(a_space_can_be_dropped_under_two_space_commits) {
   TempDir dir;
   auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
-  std::atomic<int> commits{0}, conflicts{0}, other{0};
+  strata::test::Progress commits;
+  std::atomic<int> conflicts{0}, other{0};
   strata::test::StoppedThreads writers;
   for (int t = 0; t < 2; ++t)
     writers.threads.emplace_back([&, t] {
@@ -209,25 +210,21 @@ BOOST_AUTO_TEST_CASE(a_space_can_be_dropped_under_two_space_commits) {
       for (int i = 0; !writers.stop; ++i) {
         auto err = strata::test::commit_in_two_spaces(s, "w" + std::to_string(t) + "-" + std::to_string(i), i);
         if (!err)
-          ++commits;
+          commits.add();
         else if (strata::is(err, errc::TransactionConflict))
           ++conflicts;
         else
           ++other;
       }
     });
-  auto wait_for_commits = [&](int n) {
-    for (int i = 0; i < 2000 && commits.load() < n; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  };
   for (int round = 1; round <= 5; ++round) {
-    wait_for_commits(round * 40);
+    BOOST_REQUIRE(commits.wait_for(round * 40));
     STRATA_REQUIRE_DONE(db.delete_space_force("b"));
   }
   writers.join();  // before the counts are read
   BOOST_TEST(other.load() == 0);
-  BOOST_TEST(commits.load() >= 200);
-  BOOST_TEST_MESSAGE(commits.load() << " commits, " << conflicts.load() << " conflicts");
+  BOOST_TEST(commits.get() >= 200);
+  BOOST_TEST_MESSAGE(commits.get() << " commits, " << conflicts.load() << " conflicts");
 }
 
 // Finished two-phase commits leave nothing behind once forgotten: no
@@ -244,7 +241,17 @@ BOOST_AUTO_TEST_CASE(finished_two_space_commits_leave_no_records_or_markers) {
     auto s = db.session();
     for (int i = 0; i < 20; ++i)
       BOOST_REQUIRE(!strata::test::commit_in_two_spaces(s, "k" + std::to_string(i), i));
-    std::this_thread::sleep_for(std::chrono::seconds(2));
+    // The forgets run on the coordinator's timer: wait until check() shows
+    // an empty transaction log and no applied marker in any space.
+    auto forgotten = [&db] {
+      auto checks = db.check();
+      BOOST_REQUIRE(checks);
+      for (const auto& c : *checks)
+        if (c.space.empty() ? c.records != 0 : c.txn_markers != 0)
+          return false;
+      return true;
+    };
+    BOOST_REQUIRE(strata::test::eventually(forgotten));
   }
   const auto branch = dir.db() + "/branches/default";
   auto log = key_families(branch + "/txn");

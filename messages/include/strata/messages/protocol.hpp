@@ -404,7 +404,8 @@ typename Inspector::result_type inspect(Inspector& f, ChainVerification& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, StoreCheck& x) {
-  return f(caf::meta::type_name("strata::StoreCheck"), x.branch, x.space, x.records, x.problems);
+  return f(caf::meta::type_name("strata::StoreCheck"), x.branch, x.space, x.records, x.txn_markers,
+           x.problems);
 }
 
 template <class Inspector>

@@ -74,6 +74,10 @@ struct StoreCheck {
   std::string branch;
   std::string space;                  ///< empty: the branch's transaction log
   uint64_t records = 0;               ///< records read and verified
+  /// Of those, a space's applied markers of two-phase commits (kept
+  /// until the branch's coordinator forgets the transaction, a second or
+  /// so after it finished).
+  uint64_t txn_markers = 0;
   std::vector<std::string> problems;  ///< what is damaged; empty when sound
   bool ok() const { return problems.empty(); }
 };
