@@ -117,13 +117,63 @@ std::optional<caf::typed_response_promise<T>> after_deletion(self_ptr self,
   return rp;
 }
 
+// Sends a request for branch `name` to the root again (with its original
+// sender) once the branch, left by a crashed root, has restarted. Returns
+// the promise to answer with, or none when `name` is not restarting.
+template <class T, class... Ts>
+std::optional<caf::typed_response_promise<T>> after_restart(self_ptr self, const std::string& name,
+                                                            Ts... request) {
+  auto it = self->state.restarting.find(name);
+  if (it == self->state.restarting.end())
+    return std::nullopt;
+  auto rp = self->make_response_promise<T>();
+  auto me = caf::actor_cast<database_actor>(self);
+  it->second.push_back([rp, me, request...]() mutable { rp.delegate(me, request...); });
+  return rp;
+}
+
+// Takes over branch `info` from a crashed root: its old supervisor is
+// going down (linked to the dead root) and still holds the branch's
+// stores; the branch starts again once it is down.
+void take_over(self_ptr self, const BranchInfo& info, const branch_actor& old) {
+  auto& st = self->state;
+  st.infos[info.name] = info;
+  st.restarting[info.name];
+  self->monitor(old);
+  st.on_down[old.address()] = [self, info] {
+    if (self->state.stopping == 0)  // else the database is closing
+      restart_branch(self, info.name);
+    auto waiting = std::move(self->state.restarting[info.name]);
+    self->state.restarting.erase(info.name);
+    for (auto& resend : waiting)
+      resend();
+  };
+}
+
 }  // namespace
 
+DatabaseState::~DatabaseState() {
+  if (!handover)
+    return;
+  std::lock_guard<std::mutex> lock(handover->mtx);
+  for (auto& [name, branch] : branches)
+    handover->branches.emplace_back(name, branch);
+}
+
 database_actor::behavior_type database_behavior(self_ptr self,
-                                                std::shared_ptr<const DatabaseContext> ctx) {
+                                                std::shared_ptr<const DatabaseContext> ctx,
+                                                std::shared_ptr<RootHandover> handover) {
   self->set_exception_handler(exception_error);
   auto& st = self->state;
   st.ctx = std::move(ctx);
+  st.handover = std::move(handover);
+  std::map<std::string, branch_actor> predecessors;
+  if (st.handover) {
+    std::lock_guard<std::mutex> lock(st.handover->mtx);
+    for (auto& [name, branch] : st.handover->branches)
+      predecessors[name] = std::move(branch);
+    st.handover->branches.clear();
+  }
   // Every branch found in storage is started (its coordinator may have
   // commits to finish); "default" always exists.
   const auto& c = *st.ctx;
@@ -135,7 +185,9 @@ database_actor::behavior_type database_behavior(self_ptr self,
       continue;
     }
     auto info = read_meta(c, c.root + "/branches/" + dir);
-    if (info)
+    if (info && predecessors.count(info->name) != 0)
+      take_over(self, *info, predecessors[info->name]);
+    else if (info)
       start_branch(self, *info);
     else if (c.store_options.env->FileExists(c.root + "/branches/" + dir + "/BRANCH") &&
              !st.damaged)
@@ -186,7 +238,7 @@ database_actor::behavior_type database_behavior(self_ptr self,
       };
   });
   const std::string main_branch{default_branch};
-  if (st.branches.count(main_branch) == 0) {
+  if (st.branches.count(main_branch) == 0 && st.restarting.count(main_branch) == 0) {
     BranchInfo info{main_branch, now_us(), ""};
     (void)write_meta(c, info);
     start_branch(self, info);
@@ -196,6 +248,8 @@ database_actor::behavior_type database_behavior(self_ptr self,
       auto& branches = self->state.branches;
       if (auto it = branches.find(branch); it != branches.end())
         return it->second;
+      if (auto later = after_restart<branch_actor>(self, branch, branch_open_atom::value, branch))
+        return *later;
       return not_found(branch);
     },
     [=](recover_atom) -> caf::result<bool> {
@@ -369,6 +423,31 @@ database_actor::behavior_type database_behavior(self_ptr self,
       return rp;
     },
   };
+}
+
+namespace {
+
+database_actor supervise(caf::actor_system& sys, std::shared_ptr<const DatabaseContext> ctx,
+                         std::shared_ptr<RootHandover> handover,
+                         std::shared_ptr<std::function<void(const database_actor&)>> published) {
+  auto root = sys.spawn(database_behavior, ctx, handover);
+  (*published)(root);
+  auto* sysp = &sys;
+  root->attach_functor([sysp, ctx, handover, published](const caf::error& reason) {
+    if (reason == caf::exit_reason::user_shutdown)
+      return;  // closed
+    supervise(*sysp, ctx, handover, published);
+  });
+  return root;
+}
+
+}  // namespace
+
+database_actor spawn_supervised_root(caf::actor_system& sys,
+                                     std::shared_ptr<const DatabaseContext> ctx,
+                                     std::function<void(const database_actor&)> published) {
+  return supervise(sys, std::move(ctx), std::make_shared<RootHandover>(),
+                   std::make_shared<std::function<void(const database_actor&)>>(std::move(published)));
 }
 
 }  // namespace strata::actors

@@ -10,7 +10,7 @@
 namespace strata::detail {
 
 result<std::vector<StoreCheck>> check_database(HandleImpl& h) {
-  auto branches = h.client.call(h.db->root(), branch_list_atom::value);
+  auto branches = h.call_root(branch_list_atom::value);
   if (!branches)
     return branches.error();
   std::vector<StoreCheck> out;

@@ -175,11 +175,18 @@ result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path
 }
 
 result<std::shared_ptr<Database>> Database::start() {
-  root_ = sys_->spawn(actors::database_behavior,
-                      std::shared_ptr<const actors::DatabaseContext>(context_));
+  // A root that crashes is started again by its supervision, which
+  // publishes it here. (The Database outlives every root: it stops the
+  // last one, with user_shutdown, before it goes away.)
+  auto first = actors::spawn_supervised_root(
+      *sys_, std::shared_ptr<const actors::DatabaseContext>(context_),
+      [this](const actors::database_actor& root) {
+        std::lock_guard<std::mutex> lock(root_mtx_);
+        root_ = root;
+      });
   // Finish every commit decided before a crash before anyone reads.
   actors::Client client{*sys_, context_->inline_budget};
-  auto recovered = client.call(root_, recover_atom::value);
+  auto recovered = client.call(first, recover_atom::value);
   if (!recovered)
     return recovered.error();
   return shared_from_this();
@@ -193,7 +200,7 @@ caf::actor Database::service() {
 }
 
 Database::~Database() {
-  if (sys_ && (service_ || root_)) {
+  if (sys_ && (service_ || root())) {
     // The service first (its executors call the actors below), then the
     // root: it stops every branch and space actor, each closing (and in
     // standard mode syncing) its store, and goes down itself last.
@@ -206,9 +213,14 @@ Database::~Database() {
       self->receive([](const caf::down_msg&) {});
     };
     stop(caf::actor_cast<caf::strong_actor_ptr>(service_));
-    stop(caf::actor_cast<caf::strong_actor_ptr>(root_));
     service_ = nullptr;
-    root_ = nullptr;
+    // A root that crashed meanwhile was replaced: stop the one in place.
+    for (auto current = root(); current; current = root()) {
+      stop(caf::actor_cast<caf::strong_actor_ptr>(current));
+      std::lock_guard<std::mutex> lock(root_mtx_);
+      if (root_ == current)
+        root_ = nullptr;
+    }
   }
   if (system_) {
     system_->await_all_actors_done();

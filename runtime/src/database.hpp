@@ -41,7 +41,12 @@ class Database : public std::enable_shared_from_this<Database> {
   caf::actor_system& system() { return *sys_; }
   /// The service actor (started on first use; thread-safe).
   caf::actor service();
-  const actors::database_actor& root() const { return root_; }
+  /// The database root (a crashed root is replaced: ask again after
+  /// request_receiver_down).
+  actors::database_actor root() const {
+    std::lock_guard<std::mutex> lock(root_mtx_);
+    return root_;
+  }
   const std::string& path() const { return path_; }
   const OpenOptions& options() const { return options_; }
   size_t inline_budget() const { return context_->inline_budget; }
@@ -66,6 +71,7 @@ class Database : public std::enable_shared_from_this<Database> {
   caf::actor_system_config config_;
   std::unique_ptr<caf::actor_system> system_;  // null inside a user's system
   caf::actor_system* sys_ = nullptr;            // the one in use
+  mutable std::mutex root_mtx_;
   actors::database_actor root_;
   std::mutex service_mtx_;
   caf::actor service_;

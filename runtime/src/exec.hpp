@@ -361,7 +361,7 @@ struct Exec {
           else if constexpr (Plan<C>::where == Where::Branch)
             return h.on_branch_named(c.at.branch, xs...);
           else
-            return h.client.call(h.db->root(), xs...);
+            return h.call_root(xs...);
         },
         Plan<C>::args(c));
     if (!r)

@@ -64,11 +64,24 @@ struct HandleImpl {
     return {};
   }
 
+  /// Sends a request to the database root. A root that crashed bounces it
+  /// unprocessed and is replaced at once (actors::spawn_supervised_root):
+  /// resent to the new one, a few times at most.
+  template <class... Ts>
+  auto call_root(const Ts&... xs) {
+    auto r = client.call(db->root(), xs...);
+    for (int attempt = 0; attempt < 100 && !r && receiver_down(r.error()); ++attempt) {
+      std::this_thread::yield();  // the replacement is published as the old one ends
+      r = client.call(db->root(), xs...);
+    }
+    return r;
+  }
+
   /// Makes `name` the current branch and "default" the current space.
   /// Errors: BranchNotFound (nothing changes).
   result<void> set_branch(std::string_view name) {
     std::string target(name);
-    auto actor = client.call(db->root(), branch_open_atom::value, target);
+    auto actor = call_root(branch_open_atom::value, target);
     if (!actor)
       return actor.error();
     forget_branch_actors(target);
@@ -81,7 +94,7 @@ struct HandleImpl {
   result<actors::branch_actor> branch_actor(const std::string& name) {
     auto& actors = resolved[name];
     if (!actors.supervisor) {
-      auto r = client.call(db->root(), branch_open_atom::value, name);
+      auto r = call_root(branch_open_atom::value, name);
       if (!r) {
         resolved.erase(name);
         return r.error();

@@ -37,14 +37,15 @@ struct Deterministic {
   std::unique_ptr<caf::scoped_actor> me;
   actors::branch_actor branch;
 
-  Deterministic() {
+  explicit Deterministic(bool with_branch = true) {
     cfg.add_message_types<caf::id_block::strata>();
     cfg.set("scheduler.policy", caf::atom("testing"));
     cfg.set("logger.file-verbosity", caf::atom("quiet"));
     sys = std::make_unique<caf::actor_system>(cfg);
     sched = &dynamic_cast<caf::scheduler::test_coordinator&>(sys->scheduler());
     me = std::make_unique<caf::scoped_actor>(*sys);
-    start_branch();
+    if (with_branch)
+      start_branch();
   }
 
   ~Deterministic() {
@@ -170,10 +171,10 @@ struct Deterministic {
   /// bounces to the senders (requests) or is lost, as in a crash. The
   /// supervisor has yet to notice (its down message waits in its mailbox).
   template <class Handle>
-  void crash(const Handle& victim) {
-    (*me)->template send<caf::message_priority::high>(
-        caf::actor_cast<caf::actor>(victim),
-        caf::exit_msg{(*me)->address(), caf::make_error(caf::sec::runtime_error, "simulated crash")});
+  void crash(const Handle& victim,
+             caf::error reason = caf::make_error(caf::sec::runtime_error, "simulated crash")) {
+    (*me)->template send<caf::message_priority::high>(caf::actor_cast<caf::actor>(victim),
+                                                      caf::exit_msg{(*me)->address(), reason});
     BOOST_REQUIRE(sched->prioritize(victim));
     sched->run_once();
   }

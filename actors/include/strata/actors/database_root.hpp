@@ -3,6 +3,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -13,8 +14,24 @@
 
 namespace strata::actors {
 
+/// What a root that crashed leaves to the root started in its place: its
+/// branch supervisors, which go down with it (they are linked) but keep
+/// their stores open until their space actors are down. The new root
+/// starts those branches again only once the old ones are down.
+struct RootHandover {
+  std::mutex mtx;
+  std::vector<std::pair<std::string, branch_actor>> branches;
+};
+
 struct DatabaseState {
+  DatabaseState() = default;
+  DatabaseState(const DatabaseState&) = delete;
+  DatabaseState& operator=(const DatabaseState&) = delete;
+  /// Hands the running branches to the next root (RootHandover).
+  ~DatabaseState();
+
   std::shared_ptr<const DatabaseContext> ctx;
+  std::shared_ptr<RootHandover> handover;
   /// Running branch supervisors by name.
   std::map<std::string, branch_actor> branches;
   /// Branch metadata by name (sorted: list_branches reads it in order).
@@ -32,6 +49,9 @@ struct DatabaseState {
   /// Branch supervisors still to go down before the root stops (told to
   /// stop by an exit message).
   size_t stopping = 0;
+  /// Branches of a crashed predecessor still going down, with the
+  /// requests to open them, sent here again once they have restarted.
+  std::map<std::string, std::vector<std::function<void()>>> restarting;
 
   static inline const char* name = "strata.database";
 };
@@ -44,6 +64,15 @@ struct DatabaseState {
 /// cannot wait for the whole system).
 database_actor::behavior_type database_behavior(
     database_actor::stateful_pointer<DatabaseState> self,
-    std::shared_ptr<const DatabaseContext> ctx);
+    std::shared_ptr<const DatabaseContext> ctx, std::shared_ptr<RootHandover> handover);
+
+/// Spawns the root and supervises it: a root that goes down for any
+/// reason but a shutdown (user_shutdown) is started again at once, with
+/// what it left (RootHandover). `published` is called with every root
+/// spawned, the first one included, from the thread that spawned it (the
+/// crashed root's, for a restart); it must not block.
+database_actor spawn_supervised_root(caf::actor_system& sys,
+                                     std::shared_ptr<const DatabaseContext> ctx,
+                                     std::function<void(const database_actor&)> published);
 
 }  // namespace strata::actors
