@@ -114,17 +114,22 @@ BranchState::~BranchState() {
   // actor's attachables to unlink, and with 100,000 spaces every exit
   // message to the branch then cost a scan of 100,000.)
   if (!stopping)
-    for (auto& [name, child] : children)
+    for (auto& [name, child] : children) {
+      if (orphans)
+        orphans->leave(name, child);
       caf::anon_send_exit(child, caf::exit_reason::unknown);
+    }
 }
 
 branch_actor::behavior_type branch_behavior(self_ptr self,
                                             std::shared_ptr<const DatabaseContext> ctx,
-                                            std::string branch) {
+                                            std::string branch,
+                                            std::shared_ptr<Orphans<space_actor>> orphans) {
   self->set_exception_handler(exception_error);
   auto& st = self->state;
   st.ctx = std::move(ctx);
   st.branch = std::move(branch);
+  st.orphans = std::move(orphans);
   st.clock = std::make_shared<store::CommitClock>();
   st.clock->observe_wall_clock();
   st.ctx->clocks->publish(st.branch, st.clock);

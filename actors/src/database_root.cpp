@@ -65,8 +65,10 @@ uint64_t now_us() {
 
 branch_actor start_branch(self_ptr self, const BranchInfo& info) {
   auto& st = self->state;
-  auto actor = self->spawn<caf::linked>(branch_behavior, st.ctx, info.name);
+  auto orphans = std::make_shared<Orphans<space_actor>>();
+  auto actor = self->spawn<caf::linked>(branch_behavior, st.ctx, info.name, orphans);
   st.branches[info.name] = actor;
+  st.orphans[info.name] = std::move(orphans);
   st.infos[info.name] = info;
   return actor;
 }
@@ -132,22 +134,46 @@ std::optional<caf::typed_response_promise<T>> after_restart(self_ptr self, const
   return rp;
 }
 
-// Takes over branch `info` from a crashed root: its old supervisor is
-// going down (linked to the dead root) and still holds the branch's
-// stores; the branch starts again once it is down.
-void take_over(self_ptr self, const BranchInfo& info, const branch_actor& old) {
+// Starts branch `name` again once every actor in `old` is down: what a
+// crash left of it (the supervisor of a crashed root, the space actors of
+// a crashed branch) still holds its stores until then. Requests to open
+// it wait meanwhile (after_restart).
+// `then_wait`: the space actors the old supervisor in `old` leaves when it
+// goes down, waited for next.
+template <class Handle>
+void restart_when_down(self_ptr self, const std::string& name, const std::vector<Handle>& old,
+                       std::shared_ptr<Orphans<space_actor>> then_wait = nullptr) {
   auto& st = self->state;
-  st.infos[info.name] = info;
-  st.restarting[info.name];
-  self->monitor(old);
-  st.on_down[old.address()] = [self, info] {
-    if (self->state.stopping == 0)  // else the database is closing
-      restart_branch(self, info.name);
-    auto waiting = std::move(self->state.restarting[info.name]);
-    self->state.restarting.erase(info.name);
+  st.branches.erase(name);
+  st.restarting[name];
+  auto finish = [self, name, then_wait] {
+    auto& st = self->state;
+    if (then_wait && st.stopping == 0) {
+      std::vector<space_actor> left;
+      for (auto& [space, child] : then_wait->take())
+        left.push_back(std::move(child));
+      restart_when_down(self, name, left);
+      return;
+    }
+    if (st.stopping == 0)  // else the database is closing
+      restart_branch(self, name);
+    auto waiting = std::move(st.restarting[name]);
+    st.restarting.erase(name);
     for (auto& resend : waiting)
       resend();
   };
+  if (old.empty()) {
+    finish();
+    return;
+  }
+  auto left = std::make_shared<size_t>(old.size());
+  for (const auto& actor : old) {
+    self->monitor(actor);
+    st.on_down[actor.address()] = [left, finish] {
+      if (--*left == 0)
+        finish();
+    };
+  }
 }
 
 }  // namespace
@@ -155,9 +181,10 @@ void take_over(self_ptr self, const BranchInfo& info, const branch_actor& old) {
 DatabaseState::~DatabaseState() {
   if (!handover)
     return;
-  std::lock_guard<std::mutex> lock(handover->mtx);
-  for (auto& [name, branch] : branches)
-    handover->branches.emplace_back(name, branch);
+  for (auto& [name, branch] : branches) {
+    auto o = orphans.find(name);
+    handover->leave(name, {branch, o != orphans.end() ? o->second : nullptr});
+  }
 }
 
 database_actor::behavior_type database_behavior(self_ptr self,
@@ -167,13 +194,11 @@ database_actor::behavior_type database_behavior(self_ptr self,
   auto& st = self->state;
   st.ctx = std::move(ctx);
   st.handover = std::move(handover);
-  std::map<std::string, branch_actor> predecessors;
-  if (st.handover) {
-    std::lock_guard<std::mutex> lock(st.handover->mtx);
-    for (auto& [name, branch] : st.handover->branches)
+  std::map<std::string, std::pair<branch_actor, std::shared_ptr<Orphans<space_actor>>>>
+      predecessors;
+  if (st.handover)
+    for (auto& [name, branch] : st.handover->take())
       predecessors[name] = std::move(branch);
-    st.handover->branches.clear();
-  }
   // Every branch found in storage is started (its coordinator may have
   // commits to finish); "default" always exists.
   const auto& c = *st.ctx;
@@ -185,8 +210,11 @@ database_actor::behavior_type database_behavior(self_ptr self,
       continue;
     }
     auto info = read_meta(c, c.root + "/branches/" + dir);
-    if (info && predecessors.count(info->name) != 0)
-      take_over(self, *info, predecessors[info->name]);
+    if (info && predecessors.count(info->name) != 0) {
+      st.infos[info->name] = *info;
+      auto& [old, its_spaces] = predecessors[info->name];
+      restart_when_down(self, info->name, std::vector<branch_actor>{old}, its_spaces);
+    }
     else if (info)
       start_branch(self, *info);
     else if (c.store_options.env->FileExists(c.root + "/branches/" + dir + "/BRANCH") &&
@@ -212,8 +240,13 @@ database_actor::behavior_type database_behavior(self_ptr self,
     for (auto& [name, branch] : st.branches) {
       if (branch.address() != msg.source)
         continue;
-      if (st.stopping == 0)
-        restart_branch(self, name);
+      if (st.stopping == 0) {
+        std::vector<space_actor> left;
+        if (auto o = st.orphans.find(name); o != st.orphans.end())
+          for (auto& [space, child] : o->second->take())
+            left.push_back(std::move(child));
+        restart_when_down(self, std::string(name), left);
+      }
       return;
     }
     if (st.stopping > 0 || msg.reason == caf::exit_reason::normal)
@@ -297,6 +330,7 @@ database_actor::behavior_type database_behavior(self_ptr self,
       auto victim = it->second;
       st.branches.erase(it);
       st.infos.erase(branch);
+      st.orphans.erase(branch);
       st.deleting[branch];
       // Stop the branch (its links stop its space actors and coordinator,
       // closing every store), then remove its files.

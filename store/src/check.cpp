@@ -16,6 +16,7 @@
 #include "strata/messages/codec.hpp"
 #include "strata/store/space_store.hpp"
 #include "strata/store/txn_log.hpp"
+#include "strata/store/fault_env.hpp"
 
 namespace strata::store {
 
@@ -246,6 +247,10 @@ StoreCheck SpaceStore::check() {
 }
 
 StoreCheck TxnLog::check() {
+  // An exception deep in the read (testing::FaultInjector::throw_in_store):
+  // it stops the branch's supervisor, which its own supervisor restarts.
+  if (auto* faults = as_fault_env(options_.env))
+    faults->exception_point("the transaction log check");
   StoreCheck out;
   Problems problems{out};
   std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(scan_options())};

@@ -67,7 +67,7 @@ struct Deterministic {
   /// Starts the branch "main" (again: after a crash, what it recovers).
   void start_branch() {
     branch = sys->spawn(actors::branch_behavior,
-                        std::shared_ptr<const actors::DatabaseContext>(ctx), std::string("main"));
+                        std::shared_ptr<const actors::DatabaseContext>(ctx), std::string("main"), std::shared_ptr<actors::Orphans<actors::space_actor>>{});
     drain();
   }
 

@@ -27,7 +27,7 @@ BOOST_FIXTURE_TEST_SUITE(supervisor, test::ActorFixture)
 
 BOOST_AUTO_TEST_CASE(resolve_spawns_one_actor_per_space_and_reuses_it) {
   auto branch = sys->spawn(actors::branch_behavior, std::shared_ptr<const actors::DatabaseContext>(ctx),
-                           std::string("default"));
+                           std::string("default"), std::shared_ptr<actors::Orphans<actors::space_actor>>{});
   actors::Client c{*sys, 8};
   auto a1 = c.call(branch, space_resolve_atom::value, std::string("alpha"));
   auto a2 = c.call(branch, space_resolve_atom::value, std::string("alpha"));
@@ -43,7 +43,7 @@ BOOST_AUTO_TEST_CASE(resolve_spawns_one_actor_per_space_and_reuses_it) {
 
 BOOST_AUTO_TEST_CASE(a_crashed_space_actor_is_restarted_with_its_data_intact) {
   auto branch = sys->spawn(actors::branch_behavior, std::shared_ptr<const actors::DatabaseContext>(ctx),
-                           std::string("default"));
+                           std::string("default"), std::shared_ptr<actors::Orphans<actors::space_actor>>{});
   actors::Client c{*sys, 8};
   auto space = *c.call(branch, space_resolve_atom::value, std::string("memory"));
   for (int i = 0; i < 100; ++i)
@@ -78,7 +78,7 @@ BOOST_AUTO_TEST_CASE(a_crashed_space_actor_is_restarted_with_its_data_intact) {
 
 BOOST_AUTO_TEST_CASE(stopping_the_supervisor_stops_its_space_actors) {
   auto branch = sys->spawn(actors::branch_behavior, std::shared_ptr<const actors::DatabaseContext>(ctx),
-                           std::string("default"));
+                           std::string("default"), std::shared_ptr<actors::Orphans<actors::space_actor>>{});
   actors::Client c{*sys, 8};
   auto space = *c.call(branch, space_resolve_atom::value, std::string("alpha"));
   caf::scoped_actor self{*sys};
@@ -97,7 +97,7 @@ BOOST_AUTO_TEST_CASE(stopping_the_supervisor_stops_its_space_actors) {
 BOOST_AUTO_TEST_CASE(a_branch_publishes_its_clock_while_it_runs) {
   BOOST_TEST(!ctx->clocks->find("main"));
   auto branch = sys->spawn(actors::branch_behavior, std::shared_ptr<const actors::DatabaseContext>(ctx),
-                           std::string("main"));
+                           std::string("main"), std::shared_ptr<actors::Orphans<actors::space_actor>>{});
   actors::Client c{*sys, 8};
   auto space = c.call(branch, space_resolve_atom::value, std::string("alpha"));
   BOOST_REQUIRE(space);
@@ -120,7 +120,7 @@ BOOST_AUTO_TEST_CASE(a_branch_publishes_its_clock_while_it_runs) {
 
 BOOST_AUTO_TEST_CASE(the_catalog_tracks_registration_and_deletion) {
   auto branch = sys->spawn(actors::branch_behavior, std::shared_ptr<const actors::DatabaseContext>(ctx),
-                           std::string("default"));
+                           std::string("default"), std::shared_ptr<actors::Orphans<actors::space_actor>>{});
   actors::Client c{*sys, 8};
   auto space = *c.call(branch, space_resolve_atom::value, std::string("zeta"));
   BOOST_TEST(!*c.call(branch, space_exists_atom::value, std::string("zeta")));

@@ -10,6 +10,7 @@
 
 #include "strata/actors/context.hpp"
 #include "strata/actors/interfaces.hpp"
+#include "strata/actors/orphans.hpp"
 #include "strata/store/txn_log.hpp"
 
 namespace strata::actors {
@@ -25,6 +26,9 @@ struct BranchState {
   std::shared_ptr<const DatabaseContext> ctx;
   std::shared_ptr<store::CommitClock> clock;
   std::string branch;
+  /// Where the space actors go if this supervisor crashes (null: nobody
+  /// waits for them).
+  std::shared_ptr<Orphans<space_actor>> orphans;
   /// Registered spaces (never contains "default", which always exists).
   std::set<std::string> catalog;
   /// The branch's transaction coordinator (linked; stops with the branch).
@@ -56,6 +60,7 @@ struct BranchState {
 /// kept), and when the supervisor stops its children stop with it.
 branch_actor::behavior_type branch_behavior(branch_actor::stateful_pointer<BranchState> self,
                                             std::shared_ptr<const DatabaseContext> ctx,
-                                            std::string branch);
+                                            std::string branch,
+                                            std::shared_ptr<Orphans<space_actor>> orphans);
 
 }  // namespace strata::actors

@@ -11,17 +11,16 @@
 
 #include "strata/actors/context.hpp"
 #include "strata/actors/interfaces.hpp"
+#include "strata/actors/orphans.hpp"
 
 namespace strata::actors {
 
 /// What a root that crashed leaves to the root started in its place: its
 /// branch supervisors, which go down with it (they are linked) but keep
-/// their stores open until their space actors are down. The new root
-/// starts those branches again only once the old ones are down.
-struct RootHandover {
-  std::mutex mtx;
-  std::vector<std::pair<std::string, branch_actor>> branches;
-};
+/// their stores open until their space actors are down, with where each
+/// leaves its space actors if it goes down at once. The new root starts
+/// those branches again only once all of them are down.
+using RootHandover = Orphans<std::pair<branch_actor, std::shared_ptr<Orphans<space_actor>>>>;
 
 struct DatabaseState {
   DatabaseState() = default;
@@ -49,9 +48,14 @@ struct DatabaseState {
   /// Branch supervisors still to go down before the root stops (told to
   /// stop by an exit message).
   size_t stopping = 0;
-  /// Branches of a crashed predecessor still going down, with the
-  /// requests to open them, sent here again once they have restarted.
+  /// Branches to start again once what a crash left of them is down (the
+  /// old supervisor of a crashed root, the space actors of a crashed
+  /// branch), with the requests to open them, sent here again once they
+  /// have restarted.
   std::map<std::string, std::vector<std::function<void()>>> restarting;
+  /// Per running branch, where its supervisor leaves its space actors if
+  /// it crashes.
+  std::map<std::string, std::shared_ptr<Orphans<space_actor>>> orphans;
 
   static inline const char* name = "strata.database";
 };
