@@ -19,6 +19,7 @@
 #include <leveldb/env.h>
 #include <leveldb/helpers/memenv.h>
 
+#include "fixture.hpp"
 #include "strata/actors/branch_supervisor.hpp"
 #include "strata/actors/context.hpp"
 #include "strata/actors/space_actor.hpp"
@@ -55,9 +56,7 @@ struct Deterministic {
   }
 
   static std::shared_ptr<actors::DatabaseContext> make_context(leveldb::Env* env) {
-    auto ctx = std::make_shared<actors::DatabaseContext>();
-    ctx->root = "/deterministic";
-    ctx->store_options.env = env;
+    auto ctx = ActorFixture::make_context(env);
     ctx->store_options.durability = Durability::Standard;
     // Finished transactions are forgotten only when a test fires the timer.
     ctx->txn_forget_delay = std::chrono::hours(1);

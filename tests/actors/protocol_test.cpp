@@ -81,6 +81,17 @@ struct Walk : test::Deterministic {
     coord = coordinator();
   }
 
+  /// Neither space holds k: the transaction is gone everywhere.
+  void in_neither() {
+    BOOST_TEST(get(a, "k") == "(nil)");
+    BOOST_TEST(get(b, "k") == "(nil)");
+  }
+  /// Both spaces hold the transaction's k.
+  void in_both(const std::string& va, const std::string& vb) {
+    BOOST_TEST(get(a, "k") == va);
+    BOOST_TEST(get(b, "k") == vb);
+  }
+
   uint64_t status(const actors::space_actor& space, uint64_t txn) {
     auto h = (*me)->request(space, caf::infinite, txn_status_atom::value, txn);
     drain();
@@ -286,8 +297,7 @@ BOOST_AUTO_TEST_CASE(a_younger_prepare_waits_for_an_older_holder) {
   drain();
   BOOST_TEST(take<uint64_t>(first).engaged());
   BOOST_TEST(take<uint64_t>(second).engaged());
-  BOOST_TEST(get(a, "k") == "a2");
-  BOOST_TEST(get(b, "k") == "b2");
+  in_both("a2", "b2");
 }
 
 // An older transaction meeting an entry a younger one holds votes no:
@@ -512,8 +522,7 @@ BOOST_AUTO_TEST_CASE(after_the_decision_recovery_commits) {
   // The caller heard of the commit: decided, it is durable.
   auto done = take<uint64_t>(h);
   BOOST_TEST(done.engaged());
-  BOOST_TEST(get(a, "k") == "a1");
-  BOOST_TEST(get(b, "k") == "b1");
+  in_both("a1", "b1");
   BOOST_TEST(status(a, id) == txn_status_applied);
 }
 
@@ -526,8 +535,7 @@ BOOST_AUTO_TEST_CASE(after_one_prepare_recovery_aborts) {
   crash_process();
   BOOST_TEST(!take<uint64_t>(h).engaged());
   BOOST_TEST(st(a).txns.empty());
-  BOOST_TEST(get(a, "k") == "(nil)");
-  BOOST_TEST(get(b, "k") == "(nil)");
+  in_neither();
 }
 
 // Crash before any prepare: an intent alone settles as an abort.
@@ -536,8 +544,7 @@ BOOST_AUTO_TEST_CASE(before_any_prepare_recovery_aborts) {
   step<txn_commit_atom>(coord);
   crash_process();
   BOOST_TEST(!take<uint64_t>(h).engaged());
-  BOOST_TEST(get(a, "k") == "(nil)");
-  BOOST_TEST(get(b, "k") == "(nil)");
+  in_neither();
   BOOST_TEST(cst().settling.empty());
 }
 
@@ -551,8 +558,7 @@ BOOST_AUTO_TEST_CASE(after_the_first_apply_recovery_completes_the_commit) {
   step<txn_decide_atom>(a);
   crash_process();
   BOOST_TEST(take<uint64_t>(h).engaged());
-  BOOST_TEST(get(a, "k") == "a1");
-  BOOST_TEST(get(b, "k") == "b1");
+  in_both("a1", "b1");
   BOOST_TEST(status(b, id) == txn_status_applied);
 }
 
