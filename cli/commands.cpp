@@ -292,6 +292,8 @@ bool CommandTable::execute(Context& ctx, const std::vector<std::string>& words) 
     return false;
   }
   Outcome outcome = spec->handler ? spec->handler(ctx, args) : help(args.positional);
+  const auto* flag = outcome.reply ? std::get_if<Flag>(&*outcome.reply) : nullptr;
+  ctx.set_answered_false(flag && flag->predicate && !flag->value);
   if (outcome.reply)
     printer.print(*outcome.reply);
   if (outcome.error) {

@@ -29,7 +29,7 @@ Outcome branch_exists(Context& ctx, const Args& args) {
   auto r = ctx.db().branch_exists(args.positional[0]);
   if (!r)
     return r.error();
-  return Flag{*r};
+  return Flag{*r, /*predicate=*/true};
 }
 
 Outcome branch_info(Context& ctx, const Args& args) {

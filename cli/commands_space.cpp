@@ -24,7 +24,7 @@ Outcome space_exists(Context& ctx, const Args& args) {
   auto r = ctx.db().space_exists(args.positional[0]);
   if (!r)
     return r.error();
-  return Flag{*r};
+  return Flag{*r, /*predicate=*/true};
 }
 
 Outcome space_del(Context& ctx, const Args& args, bool force) {

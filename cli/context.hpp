@@ -64,6 +64,9 @@ class Context {
 
   /// Set by `quit` / `exit`; the mode loop stops after the current command.
   bool quit_requested() const { return quit_; }
+  /// Whether the last command was a predicate answered false (Flag).
+  bool answered_false() const { return answered_false_; }
+  void set_answered_false(bool v) { answered_false_ = v; }
   void request_quit() { quit_ = true; }
 
   /// Ends the session: rolls back an open transaction.
@@ -82,6 +85,7 @@ class Context {
   bool read_only_;
   Printer& printer_;
   bool quit_ = false;
+  bool answered_false_ = false;
   bool stdin_available_ = false;
   bool repaired_ = false;
   /// (space, seq) -> type of the events this transaction appended.

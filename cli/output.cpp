@@ -443,10 +443,23 @@ void Printer::print(const Reply& reply) {
 
 void Printer::error(const CliError& e) {
   out_.flush();
+  std::string where = line_ ? "line " + std::to_string(*line_) + ": " : "";
   switch (mode_) {
-    case OutputMode::Human: err_ << "(error) " << e.text << '\n'; break;
-    case OutputMode::Json: err_ << Value{Object{{"error", e.text}}}.to_json() << '\n'; break;
-    case OutputMode::Raw: err_ << e.text << '\n'; break;
+    case OutputMode::Human: err_ << where << "(error) " << e.text << '\n'; break;
+    case OutputMode::Json: {
+      // The text reads "<Kind>: <message>" except for SPEC 7's own
+      // wordings ("CAS conflict: ..."), which are the message whole.
+      std::string kind = to_string(e.kind);
+      std::string message = e.text;
+      if (message.compare(0, kind.size() + 2, kind + ": ") == 0)
+        message.erase(0, kind.size() + 2);
+      Object body{{"kind", kind}, {"message", message}};
+      if (line_)
+        body.set("line", static_cast<int64_t>(*line_));
+      err_ << Value{Object{{"error", Value{std::move(body)}}}}.to_json() << '\n';
+      break;
+    }
+    case OutputMode::Raw: err_ << where << e.text << '\n'; break;
   }
   err_.flush();
 }

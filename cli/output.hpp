@@ -87,6 +87,10 @@ struct Lookups {
 
 struct Flag {
   bool value = false;
+  /// A predicate (`branch exists`, `space exists`): in shell mode a false
+  /// answer makes the exit status 1, as test(1) does, so that
+  /// `if strata branch exists x; then ...` works.
+  bool predicate = false;
 };
 
 struct Count {
@@ -190,10 +194,17 @@ class Printer {
   OutputMode mode() const { return mode_; }
 
   void print(const Reply& reply);
+  /// Human: "(error) <Kind>: <message>"; JSON:
+  /// {"error": {"kind": "<Kind>", "message": "<message>"}} (with "line"
+  /// in pipe mode); raw: the text. On the error stream.
   void error(const CliError& e);
+  /// Pipe mode: errors name the input line of the failing command, as
+  /// sqlite3 does ("line 12: (error) ..."); nothing outside pipe mode.
+  void set_line(std::optional<size_t> line) { line_ = line; }
 
  private:
   OutputMode mode_;
+  std::optional<size_t> line_;
   std::ostream& out_;
   std::ostream& err_;
 };

@@ -33,7 +33,7 @@ expect "--branch default" 0 '{"plan":"globex"}'
 run --db "$db" space exists globex
 expect "space exists" 0 "true"
 run --db "$db" space exists nowhere
-expect "space exists (missing)" 0 "false"
+expect "space exists (missing)" 1 "false"
 run --db "$db" space del default
 expect_err "default space cannot be deleted" "(error) ConstraintViolation:"
 run --db "$db" space del globex
@@ -41,7 +41,7 @@ expect "non-empty space" 1 "" "(error) space is non-empty"
 run --db "$db" space del-force globex
 expect "space del-force" 0 "OK"
 run --db "$db" space exists globex
-expect "gone after force delete" 0 "false"
+expect "gone after force delete" 1 "false"
 run --db "$db" space create Bad
 expect_err "space create validates" "(error) InvalidInput:"
 

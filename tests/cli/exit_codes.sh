@@ -109,12 +109,24 @@ printf 'not a bundle' > "$tmp/bad.bundle"
 run --db "$db" branch validate "$tmp/bad.bundle"
 expect_err "a damaged bundle" "(error) InvalidInput: invalid bundle"
 
-# `if strata ... branch exists ...` (SPEC 8.7) relies on the output, and a
-# missing branch is not an error.
+# `if strata ... branch exists ...` (SPEC 8.7) relies on the exit code: a
+# predicate answered false exits 1 (as test(1) does) and still prints its
+# answer; it is not an error (nothing on stderr).
 run --db "$db" branch exists default
 expect "branch exists" 0 "true"
 run --db "$db" branch exists nope
-expect "branch exists (missing)" 0 "false"
+expect "branch exists (missing)" 1 "false"
+if "$strata" --db "$db" branch exists nope >/dev/null 2>&1; then
+  fail "if strata branch exists nope: took the true branch"
+fi
+run --db "$db" space exists default
+expect "space exists" 0 "true"
+run --db "$db" space exists nowhere
+expect "space exists (missing)" 1 "false"
+# In pipe mode a false answer is an answer, not a failed line.
+run_in 'branch exists nope
+' --db "$db"
+expect "pipe: branch exists (missing)" 0 "false"
 
 # Legacy aliases (SPEC 8.1 [R]).
 run "$db" kv get key

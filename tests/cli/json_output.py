@@ -110,17 +110,19 @@ with tempfile.TemporaryDirectory() as tmp:
     # b, name, counter, cfg and vector a, in default and in its fork b2
     check("info total_keys", got and got["total_keys"], 10)
 
-    # Errors: {"error": "<Kind>: <message>"} on stderr, nothing on stdout.
+    # Errors: {"error": {"kind": ..., "message": ...}} on stderr, nothing on
+    # stdout; CAS conflicts included.
     rc, out, err = run(db, "state", "cas", "counter", "7", "x")
     check("error exit", rc, 1)
     check("error stdout", out, "")
     try:
         check("error document", json.loads(err),
-              {"error": "CAS conflict: expected version 7, current version 2"})
+              {"error": {"kind": "VersionConflict",
+                         "message": "CAS conflict: expected version 7, current version 2"}})
     except json.JSONDecodeError:
         failures.append(f"stderr is not JSON: {err!r}")
     rc, out, err = run(db, "kv", "put", "", "x")
-    check("error kind", json.loads(err)["error"].startswith("InvalidInput: "), True)
+    check("error kind", json.loads(err)["error"]["kind"], "InvalidInput")
 
     # Pipe mode: every line of stdout is one document.
     script = "kv put p 1\nkv get p\nuse default s1\nkv get p\nevent len\nbogus\nspace list\n"
@@ -135,7 +137,8 @@ with tempfile.TemporaryDirectory() as tmp:
     except json.JSONDecodeError as e:
         failures.append(f"pipe stdout line is not JSON ({e}): {out!r}")
     check("pipe error line", [json.loads(line) for line in err.splitlines()],
-          [{"error": "InvalidInput: unknown command 'bogus' (try 'help')"}])
+          [{"error": {"kind": "InvalidInput", "line": 6,
+                      "message": "unknown command 'bogus' (try 'help')"}}])
 
 if failures:
     print("\n".join("FAIL: " + f for f in failures), file=sys.stderr)
