@@ -151,18 +151,35 @@ Outcome branch_merge(Context& ctx, const Args& args) {
   auto info = ctx.db().merge_branches(source, target, *strategy);
   if (!info)
     return info.error();
-  if (ctx.printer().mode() == OutputMode::Json)
+  auto show = [](const std::optional<Value>& v) { return v ? v->to_json() : std::string("(deleted)"); };
+  if (ctx.printer().mode() == OutputMode::Json) {
+    Array conflicts;
+    for (const auto& c : info->conflicts) {
+      Object o{{"space", Value{c.space}}, {"key", Value{c.key}}, {"primitive", Value{c.primitive}}};
+      o.set("target", c.value_a ? *c.value_a : Value{});
+      o.set("source", c.value_b ? *c.value_b : Value{});
+      conflicts.emplace_back(std::move(o));
+    }
     return Fields{{{"source", Value{info->source}},
                    {"target", Value{info->target}},
                    {"keys_applied", Value{info->keys_applied}},
+                   {"events_appended", Value{info->events_appended}},
                    {"spaces_merged", Value{info->spaces_merged}},
-                   {"conflicts", Value{static_cast<uint64_t>(info->conflicts.size())}}}};
+                   {"merge_base", Value{info->merge_base}},
+                   {"conflicts", Value{std::move(conflicts)}}}};
+  }
   std::string out = "Merged \"" + info->source + "\" -> \"" + info->target + "\" (" +
                     std::to_string(info->keys_applied) + " keys, " +
+                    std::to_string(info->events_appended) + " events, " +
                     std::to_string(info->spaces_merged) + " spaces";
   if (!info->conflicts.empty())
-    out += ", " + std::to_string(info->conflicts.size()) + " conflicts resolved";
-  return Text{out + ")"};
+    out += ", " + std::to_string(info->conflicts.size()) +
+           " conflicts resolved by the later write";
+  out += ")";
+  for (const auto& c : info->conflicts)
+    out += "\n  ~ " + c.key + " (" + c.primitive + ") in \"" + c.space + "\": target " +
+           show(c.value_a) + ", source " + show(c.value_b);
+  return Text{out};
 }
 
 Outcome branch_export(Context& ctx, const Args& args) {

@@ -272,7 +272,7 @@ database_actor::behavior_type database_behavior(self_ptr self,
   });
   const std::string main_branch{default_branch};
   if (st.branches.count(main_branch) == 0 && st.restarting.count(main_branch) == 0) {
-    BranchInfo info{main_branch, now_us(), ""};
+    BranchInfo info{main_branch, now_us(), "", {}};
     (void)write_meta(c, info);
     start_branch(self, info);
   }
@@ -314,7 +314,7 @@ database_actor::behavior_type database_behavior(self_ptr self,
         return *later;
       if (self->state.infos.count(branch) != 0)
         return make_error(errc::BranchExists, "branch \"" + branch + "\" already exists");
-      BranchInfo info{branch, now_us(), ""};
+      BranchInfo info{branch, now_us(), "", {}};
       if (auto err = write_meta(*self->state.ctx, info))
         return err;
       start_branch(self, info);
@@ -358,6 +358,19 @@ database_actor::behavior_type database_behavior(self_ptr self,
       for (auto& [name, info] : self->state.infos)
         out.push_back(name);
       return out;
+    },
+    [=](branch_merged_atom, const std::string& target, const std::string& source,
+        uint64_t ts) -> caf::result<bool> {
+      auto& infos = self->state.infos;
+      auto it = infos.find(target);
+      if (it == infos.end())
+        return not_found(target);
+      auto updated = it->second;
+      updated.merged_from[source] = ts;
+      if (auto err = write_meta(*self->state.ctx, updated))
+        return err;
+      it->second = std::move(updated);
+      return true;
     },
     [=](branch_exists_atom, const std::string& branch) -> bool {
       return self->state.infos.count(branch) != 0;
@@ -434,7 +447,7 @@ database_actor::behavior_type database_behavior(self_ptr self,
       if (auto err = remove_tree(*st.ctx, st.ctx->branch_dir(dest)))
         return err;
       // Reserve the name while the copy runs.
-      BranchInfo info{dest, now_us(), source};
+      BranchInfo info{dest, now_us(), source, {}};
       st.infos[dest] = info;
       auto rp = self->make_response_promise<ForkInfo>();
       self->request(src->second, caf::infinite, space_copy_atom::value, dest)

@@ -302,6 +302,10 @@ std::string encode_branch_meta(const BranchInfo& info) {
   o.set("name", info.name);
   o.set("created_at", static_cast<int64_t>(info.created_at));
   o.set("parent", info.parent);
+  Object merges;
+  for (const auto& [source, ts] : info.merged_from)
+    merges.set(source, static_cast<int64_t>(ts));
+  o.set("merged_from", Value{std::move(merges)});
   std::string bytes;
   encode(Value{std::move(o)}, bytes);
   return bytes;
@@ -318,7 +322,18 @@ result<BranchInfo> decode_branch_meta(std::string_view bytes) {
   if (!name || !name->is_string() || !created || !created->is_int() || !parent ||
       !parent->is_string())
     return make_error(errc::Serialization, "corrupt branch metadata");
-  return BranchInfo{*name->as_str(), static_cast<uint64_t>(*created->as_int()), *parent->as_str()};
+  BranchInfo info{*name->as_str(), static_cast<uint64_t>(*created->as_int()), *parent->as_str(), {}};
+  if (const Value* merges = o->find("merged_from")) {
+    const Object* m = merges->as_object();
+    if (!m)
+      return make_error(errc::Serialization, "corrupt branch metadata");
+    for (const auto& [source, ts] : *m) {
+      if (!ts.is_int() || *ts.as_int() < 0)
+        return make_error(errc::Serialization, "corrupt branch metadata");
+      info.merged_from[source] = static_cast<uint64_t>(*ts.as_int());
+    }
+  }
+  return info;
 }
 
 result<Value> decode_value(std::string_view bytes) {

@@ -2,6 +2,8 @@
 // of both branches is read through a handle on each branch.
 
 #include <algorithm>
+#include <chrono>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -230,106 +232,425 @@ result<BranchDiff> diff_branches(Strata& base, std::string_view a, std::string_v
   return diff;
 }
 
+namespace {
+
+// -- three-way merge --------------------------------------------------------------
+
+constexpr uint64_t never = UINT64_MAX;
+
+// Where the state both branches last shared is read: a branch, as of a
+// timestamp.
+struct MergeBase {
+  std::string branch;
+  uint64_t ts = 0;
+};
+
+// The branch and its ancestors (parent links), nearest first.
+result<std::vector<BranchInfo>> ancestry(Strata& h, const std::string& branch) {
+  std::vector<BranchInfo> out;
+  std::set<std::string> seen;
+  for (std::string b = branch; !b.empty() && seen.insert(b).second;) {
+    auto info = h.branch_info(b);
+    if (!info)
+      return info.error();
+    if (!*info) {
+      if (out.empty())
+        return make_error(errc::BranchNotFound, "branch \"" + b + "\" does not exist");
+      break;  // an ancestor was deleted: its history ends the chain
+    }
+    b = (*info)->parent;
+    out.push_back(std::move(**info));
+  }
+  return out;
+}
+
+// The merge base of merging `source` into `target`: the later of (a) the
+// nearest common ancestor's state at the earliest fork between the two
+// (both hold the ancestor's history up to their own fork from it, so the
+// target holds it as of that fork), and (b) the last merge between them
+// (source into target: the source as of that merge; target into source:
+// the target as of that merge). None: no shared history.
+result<std::optional<MergeBase>> merge_base(Strata& h, const std::string& source,
+                                            const std::string& target) {
+  auto s = ancestry(h, source);
+  if (!s)
+    return s.error();
+  auto t = ancestry(h, target);
+  if (!t)
+    return t.error();
+  std::optional<MergeBase> best;
+  auto consider = [&best](const std::string& branch, uint64_t ts) {
+    if (ts != never && (!best || ts > best->ts))
+      best = MergeBase{branch, ts};
+  };
+  [&] {
+    for (size_t i = 0; i < s->size(); ++i)
+      for (size_t j = 0; j < t->size(); ++j)
+        if ((*s)[i].name == (*t)[j].name) {
+          uint64_t fork_s = i == 0 ? never : (*s)[i - 1].created_at;
+          uint64_t fork_t = j == 0 ? never : (*t)[j - 1].created_at;
+          consider(target, std::min(fork_s, fork_t));
+          return;
+        }
+  }();
+  if (auto it = t->front().merged_from.find(source); it != t->front().merged_from.end())
+    consider(source, it->second);
+  if (auto it = s->front().merged_from.find(target); it != s->front().merged_from.end())
+    consider(target, it->second);
+  return best;
+}
+
+// An entry on one side: its value (absent: deleted or never written) and
+// the commit timestamp of that value (0 when absent).
+struct Side {
+  std::optional<Value> value;
+  uint64_t ts = 0;
+};
+
+// The newest version at or before `as_of` in a history (newest first).
+uint64_t ts_at(const result<std::optional<std::vector<VersionedValue>>>& history, uint64_t as_of) {
+  if (history && *history)
+    for (const auto& v : **history)
+      if (v.timestamp <= as_of)
+        return v.timestamp;
+  return 0;
+}
+
+// One primitive's reads, so that KV, state and JSON share the merge.
+struct Family {
+  const char* name;  // DiffEntry::primitive
+  std::function<result<std::vector<std::string>>(Strata&)> list;
+  std::function<result<std::vector<std::string>>(Strata&, uint64_t)> list_at;
+  std::function<result<std::optional<Value>>(Strata&, const std::string&, uint64_t)> get_at;
+  std::function<result<std::optional<VersionedValue>>(Strata&, const std::string&)> get;
+  std::function<result<std::optional<std::vector<VersionedValue>>>(Strata&, const std::string&)>
+      history;
+  std::function<caf::error(Strata&, const std::string&, const std::optional<Value>&)> write;
+};
+
+template <class R>
+caf::error status_of(const R& r) {
+  return r ? caf::error{} : r.error();
+}
+
+const std::vector<Family>& families() {
+  static const std::vector<Family> all = {
+      {"kv", [](Strata& h) { return h.kv_list(); },
+       [](Strata& h, uint64_t ts) { return h.kv_list_at(std::nullopt, ts); },
+       [](Strata& h, const std::string& k, uint64_t ts) { return h.kv_get_at(k, ts); },
+       [](Strata& h, const std::string& k) { return h.kv_get_versioned(k); },
+       [](Strata& h, const std::string& k) { return h.kv_getv(k); },
+       [](Strata& h, const std::string& k, const std::optional<Value>& v) {
+         return v ? status_of(h.kv_put(k, *v)) : status_of(h.kv_delete(k));
+       }},
+      {"state", [](Strata& h) { return h.state_list(); },
+       [](Strata& h, uint64_t ts) { return h.state_list_at(std::nullopt, ts); },
+       [](Strata& h, const std::string& k, uint64_t ts) { return h.state_get_at(k, ts); },
+       [](Strata& h, const std::string& k) { return h.state_get_versioned(k); },
+       [](Strata& h, const std::string& k) { return h.state_getv(k); },
+       [](Strata& h, const std::string& k, const std::optional<Value>& v) {
+         return v ? status_of(h.state_set(k, *v)) : status_of(h.state_delete(k));
+       }},
+      {"json",
+       [](Strata& h) -> result<std::vector<std::string>> {
+         std::vector<std::string> out;
+         std::optional<std::string> cursor;
+         do {
+           auto page = h.json_list(std::nullopt, cursor, 1000);
+           if (!page)
+             return page.error();
+           out.insert(out.end(), page->keys.begin(), page->keys.end());
+           cursor = page->cursor;
+         } while (cursor);
+         return out;
+       },
+       [](Strata& h, uint64_t ts) { return h.json_list_at(std::nullopt, ts); },
+       [](Strata& h, const std::string& k, uint64_t ts) { return h.json_get_at(k, "$", ts); },
+       [](Strata& h, const std::string& k) { return h.json_get_versioned(k); },
+       [](Strata& h, const std::string& k) { return h.json_getv(k); },
+       [](Strata& h, const std::string& k, const std::optional<Value>& v) {
+         return v ? status_of(h.json_set(k, "$", *v)) : status_of(h.json_delete(k, "$"));
+       }},
+  };
+  return all;
+}
+
+// A vector entry as a value (embedding and metadata), for comparison and
+// conflict reports.
+std::optional<Value> vector_value(const std::optional<VectorEntry>& e) {
+  if (!e)
+    return std::nullopt;
+  Array embedding;
+  for (float x : e->embedding)
+    embedding.emplace_back(static_cast<double>(x));
+  Object record{{"embedding", std::move(embedding)}};
+  if (e->metadata)
+    record.set("metadata", *e->metadata);
+  return Value{std::move(record)};
+}
+
+// What the merge does to one entry.
+struct Decision {
+  DiffEntry entry;           // value_a: target, value_b: source
+  bool conflict = false;
+  bool apply = false;        // write the source's value (or delete)
+  std::function<caf::error(Strata&)> write;
+};
+
+// The three-way rule: changed only on the source -> applied; only on the
+// target -> kept; on both to the same value -> nothing; on both to
+// different values -> a conflict, which the later commit wins.
+std::optional<Decision> decide(std::string primitive, std::string space, std::string key,
+                               const Side& src, const Side& tgt,
+                               const std::optional<Value>& base) {
+  if (src.value == tgt.value || src.value == base)
+    return std::nullopt;
+  Decision d;
+  d.entry = DiffEntry{std::move(key), std::move(primitive), std::move(space), tgt.value,
+                      src.value};
+  if (tgt.value == base) {
+    d.apply = true;
+    return d;
+  }
+  d.conflict = true;
+  d.apply = src.ts > tgt.ts;
+  return d;
+}
+
+// Reads what a merge of `source` (as of `as_of`) into `target` decides, per
+// space; events to append are collected in `events` per space.
+struct SpacePlan {
+  std::string space;
+  std::vector<Decision> decisions;
+  std::vector<CollectionInfo> collections;  // to create in the target first
+  std::vector<Event> events;
+};
+
+result<std::vector<SpacePlan>> plan_merge(Strata& hs, Strata& ht, Strata* hb, uint64_t base_ts,
+                                          uint64_t as_of) {
+  auto in_source = hs.list_spaces();
+  if (!in_source)
+    return in_source.error();
+  auto in_target = ht.list_spaces();
+  if (!in_target)
+    return in_target.error();
+  std::set<std::string> target_spaces(in_target->begin(), in_target->end());
+  std::vector<SpacePlan> plans;
+  for (const auto& space : *in_source) {
+    SpacePlan plan;
+    plan.space = space;
+    if (auto r = hs.set_space(space); !r)
+      return r.error();
+    if (auto r = ht.set_space(space); !r)
+      return r.error();
+    if (hb)
+      if (auto r = hb->set_space(space); !r)
+        return r.error();
+    bool target_has = target_spaces.count(space) != 0;
+    for (const auto& fam : families()) {
+      auto keys_s = fam.list_at(hs, as_of);
+      if (!keys_s)
+        return keys_s.error();
+      std::set<std::string> keys(keys_s->begin(), keys_s->end());
+      if (target_has) {
+        auto keys_t = fam.list(ht);
+        if (!keys_t)
+          return keys_t.error();
+        keys.insert(keys_t->begin(), keys_t->end());
+      }
+      for (const auto& key : keys) {
+        Side src, tgt;
+        auto sv = fam.get_at(hs, key, as_of);
+        if (!sv)
+          return sv.error();
+        src.value = std::move(*sv);
+        if (src.value)
+          src.ts = ts_at(fam.history(hs, key), as_of);
+        if (target_has) {
+          auto tv = fam.get(ht, key);
+          if (!tv)
+            return tv.error();
+          if (*tv) {
+            tgt.value = std::move((*tv)->value);
+            tgt.ts = (*tv)->timestamp;
+          }
+        }
+        std::optional<Value> base;
+        if (hb) {
+          auto bv = fam.get_at(*hb, key, base_ts);
+          if (!bv)
+            return bv.error();
+          base = std::move(*bv);
+        }
+        auto d = decide(fam.name, space, key, src, tgt, base);
+        if (!d)
+          continue;
+        auto value = d->entry.value_b;
+        d->write = [&fam, key, value](Strata& h) { return fam.write(h, key, value); };
+        plan.decisions.push_back(std::move(*d));
+      }
+    }
+    // Vectors: collections the target lacks are created; entries merge as
+    // above (the source as of the merge, the base as of its timestamp).
+    auto colls = hs.vector_list_collections();
+    if (!colls)
+      return colls.error();
+    std::set<std::string> target_colls;
+    if (target_has) {
+      auto tc = ht.vector_list_collections();
+      if (!tc)
+        return tc.error();
+      for (const auto& c : *tc)
+        target_colls.insert(c.name);
+    }
+    for (const auto& c : *colls) {
+      bool exists = target_colls.count(c.name) != 0;
+      if (!exists)
+        plan.collections.push_back(c);
+      auto keys_s = hs.vector_list_keys(c.name);
+      if (!keys_s)
+        return keys_s.error();
+      std::set<std::string> keys(keys_s->begin(), keys_s->end());
+      if (exists) {
+        auto keys_t = ht.vector_list_keys(c.name);
+        if (!keys_t)
+          return keys_t.error();
+        keys.insert(keys_t->begin(), keys_t->end());
+      }
+      for (const auto& key : keys) {
+        auto se = hs.vector_get_at(c.name, key, as_of);
+        if (!se)
+          return se.error();
+        Side src{vector_value(*se), *se ? (*se)->timestamp : 0};
+        Side tgt;
+        if (exists) {
+          auto te = ht.vector_get(c.name, key);
+          if (!te)
+            return te.error();
+          tgt = Side{vector_value(*te), *te ? (*te)->timestamp : 0};
+        }
+        std::optional<Value> base;
+        if (hb) {
+          auto be = hb->vector_get_at(c.name, key, base_ts);
+          if (be)  // the collection may not exist at the base
+            base = vector_value(*be);
+        }
+        auto d = decide("vector", space, c.name + "/" + key, src, tgt, base);
+        if (!d)
+          continue;
+        d->write = [coll = c.name, key, entry = *se](Strata& h) -> caf::error {
+          if (!entry)
+            return status_of(h.vector_delete(coll, key));
+          return status_of(h.vector_upsert(coll, key, entry->embedding, entry->metadata));
+        };
+        plan.decisions.push_back(std::move(*d));
+      }
+    }
+    // Events appended on the source after the base (and up to the merge).
+    auto len = hs.event_len();
+    if (!len)
+      return len.error();
+    for (uint64_t seq = *len; seq >= 1; --seq) {
+      auto e = hs.event_get_record(seq);
+      if (!e)
+        return e.error();
+      if (!*e || (*e)->timestamp <= base_ts)
+        break;
+      if ((*e)->timestamp <= as_of)
+        plan.events.push_back(std::move(**e));
+    }
+    std::reverse(plan.events.begin(), plan.events.end());
+    if (!plan.decisions.empty() || !plan.collections.empty() || !plan.events.empty())
+      plans.push_back(std::move(plan));
+  }
+  return plans;
+}
+
+uint64_t now_us() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+}  // namespace
+
 result<MergeInfo> merge_branches(Strata& base, std::string_view source, std::string_view target,
                                  MergeStrategy strategy) {
-  auto diff = diff_branches(base, target, source);
-  if (!diff)
-    return diff.error();
   MergeInfo info;
   info.source = std::string(source);
   info.target = std::string(target);
-  for (auto& sd : diff->spaces)
-    for (auto& m : sd.modified)
-      info.conflicts.push_back(m);
+  if (info.source == info.target)
+    return make_error(errc::InvalidInput, "cannot merge branch \"" + info.source + "\" into itself");
+  auto hs = base.new_handle();
+  if (!hs)
+    return hs.error();
+  auto ht = base.new_handle();
+  if (!ht)
+    return ht.error();
+  if (auto r = hs->set_branch(source); !r)
+    return r.error();
+  if (auto r = ht->set_branch(target); !r)
+    return r.error();
+  auto mb = merge_base(*hs, info.source, info.target);
+  if (!mb)
+    return mb.error();
+  std::optional<Strata> hb;
+  if (*mb) {
+    info.merge_base = (*mb)->ts;
+    auto h = base.new_handle();
+    if (!h)
+      return h.error();
+    if (auto r = h->set_branch((*mb)->branch); !r)
+      return r.error();
+    hb = std::move(*h);
+  }
+  // The source is read as of one moment, which the merge point records: a
+  // write committed after it gets a later timestamp (commit timestamps are
+  // at least the wall clock's microsecond, and this one has passed).
+  uint64_t as_of = now_us() - 1;
+  auto plans = plan_merge(*hs, *ht, hb ? &*hb : nullptr, info.merge_base, as_of);
+  if (!plans)
+    return plans.error();
+  for (const auto& plan : *plans)
+    for (const auto& d : plan.decisions)
+      if (d.conflict)
+        info.conflicts.push_back(d.entry);
   if (strategy == MergeStrategy::Strict && !info.conflicts.empty())
     return make_error(errc::ConstraintViolation,
                       "Merge conflict: " + std::to_string(info.conflicts.size()) +
-                          " keys differ between '" + info.source + "' and '" + info.target +
-                          "'. Use the last_writer_wins strategy to overwrite.");
-  auto h = base.new_handle();
-  if (!h)
-    return h.error();
-  if (auto r = h->set_branch(target); !r)
-    return r.error();
-  auto apply = [&](const DiffEntry& e, bool modified) -> caf::error {
-    const Value& v = *e.value_b;  // the source's value (diff(target, source))
-    if (e.primitive == "kv")
-      { auto r = h->kv_put(e.key, v); return r ? caf::error{} : r.error(); }
-    if (e.primitive == "state") {
-      auto r = h->state_set(e.key, v);
-      return r ? caf::error{} : r.error();
-    }
-    if (e.primitive == "json") {
-      auto r = h->json_set(e.key, "$", v);
-      return r ? caf::error{} : r.error();
-    }
-    if (e.primitive == "vector_collection") {
-      if (modified)
-        return {};  // same name, other shape: reported as a conflict, kept
-      const Object* o = v.as_object();
-      auto metric = parse_metric(*o->find("metric")->as_str());
-      if (!metric)
-        return metric.error();
-      auto r = h->vector_create_collection(e.key, static_cast<uint64_t>(*o->find("dimension")->as_int()),
-                                           *metric);
-      return r ? caf::error{} : r.error();
-    }
-    if (e.primitive == "vector") {
-      auto slash = e.key.find('/');
-      const Object* o = v.as_object();
-      std::vector<float> embedding;
-      for (const auto& x : *o->find("embedding")->as_array())
-        embedding.push_back(static_cast<float>(*x.as_float()));
-      std::optional<Value> metadata;
-      if (const Value* m = o->find("metadata"))
-        metadata = *m;
-      auto r = h->vector_upsert(e.key.substr(0, slash), e.key.substr(slash + 1), embedding,
-                                metadata);
-      return r ? caf::error{} : r.error();
-    }
-    // Events are immutable: only the source's extra events are appended.
-    if (modified)
-      return {};
-    const Object* o = v.as_object();
-    auto r = h->event_append(*o->find("type")->as_str(), *o->find("payload"));
-    return r ? caf::error{} : r.error();
-  };
-  for (auto& sd : diff->spaces) {
-    if (auto r = h->set_space(sd.space); !r)
+                          " keys changed differently on '" + info.source + "' and '" +
+                          info.target + "' since their merge base. Use the last_writer_wins "
+                          "strategy to resolve them by commit time.");
+  for (auto& plan : *plans) {
+    if (auto r = ht->set_space(plan.space); !r)
       return r.error();
     bool touched = false;
-    // Events must be appended in sequence order: "added" is sorted by key
-    // as text, so order the event entries numerically.
-    std::vector<const DiffEntry*> added;
-    for (auto& e : sd.added)
-      added.push_back(&e);
-    // Collections before their vectors; events in sequence order ("added"
-    // is sorted by primitive, then key as text).
-    auto rank = [](const DiffEntry* e) { return e->primitive == "vector_collection" ? 0 : 1; };
-    std::stable_sort(added.begin(), added.end(), [&](const DiffEntry* x, const DiffEntry* y) {
-      if (rank(x) != rank(y))
-        return rank(x) < rank(y);
-      if (x->primitive != "event" || y->primitive != "event")
-        return false;
-      return std::stoull(x->key) < std::stoull(y->key);
-    });
-    for (auto* e : added) {
-      if (auto err = apply(*e, false))
+    for (const auto& c : plan.collections) {
+      if (auto r = ht->vector_create_collection(c.name, c.dimension, c.metric); !r)
+        return r.error();
+      touched = true;
+    }
+    for (auto& d : plan.decisions) {
+      if (!d.apply)
+        continue;
+      if (auto err = d.write(*ht))
         return err;
       ++info.keys_applied;
       touched = true;
     }
-    for (auto& e : sd.modified) {
-      if (e.primitive == "event")
-        continue;
-      if (auto err = apply(e, true))
-        return err;
-      ++info.keys_applied;
+    for (const auto& e : plan.events) {
+      if (auto r = ht->event_append(e.type, e.payload); !r)
+        return r.error();
+      ++info.events_appended;
       touched = true;
     }
     if (touched)
       ++info.spaces_merged;
   }
+  // The merge point: the next merge from the source starts here.
+  auto& h = Access::impl(*ht);
+  if (auto r = h.call_root(branch_merged_atom::value, info.target, info.source, as_of); !r)
+    return r.error();
   return info;
 }
 

@@ -1,6 +1,7 @@
 // Branches (SPEC 3): lifecycle, isolation of every primitive, fork with its
 // independence afterwards, persistence across reopen.
 
+#include <functional>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -544,7 +545,7 @@ BOOST_AUTO_TEST_CASE(diff_and_merge_cover_vector_collections_and_vectors) {
   BOOST_TEST(count(diff.spaces[0], "vector_collection") == 1u);  // fresh added
   BOOST_TEST(diff.total_modified == 1u);
   auto merged = STRATA_REQUIRE_OK(db.merge_branches("feature", "default"));
-  BOOST_TEST(merged.keys_applied == 4u);
+  BOOST_TEST(merged.keys_applied == 3u);  // a, b and z (the collection is created first)
   STRATA_REQUIRE_DONE(db.set_branch("default"));
   auto a = STRATA_REQUIRE_OK(db.vector_get("docs", "a"));
   BOOST_TEST(a->embedding == (std::vector<float>{0, 1}), boost::test_tools::per_element());
@@ -557,41 +558,206 @@ BOOST_AUTO_TEST_CASE(diff_and_merge_cover_vector_collections_and_vectors) {
   BOOST_TEST(STRATA_REQUIRE_OK(db.diff_branches("default", "feature")).total_added == 0u);
 }
 
-BOOST_AUTO_TEST_CASE(merge_strict_refuses_conflicts_and_lww_overwrites) {
+// The reproducer of the three-way merge issue: fork, write newer on the
+// target, merge the untouched fork back: the newer write stays.
+BOOST_AUTO_TEST_CASE(merging_an_untouched_fork_keeps_newer_target_writes) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_OK(db.kv_put("k", "base"));
+  STRATA_REQUIRE_OK(db.fork_branch("exp"));
+  STRATA_REQUIRE_OK(db.kv_put("k", "main-newer"));
+  auto info = STRATA_REQUIRE_OK(db.merge_branches("exp", "default"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("k")) == std::optional<Value>("main-newer"));
+  BOOST_TEST(info.conflicts.empty());
+  BOOST_TEST(info.keys_applied == 0u);
+  BOOST_TEST(info.merge_base > 0u);
+}
+
+// Every row of the three-way table, for KV, state and JSON.
+BOOST_AUTO_TEST_CASE(three_way_merge_rows_for_kv_state_and_json) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  struct Prim {
+    const char* name;
+    std::function<void(const char*, const char*)> put;
+    std::function<void(const char*)> del;
+    std::function<std::optional<Value>(const char*)> get;
+  };
+  std::vector<Prim> prims = {
+      {"kv", [&](const char* k, const char* v) { STRATA_REQUIRE_OK(db.kv_put(k, v)); },
+       [&](const char* k) { STRATA_REQUIRE_OK(db.kv_delete(k)); },
+       [&](const char* k) { return STRATA_REQUIRE_OK(db.kv_get(k)); }},
+      {"state", [&](const char* k, const char* v) { STRATA_REQUIRE_OK(db.state_set(k, v)); },
+       [&](const char* k) { STRATA_REQUIRE_OK(db.state_delete(k)); },
+       [&](const char* k) { return STRATA_REQUIRE_OK(db.state_get(k)); }},
+      {"json",
+       [&](const char* k, const char* v) {
+         STRATA_REQUIRE_OK(db.json_set(k, "$", strata::Object{{"v", v}}));
+       },
+       [&](const char* k) { STRATA_REQUIRE_OK(db.json_delete(k, "$")); },
+       [&](const char* k) -> std::optional<Value> {
+         auto v = STRATA_REQUIRE_OK(db.json_get(k, "$.v"));
+         return v;
+       }},
+  };
+  for (auto& p : prims) {
+    BOOST_TEST_CONTEXT(p.name) {
+      STRATA_REQUIRE_DONE(db.set_branch("default"));
+      STRATA_REQUIRE_DONE(db.set_space(p.name));
+      for (const char* k : {"src_changed", "tgt_changed", "both_same", "both_differ",
+                            "src_deleted", "tgt_deleted", "untouched"})
+        p.put(k, "base");
+      auto fork = std::string("f-") + p.name;
+      STRATA_REQUIRE_OK(db.fork_branch(fork));
+      STRATA_REQUIRE_DONE(db.set_branch(fork));
+      STRATA_REQUIRE_DONE(db.set_space(p.name));
+      p.put("src_changed", "src");
+      p.put("both_same", "same");
+      p.put("both_differ", "src");
+      p.del("src_deleted");
+      p.put("src_added", "src");
+      STRATA_REQUIRE_DONE(db.set_branch("default"));
+      STRATA_REQUIRE_DONE(db.set_space(p.name));
+      p.put("tgt_changed", "tgt");
+      p.put("both_same", "same");
+      p.put("both_differ", "tgt");  // later than the source's: target wins
+      p.del("tgt_deleted");
+      p.put("tgt_added", "tgt");
+      auto info = STRATA_REQUIRE_OK(db.merge_branches(fork, "default"));
+      STRATA_REQUIRE_DONE(db.set_space(p.name));
+      BOOST_TEST(p.get("src_changed") == std::optional<Value>("src"));
+      BOOST_TEST(p.get("tgt_changed") == std::optional<Value>("tgt"));
+      BOOST_TEST(p.get("both_same") == std::optional<Value>("same"));
+      BOOST_TEST(p.get("both_differ") == std::optional<Value>("tgt"));
+      BOOST_TEST(!p.get("src_deleted").has_value());
+      BOOST_TEST(!p.get("tgt_deleted").has_value());
+      BOOST_TEST(p.get("untouched") == std::optional<Value>("base"));
+      BOOST_TEST(p.get("src_added") == std::optional<Value>("src"));
+      BOOST_TEST(p.get("tgt_added") == std::optional<Value>("tgt"));
+      BOOST_REQUIRE_EQUAL(info.conflicts.size(), 1u);
+      BOOST_TEST(info.conflicts[0].key == "both_differ");
+      BOOST_TEST(info.conflicts[0].primitive == p.name);
+      BOOST_TEST(info.keys_applied == 3u);  // src_changed, src_deleted, src_added
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(three_way_merge_of_vectors_and_events) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_OK(db.vector_create_collection("docs", 2, DistanceMetric::Cosine));
+  STRATA_REQUIRE_OK(db.vector_upsert("docs", "a", {1, 0}));
+  STRATA_REQUIRE_OK(db.vector_upsert("docs", "b", {1, 0}));
+  STRATA_REQUIRE_OK(db.event_append("e", strata::Object{{"n", 1}}));
+  STRATA_REQUIRE_OK(db.fork_branch("feature"));
+  STRATA_REQUIRE_DONE(db.set_branch("feature"));
+  STRATA_REQUIRE_OK(db.vector_upsert("docs", "a", {0, 1}));
+  STRATA_REQUIRE_OK(db.event_append("e", strata::Object{{"n", 2}}));
+  STRATA_REQUIRE_OK(db.event_append("e", strata::Object{{"n", 3}}));
+  STRATA_REQUIRE_DONE(db.set_branch("default"));
+  STRATA_REQUIRE_OK(db.vector_delete("docs", "b"));
+  STRATA_REQUIRE_OK(db.event_append("e", strata::Object{{"n", 10}}));
+  auto info = STRATA_REQUIRE_OK(db.merge_branches("feature", "default"));
+  BOOST_TEST(info.conflicts.empty());
+  BOOST_TEST(info.events_appended == 2u);
+  auto a = STRATA_REQUIRE_OK(db.vector_get("docs", "a"));
+  BOOST_TEST(a->embedding == (std::vector<float>{0, 1}), boost::test_tools::per_element());
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.vector_get("docs", "b")).has_value());  // deleted on target
+  // The source's events continue the target's chain, after its own.
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_len()) == 4u);
+  auto last = STRATA_REQUIRE_OK(db.event_get_record(4));
+  BOOST_TEST(last->payload.to_json() == R"({"n":3})");
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_verify_chain()).valid);
+}
+
+// A second merge of the same source applies only what changed since the
+// first (a merge point), events included; merging the target into the
+// source and back finds nothing to do.
+BOOST_AUTO_TEST_CASE(repeated_merges_apply_only_what_changed_since) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_OK(db.kv_put("k", "base"));
+  STRATA_REQUIRE_OK(db.fork_branch("feature"));
+  STRATA_REQUIRE_DONE(db.set_branch("feature"));
+  STRATA_REQUIRE_OK(db.kv_put("k", "f1"));
+  STRATA_REQUIRE_OK(db.event_append("e", strata::Object{{"n", 1}}));
+  STRATA_REQUIRE_DONE(db.set_branch("default"));
+  auto first = STRATA_REQUIRE_OK(db.merge_branches("feature", "default"));
+  BOOST_TEST(first.keys_applied == 1u);
+  BOOST_TEST(first.events_appended == 1u);
+  // The target writes k again; the source changes k once more: the source
+  // changed it since the last merge, the target too: a conflict, and the
+  // later write (the source's) wins.
+  STRATA_REQUIRE_OK(db.kv_put("other", "target"));
+  STRATA_REQUIRE_DONE(db.set_branch("feature"));
+  STRATA_REQUIRE_OK(db.kv_put("k", "f2"));
+  STRATA_REQUIRE_OK(db.event_append("e", strata::Object{{"n", 2}}));
+  STRATA_REQUIRE_DONE(db.set_branch("default"));
+  auto second = STRATA_REQUIRE_OK(db.merge_branches("feature", "default"));
+  BOOST_TEST(second.conflicts.empty());  // k changed only on the source since
+  BOOST_TEST(second.keys_applied == 1u);
+  BOOST_TEST(second.events_appended == 1u);  // not the first one again
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("k")) == std::optional<Value>("f2"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_len()) == 2u);
+  auto third = STRATA_REQUIRE_OK(db.merge_branches("feature", "default"));
+  BOOST_TEST(third.keys_applied == 0u);
+  BOOST_TEST(third.events_appended == 0u);
+  // Back the other way: the source takes the target's own write.
+  auto back = STRATA_REQUIRE_OK(db.merge_branches("default", "feature"));
+  BOOST_TEST(back.conflicts.empty());
+  STRATA_REQUIRE_DONE(db.set_branch("feature"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("other")) == std::optional<Value>("target"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("k")) == std::optional<Value>("f2"));
+  auto info = STRATA_REQUIRE_OK(db.branch_info("default"));
+  BOOST_TEST(info->merged_from.count("feature") == 1u);
+}
+
+// Forks of forks merge from their nearest common ancestor; the parent
+// merges into a child the same way.
+BOOST_AUTO_TEST_CASE(nested_forks_merge_from_the_nearest_common_ancestor) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_OK(db.kv_put("k", "base"));
+  STRATA_REQUIRE_OK(db.kv_put("t", "base"));
+  STRATA_REQUIRE_OK(db.fork_branch("mid"));
+  STRATA_REQUIRE_DONE(db.set_branch("mid"));
+  STRATA_REQUIRE_OK(db.fork_branch("leaf"));
+  STRATA_REQUIRE_DONE(db.set_branch("leaf"));
+  STRATA_REQUIRE_OK(db.kv_put("k", "leaf"));
+  STRATA_REQUIRE_DONE(db.set_branch("default"));
+  STRATA_REQUIRE_OK(db.kv_put("t", "default-newer"));
+  auto info = STRATA_REQUIRE_OK(db.merge_branches("leaf", "default"));
+  BOOST_TEST(info.conflicts.empty());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("k")) == std::optional<Value>("leaf"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("t")) == std::optional<Value>("default-newer"));
+  // The parent into a sibling fork of the leaf's parent.
+  auto down = STRATA_REQUIRE_OK(db.merge_branches("default", "mid"));
+  BOOST_TEST(down.conflicts.empty());
+  STRATA_REQUIRE_DONE(db.set_branch("mid"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("t")) == std::optional<Value>("default-newer"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("k")) == std::optional<Value>("leaf"));
+}
+
+BOOST_AUTO_TEST_CASE(strict_refuses_conflicts_with_nothing_written) {
   auto db = STRATA_REQUIRE_OK(Strata::cache());
   STRATA_REQUIRE_OK(db.kv_put("shared", "base"));
-  STRATA_REQUIRE_OK(db.kv_put("target-only", 1));
-  STRATA_REQUIRE_OK(db.event_append("e", strata::Object{{"n", 1}}));
   STRATA_REQUIRE_OK(db.fork_branch("feature"));
   STRATA_REQUIRE_DONE(db.set_branch("feature"));
   STRATA_REQUIRE_OK(db.kv_put("shared", "feature"));
   STRATA_REQUIRE_OK(db.kv_put("added", "feature"));
   STRATA_REQUIRE_OK(db.event_append("e", strata::Object{{"n", 2}}));
-  STRATA_REQUIRE_DONE(db.set_space("extra"));
-  STRATA_REQUIRE_OK(db.json_set("doc", "$.a", 1));
   STRATA_REQUIRE_DONE(db.set_branch("default"));
-  STRATA_REQUIRE_OK(db.kv_delete("target-only"));
-  STRATA_REQUIRE_OK(db.kv_put("target-only", 2));
-
+  STRATA_REQUIRE_OK(db.kv_put("shared", "default"));
   auto strict = db.merge_branches("feature", "default", strata::MergeStrategy::Strict);
   BOOST_REQUIRE(!strict);
   BOOST_TEST(strata::is(strict.error(), errc::ConstraintViolation));
-  BOOST_TEST(strata::message_of(strict.error()).find("Merge conflict: 2 keys differ") == 0u);
+  BOOST_TEST(strata::message_of(strict.error()).find("Merge conflict: 1 keys changed") == 0u);
   BOOST_TEST(!STRATA_REQUIRE_OK(db.kv_get("added")).has_value());  // nothing written
-
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_len()) == 0u);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.branch_info("default"))->merged_from.empty());
   auto info = STRATA_REQUIRE_OK(db.merge_branches("feature", "default"));
-  BOOST_TEST(info.conflicts.size() == 2u);  // "shared" and "target-only"
-  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("shared")) == std::optional<Value>("feature"));
+  BOOST_REQUIRE_EQUAL(info.conflicts.size(), 1u);
+  BOOST_TEST(info.conflicts[0].value_a == std::optional<Value>("default"));
+  BOOST_TEST(info.conflicts[0].value_b == std::optional<Value>("feature"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("shared")) == std::optional<Value>("default"));
   BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("added")) == std::optional<Value>("feature"));
-  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("target-only")) == std::optional<Value>(1));
-  BOOST_TEST(STRATA_REQUIRE_OK(db.event_len()) == 2u);
-  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_getv("shared"))->size() == 2u);  // merged = new version
-  STRATA_REQUIRE_DONE(db.set_space("extra"));
-  BOOST_TEST(STRATA_REQUIRE_OK(db.json_get("doc", "$.a")) == std::optional<Value>(1));
-  BOOST_TEST(info.spaces_merged == 2u);
-  // Merging again finds nothing left to apply.
-  auto again = STRATA_REQUIRE_OK(db.merge_branches("feature", "default"));
-  BOOST_TEST(again.keys_applied == 0u);
+  STRATA_REQUIRE_ERR(db.merge_branches("default", "default"), errc::InvalidInput);
+  STRATA_REQUIRE_ERR(db.merge_branches("nope", "default"), errc::BranchNotFound);
   BOOST_TEST((STRATA_REQUIRE_OK(strata::parse_merge_strategy("last_writer_wins")) ==
               strata::MergeStrategy::LastWriterWins));
   STRATA_REQUIRE_ERR(strata::parse_merge_strategy("ours"), errc::InvalidInput);

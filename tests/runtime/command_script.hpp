@@ -135,7 +135,12 @@ inline void mask_one(Event& e) {
   e.prev_hash.clear();
 }
 inline void mask_one(VectorEntry& e) { e.timestamp = 0; }
-inline void mask_one(BranchInfo& b) { b.created_at = 0; }
+inline void mask_one(BranchInfo& b) {
+  b.created_at = 0;
+  for (auto& [source, ts] : b.merged_from)
+    ts = 0;
+}
+inline void mask_one(MergeInfo& m) { m.merge_base = m.merge_base != 0; }
 inline void mask_one(BundleInfo& b) {
   b.path.clear();
   b.bundle_size = 0;

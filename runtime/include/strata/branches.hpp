@@ -46,12 +46,14 @@ struct BranchDiff {
   std::vector<std::string> spaces_only_in_b;
 };
 
-/// How merge_branches treats entries present in both with different values.
+/// How merge_branches treats an entry changed on both sides (since the
+/// merge base) to different values: a conflict.
 enum class MergeStrategy : uint8_t {
-  /// The source's value overwrites the target's (recorded as a resolved
-  /// conflict).
+  /// The side whose newest version has the later commit timestamp wins
+  /// (a deletion counts as older than any write: its time is not kept).
+  /// Every conflict is reported with both values.
   LastWriterWins,
-  /// Any such entry fails the merge before anything is written.
+  /// Any conflict fails the merge before anything is written.
   Strict,
 };
 
@@ -62,9 +64,21 @@ enum class MergeStrategy : uint8_t {
 struct MergeInfo {
   std::string source;
   std::string target;
+  /// Entries written to the target (set or deleted), conflicts the source
+  /// won included.
   uint64_t keys_applied = 0;
-  std::vector<DiffEntry> conflicts;  ///< modified entries (resolved under LWW)
+  /// Entries changed on both sides to different values: value_a is the
+  /// target's, value_b the source's (absent: deleted); under
+  /// LastWriterWins the later side won.
+  std::vector<DiffEntry> conflicts;
   uint64_t spaces_merged = 0;
+  /// Events appended on the source since the merge base, appended to the
+  /// target in order (their hash chain continues on the target).
+  uint64_t events_appended = 0;
+  /// The merge base's timestamp: the fork point of the nearest common
+  /// ancestor or the last merge between the two, whichever is later; 0
+  /// when the branches share no history (a two-way merge).
+  uint64_t merge_base = 0;
 };
 
 }  // namespace strata

@@ -147,7 +147,7 @@ typename Inspector::result_type inspect(Inspector& f, BranchDiff& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, MergeInfo& x) {
   return f(caf::meta::type_name("strata::MergeInfo"), x.source, x.target, x.keys_applied,
-           x.conflicts, x.spaces_merged);
+           x.conflicts, x.spaces_merged, x.events_appended, x.merge_base);
 }
 
 /// The output of a command (strata::Output).

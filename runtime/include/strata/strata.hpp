@@ -275,12 +275,19 @@ class Strata {
   /// branches a and b: KV, state, JSON, events (by sequence), vector
   /// collections and vectors ("collection/key"). Errors: BranchNotFound.
   [[nodiscard]] result<BranchDiff> diff_branches(std::string_view a, std::string_view b);
-  /// Applies diff(target, source) to target: entries only in source are
-  /// copied (events appended), entries in both with different values follow
-  /// `strategy`; entries only in target are kept. Merged values become new
-  /// versions in target. Errors: BranchNotFound; ConstraintViolation
-  /// ("Merge conflict: N keys differ between 's' and 't'") under Strict,
-  /// with nothing written.
+  /// Three-way merge of `source` into `target` from their merge base (the
+  /// nearest common ancestor as of the earliest fork between them, or
+  /// their last merge, whichever is later): per entry of every primitive
+  /// in every space, changed only on the source -> applied (set or
+  /// deleted); only on the target -> kept; on both to the same value ->
+  /// nothing; on both to different values -> a conflict, resolved by
+  /// `strategy`. Events the source appended since the base are appended to
+  /// the target. The source is read as of one moment, recorded as a merge
+  /// point: a later merge from it applies only what changed since. With no
+  /// shared history every difference is a conflict. Errors:
+  /// BranchNotFound; InvalidInput (a branch into itself);
+  /// ConstraintViolation ("Merge conflict: ...") under Strict, with nothing
+  /// written.
   [[nodiscard]] result<MergeInfo> merge_branches(std::string_view source, std::string_view target,
                                                  MergeStrategy strategy =
                                                      MergeStrategy::LastWriterWins);

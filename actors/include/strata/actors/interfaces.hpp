@@ -219,6 +219,10 @@ using database_actor = caf::typed_actor<
     /// (source, destination). Errors: BranchNotFound, BranchExists,
     /// InvalidInput.
     caf::replies_to<branch_fork_atom, std::string, std::string>::with<ForkInfo>,
+    /// Records a merge point: `source` was merged into `target` up to the
+    /// source's timestamp `ts` (BranchInfo::merged_from). Errors:
+    /// BranchNotFound.
+    caf::replies_to<branch_merged_atom, std::string, std::string, uint64_t>::with<bool>,
     /// (path): recreates the bundle's branch. Errors: BranchExists,
     /// InvalidInput (damaged bundle; nothing imported), Io.
     caf::replies_to<branch_import_atom, std::string>::with<BundleInfo>,

@@ -117,6 +117,7 @@ using branch_list_atom = caf::atom_constant<caf::atom("br_list")>;
 using branch_exists_atom = caf::atom_constant<caf::atom("br_exists")>;
 using branch_info_atom = caf::atom_constant<caf::atom("br_info")>;
 using branch_fork_atom = caf::atom_constant<caf::atom("br_fork")>;
+using branch_merged_atom = caf::atom_constant<caf::atom("br_merged")>;
 using space_copy_atom = caf::atom_constant<caf::atom("sp_copy")>;
 using space_dump_atom = caf::atom_constant<caf::atom("sp_dump")>;
 using branch_import_atom = caf::atom_constant<caf::atom("br_import")>;
@@ -340,7 +341,8 @@ typename Inspector::result_type inspect(Inspector& f, BundleInfo& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BranchInfo& x) {
-  return f(caf::meta::type_name("strata::BranchInfo"), x.name, x.created_at, x.parent);
+  return f(caf::meta::type_name("strata::BranchInfo"), x.name, x.created_at, x.parent,
+           x.merged_from);
 }
 
 template <class Inspector>

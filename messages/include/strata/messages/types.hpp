@@ -3,6 +3,7 @@
 // Plain data types shared by the store, the actors and the public API.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -135,6 +136,9 @@ struct BranchInfo {
   std::string name;
   uint64_t created_at = 0;   ///< microseconds since the epoch
   std::string parent;        ///< the branch it was forked from ("" if none)
+  /// Merge points: per branch merged into this one, the source's timestamp
+  /// that merge read (the next merge from it starts there).
+  std::map<std::string, uint64_t> merged_from;
 };
 
 /// The outcome of a fork.
