@@ -111,6 +111,23 @@ Outcome event_list(Context& ctx, const Args& args) {
   return out;
 }
 
+// `event verify`: the hash chain of the space's event log, checked.
+Outcome event_verify(Context& ctx, const Args&) {
+  auto r = ctx.db().event_verify_chain();
+  if (!r)
+    return r.error();
+  if (ctx.printer().mode() == OutputMode::Json)
+    return Fields{{{"valid", Value{r->valid}},
+                   {"length", Value{r->length}},
+                   {"first_bad_sequence", Value{r->first_bad_sequence}},
+                   {"reason", Value{r->reason}}}};
+  if (r->valid)
+    return Text{"valid (" + std::to_string(r->length) + " events)"};
+  return CliError::make(errc::Corruption, "event chain broken at sequence " +
+                                              std::to_string(r->first_bad_sequence) + ": " +
+                                              r->reason);
+}
+
 Outcome event_len(Context& ctx, const Args&) {
   auto n = ctx.in_transaction() ? ctx.session().event_len() : ctx.db().event_len();
   if (!n)
@@ -146,6 +163,14 @@ void register_event_commands(CommandTable& t) {
          {},
          event_list});
   t.add({{"event", "len"}, "event len", "number of events in the space", {}, 0, 0, {}, event_len});
+  t.add({{"event", "verify"},
+         "event verify",
+         "check the space's event hash chain",
+         {},
+         0,
+         0,
+         {},
+         event_verify});
 }
 
 }  // namespace strata::cli

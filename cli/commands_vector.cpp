@@ -53,6 +53,16 @@ Outcome vector_collections(Context& ctx, const Args&) {
   return Collections{std::move(*r)};
 }
 
+// `vector list`: the collections; `vector list <collection>`: its keys.
+Outcome vector_list(Context& ctx, const Args& args) {
+  if (args.positional.empty())
+    return vector_collections(ctx, args);
+  auto keys = ctx.db().vector_list_keys(args.positional[0]);
+  if (!keys)
+    return keys.error();
+  return Names{std::move(*keys), /*dashed=*/false, false, std::nullopt};
+}
+
 Outcome vector_stats(Context& ctx, const Args& args) {
   auto r = ctx.db().vector_collection_stats(args.positional[0]);
   if (!r)
@@ -277,15 +287,22 @@ void register_vector_commands(CommandTable& t) {
            1,
            "VectorDeleteCollection",
            vector_drop});
-  for (std::string_view word : {"collections", "list"})
-    t.add({{"vector", word},
-           word == "list" ? "vector list" : "vector collections",
-           "collections of the space: name, dimension, metric, count",
-           {},
-           0,
-           0,
-           {},
-           vector_collections});
+  t.add({{"vector", "collections"},
+         "vector collections",
+         "collections of the space: name, dimension, metric, count",
+         {},
+         0,
+         0,
+         {},
+         vector_collections});
+  t.add({{"vector", "list"},
+         "vector list [<collection>]",
+         "the collections, or the keys of one collection",
+         {},
+         0,
+         1,
+         {},
+         vector_list});
   t.add({{"vector", "stats"},
          "vector stats <name>",
          "one collection's details",
