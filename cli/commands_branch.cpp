@@ -168,17 +168,19 @@ Outcome branch_merge(Context& ctx, const Args& args) {
                    {"merge_base", Value{info->merge_base}},
                    {"conflicts", Value{std::move(conflicts)}}}};
   }
+  // SPEC 8's summary line, then what it does not say: events appended
+  // and each conflict with both values (the later write won).
   std::string out = "Merged \"" + info->source + "\" -> \"" + info->target + "\" (" +
                     std::to_string(info->keys_applied) + " keys, " +
-                    std::to_string(info->events_appended) + " events, " +
                     std::to_string(info->spaces_merged) + " spaces";
   if (!info->conflicts.empty())
-    out += ", " + std::to_string(info->conflicts.size()) +
-           " conflicts resolved by the later write";
+    out += ", " + std::to_string(info->conflicts.size()) + " conflicts resolved";
   out += ")";
+  if (info->events_appended > 0)
+    out += "\n  + " + std::to_string(info->events_appended) + " events appended";
   for (const auto& c : info->conflicts)
     out += "\n  ~ " + c.key + " (" + c.primitive + ") in \"" + c.space + "\": target " +
-           show(c.value_a) + ", source " + show(c.value_b);
+           show(c.value_a) + ", source " + show(c.value_b) + " (the later write won)";
   return Text{out};
 }
 
