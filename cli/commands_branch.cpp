@@ -148,7 +148,9 @@ Outcome branch_merge(Context& ctx, const Args& args) {
   auto strategy = parse_merge_strategy(args.value("strategy").value_or("lww"));
   if (!strategy)
     return strategy.error();
-  auto info = ctx.db().merge_branches(source, target, *strategy);
+  bool preview = args.has("preview");
+  auto info = preview ? ctx.db().merge_preview(source, target)
+                      : ctx.db().merge_branches(source, target, *strategy);
   if (!info)
     return info.error();
   auto show = [](const std::optional<Value>& v) { return v ? v->to_json() : std::string("(deleted)"); };
@@ -166,11 +168,13 @@ Outcome branch_merge(Context& ctx, const Args& args) {
                    {"events_appended", Value{info->events_appended}},
                    {"spaces_merged", Value{info->spaces_merged}},
                    {"merge_base", Value{info->merge_base}},
+                   {"preview", Value{preview}},
                    {"conflicts", Value{std::move(conflicts)}}}};
   }
   // SPEC 8's summary line, then what it does not say: events appended
   // and each conflict with both values (the later write won).
-  std::string out = "Merged \"" + info->source + "\" -> \"" + info->target + "\" (" +
+  std::string out = std::string(preview ? "Would merge" : "Merged") + " \"" + info->source +
+                    "\" -> \"" + info->target + "\" (" +
                     std::to_string(info->keys_applied) + " keys, " +
                     std::to_string(info->spaces_merged) + " spaces";
   if (!info->conflicts.empty())
@@ -314,9 +318,9 @@ void register_branch_commands(CommandTable& t) {
          {},
          branch_diff});
   t.add({{"branch", "merge"},
-         "branch merge <source> [<target>] [--strategy lww|strict]",
-         "merge <source> into the current branch (or <target>)",
-         {{"strategy", 's', true}},
+         "branch merge <source> [<target>] [--strategy lww|strict] [--preview]",
+         "merge <source> into the current branch (or <target>); --preview writes nothing",
+         {{"strategy", 's', true}, {"preview", 'p', false}},
          1,
          2,
          "BranchMerge",

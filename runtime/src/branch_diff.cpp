@@ -575,7 +575,7 @@ uint64_t now_us() {
 }  // namespace
 
 result<MergeInfo> merge_branches(Strata& base, std::string_view source, std::string_view target,
-                                 MergeStrategy strategy) {
+                                 MergeStrategy strategy, bool write) {
   MergeInfo info;
   info.source = std::string(source);
   info.target = std::string(target);
@@ -621,6 +621,18 @@ result<MergeInfo> merge_branches(Strata& base, std::string_view source, std::str
                           " keys changed differently on '" + info.source + "' and '" +
                           info.target + "' since their merge base. Use the last_writer_wins "
                           "strategy to resolve them by commit time.");
+  if (!write) {
+    for (const auto& plan : *plans) {
+      uint64_t applied = 0;
+      for (const auto& d : plan.decisions)
+        applied += d.apply;
+      info.keys_applied += applied;
+      info.events_appended += plan.events.size();
+      if (applied > 0 || !plan.events.empty() || !plan.collections.empty())
+        ++info.spaces_merged;
+    }
+    return info;
+  }
   for (auto& plan : *plans) {
     if (auto r = ht->set_space(plan.space); !r)
       return r.error();

@@ -31,8 +31,9 @@ struct Access {
 
 // Composite commands, built on handle calls (branch_diff.cpp, strata.cpp).
 result<BranchDiff> diff_branches(Strata& base, std::string_view a, std::string_view b);
+/// `write` false: a preview (nothing written, no merge point).
 result<MergeInfo> merge_branches(Strata& base, std::string_view source, std::string_view target,
-                                 MergeStrategy strategy);
+                                 MergeStrategy strategy, bool write = true);
 result<TimeRange> time_range(Strata& base, const std::string& branch);
 result<std::vector<StoreCheck>> check_database(HandleImpl& h);
 
@@ -384,6 +385,10 @@ struct Exec {
   out_t<cmd::MergeBranches> operator()(const cmd::MergeBranches& c) {
     auto base = handle(h);
     return merge_branches(base, c.source, c.target, c.strategy);
+  }
+  out_t<cmd::MergePreview> operator()(const cmd::MergePreview& c) {
+    auto base = handle(h);
+    return merge_branches(base, c.source, c.target, MergeStrategy::LastWriterWins, false);
   }
 };
 

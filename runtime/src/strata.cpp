@@ -187,7 +187,7 @@ constexpr const char* command_names[] = {
     "VectorCreateCollection", "VectorDeleteCollection", "VectorListCollections",
     "VectorCollectionStats", "VectorUpsert", "VectorBatchUpsert", "VectorGet", "VectorGetAt",
     "VectorDelete", "VectorListKeys", "VectorSearch", "VectorSearchAt", "Begin", "Commit",
-    "Rollback", "Check"};
+    "Rollback", "Check", "MergePreview"};
 static_assert(std::size(command_names) == std::variant_size_v<Command>,
               "one name per command, in the variant's order");
 
@@ -388,6 +388,10 @@ result<BranchDiff> Strata::diff_branches(std::string_view a, std::string_view b)
 result<MergeInfo> Strata::merge_branches(std::string_view source, std::string_view target,
                                          MergeStrategy strategy) {
   return run(cmd::MergeBranches{here(), std::string(source), std::string(target), strategy});
+}
+
+result<MergeInfo> Strata::merge_preview(std::string_view source, std::string_view target) {
+  return run(cmd::MergePreview{here(), std::string(source), std::string(target)});
 }
 
 // -- KV ----------------------------------------------------------------------------

@@ -733,6 +733,33 @@ BOOST_AUTO_TEST_CASE(nested_forks_merge_from_the_nearest_common_ancestor) {
   BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("k")) == std::optional<Value>("leaf"));
 }
 
+// merge_preview says what merge_branches will do, and writes nothing.
+BOOST_AUTO_TEST_CASE(merge_preview_foretells_the_merge_and_writes_nothing) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_OK(db.kv_put("both", "base"));
+  STRATA_REQUIRE_OK(db.fork_branch("feature"));
+  STRATA_REQUIRE_DONE(db.set_branch("feature"));
+  STRATA_REQUIRE_OK(db.kv_put("both", "feature"));
+  STRATA_REQUIRE_OK(db.kv_put("new", 1));
+  STRATA_REQUIRE_OK(db.event_append("e", strata::Object{{"n", 1}}));
+  STRATA_REQUIRE_DONE(db.set_branch("default"));
+  STRATA_REQUIRE_OK(db.kv_put("both", "default"));
+  auto preview = STRATA_REQUIRE_OK(db.merge_preview("feature", "default"));
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.kv_get("new")).has_value());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_len()) == 0u);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.branch_info("default"))->merged_from.empty());
+  auto merged = STRATA_REQUIRE_OK(db.merge_branches("feature", "default"));
+  BOOST_TEST(preview.keys_applied == merged.keys_applied);
+  BOOST_TEST(preview.events_appended == merged.events_appended);
+  BOOST_TEST(preview.spaces_merged == merged.spaces_merged);
+  BOOST_TEST(preview.merge_base == merged.merge_base);
+  BOOST_REQUIRE_EQUAL(preview.conflicts.size(), 1u);
+  BOOST_TEST(preview.conflicts[0].key == merged.conflicts.at(0).key);
+  BOOST_TEST(merged.keys_applied == 1u);  // "new"; "both" stays the target's later write
+  BOOST_TEST(merged.events_appended == 1u);
+  STRATA_REQUIRE_ERR(db.merge_preview("nope", "default"), errc::BranchNotFound);
+}
+
 BOOST_AUTO_TEST_CASE(strict_refuses_conflicts_with_nothing_written) {
   auto db = STRATA_REQUIRE_OK(Strata::cache());
   STRATA_REQUIRE_OK(db.kv_put("shared", "base"));

@@ -102,7 +102,8 @@ inline std::vector<Command> command_script(const std::string& dir) {
       ListBranches{d}, CreateBranch{d, "b2"}, CreateBranch{d, "b2"}, BranchExists{d, "b2"},
       cmd::BranchInfo{d, "b2"}, cmd::BranchInfo{d, "none"}, KvPut{Target{"b2", "s"}, "k", 1},
       ForkBranch{d, "fork"}, KvPut{f, "k", Value("fork")}, KvPut{f, "new", 1},
-      DiffBranches{d, "default", "fork"}, MergeBranches{d, "fork", "default", MergeStrategy::Strict},
+      DiffBranches{d, "default", "fork"}, MergePreview{d, "fork", "default"},
+      MergePreview{d, "fork", "none"}, MergeBranches{d, "fork", "default", MergeStrategy::Strict},
       MergeBranches{d, "fork", "default", MergeStrategy::LastWriterWins},
       KvGet{m, "k"}, BranchExport{d, "b2", bundle}, BranchValidateBundle{d, bundle},
       BranchValidateBundle{d, "/dev/null"}, DeleteBranch{d, "default"}, DeleteBranch{Target{"b2", "s"}, "b2"},
@@ -235,6 +236,7 @@ class ViaHandle {
   STRATA_VIA(BranchValidateBundle, branch_validate_bundle(c.path))
   STRATA_VIA(DiffBranches, diff_branches(c.a, c.b))
   STRATA_VIA(MergeBranches, merge_branches(c.source, c.target, c.strategy))
+  STRATA_VIA(MergePreview, merge_preview(c.source, c.target))
   STRATA_VIA(KvPut, kv_put(c.key, c.value))
   STRATA_VIA(KvGet, kv_get(c.key))
   STRATA_VIA(KvGetVersioned, kv_get_versioned(c.key))

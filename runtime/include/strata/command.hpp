@@ -122,6 +122,15 @@ struct MergeBranches {
   using output = MergeInfo;
 };
 
+/// merge_preview(source, target): what merge_branches would do (with
+/// last-writer-wins), nothing written.
+struct MergePreview {
+  Target at;
+  std::string source;
+  std::string target;
+  using output = MergeInfo;
+};
+
 // -- KV (in at.space) ---------------------------------------------------------------
 
 /// kv_put(key, value) -> version. In a transaction: buffered.
@@ -425,7 +434,7 @@ using Command = std::variant<
     cmd::VectorListCollections, cmd::VectorCollectionStats, cmd::VectorUpsert,
     cmd::VectorBatchUpsert, cmd::VectorGet, cmd::VectorGetAt, cmd::VectorDelete,
     cmd::VectorListKeys, cmd::VectorSearch, cmd::VectorSearchAt, cmd::Begin, cmd::Commit,
-    cmd::Rollback, cmd::Check>;
+    cmd::Rollback, cmd::Check, cmd::MergePreview>;
 
 /// The command's name as the protocol spells it ("KvPut", ...).
 const char* command_name(const Command& c) noexcept;

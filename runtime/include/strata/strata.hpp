@@ -291,6 +291,11 @@ class Strata {
   [[nodiscard]] result<MergeInfo> merge_branches(std::string_view source, std::string_view target,
                                                  MergeStrategy strategy =
                                                      MergeStrategy::LastWriterWins);
+  /// What merge_branches(source, target) would do with last-writer-wins:
+  /// the entries it would write, the conflicts with both values, the
+  /// events it would append, the merge base. Nothing is written and no
+  /// merge point is recorded. Errors: as merge_branches.
+  [[nodiscard]] result<MergeInfo> merge_preview(std::string_view source, std::string_view target);
 
   // -- KV (SPEC 5.1), in the current space ----------------------------------------
 
