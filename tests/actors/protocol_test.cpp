@@ -7,6 +7,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <map>
+
+#include "../raw_db.hpp"
 #include "deterministic.hpp"
 
 using namespace strata;
@@ -34,11 +37,12 @@ struct Walk : test::Deterministic {
   store::CommitClock& clock() { return *state_of<actors::BranchState>(branch).clock; }
   uint64_t snapshot() { return clock().last(); }
 
-  /// A transaction writing key `k` in both spaces.
-  std::vector<TxnPart> both(const std::string& va, const std::string& vb) {
+  /// A transaction writing `key` in both spaces.
+  std::vector<TxnPart> both(const std::string& va, const std::string& vb,
+                            const std::string& key = "k") {
     std::vector<TxnPart> parts(2);
-    parts[0] = {"a", caf::actor_cast<caf::actor>(a), TxnWork{snapshot(), {}, {put_op("k", Value{va})}}};
-    parts[1] = {"b", caf::actor_cast<caf::actor>(b), TxnWork{snapshot(), {}, {put_op("k", Value{vb})}}};
+    parts[0] = {"a", caf::actor_cast<caf::actor>(a), TxnWork{snapshot(), {}, {put_op(key, Value{va})}}};
+    parts[1] = {"b", caf::actor_cast<caf::actor>(b), TxnWork{snapshot(), {}, {put_op(key, Value{vb})}}};
     return parts;
   }
 
@@ -499,6 +503,39 @@ BOOST_AUTO_TEST_CASE(a_finished_commit_is_forgotten_in_three_steps) {
   BOOST_TEST(status(a, id) == txn_status_unknown);  // marker gone
   BOOST_TEST(status(b, id) == txn_status_unknown);
   BOOST_TEST(get(a, "k") == "a1");
+}
+
+// Forgotten commits leave nothing behind in the files: no record or
+// intent in the branch's transaction log ('p', 'i', 'd'), no applied
+// marker ('a') in the participants' stores — the three steps all ran.
+BOOST_AUTO_TEST_CASE(forgotten_commits_leave_no_records_or_markers_in_the_files) {
+  for (int i = 0; i < 20; ++i) {
+    auto key = "k" + std::to_string(i);
+    auto h = commit(both("a", "b", key));
+    drain();
+    BOOST_REQUIRE(take<uint64_t>(h).engaged());
+  }
+  BOOST_TEST(cst().to_forget.size() == 20u);
+  for (auto& f : cst().to_forget)
+    f.at -= std::chrono::hours(2);  // due now
+  (*me)->send(coord, forget_atom::value);
+  drain();
+  stop_branch();  // every store closed
+  auto families = [this](const std::string& dir) {
+    std::map<char, int> out;
+    for (const auto& k : test::RawDb(dir, env.get()).keys())
+      ++out[k[0]];
+    return out;
+  };
+  auto log = families(ctx->branch_dir("main") + "/txn");
+  BOOST_TEST(log['p'] == 0);
+  BOOST_TEST(log['i'] == 0);
+  BOOST_TEST(log['d'] == 0);
+  for (const char* space : {"a", "b"}) {
+    auto store = families(ctx->space_dir("main", space));
+    BOOST_TEST(store['a'] == 0, space << " keeps " << store['a'] << " markers");
+    BOOST_TEST(store['h'] == 20, space << " holds " << store['h'] << " keys");
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -332,11 +332,27 @@ BOOST_AUTO_TEST_CASE(a_shared_lane_answers_every_participant_of_concurrent_trans
   std::atomic<int> fsyncs{0};
   Answers answers;
   SyncWorker worker;
-  auto lane = SharedSyncLane::make(worker, [&fsyncs]() -> caf::error {
-    std::this_thread::sleep_for(std::chrono::microseconds(100));
+  // Each fsync lasts until three more participants have asked (or all
+  // have): requests pile up behind it and share the next one, so there
+  // are at most asks / 3 + 1 fsyncs, fewer than transactions.
+  std::mutex asks_mtx;
+  std::condition_variable asks_cv;
+  int asks = 0;
+  bool all_asked = false;
+  auto lane = SharedSyncLane::make(worker, [&]() -> caf::error {
+    std::unique_lock<std::mutex> lock{asks_mtx};
+    int start = asks;
+    asks_cv.wait(lock, [&] { return asks >= start + 3 || all_asked; });
     ++fsyncs;
     return {};
   });
+  auto asked = [&] {
+    {
+      std::lock_guard<std::mutex> guard{asks_mtx};
+      ++asks;
+    }
+    asks_cv.notify_all();
+  };
   std::atomic<uint64_t> next_txn{1};
   std::vector<std::thread> pool;
   std::atomic<int> expected{0};
@@ -355,8 +371,10 @@ BOOST_AUTO_TEST_CASE(a_shared_lane_answers_every_participant_of_concurrent_trans
         size_t asking = mode == 0 ? participants : participants - 1;
         expected += static_cast<int>(asking);
         for (size_t p = 0; p < asking; ++p)
-          parts.emplace_back(
-              [&, txn, participants] { lane->after_sync(txn, participants, answers.done()); });
+          parts.emplace_back([&, txn, participants] {
+            lane->after_sync(txn, participants, answers.done());
+            asked();
+          });
         for (auto& p : parts)
           p.join();
         if (mode == 1)
@@ -367,6 +385,11 @@ BOOST_AUTO_TEST_CASE(a_shared_lane_answers_every_participant_of_concurrent_trans
     });
   for (auto& p : pool)
     p.join();
+  {
+    std::lock_guard<std::mutex> guard{asks_mtx};
+    all_asked = true;
+  }
+  asks_cv.notify_all();
   BOOST_REQUIRE(answers.wait_for(expected.load()));
   BOOST_TEST(answers.ok == expected.load());
   BOOST_TEST(answers.failed == 0);

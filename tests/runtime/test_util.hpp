@@ -75,20 +75,6 @@ class Progress {
   int n_ = 0;
 };
 
-/// Waits until `reached()` holds, asking it again every millisecond, for
-/// what the database does on its own time (a timer's work) and shows
-/// through its API; false if `timeout` passed first. Never a fixed delay.
-template <class Condition>
-bool eventually(Condition reached, std::chrono::seconds timeout = std::chrono::seconds(60)) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!reached()) {
-    if (std::chrono::steady_clock::now() > deadline)
-      return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
-}
-
 /// Writes `key` = `value` in spaces `first` and `second` in one
 /// transaction (a two-phase commit): the first error on the way, or none.
 /// The session has no transaction afterwards either way.

@@ -31,7 +31,6 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <strata/session.hpp>
@@ -320,19 +319,23 @@ int main(int argc, char** argv) {
       std::_Exit(0);
     }
     ::close(fds[1]);
-    // Read acknowledgements until "ready", then kill after a random delay,
-    // then read whatever else the pipe holds: everything acknowledged
-    // before the kill.
+    // Read "ready", then a random number of acknowledgements, then kill:
+    // the worker is somewhere in its next operations by then (a kill at
+    // any step, not at a guessed moment). Then read whatever else the
+    // pipe holds: everything acknowledged before the kill.
     FILE* in = ::fdopen(fds[0], "r");
     char line[512];
     if (!std::fgets(line, sizeof line, in) || std::strncmp(line, "ready", 5) != 0)
       die("worker did not start");
-    std::this_thread::sleep_for(std::chrono::microseconds(rng() % 150000));
+    Acks acks;
+    acks.branches = all.branches;
+    for (uint64_t wanted = rng() % 64; wanted > 0 && std::fgets(line, sizeof line, in); --wanted) {
+      parse_ack(line, acks);
+      ++counts.acks;
+    }
     ::kill(pid, SIGKILL);
     int status = 0;
     ::waitpid(pid, &status, 0);
-    Acks acks;
-    acks.branches = all.branches;
     while (std::fgets(line, sizeof line, in)) {
       parse_ack(line, acks);
       ++counts.acks;
