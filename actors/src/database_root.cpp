@@ -101,17 +101,16 @@ caf::error not_found(const std::string& branch) {
   return make_error(errc::BranchNotFound, "branch \"" + branch + "\" does not exist");
 }
 
-// While branch `name` is being deleted, its directory is still there (the
-// root removes it once every store of the branch is closed): a request that
-// would create a branch of that name waits, and is sent to the root again
-// with its original sender when the deletion has finished. Returns the
-// promise to answer with, or none when `name` is not being deleted.
+// Holds a request while branch `name` is in `waiting` (being deleted, or
+// restarting after a crash): it is sent to the root again, with its
+// original sender, when that ends. Returns the promise to answer with, or
+// none when `name` is not waiting.
 template <class T, class... Ts>
-std::optional<caf::typed_response_promise<T>> after_deletion(self_ptr self,
-                                                             const std::string& name,
-                                                             Ts... request) {
-  auto it = self->state.deleting.find(name);
-  if (it == self->state.deleting.end())
+std::optional<caf::typed_response_promise<T>> later_if_in(
+    self_ptr self, std::map<std::string, std::vector<std::function<void()>>>& waiting,
+    const std::string& name, Ts... request) {
+  auto it = waiting.find(name);
+  if (it == waiting.end())
     return std::nullopt;
   auto rp = self->make_response_promise<T>();
   auto me = caf::actor_cast<database_actor>(self);
@@ -119,19 +118,19 @@ std::optional<caf::typed_response_promise<T>> after_deletion(self_ptr self,
   return rp;
 }
 
-// Sends a request for branch `name` to the root again (with its original
-// sender) once the branch, left by a crashed root, has restarted. Returns
-// the promise to answer with, or none when `name` is not restarting.
+// While branch `name` is being deleted, its directory is still there (the
+// root removes it once every store of the branch is closed): a request that
+// would create a branch of that name waits for the deletion to finish.
 template <class T, class... Ts>
-std::optional<caf::typed_response_promise<T>> after_restart(self_ptr self, const std::string& name,
-                                                            Ts... request) {
-  auto it = self->state.restarting.find(name);
-  if (it == self->state.restarting.end())
-    return std::nullopt;
-  auto rp = self->make_response_promise<T>();
-  auto me = caf::actor_cast<database_actor>(self);
-  it->second.push_back([rp, me, request...]() mutable { rp.delegate(me, request...); });
-  return rp;
+auto after_deletion(self_ptr self, const std::string& name, Ts... request) {
+  return later_if_in<T>(self, self->state.deleting, name, request...);
+}
+
+// A request for branch `name`, left by a crashed root or supervisor, waits
+// until it has restarted.
+template <class T, class... Ts>
+auto after_restart(self_ptr self, const std::string& name, Ts... request) {
+  return later_if_in<T>(self, self->state.restarting, name, request...);
 }
 
 // Starts branch `name` again once every actor in `old` is down: what a
