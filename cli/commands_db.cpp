@@ -71,9 +71,14 @@ Outcome info(Context& ctx, const Args&) {
   auto keys = count_keys(ctx.db());
   if (!keys)
     return keys.error();
-  return Fields{{{"version", Value{STRATA_VERSION}},
+  Fields fields{{{"version", Value{STRATA_VERSION}},
                  {"branches", Value{static_cast<uint64_t>(branches->size())}},
                  {"total_keys", Value{*keys}}}};
+  // Which node a connected CLI is talking to.
+  if (!ctx.db().endpoint().empty())
+    fields.items.emplace_back("node", Value{ctx.db().endpoint() + " (" +
+                                             ctx.db().node_description() + ")"});
+  return fields;
 }
 
 // `check`: one line per store, its problems indented below it; the exit

@@ -89,7 +89,12 @@ result<DbConfig> load_config(const std::string& dir, bool create_if_missing) {
   std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   if (!in && !in.eof())
     return make_error(errc::Io, "cannot read '" + path.string() + "': " + std::strerror(errno));
-  return parse_config(text, path.string());
+  auto config = parse_config(text, path.string());
+  if (config)
+    for (auto* file : {&config->node.cert, &config->node.key, &config->node.ca})
+      if (!file->empty() && fs::path(*file).is_relative())
+        *file = (fs::path(dir) / *file).string();
+  return config;
 }
 
 result<DbConfig> parse_config(std::string_view text, const std::string& path) {
@@ -135,6 +140,21 @@ result<DbConfig> parse_config(std::string_view text, const std::string& path) {
         return err;
     if (auto err = check_integer(*model, "timeout_ms", 0, where))
       return err;
+  }
+  if (auto node = table.get("node")) {
+    auto t = node->as_table();
+    if (!t)
+      return bad("[node] in strata.toml must be a table");
+    const std::string where = "[node] of strata.toml";
+    auto& n = config.node;
+    for (auto [key, out] : {std::pair{"connect", &n.connect}, std::pair{"listen", &n.listen},
+                            std::pair{"cert", &n.cert}, std::pair{"key", &n.key},
+                            std::pair{"ca", &n.ca}}) {
+      if (auto err = check_string(*t, key, where))
+        return err;
+      if (auto v = t->get(key))
+        *out = v->as_string()->get();
+    }
   }
   return config;
 }

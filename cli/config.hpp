@@ -12,6 +12,10 @@
 //   bm25_k1, bm25_b  = <number>
 //   [model] endpoint = "<url>", model = "<name>", api_key = "<key>",
 //           timeout_ms = <integer >= 0>
+//   [node]  connect = "HOST:PORT"  (the CLI talks to that node instead of
+//                                   opening the directory)
+//           listen = "HOST:PORT"   (strata serve)
+//           cert, key, ca = "<PEM file>" (relative to the directory)
 
 #include <string>
 #include <string_view>
@@ -20,9 +24,17 @@
 
 namespace strata::cli {
 
+/// The [node] table: serving and connecting (docs/nodes.md).
+struct NodeConfig {
+  std::string connect;
+  std::string listen;
+  std::string cert, key, ca;  ///< resolved against the directory
+};
+
 struct DbConfig {
   Durability durability = Durability::Standard;
   bool auto_embed = false;
+  NodeConfig node;
 };
 
 /// The file name inside the database directory.

@@ -1,7 +1,8 @@
 // strata — the command-line interface (SPEC section 8).
 //
-//   strata [--db PATH | --cache] [--branch B] [--space S] [--json | --raw]
-//          [--read-only] [COMMAND ARGS...]
+//   strata [--db PATH | --cache | --connect HOST:PORT] [--branch B] [--space S]
+//          [--json | --raw] [--read-only] [COMMAND ARGS...]
+//   strata [--db PATH] serve [--listen HOST:PORT] --cert F --key F --ca F
 //
 // A command on the argv runs once (shell mode); otherwise commands come
 // from stdin: an interactive shell on a terminal, line by line otherwise
@@ -18,6 +19,7 @@
 #include "context.hpp"
 #include "modes.hpp"
 #include "options.hpp"
+#include "serve.hpp"
 #include "tokenizer.hpp"
 
 #ifndef STRATA_VERSION
@@ -29,11 +31,30 @@ using namespace strata::cli;
 
 namespace {
 
-// Opens the database the invocation names, honouring strata.toml.
+// Connects to the node at `endpoint`, with the TLS identity of the flags,
+// else of [node] in strata.toml.
+result<Strata> connect_node(const Invocation& inv, const std::string& endpoint,
+                            const NodeConfig& node) {
+  ConnectOptions options;
+  options.tls = {inv.cert.value_or(node.cert), inv.key.value_or(node.key),
+                 inv.ca.value_or(node.ca), ""};
+  options.insecure = inv.insecure;
+  return Strata::connect(endpoint, options);
+}
+
+// Opens the database the invocation names, honouring strata.toml: a
+// [node] connect there (or --connect) means a node's database.
 result<Strata> open_database(const Invocation& inv) {
+  if (inv.connect) {
+    auto config = load_config(inv.path(), /*create_if_missing=*/false);
+    return connect_node(inv, *inv.connect, config ? config->node : NodeConfig{});
+  }
   if (inv.cache)
     return Strata::cache();
   std::string dir = inv.path();
+  if (auto existing = load_config(dir, /*create_if_missing=*/false);
+      existing && !existing->node.connect.empty())
+    return connect_node(inv, existing->node.connect, existing->node);
   if (inv.read_only) {
     // A read-only open writes nothing: no directory, no config file.
     std::error_code ec;
@@ -56,7 +77,8 @@ int main(int argc, char** argv) {
   CommandTable table = CommandTable::standard();
   auto first_words = table.first_words();
   auto is_command = [&](std::string_view w) {
-    return std::find(first_words.begin(), first_words.end(), w) != first_words.end();
+    return w == "serve" ||
+           std::find(first_words.begin(), first_words.end(), w) != first_words.end();
   };
   std::vector<std::string> args(argv, argv + argc);
   auto inv = parse_invocation(args, is_command);
@@ -85,9 +107,12 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  if (!inv->command.empty() && inv->command[0] == "serve")
+    return run_serve(*inv, inv->command);
+
   // `check --repair` salvages the database before it opens (a damaged
   // store may not open at all), then checks it like `check`.
-  bool repair = !inv->cache && !inv->read_only && inv->command.size() >= 2 &&
+  bool repair = !inv->cache && !inv->connect && !inv->read_only && inv->command.size() >= 2 &&
                 inv->command[0] == "check" &&
                 std::find(inv->command.begin(), inv->command.end(), "--repair") !=
                     inv->command.end();

@@ -28,9 +28,16 @@ Options:
   --json           one JSON document per command
   --raw            bare values for scripts (no quotes or type prefixes)
   --read-only      refuse every write
+  --connect H:P    use the database a node serves at H:P (strata serve)
+  --cert F, --key F, --ca F
+                   the TLS certificate, key and CA presented to the node
+                   (also [node] cert/key/ca in strata.toml)
   -c, --command L  run the command line L (quoted as in the shell)
   -h, --help       show this help
   -V, --version    show the version
+
+Serving a database to other processes (docs/nodes.md):
+  strata --db PATH serve [--listen 127.0.0.1:7878] --cert F --key F --ca F
 
 Examples:
   strata --cache kv put name Alice
@@ -87,6 +94,19 @@ result<Invocation> parse_invocation(const std::vector<std::string>& argv,
         return bad("--db needs a non-empty path");
       inv.db_path = value;
       explicit_db = true;
+    } else if (is_flag(w, "--connect")) {
+      if (auto err = value_of(w, "--connect", value))
+        return err;
+      inv.connect = value;
+    } else if (is_flag(w, "--cert") || is_flag(w, "--key") || is_flag(w, "--ca")) {
+      std::string name = w.substr(0, w.find('='));
+      if (auto err = value_of(w, name, value))
+        return err;
+      if (value.empty())
+        return bad(name + " needs a file name");
+      (name == "--cert" ? inv.cert : name == "--key" ? inv.key : inv.ca) = value;
+    } else if (w == "--insecure") {
+      inv.insecure = true;
     } else if (w == "--cache" || w == "--memory") {
       inv.cache = true;
     } else if (is_flag(w, "--branch")) {
@@ -125,6 +145,9 @@ result<Invocation> parse_invocation(const std::vector<std::string>& argv,
   inv.mode = json ? OutputMode::Json : raw ? OutputMode::Raw : OutputMode::Human;
   if (inv.cache && inv.db_path)
     return bad(std::string("--cache conflicts with ") + (explicit_db ? "--db" : "a database path"));
+  if (inv.connect && (inv.cache || inv.db_path))
+    return bad(std::string("--connect conflicts with ") +
+               (inv.cache ? "--cache" : explicit_db ? "--db" : "a database path"));
   if (inv.command_line && !inv.command.empty())
     return bad("-c conflicts with a command on the command line");
   return inv;

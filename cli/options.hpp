@@ -2,8 +2,11 @@
 
 // The `strata` invocation (SPEC 8.1):
 //
-//   strata [--db PATH | --cache] [--branch NAME] [--space NAME]
-//          [--json | --raw] [--read-only] [COMMAND ARGS...]
+//   strata [--db PATH | --cache | --connect HOST:PORT [--cert F --key F --ca F]]
+//          [--branch NAME] [--space NAME] [--json | --raw] [--read-only]
+//          [COMMAND ARGS...]
+//   strata [--db PATH] serve [--listen HOST:PORT] [--cert F --key F --ca F]
+//          [--insecure] [--allow-remote]
 //
 // plus the legacy aliases of docs/reference/cli.md: a positional PATH
 // (= --db PATH), --memory (= --cache), -c/--command "LINE" (one command
@@ -33,6 +36,12 @@ struct Invocation {
   std::vector<std::string> command;         ///< shell-mode words
   bool help = false;
   bool version = false;
+  /// A node to talk to instead of a directory (--connect), and the TLS
+  /// identity to present (--cert, --key, --ca; also [node] in strata.toml).
+  std::optional<std::string> connect;
+  std::optional<std::string> cert, key, ca;
+  /// Plaintext to a loopback node (tests; see docs/nodes.md).
+  bool insecure = false;
 
   /// The directory to open: --db, the positional PATH, or ./.strata.
   std::string path() const { return db_path.value_or("./.strata"); }

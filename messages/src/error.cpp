@@ -43,6 +43,8 @@ const char* to_string(errc kind) noexcept {
     case errc::NotImplemented: return "NotImplemented";
     case errc::Busy: return "Busy";
     case errc::Corruption: return "Corruption";
+    case errc::Unavailable: return "Unavailable";
+    case errc::Timeout: return "Timeout";
   }
   return "Internal";
 }

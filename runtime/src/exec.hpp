@@ -26,6 +26,7 @@ struct Access {
   /// A new handle on the database `h` runs on.
   static Strata make(HandleImpl& h) { return Strata{std::make_unique<HandleImpl>(h.db)}; }
   static HandleImpl& impl(Strata& s) { return *s.impl_; }
+  static const HandleImpl& impl_of(const Strata& s) { return *s.impl_; }
   static Database& database(const Strata& s) { return *s.impl_->db; }
 };
 
@@ -330,6 +331,8 @@ struct Exec {
   /// without a transaction form is refused there), else directly.
   template <class C>
   out_t<C> run(const C& c) {
+    if (h.remote)  // the node runs it, transactions included
+      return h.remote_run(c);
     if constexpr (std::is_same_v<C, cmd::Begin> || std::is_same_v<C, cmd::Commit> ||
                   std::is_same_v<C, cmd::Rollback>) {
       return (*this)(c);

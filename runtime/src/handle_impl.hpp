@@ -12,6 +12,7 @@
 #include <caf/all.hpp>
 
 #include "database.hpp"
+#include "node_client.hpp"
 #include "strata/actors/client.hpp"
 #include "strata/messages/limits.hpp"
 #include "strata/messages/protocol.hpp"
@@ -28,8 +29,17 @@ struct HandleImpl {
         branch(default_branch),
         space(default_space) {
   }
+  /// A handle on a node's database (Strata::connect): every command goes
+  /// to the node through the connection's link actor.
+  HandleImpl(std::shared_ptr<Remote> node)
+      : remote(std::move(node)),
+        client(remote->system(), 16),
+        branch(default_branch),
+        space(default_space) {
+  }
 
-  std::shared_ptr<Database> db;
+  std::shared_ptr<Database> db;  ///< null on a remote handle
+  std::shared_ptr<Remote> remote;  ///< null on a local handle
   actors::Client client;
   /// The handle's current branch and space: where its calls go.
   std::string branch;
@@ -77,10 +87,32 @@ struct HandleImpl {
     return r;
   }
 
+  /// Runs command `c` on the node (a remote handle only): its output, or
+  /// its error.
+  template <class C>
+  result<typename C::output> remote_run(C c) {
+    auto r = client.call(remote->link(), Command{std::move(c)});
+    if (!r)
+      return std::move(r.error());
+    if (auto* out = std::get_if<typename C::output>(&*r))
+      return std::move(*out);
+    return make_error(errc::Internal, "the node answered a command with the output of another");
+  }
+
   /// Makes `name` the current branch and "default" the current space.
   /// Errors: BranchNotFound (nothing changes).
   result<void> set_branch(std::string_view name) {
     std::string target(name);
+    if (remote) {
+      auto exists = remote_run(cmd::BranchExists{Target{branch, space, 0}, target});
+      if (!exists)
+        return exists.error();
+      if (!*exists)
+        return make_error(errc::BranchNotFound, "branch \"" + target + "\" does not exist");
+      branch = std::move(target);
+      space = std::string(default_space);
+      return {};
+    }
     auto actor = call_root(branch_open_atom::value, target);
     if (!actor)
       return actor.error();

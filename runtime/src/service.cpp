@@ -506,7 +506,10 @@ std::string render_error(uint8_t code, caf::atom_value, const caf::message& ctx)
 }
 
 service ServiceTraits::get(const Strata& db) {
-  return caf::actor_cast<service>(Access::database(db).service());
+  auto& h = Access::impl_of(db);
+  if (h.remote)  // the connection's link takes the same messages
+    return caf::actor_cast<service>(h.remote->link());
+  return caf::actor_cast<service>(h.db->service());
 }
 
 }  // namespace detail

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "handle_impl.hpp"
+#include "strata/command.hpp"
 #include "strata/messages/txn_types.hpp"
 #include "strata/messages/json_path.hpp"
 #include "strata/messages/limits.hpp"
@@ -62,10 +63,21 @@ Session::Session(std::unique_ptr<detail::HandleImpl> handle) : handle_(std::move
 
 Session::Session(Session&&) noexcept = default;
 Session& Session::operator=(Session&&) noexcept = default;
-Session::~Session() = default;  // an open transaction is simply dropped
+// An open transaction is simply dropped (a node's: rolled back there, as
+// best it can be; the node also rolls back what a lost client left open).
+Session::~Session() {
+  if (handle_ && handle_->remote && remote_txn_ != 0)
+    (void)handle_->remote_run(cmd::Rollback{Target{handle_->branch, handle_->space, remote_txn_}});
+}
+
+template <class C>
+auto Session::remote(C c) {
+  c.at = Target{handle_->branch, handle_->space, remote_txn_};
+  return handle_->remote_run(std::move(c));
+}
 
 bool Session::in_transaction() const {
-  return txn_ != nullptr;
+  return txn_ != nullptr || remote_txn_ != 0;
 }
 
 uint64_t Session::last_commit_timestamp() const {
@@ -86,15 +98,33 @@ result<void> Session::set_space(std::string_view name) {
 
 result<void> Session::set_branch(std::string_view name) {
   // A transaction never spans branches (SPEC 6.4).
-  if (txn_)
+  if (in_transaction())
     return make_error(errc::InvalidInput,
                       "cannot switch branches inside a transaction (commit or rollback first)");
   return handle_->set_branch(name);
 }
 
+namespace {
+
+template <class T>
+result<void> to_void(result<T>&& r) {
+  if (!r)
+    return std::move(r.error());
+  return {};
+}
+
+}  // namespace
+
 result<void> Session::begin() {
-  if (txn_)
+  if (in_transaction())
     return make_error(errc::TransactionAlreadyActive, "transaction already active");
+  if (handle_->remote) {
+    auto id = remote(cmd::Begin{{}, false});
+    if (!id)
+      return id.error();
+    remote_txn_ = *id;
+    return {};
+  }
   auto snap = handle_->snapshot();
   if (!snap)
     return snap.error();
@@ -104,6 +134,13 @@ result<void> Session::begin() {
 }
 
 result<void> Session::begin_read_only() {
+  if (handle_->remote && !in_transaction()) {
+    auto id = remote(cmd::Begin{{}, true});
+    if (!id)
+      return id.error();
+    remote_txn_ = *id;
+    return {};
+  }
   if (auto r = begin(); !r)
     return r;
   txn_->read_only = true;
@@ -111,6 +148,11 @@ result<void> Session::begin_read_only() {
 }
 
 result<void> Session::rollback() {
+  if (remote_txn_ != 0) {
+    auto r = remote(cmd::Rollback{});
+    remote_txn_ = 0;
+    return to_void(std::move(r));
+  }
   if (!txn_)
     return not_active();
   txn_.reset();
@@ -118,6 +160,11 @@ result<void> Session::rollback() {
 }
 
 result<void> Session::commit() {
+  if (remote_txn_ != 0) {
+    auto r = remote(cmd::Commit{});
+    remote_txn_ = 0;  // the transaction ends whatever the outcome
+    return to_void(std::move(r));
+  }
   if (!txn_)
     return not_active();
   auto txn = std::move(txn_);
@@ -202,6 +249,8 @@ result<uint64_t> Session::buffered_set(Primitive tag, std::string_view key, Valu
 }
 
 result<uint64_t> Session::kv_put(std::string_view key, Value value) {
+  if (handle_->remote)
+    return remote(cmd::KvPut{{}, std::string(key), std::move(value)});
   if (!txn_)
     return call(handle_->space, kv_put_atom::value, std::string(key), value);
   return buffered_set(Primitive::Kv, key, std::move(value));
@@ -246,6 +295,8 @@ result<bool> Session::buffered_delete(Primitive tag, std::string_view key) {
 }
 
 result<std::optional<Value>> Session::kv_get(std::string_view key) {
+  if (handle_->remote)
+    return remote(cmd::KvGet{{}, std::string(key)});
   if (!txn_) {
     auto r = call(handle_->space, kv_get_atom::value, std::string(key));
     if (!r)
@@ -259,12 +310,16 @@ result<std::optional<Value>> Session::kv_get(std::string_view key) {
 }
 
 result<bool> Session::kv_delete(std::string_view key) {
+  if (handle_->remote)
+    return remote(cmd::KvDelete{{}, std::string(key)});
   if (!txn_)
     return call(handle_->space, kv_del_atom::value, std::string(key));
   return buffered_delete(Primitive::Kv, key);
 }
 
 result<std::vector<std::string>> Session::kv_list(std::optional<std::string_view> prefix) {
+  if (handle_->remote)
+    return remote(cmd::KvList{{}, prefix ? std::optional<std::string>(std::string(*prefix)) : std::nullopt});
   std::string p(prefix.value_or(""));
   if (!txn_) {
     ListOptions opts;
@@ -303,6 +358,8 @@ result<uint64_t> Session::event_base(detail::SpaceTxn& st) {
 }
 
 result<uint64_t> Session::event_append(std::string_view type, Value payload) {
+  if (handle_->remote)
+    return remote(cmd::EventAppend{{}, std::string(type), std::move(payload)});
   if (!txn_)
     return call(handle_->space, event_append_atom::value, std::string(type), payload);
   if (txn_->read_only)
@@ -319,6 +376,8 @@ result<uint64_t> Session::event_append(std::string_view type, Value payload) {
 }
 
 result<std::optional<VersionedValue>> Session::event_get(uint64_t seq) {
+  if (handle_->remote)
+    return remote(cmd::EventGet{{}, seq});
   auto fetch = [&]() -> result<std::optional<VersionedValue>> {
     auto r = call(handle_->space, event_get_atom::value, seq);
     if (!r)
@@ -340,6 +399,8 @@ result<std::optional<VersionedValue>> Session::event_get(uint64_t seq) {
 }
 
 result<uint64_t> Session::event_len() {
+  if (handle_->remote)
+    return remote(cmd::EventLen{});
   if (!txn_)
     return call(handle_->space, event_len_atom::value);
   auto& st = txn_->spaces[handle_->space];
@@ -352,6 +413,8 @@ result<uint64_t> Session::event_len() {
 // -- state cells ------------------------------------------------------------------
 
 result<std::optional<VersionedValue>> Session::state_get_versioned(std::string_view cell) {
+  if (handle_->remote)
+    return remote(cmd::StateGetVersioned{{}, std::string(cell)});
   if (!txn_) {
     auto r = call(handle_->space, state_get_atom::value, std::string(cell));
     if (!r)
@@ -362,6 +425,8 @@ result<std::optional<VersionedValue>> Session::state_get_versioned(std::string_v
 }
 
 result<std::optional<Value>> Session::state_get(std::string_view cell) {
+  if (handle_->remote)
+    return remote(cmd::StateGet{{}, std::string(cell)});
   auto v = state_get_versioned(cell);
   if (!v)
     return v.error();
@@ -371,12 +436,16 @@ result<std::optional<Value>> Session::state_get(std::string_view cell) {
 }
 
 result<uint64_t> Session::state_set(std::string_view cell, Value value) {
+  if (handle_->remote)
+    return remote(cmd::StateSet{{}, std::string(cell), std::move(value)});
   if (!txn_)
     return call(handle_->space, state_set_atom::value, std::string(cell), value);
   return buffered_set(Primitive::State, cell, std::move(value));
 }
 
 result<uint64_t> Session::state_init(std::string_view cell, Value value) {
+  if (handle_->remote)
+    return remote(cmd::StateInit{{}, std::string(cell), std::move(value)});
   if (!txn_)
     return call(handle_->space, state_init_atom::value, std::string(cell), value);
   auto cur = state_get_versioned(cell);
@@ -391,6 +460,8 @@ result<uint64_t> Session::state_init(std::string_view cell, Value value) {
 
 result<std::optional<uint64_t>> Session::state_cas(std::string_view cell,
                                                    std::optional<uint64_t> expected, Value value) {
+  if (handle_->remote)
+    return remote(cmd::StateCas{{}, std::string(cell), expected, std::move(value)});
   if (!txn_) {
     auto r = call(handle_->space, state_cas_atom::value, std::string(cell), expected.has_value(),
                   expected.value_or(0), value);
@@ -423,6 +494,8 @@ result<std::optional<uint64_t>> Session::state_cas(std::string_view cell,
 }
 
 result<bool> Session::state_delete(std::string_view cell) {
+  if (handle_->remote)
+    return remote(cmd::StateDelete{{}, std::string(cell)});
   if (!txn_)
     return call(handle_->space, state_del_atom::value, std::string(cell));
   return buffered_delete(Primitive::State, cell);
@@ -440,6 +513,8 @@ result<std::optional<Value>> Session::document_view(detail::SpaceTxn& st, const 
 }
 
 result<uint64_t> Session::json_set(std::string_view key, std::string_view path, Value value) {
+  if (handle_->remote)
+    return remote(cmd::JsonSet{{}, std::string(key), std::string(path), std::move(value)});
   if (!txn_)
     return call(handle_->space, json_set_atom::value, std::string(key), std::string(path), value);
   if (txn_->read_only)
@@ -465,6 +540,8 @@ result<uint64_t> Session::json_set(std::string_view key, std::string_view path, 
 }
 
 result<std::optional<Value>> Session::json_get(std::string_view key, std::string_view path) {
+  if (handle_->remote)
+    return remote(cmd::JsonGet{{}, std::string(key), std::string(path)});
   if (!txn_) {
     auto r = call(handle_->space, json_get_atom::value, std::string(key), std::string(path));
     if (!r)
@@ -489,6 +566,8 @@ result<std::optional<Value>> Session::json_get(std::string_view key, std::string
 }
 
 result<uint64_t> Session::json_delete(std::string_view key, std::string_view path) {
+  if (handle_->remote)
+    return remote(cmd::JsonDelete{{}, std::string(key), std::string(path)});
   if (!txn_)
     return call(handle_->space, json_del_atom::value, std::string(key), std::string(path));
   if (txn_->read_only)

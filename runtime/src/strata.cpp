@@ -215,6 +215,16 @@ result<Output> Strata::execute(const Command& c) {
 }
 
 result<std::vector<result<Output>>> Strata::execute_batch(std::vector<Command> cmds) {
+  if (impl_->remote) {  // one message: it fails (or is refused) as a whole
+    auto r = impl_->client.call(impl_->remote->link(), cmds);
+    if (!r)
+      return std::move(r.error());
+    std::vector<result<Output>> out;
+    out.reserve(r->size());
+    for (auto& o : *r)
+      out.push_back(std::move(o).get());
+    return out;
+  }
   return detail::execute_batch(*impl_, &detail::new_handle_on, cmds);
 }
 
@@ -259,21 +269,50 @@ result<Strata> Strata::cache(caf::actor_system& sys, OpenOptions options) {
 }
 
 Session Strata::session() const {
-  auto impl = std::make_unique<detail::HandleImpl>(impl_->db);
+  auto impl = impl_->remote ? std::make_unique<detail::HandleImpl>(impl_->remote)
+                            : std::make_unique<detail::HandleImpl>(impl_->db);
   impl->branch = impl_->branch;
   impl->space = impl_->space;
   return Session{std::move(impl)};
 }
 
 result<Strata> Strata::new_handle() const {
+  if (impl_->remote)
+    return Strata{std::make_unique<detail::HandleImpl>(impl_->remote)};
   return Strata{std::make_unique<detail::HandleImpl>(impl_->db)};
 }
 
+result<Strata> Strata::connect(const std::string& endpoint, const ConnectOptions& options) {
+  auto node = detail::Remote::connect(endpoint, options);
+  if (!node)
+    return node.error();
+  return Strata{std::make_unique<detail::HandleImpl>(std::move(*node))};
+}
+
+result<Strata> Strata::connect(caf::actor_system& sys, const std::string& endpoint,
+                               const ConnectOptions& options) {
+  auto node = detail::Remote::connect(endpoint, options, &sys);
+  if (!node)
+    return node.error();
+  return Strata{std::make_unique<detail::HandleImpl>(std::move(*node))};
+}
+
 const std::string& Strata::path() const {
-  return impl_->db->path();
+  return impl_->remote ? impl_->remote->info().path : impl_->db->path();
+}
+
+const std::string& Strata::endpoint() const {
+  static const std::string local;
+  return impl_->remote ? impl_->remote->endpoint() : local;
+}
+
+std::string Strata::node_description() const {
+  return impl_->remote ? impl_->remote->info().description : std::string{};
 }
 
 Durability Strata::durability() const {
+  if (impl_->remote)
+    return static_cast<Durability>(impl_->remote->info().durability);
   return impl_->db->options().durability;
 }
 
@@ -367,8 +406,9 @@ result<ForkInfo> Strata::fork_branch(std::string_view dest) {
 result<BundleInfo> Strata::branch_export(
     std::string_view branch, const std::string& path,
     const std::function<void(uint64_t, uint64_t, uint64_t)>& progress) {
-  // Progress reports are the caller's view of the same command.
-  if (progress)
+  // Progress reports are the caller's view of the same command (not
+  // reported for a node's database: the node runs the command whole).
+  if (progress && !impl_->remote)
     return detail::export_branch(*this, branch, path, progress);
   return run(cmd::BranchExport{here(), std::string(branch), path});
 }

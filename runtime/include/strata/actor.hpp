@@ -57,6 +57,13 @@ using service = caf::typed_actor<caf::replies_to<Command>::with<Output>,
 /// every system that exchanges Strata's messages.
 void configure(caf::actor_system_config& cfg);
 
+/// Prepares `cfg` for Strata::connect(system, ...): loads CAF's middleman
+/// and (unless options.insecure) its TLS module with options.tls as the
+/// system's identity, turns heartbeats on (options.connection_timeout),
+/// sets the wire protocol version, and does what configure() does. Call
+/// it before the actor system exists.
+void configure_client(caf::actor_system_config& cfg, const ConnectOptions& options);
+
 namespace detail {
 
 /// What Strata::service() needs of this header (see there).

@@ -73,7 +73,8 @@ class Session {
   [[nodiscard]] result<void> rollback();
   bool in_transaction() const;
   /// The commit timestamp of the last successful commit (0 before any, and
-  /// for commits that wrote nothing).
+  /// for commits that wrote nothing; 0 on a node's database, whose commit
+  /// answers no timestamp).
   uint64_t last_commit_timestamp() const;
 
   /// Switching spaces is allowed inside a transaction (not branches).
@@ -142,6 +143,13 @@ class Session {
   result<std::optional<Value>> document_view(detail::SpaceTxn& st, const std::string& key);
 
   std::unique_ptr<detail::HandleImpl> handle_;
+  // A session on a node's database (Strata::connect) sends every call as
+  // a command; the node runs the transaction, `remote_txn_` is its id
+  // there (0: none open).
+  template <class C>
+  auto remote(C c);
+  uint64_t remote_txn_ = 0;
+
   std::unique_ptr<detail::TxnState> txn_;
   uint64_t last_commit_ts_ = 0;
 };

@@ -36,6 +36,7 @@
 #include "strata/messages/vector_types.hpp"
 #include "strata/branches.hpp"
 #include "strata/command.hpp"
+#include "strata/node.hpp"
 #include "strata/session.hpp"
 
 namespace caf {
@@ -134,6 +135,28 @@ class Strata {
                                            OpenOptions options = {});
   [[nodiscard]] static result<Strata> cache(caf::actor_system& sys, OpenOptions options = {});
 
+  /// A handle on the database a node serves (Server, `strata serve`) at
+  /// `endpoint` ("HOST:PORT"), with the same API as a local handle:
+  /// every method, Session transactions, execute, execute_batch and
+  /// service() run on the node. The connection (an actor system of its
+  /// own, with the TLS identity of `options`) is shared by the handles
+  /// new_handle() makes and closes with the last of them. Every call has
+  /// a deadline (errc::Timeout); a call in flight when the connection
+  /// drops fails at once with errc::Unavailable (its outcome unknown), and
+  /// the next call reconnects. docs/nodes.md has the details.
+  /// Errors: InvalidInput (endpoint, options), Unavailable (nothing
+  /// listening, handshake refused: certificate, CA, TLS or protocol
+  /// version), Timeout.
+  [[nodiscard]] static result<Strata> connect(const std::string& endpoint,
+                                              const ConnectOptions& options);
+  /// The same inside the caller's actor system `sys`, so that its actors
+  /// use service() of the node's database as a local one's. The TLS
+  /// identity is the system's: REQUIRES: strata::configure_client(cfg,
+  /// options) on the configuration `sys` was made from, and `sys` outlives
+  /// every handle of the connection (<strata/actor.hpp>).
+  [[nodiscard]] static result<Strata> connect(caf::actor_system& sys, const std::string& endpoint,
+                                              const ConnectOptions& options);
+
   /// The database's service actor: commands as messages, for actors that
   /// must not block (<strata/actor.hpp> documents its protocol; include it
   /// to call this). Started on first use; every handle of the database
@@ -172,9 +195,15 @@ class Strata {
   /// all.
   [[nodiscard]] result<std::vector<result<Output>>> execute_batch(std::vector<Command> commands);
 
-  /// The database directory ("" for a cache database).
+  /// The database directory ("" for a cache database; a node's database:
+  /// the directory on the node).
   const std::string& path() const;
   Durability durability() const;
+  /// "HOST:PORT" of the node a connected handle talks to; "" for a local
+  /// database.
+  const std::string& endpoint() const;
+  /// What the node says about itself ("" for a local database).
+  std::string node_description() const;
 
   // -- integrity ------------------------------------------------------------------
 

@@ -53,6 +53,14 @@ enum class errc : uint8_t {
   /// The message names the space's directory and, where LevelDB says, the
   /// file.
   Corruption,
+  /// A remote node could not be reached, or the connection to it dropped
+  /// while the call was in flight: the outcome of a write in flight is
+  /// unknown (it may or may not have been applied). The next call
+  /// reconnects.
+  Unavailable,
+  /// A remote call passed its deadline without an answer: its outcome is
+  /// unknown, as for Unavailable.
+  Timeout,
 };
 
 /// The category atom under which strata errors travel inside caf::error.
