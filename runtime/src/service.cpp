@@ -349,12 +349,25 @@ bool direct(const Command& c) {
       c);
 }
 
+// A transaction is used only by the actor that began it: an id it does
+// not own answers as an unknown one would (ids are small numbers, and a
+// node's clients must not reach each other's transactions).
+caf::error not_owned(const ClientState& c, const Command& cmd) {
+  auto txn = target_of(cmd).txn;
+  if (txn == 0 || std::holds_alternative<cmd::Begin>(cmd) || c.txns.count(txn) != 0)
+    return {};
+  return make_error(errc::TransactionNotActive, "no active transaction with id " +
+                                                    std::to_string(txn));
+}
+
 caf::result<Output> on_command(self_ptr self, Command& c) {
   auto& st = self->state;
   // Before make_response_promise, which takes the sender out of the
   // current message.
   auto owner = caf::actor_cast<caf::actor_addr>(self->current_sender());
   auto& cl = client(self);
+  if (auto err = not_owned(cl, c))
+    return err;
   bool begin = std::holds_alternative<cmd::Begin>(c);
   if (begin && cl.txns.size() >= max_open_txns)
     return make_error(errc::Busy, "this actor holds " + std::to_string(max_open_txns) +
@@ -415,6 +428,9 @@ caf::result<std::vector<Outcome>> on_batch(self_ptr self, std::vector<Command>& 
       return make_error(errc::InvalidInput,
                         "Begin cannot run in a batch sent to the service: send it alone");
   auto& cl = client(self);
+  for (const auto& c : cs)
+    if (auto err = not_owned(cl, c))
+      return err;
   auto ticket = take_slot(st, cl);
   if (!ticket)
     return busy(st);

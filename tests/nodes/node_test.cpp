@@ -150,6 +150,17 @@ BOOST_AUTO_TEST_CASE(cross_space_transactions_are_atomic_and_isolated_on_a_node)
   STRATA_REQUIRE_DONE(s1.rollback());
   STRATA_REQUIRE_ERR(s1.commit(), errc::TransactionNotActive);
   BOOST_TEST(!STRATA_REQUIRE_OK(db.kv_get("rolled")).has_value());
+  // A transaction belongs to the connection that began it: another
+  // client naming its id is told there is no such transaction.
+  auto id = std::get<uint64_t>(STRATA_REQUIRE_OK(db.execute(cmd::Begin{})));
+  auto other = connect(server);
+  Target in_txn{"default", "billing", id};
+  STRATA_REQUIRE_ERR(other.execute(cmd::KvPut{in_txn, "stolen", 1}), errc::TransactionNotActive);
+  STRATA_REQUIRE_ERR(other.execute(cmd::Commit{in_txn}), errc::TransactionNotActive);
+  STRATA_REQUIRE_OK(db.execute(cmd::KvPut{in_txn, "mine", 1}));
+  STRATA_REQUIRE_OK(db.execute(cmd::Commit{in_txn}));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("mine")) == std::optional<Value>(1));
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.kv_get("stolen")).has_value());
 }
 
 // execute_batch is one message; writes of one kind to one space land as
