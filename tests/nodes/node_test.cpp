@@ -159,6 +159,7 @@ BOOST_AUTO_TEST_CASE(cross_space_transactions_are_atomic_and_isolated_on_a_node)
   STRATA_REQUIRE_ERR(other.execute(cmd::Commit{in_txn}), errc::TransactionNotActive);
   STRATA_REQUIRE_OK(db.execute(cmd::KvPut{in_txn, "mine", 1}));
   STRATA_REQUIRE_OK(db.execute(cmd::Commit{in_txn}));
+  STRATA_REQUIRE_DONE(db.set_space("billing"));
   BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("mine")) == std::optional<Value>(1));
   BOOST_TEST(!STRATA_REQUIRE_OK(db.kv_get("stolen")).has_value());
 }
