@@ -307,6 +307,12 @@ result<Server> Server::start(const std::string& db_path, const OpenOptions& open
   auto made = actors::catching("starting the node's actor system", [&]() -> caf::error {
     detail::configure_node(impl->cfg, serve.tls, serve.insecure, serve.connection_timeout,
                            wire_protocol_version);
+    // As Strata::open's own system (OpenOptions::scheduler_threads and
+    // scheduler_policy): requests arrive from the network, and work
+    // stealing's idle workers would nap through them.
+    impl->cfg.set("scheduler.max-threads", open.scheduler_threads == 0 ? 2 : open.scheduler_threads);
+    if (open.scheduler_policy == SchedulerPolicy::Sharing)
+      impl->cfg.set("scheduler.policy", caf::atom("sharing"));
     impl->sys = std::make_unique<caf::actor_system>(impl->cfg);
     return {};
   });

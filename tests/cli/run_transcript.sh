@@ -5,7 +5,7 @@
 #
 #   run_transcript.sh <strata> <name.in> <name.out> [<pki dir>]
 #
-# With a <pki dir> (make_pki.sh), the same transcript runs through a node:
+# With a <pki dir> (cli/make-certs.sh), the same transcript runs through a node:
 # `strata serve` on a fresh database directory, port picked by the kernel,
 # and the transcript piped into `strata --connect` with the client
 # certificate. The output must be the same, except the `node:` line that
