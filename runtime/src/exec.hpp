@@ -38,6 +38,16 @@ result<MergeInfo> merge_branches(Strata& base, std::string_view source, std::str
 result<TimeRange> time_range(Strata& base, const std::string& branch);
 result<std::vector<StoreCheck>> check_database(HandleImpl& h);
 
+// Bundles on a connected handle: the file on the client's side, moved in
+// chunks (bundle_transfer.cpp).
+result<BundleInfo> remote_export(HandleImpl& h, const cmd::BranchExport& c);
+result<BundleInfo> remote_import(HandleImpl& h, const cmd::BranchImport& c);
+result<BundleInfo> validate_local_bundle(const std::string& path);
+
+/// Where a database stages bundle transfers (under its directory; emptied
+/// when it opens).
+inline constexpr const char* transfers_dir_name = ".transfers";
+
 template <class C>
 using out_t = result<typename C::output>;
 
@@ -331,8 +341,17 @@ struct Exec {
   /// without a transaction form is refused there), else directly.
   template <class C>
   out_t<C> run(const C& c) {
-    if (h.remote)  // the node runs it, transactions included
-      return h.remote_run(c);
+    if (h.remote) {  // the node runs it, transactions included
+      // A bundle file is on the caller's side: it crosses in chunks.
+      if constexpr (std::is_same_v<C, cmd::BranchExport>)
+        return remote_export(h, c);
+      else if constexpr (std::is_same_v<C, cmd::BranchImport>)
+        return remote_import(h, c);
+      else if constexpr (std::is_same_v<C, cmd::BranchValidateBundle>)
+        return validate_local_bundle(c.path);
+      else
+        return h.remote_run(c);
+    }
     if constexpr (std::is_same_v<C, cmd::Begin> || std::is_same_v<C, cmd::Commit> ||
                   std::is_same_v<C, cmd::Rollback>) {
       return (*this)(c);
@@ -381,6 +400,8 @@ struct Exec {
   }
   out_t<cmd::BranchExport> operator()(const cmd::BranchExport& c);
   out_t<cmd::Check> operator()(const cmd::Check&) { return check_database(h); }
+  out_t<cmd::BundleRead> operator()(const cmd::BundleRead& c);
+  out_t<cmd::BundleWrite> operator()(const cmd::BundleWrite& c);
   out_t<cmd::DiffBranches> operator()(const cmd::DiffBranches& c) {
     auto base = handle(h);
     return diff_branches(base, c.a, c.b);

@@ -187,7 +187,7 @@ constexpr const char* command_names[] = {
     "VectorCreateCollection", "VectorDeleteCollection", "VectorListCollections",
     "VectorCollectionStats", "VectorUpsert", "VectorBatchUpsert", "VectorGet", "VectorGetAt",
     "VectorDelete", "VectorListKeys", "VectorSearch", "VectorSearchAt", "Begin", "Commit",
-    "Rollback", "Check", "MergePreview"};
+    "Rollback", "Check", "MergePreview", "BundleRead", "BundleWrite"};
 static_assert(std::size(command_names) == std::variant_size_v<Command>,
               "one name per command, in the variant's order");
 

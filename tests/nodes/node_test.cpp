@@ -12,7 +12,9 @@
 
 #include <atomic>
 #include <future>
+#include <filesystem>
 #include <map>
+#include <random>
 #include <regex>
 #include <thread>
 
@@ -182,6 +184,55 @@ BOOST_AUTO_TEST_CASE(a_batch_crosses_in_one_message_with_one_result_per_command)
     BOOST_TEST(std::get<uint64_t>(*out[i]) == 1u);
   BOOST_TEST(strata::is(out[64].error(), errc::InvalidInput));
   BOOST_TEST(std::get<std::optional<Value>>(*out[65]) == std::optional<Value>(63));
+}
+
+// A connected handle's branch_export writes the bundle on the client's
+// disk and branch_import reads it from there: the file crosses in chunks
+// of at most 4 MiB (this one takes three), and the node keeps no staged
+// file afterwards.
+BOOST_AUTO_TEST_CASE(a_bundle_round_trip_crosses_the_wire_in_chunks) {
+  TempDir dir, client_dir;
+  ServerProcess server(dir.db());
+  auto db = connect(server);
+  STRATA_REQUIRE_DONE(db.create_branch("big"));
+  STRATA_REQUIRE_DONE(db.set_branch("big"));
+  STRATA_REQUIRE_DONE(db.set_space("blobs"));
+  std::mt19937_64 rng(7);
+  std::vector<std::string> blobs;
+  for (int i = 0; i < 40; ++i) {  // 10 MiB that zstd cannot shrink
+    std::string blob(256 << 10, '\0');
+    for (auto& ch : blob)
+      ch = static_cast<char>(rng());
+    blobs.push_back(blob);
+    STRATA_REQUIRE_OK(db.kv_put("b" + std::to_string(i), Value(strata::Bytes(blob.begin(), blob.end()))));
+  }
+  STRATA_REQUIRE_OK(db.event_append("made", Value(strata::Object{{"n", 40}})));
+  std::string file = client_dir.path() + "/big.bundle";
+  auto exported = STRATA_REQUIRE_OK(db.branch_export("big", file));
+  BOOST_TEST(exported.path == file);
+  BOOST_TEST(std::filesystem::file_size(file) > 2 * strata::bundle_chunk_bytes);
+  BOOST_TEST(exported.spaces >= 1u);
+  auto checked = STRATA_REQUIRE_OK(db.branch_validate_bundle(file));
+  BOOST_TEST(checked.entry_count == exported.entry_count);
+  STRATA_REQUIRE_DONE(db.set_branch("default"));
+  STRATA_REQUIRE_DONE(db.delete_branch("big"));
+  auto imported = STRATA_REQUIRE_OK(db.branch_import(file));
+  BOOST_TEST(imported.branch == "big");
+  BOOST_TEST(imported.entry_count == exported.entry_count);
+  STRATA_REQUIRE_DONE(db.set_branch("big"));
+  STRATA_REQUIRE_DONE(db.set_space("blobs"));
+  for (int i = 0; i < 40; ++i) {
+    auto v = STRATA_REQUIRE_OK(db.kv_get("b" + std::to_string(i)));
+    BOOST_REQUIRE(v && v->as_bytes());
+    BOOST_TEST(std::string(v->as_bytes()->begin(), v->as_bytes()->end()) == blobs[i]);
+  }
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_len()) == 1u);
+  // Nothing staged is left on the node; a damaged file is refused before
+  // anything is sent.
+  std::error_code ec;
+  BOOST_TEST(std::filesystem::is_empty(dir.db() + "/.transfers", ec));
+  std::filesystem::resize_file(file, 1000);
+  STRATA_REQUIRE_ERR(db.branch_import(file), errc::InvalidInput);
 }
 
 // A user's actors talk to a node's database through service(), never

@@ -109,6 +109,14 @@ inline std::vector<Command> command_script(const std::string& dir) {
       BranchValidateBundle{d, "/dev/null"}, DeleteBranch{d, "default"}, DeleteBranch{Target{"b2", "s"}, "b2"},
       DeleteBranch{d, "b2"}, BranchImport{d, bundle}, KvGet{Target{"b2", "s"}, "k"},
       DeleteBranch{d, "none"},
+      // Bundles in chunks (how a connected handle moves them): a small
+      // branch is one chunk; unknown branches, ids and offsets; a bundle
+      // that is not one, refused at its last chunk.
+      BundleRead{d, "fork", "", 0}, BundleRead{d, "none", "", 0},
+      BundleRead{d, "fork", "0123456789abcdef", 0}, BundleRead{d, "fork", "../../x", 0},
+      BundleRead{d, "fork", "", 7}, BundleWrite{d, "", 3, "abc", false},
+      BundleWrite{d, "", 0, "not a bundle", true},
+      BundleWrite{d, "0123456789abcdef", 0, "x", false},
       // Integrity: every store of the branches above, all sound.
       Check{d}};
 }
@@ -147,6 +155,14 @@ inline void mask_one(BundleInfo& b) {
   b.bundle_size = 0;
 }
 inline void mask_one(std::pair<uint64_t, uint64_t>& p) { p = {1, 1}; }
+inline void mask_one(BundleTransfer& t) {
+  t.transfer = t.transfer.empty() ? "" : "<id>";
+  t.data = t.data.empty() ? "" : "<bytes>";
+  t.offset = t.offset != 0;
+  t.total = t.total != 0;
+  if (t.info)
+    mask_one(*t.info);
+}
 template <class T>
 void mask_one(std::optional<T>& x) {
   if (x)
@@ -237,6 +253,10 @@ class ViaHandle {
   STRATA_VIA(DiffBranches, diff_branches(c.a, c.b))
   STRATA_VIA(MergeBranches, merge_branches(c.source, c.target, c.strategy))
   STRATA_VIA(MergePreview, merge_preview(c.source, c.target))
+  // No handle method of their own: what branch_export / branch_import of a
+  // connected handle send.
+  STRATA_VIA(BundleRead, execute(c))
+  STRATA_VIA(BundleWrite, execute(c))
   STRATA_VIA(KvPut, kv_put(c.key, c.value))
   STRATA_VIA(KvGet, kv_get(c.key))
   STRATA_VIA(KvGetVersioned, kv_get_versioned(c.key))

@@ -56,6 +56,27 @@ using TimeRange = std::optional<std::pair<uint64_t, uint64_t>>;
 /// A successful command's result. Which alternative a command yields is
 /// its struct's `output` type; a command that only succeeds or fails
 /// yields std::monostate.
+/// One chunk of a bundle file moving between a node and a client (what a
+/// connected handle's branch_export / branch_import send: bundles cross the
+/// wire in chunks of at most `bundle_chunk_bytes`, docs/nodes.md).
+struct BundleTransfer {
+  /// The transfer's id on the node (16 hex digits).
+  std::string transfer;
+  /// Where `data` starts in the file, and the file's size (a read); the
+  /// bytes received so far (a write).
+  uint64_t offset = 0;
+  uint64_t total = 0;
+  std::string data;
+  /// The last chunk: the node has removed its staged file.
+  bool last = false;
+  /// The export's summary (a read's first chunk), the import's (a write's
+  /// last chunk).
+  std::optional<BundleInfo> info;
+};
+
+/// The most bytes one BundleRead answers or one BundleWrite carries.
+inline constexpr uint64_t bundle_chunk_bytes = 4u << 20;
+
 using Output =
     std::variant<std::monostate, bool, uint64_t, std::optional<uint64_t>, std::optional<Value>,
                  std::optional<VersionedValue>, std::optional<std::vector<VersionedValue>>,
@@ -64,7 +85,7 @@ using Output =
                  JsonListPage, std::vector<CollectionInfo>, CollectionInfo,
                  std::vector<uint64_t>, std::optional<VectorEntry>, std::vector<VectorMatch>,
                  std::optional<BranchInfo>, ForkInfo, BundleInfo, BranchDiff, MergeInfo,
-                 TimeRange, std::vector<StoreCheck>>;
+                 TimeRange, std::vector<StoreCheck>, BundleTransfer>;
 
 namespace cmd {
 
@@ -414,6 +435,37 @@ struct Commit { Target at; using output = std::monostate; };
 /// Errors: TransactionNotActive (unknown id).
 struct Rollback { Target at; using output = std::monostate; };
 
+// -- bundles in chunks (a connected handle's branch_export / branch_import) ----------
+
+/// Reads a bundle of `branch` in chunks. With `transfer` empty (and offset
+/// 0) the branch is exported to a staged file on the database's side, and
+/// the first chunk comes back with the transfer's id and the export's
+/// summary; later calls name the transfer and the offset to go on from.
+/// The staged file is removed once its last chunk is read (and with every
+/// staged file when the database next opens). Errors: as BranchExport;
+/// InvalidInput (unknown transfer, offset past the end).
+struct BundleRead {
+  Target at;
+  std::string branch;
+  std::string transfer;
+  uint64_t offset = 0;
+  using output = BundleTransfer;
+};
+/// Writes a bundle in chunks of at most bundle_chunk_bytes: `transfer`
+/// empty starts one (offset 0); each chunk continues at the byte count
+/// received so far; with `last` the bundle is imported as BranchImport
+/// does (the summary in the answer's `info`) and the staged file removed.
+/// Errors: InvalidInput (unknown transfer, wrong offset, chunk too big),
+/// and BranchImport's.
+struct BundleWrite {
+  Target at;
+  std::string transfer;
+  uint64_t offset = 0;
+  std::string data;
+  bool last = false;
+  using output = BundleTransfer;
+};
+
 }  // namespace cmd
 
 /// Every command, in a fixed order (the wire protocol numbers them by
@@ -434,7 +486,7 @@ using Command = std::variant<
     cmd::VectorListCollections, cmd::VectorCollectionStats, cmd::VectorUpsert,
     cmd::VectorBatchUpsert, cmd::VectorGet, cmd::VectorGetAt, cmd::VectorDelete,
     cmd::VectorListKeys, cmd::VectorSearch, cmd::VectorSearchAt, cmd::Begin, cmd::Commit,
-    cmd::Rollback, cmd::Check, cmd::MergePreview>;
+    cmd::Rollback, cmd::Check, cmd::MergePreview, cmd::BundleRead, cmd::BundleWrite>;
 
 /// The command's name as the protocol spells it ("KvPut", ...).
 const char* command_name(const Command& c) noexcept;

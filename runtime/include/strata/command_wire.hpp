@@ -150,6 +150,13 @@ typename Inspector::result_type inspect(Inspector& f, MergeInfo& x) {
            x.conflicts, x.spaces_merged, x.events_appended, x.merge_base);
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, BundleTransfer& x) {
+  OptionalRef<BundleInfo> info{x.info};
+  return f(caf::meta::type_name("strata::BundleTransfer"), x.transfer, x.offset, x.total, x.data,
+           x.last, info);
+}
+
 /// The output of a command (strata::Output).
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, Output& x) {
@@ -262,6 +269,8 @@ STRATA_INSPECT_COMMAND(Begin, x.read_only)
 STRATA_INSPECT_COMMAND(Commit)
 STRATA_INSPECT_COMMAND(Rollback)
 STRATA_INSPECT_COMMAND(Check)
+STRATA_INSPECT_COMMAND(BundleRead, x.branch, x.transfer, x.offset)
+STRATA_INSPECT_COMMAND(BundleWrite, x.transfer, x.offset, x.data, x.last)
 
 #undef STRATA_INSPECT_COMMAND
 
