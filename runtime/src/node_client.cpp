@@ -125,15 +125,13 @@ caf::result<R> forward(link_ptr self, M&& msg) {
 }
 
 link_actor::behavior_type link_behavior(link_ptr self, Endpoint ep, std::string endpoint,
-                                        ConnectOptions opts) {
+                                        ConnectOptions opts, caf::io::middleman_actor manager) {
   self->set_exception_handler(actors::exception_error);
   auto& st = self->state;
   st.ep = std::move(ep);
   st.endpoint = std::move(endpoint);
   st.opts = std::move(opts);
-  auto& sys = self->system();
-  st.manager = st.opts.insecure ? sys.middleman().actor_handle()
-                                : sys.openssl_manager().actor_handle();
+  st.manager = std::move(manager);
   self->set_down_handler([self](const caf::down_msg& msg) {
     auto& st = self->state;
     if (!st.gateway || msg.source != st.gateway.address())
@@ -171,6 +169,16 @@ link_actor::behavior_type link_behavior(link_ptr self, Endpoint ep, std::string 
       },
   };
 }
+
+}  // namespace
+
+link_actor spawn_link(caf::actor_system& sys, Endpoint ep, std::string endpoint,
+                      ConnectOptions options, caf::io::middleman_actor manager) {
+  return sys.spawn(link_behavior, std::move(ep), std::move(endpoint), std::move(options),
+                   std::move(manager));
+}
+
+namespace {
 
 caf::error check_options(const Endpoint& ep, const ConnectOptions& o, bool external) {
   using std::chrono::milliseconds;
@@ -231,7 +239,9 @@ result<std::shared_ptr<Remote>> Remote::connect(const std::string& endpoint,
       return make_error(errc::Io, "cannot start a client for " + endpoint + ": " + describe(made));
     r->sys_ = r->own_sys_.get();
   }
-  r->link_ = r->sys_->spawn(link_behavior, *ep, endpoint, options);
+  auto manager = options.insecure ? r->sys_->middleman().actor_handle()
+                                  : r->sys_->openssl_manager().actor_handle();
+  r->link_ = spawn_link(*r->sys_, *ep, endpoint, options, std::move(manager));
   caf::scoped_actor self{*r->sys_};
   caf::error err;
   self->request(r->link_, options.connection_timeout * 2, connect_atom::value)

@@ -13,9 +13,19 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 
+#include <caf/io/middleman_actor.hpp>
+
 #include "node_wire.hpp"
 
 namespace strata::detail {
+
+/// The link actor of a connection to `ep` (written `endpoint` in errors):
+/// it connects through `manager` (the middleman's connect service, or the
+/// TLS module's; a test's stand-in), says hello, forwards calls with their
+/// deadline, fails every waiting call with Unavailable when the gateway's
+/// proxy goes down, and connects again on the next call.
+link_actor spawn_link(caf::actor_system& sys, Endpoint ep, std::string endpoint,
+                      ConnectOptions options, caf::io::middleman_actor manager);
 
 class Remote {
  public:
