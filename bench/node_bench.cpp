@@ -31,6 +31,7 @@
 #include <strata/node.hpp>
 
 #include "bench_util.hpp"
+#include "pipeline.hpp"
 
 using namespace strata::bench;
 namespace cmd = strata::cmd;
@@ -123,71 +124,21 @@ double batches(strata::Strata& db, size_t count, const std::string& prefix) {
 // `n` puts through `svc`, at most `window` in flight, from one actor.
 double pipelined(caf::actor_system& sys, strata::service svc, size_t n, size_t window,
                  const std::string& prefix) {
-  std::promise<void> done;
-  auto start = clock_type::now();
-  sys.spawn([&, svc](caf::event_based_actor* self) {
-    auto sent = std::make_shared<size_t>(0), answered = std::make_shared<size_t>(0);
-    auto send = std::make_shared<std::function<void()>>();
-    *send = [=, &done] {
-      auto i = (*sent)++;
-      self->request(svc, std::chrono::seconds(30),
-                    strata::Command{cmd::KvPut{{"default", "svc"}, prefix + std::to_string(i), 1}})
-          .then(
-              [=, &done](strata::Output&) {
-                if (++*answered == n) {
-                  done.set_value();
-                  *send = nullptr;
-                } else if (*sent < n) {
-                  (*send)();
-                }
-              },
-              [](caf::error& err) {
-                std::fprintf(stderr, "benchmark failed: %s\n", strata::describe(err).c_str());
-                std::exit(1);
-              });
-    };
-    for (size_t i = 0; i < window && i < n; ++i)
-      (*send)();
+  return pipelined_requests(sys, svc, n, window, [prefix](size_t i) {
+    return strata::Command{cmd::KvPut{{"default", "svc"}, prefix + std::to_string(i), 1}};
   });
-  done.get_future().wait();
-  std::chrono::duration<double> secs = clock_type::now() - start;
-  return n / secs.count();
 }
 
 // `count` batches of 64 puts through `svc`, 16 batches in flight; items/s.
 double pipelined_batches(caf::actor_system& sys, strata::service svc, size_t count,
                          const std::string& prefix) {
-  std::promise<void> done;
-  auto start = clock_type::now();
-  sys.spawn([&, svc](caf::event_based_actor* self) {
-    auto sent = std::make_shared<size_t>(0), answered = std::make_shared<size_t>(0);
-    auto send = std::make_shared<std::function<void()>>();
-    *send = [=, &done] {
-      auto b = (*sent)++;
-      std::vector<strata::Command> cmds;
-      for (size_t i = 0; i < 64; ++i)
-        cmds.push_back(cmd::KvPut{{"default", "pbatch"}, prefix + std::to_string(b * 64 + i), 1});
-      self->request(svc, std::chrono::seconds(30), std::move(cmds))
-          .then(
-              [=, &done](std::vector<strata::Outcome>&) {
-                if (++*answered == count) {
-                  done.set_value();
-                  *send = nullptr;
-                } else if (*sent < count) {
-                  (*send)();
-                }
-              },
-              [](caf::error& err) {
-                std::fprintf(stderr, "benchmark failed: %s\n", strata::describe(err).c_str());
-                std::exit(1);
-              });
-    };
-    for (size_t i = 0; i < 16 && i < count; ++i)
-      (*send)();
-  });
-  done.get_future().wait();
-  std::chrono::duration<double> secs = clock_type::now() - start;
-  return 64 * count / secs.count();
+  return 64 * pipelined_requests(sys, svc, count, 16, [prefix](size_t b) {
+           std::vector<strata::Command> cmds;
+           for (size_t i = 0; i < 64; ++i)
+             cmds.push_back(
+                 cmd::KvPut{{"default", "pbatch"}, prefix + std::to_string(b * 64 + i), 1});
+           return cmds;
+         });
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include <strata/actor.hpp>
 
 #include "bench_util.hpp"
+#include "pipeline.hpp"
 
 using namespace strata::bench;
 namespace cmd = strata::cmd;
@@ -28,39 +29,10 @@ namespace {
 // one event-based actor; returns puts per second.
 double pipelined(caf::actor_system& sys, strata::service svc, size_t n, size_t window,
                  size_t round) {
-  std::promise<void> done;
-  auto start = clock_type::now();
-  sys.spawn([&, svc](caf::event_based_actor* self) {
-    struct Counts {
-      size_t sent = 0, answered = 0;
-    };
-    auto c = std::make_shared<Counts>();
-    auto send = std::make_shared<std::function<void()>>();
-    *send = [=, &done] {
-      auto i = c->sent++;
-      strata::Target t{"default", "svc"};
-      self->request(svc, caf::infinite,
-                    strata::Command{cmd::KvPut{t, "k" + std::to_string(round * n + i), 1}})
-          .then(
-              [=, &done](strata::Output&) {
-                if (++c->answered == n) {
-                  done.set_value();
-                  *send = nullptr;
-                } else if (c->sent < n) {
-                  (*send)();
-                }
-              },
-              [](caf::error& err) {
-                std::fprintf(stderr, "benchmark failed: %s\n", strata::describe(err).c_str());
-                std::exit(1);
-              });
-    };
-    for (size_t i = 0; i < window && i < n; ++i)
-      (*send)();
+  return pipelined_requests(sys, svc, n, window, [n, round](size_t i) {
+    return strata::Command{
+        cmd::KvPut{{"default", "svc"}, "k" + std::to_string(round * n + i), 1}};
   });
-  done.get_future().wait();
-  std::chrono::duration<double> secs = clock_type::now() - start;
-  return n / secs.count();
 }
 
 }  // namespace

@@ -22,6 +22,15 @@ namespace strata {
 
 namespace detail {
 
+/// A result whose value the caller does not want (a void method over a
+/// command with an output).
+template <class T>
+result<void> to_void(result<T>&& r) {
+  if (!r)
+    return std::move(r.error());
+  return {};
+}
+
 struct HandleImpl {
   HandleImpl(std::shared_ptr<Database> database)
       : db(std::move(database)),

@@ -104,16 +104,7 @@ result<void> Session::set_branch(std::string_view name) {
   return handle_->set_branch(name);
 }
 
-namespace {
-
-template <class T>
-result<void> to_void(result<T>&& r) {
-  if (!r)
-    return std::move(r.error());
-  return {};
-}
-
-}  // namespace
+using detail::to_void;
 
 result<void> Session::begin() {
   if (in_transaction())

@@ -330,16 +330,7 @@ result<void> Strata::set_space(std::string_view name) {
   return impl_->set_space(name);
 }
 
-namespace {
-
-template <class T>
-result<void> to_void(result<T>&& r) {
-  if (!r)
-    return std::move(r.error());
-  return {};
-}
-
-}  // namespace
+using detail::to_void;
 
 result<std::vector<std::string>> Strata::list_spaces() {
   return run(cmd::ListSpaces{here()});

@@ -28,13 +28,14 @@ if [ -z "$pki" ]; then
   rc=$?
   set -e
 else
+  : >"$tmp/serve.log"  # exists before the server's shell opens it
   "$strata" --db "$tmp/db" serve --listen 127.0.0.1:0 --cert "$pki/server.pem" \
     --key "$pki/server.key" --ca "$pki/ca.pem" 2>"$tmp/serve.log" &
   server=$!
   trap 'kill -9 $server 2>/dev/null || true; rm -rf "$tmp"' EXIT
   port=""
   for _ in $(seq 1 300); do  # waits for the line saying it listens (30 s at most)
-    port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/serve.log")
+    port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/serve.log" || true)
     [ -n "$port" ] && break
     kill -0 $server 2>/dev/null || break
     sleep 0.1

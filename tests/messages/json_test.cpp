@@ -340,6 +340,12 @@ BOOST_AUTO_TEST_CASE(to_string_spells_every_kind_as_spec_section_7) {
       {errc::Serialization, "Serialization"},
       {errc::Internal, "Internal"},
       {errc::NotImplemented, "NotImplemented"},
+      // Beyond SPEC 7: the service's backpressure, damaged data, and
+      // calls to a node.
+      {errc::Busy, "Busy"},
+      {errc::Corruption, "Corruption"},
+      {errc::Unavailable, "Unavailable"},
+      {errc::Timeout, "Timeout"},
   };
   for (const auto& [kind, name] : table) {
     BOOST_TEST(std::string(to_string(kind)) == name);
@@ -357,6 +363,10 @@ BOOST_AUTO_TEST_CASE(error_codes_keep_their_wire_numbers) {
   BOOST_TEST(static_cast<int>(errc::Serialization) == 27);
   BOOST_TEST(static_cast<int>(errc::Internal) == 28);
   BOOST_TEST(static_cast<int>(errc::NotImplemented) == 29);
+  BOOST_TEST(static_cast<int>(errc::Busy) == 30);
+  BOOST_TEST(static_cast<int>(errc::Corruption) == 31);
+  BOOST_TEST(static_cast<int>(errc::Unavailable) == 32);
+  BOOST_TEST(static_cast<int>(errc::Timeout) == 33);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
