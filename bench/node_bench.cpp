@@ -9,7 +9,7 @@
 //   4. mutual TLS vs plaintext on workloads 1 and 3.
 // Standard durability, on disk; medians of alternating rounds. The nodes
 // are two child processes (one TLS, one plaintext) forked before any
-// thread exists; test certificates are made with the `openssl` command.
+// thread exists; test certificates are made by cli/make-certs.sh.
 //
 // Run: ./build/bench/node_bench [puts=5000]
 
@@ -147,15 +147,8 @@ int main(int argc, char** argv) {
   size_t n = argc > 1 ? std::stoul(argv[1]) : 5000;
   ScratchDir dir("strata-node-bench");
   std::string pki = dir / "pki";
-  std::string make = "mkdir -p " + pki + " && cd " + pki +
-                     " && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem "
-                     "-days 1 -subj /CN=bench-ca";
-  for (const char* name : {"server", "client"})
-    make += std::string(" && openssl req -newkey rsa:2048 -nodes -keyout ") + name +
-            ".key -out " + name + ".csr -subj /CN=" + name + " && openssl x509 -req -in " +
-            name + ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -out " + name +
-            ".pem -days 1";
-  check(std::system(("(" + make + ") >/dev/null 2>&1").c_str()) == 0, "openssl (certificates)");
+  check(std::system((std::string(STRATA_MAKE_CERTS) + " '" + pki + "' 1 >/dev/null 2>&1").c_str()) == 0,
+        "cli/make-certs.sh (certificates)");
   strata::TlsFiles server_tls{pki + "/server.pem", pki + "/server.key", pki + "/ca.pem", ""};
   strata::TlsFiles client_tls{pki + "/client.pem", pki + "/client.key", pki + "/ca.pem", ""};
 

@@ -12,7 +12,7 @@ days=${2:-365}
 mkdir -p "$dir"
 cd "$dir"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days "$days" \
-  -subj /CN=strata-cli-test-ca 2>/dev/null
+  -subj /CN=strata-ca 2>/dev/null
 for name in server client; do
   openssl req -newkey rsa:2048 -nodes -keyout $name.key -out $name.csr \
     -subj /CN=strata-$name 2>/dev/null

@@ -111,9 +111,9 @@ result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path
     if (!fd)
       return fd.error();
     db->lock_fd_ = *fd;
-    // Bundle transfers staged by a process that is gone (exec.hpp).
+    // Bundle transfers staged by a process that is gone.
     std::error_code stale;
-    std::filesystem::remove_all(std::filesystem::path(db->path_) / ".transfers", stale);
+    std::filesystem::remove_all(std::filesystem::path(db->path_) / transfers_dir_name, stale);
     ctx->root = db->path_;
     ctx->store_options.env = leveldb::Env::Default();
     if (options.testing.faults) {

@@ -24,6 +24,10 @@ class FilterPolicy;
 
 namespace strata::detail {
 
+/// Where a database stages bundle transfers (cmd::BundleRead /
+/// BundleWrite): under its directory, emptied when it opens.
+inline constexpr const char* transfers_dir_name = ".transfers";
+
 class Database : public std::enable_shared_from_this<Database> {
  public:
   /// Opens the database at `path`, or a cache database when `path` is empty.

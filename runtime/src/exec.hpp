@@ -44,10 +44,6 @@ result<BundleInfo> remote_export(HandleImpl& h, const cmd::BranchExport& c);
 result<BundleInfo> remote_import(HandleImpl& h, const cmd::BranchImport& c);
 result<BundleInfo> validate_local_bundle(const std::string& path);
 
-/// Where a database stages bundle transfers (under its directory; emptied
-/// when it opens).
-inline constexpr const char* transfers_dir_name = ".transfers";
-
 template <class C>
 using out_t = result<typename C::output>;
 

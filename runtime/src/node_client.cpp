@@ -184,11 +184,8 @@ caf::error check_options(const Endpoint& ep, const ConnectOptions& o, bool exter
   using std::chrono::milliseconds;
   if (o.call_timeout < milliseconds{1})
     return make_error(errc::InvalidInput, "call_timeout must be at least 1 ms");
-  if (o.connection_timeout < milliseconds{10})
-    return make_error(errc::InvalidInput, "connection_timeout must be at least 10 ms");
-  if (o.limits.max_batch < 1 || o.limits.max_message_bytes < 4096)
-    return make_error(errc::InvalidInput,
-                      "limits: max_batch must be >= 1 and max_message_bytes >= 4096");
+  if (auto err = check_connection(o.connection_timeout, o.limits))
+    return err;
   if (o.insecure) {
     if (!is_loopback(ep.host))
       return make_error(errc::InvalidInput, "a plaintext (insecure) connection is allowed to a "
@@ -211,8 +208,6 @@ result<std::shared_ptr<Remote>> Remote::connect(const std::string& endpoint,
     return ep.error();
   if (auto err = check_options(*ep, options, external != nullptr))
     return err;
-  if (ep->host == "localhost")
-    ep->host = "127.0.0.1";
   std::shared_ptr<Remote> r{new Remote};
   r->endpoint_ = endpoint;
   if (external) {

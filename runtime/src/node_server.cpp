@@ -230,12 +230,8 @@ void log_to_stderr(const std::string& line) {
 }
 
 caf::error check_serve_options(const Endpoint& ep, const ServeOptions& o) {
-  using std::chrono::milliseconds;
-  if (o.connection_timeout < milliseconds{10})
-    return make_error(errc::InvalidInput, "connection_timeout must be at least 10 ms");
-  if (o.limits.max_batch < 1 || o.limits.max_message_bytes < 4096)
-    return make_error(errc::InvalidInput,
-                      "limits: max_batch must be >= 1 and max_message_bytes >= 4096");
+  if (auto err = check_connection(o.connection_timeout, o.limits))
+    return err;
   if (!is_loopback(ep.host) && !o.allow_remote)
     return make_error(errc::InvalidInput,
                       "listening on \"" + ep.host +
@@ -299,8 +295,6 @@ result<Server> Server::start(const std::string& db_path, const OpenOptions& open
     return ep.error();
   if (auto err = detail::check_serve_options(*ep, serve))
     return err;
-  if (ep->host == "localhost")
-    ep->host = "127.0.0.1";
   auto impl = std::make_unique<Impl>();
   impl->log = serve.log ? serve.log : detail::log_to_stderr;
   impl->host = ep->host;

@@ -62,11 +62,23 @@ result<Endpoint> parse_endpoint(const std::string& text) {
   auto n = std::stoul(port);
   if (n > 65535)
     return bad("the port is a number from 0 to 65535");
+  // CAF binds and connects to addresses; "localhost" means IPv4 loopback.
+  if (host == "localhost")
+    host = "127.0.0.1";
   return Endpoint{host, static_cast<uint16_t>(n)};
 }
 
 bool is_loopback(const std::string& host) {
   return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+caf::error check_connection(std::chrono::milliseconds timeout, const WireLimits& limits) {
+  if (timeout < std::chrono::milliseconds{10})
+    return make_error(errc::InvalidInput, "connection_timeout must be at least 10 ms");
+  if (limits.max_batch < 1 || limits.max_message_bytes < 4096)
+    return make_error(errc::InvalidInput,
+                      "limits: max_batch must be >= 1 and max_message_bytes >= 4096");
+  return {};
 }
 
 namespace {

@@ -71,7 +71,8 @@ std::string wire_app_id(uint32_t version);
 void configure_node(caf::actor_system_config& cfg, const TlsFiles& tls, bool insecure,
                     std::chrono::milliseconds timeout, uint32_t wire_version);
 
-/// HOST:PORT ("[v6]:PORT" too). Errors: InvalidInput.
+/// HOST:PORT ("[v6]:PORT" too); "localhost" becomes 127.0.0.1.
+/// Errors: InvalidInput.
 struct Endpoint {
   std::string host;
   uint16_t port = 0;
@@ -79,6 +80,11 @@ struct Endpoint {
 result<Endpoint> parse_endpoint(const std::string& text);
 /// 127.0.0.0/8, ::1 and "localhost".
 bool is_loopback(const std::string& host);
+
+/// What both sides require of their options: a connection timeout of at
+/// least 10 ms, limits of at least one command and 4 KiB. Errors:
+/// InvalidInput naming the option.
+caf::error check_connection(std::chrono::milliseconds timeout, const WireLimits& limits);
 
 /// The encoded size of a command or batch, or InvalidInput naming the
 /// limit when it is past `limits` (a batch also by its length).

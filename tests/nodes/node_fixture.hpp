@@ -1,7 +1,7 @@
 #pragma once
 
-// What the node tests share: test certificates made with the `openssl`
-// command, a `strata serve` process (real process, real socket, its log
+// What the node tests share: test certificates made by cli/make-certs.sh,
+// a `strata serve` process (real process, real socket, its log
 // read through a pipe), and running the CLI as a process.
 
 #include <poll.h>
@@ -31,7 +31,8 @@
 namespace strata::test {
 
 /// A CA with a server and a client certificate, and a rogue CA with a
-/// client certificate of its own; made once per test process.
+/// client certificate of its own; made once per test process by
+/// cli/make-certs.sh (what users run).
 struct Pki {
   TempDir dir;
   std::string file(const std::string& name) const { return dir.path() + "/" + name; }
@@ -39,29 +40,16 @@ struct Pki {
   TlsFiles client() const { return {file("client.pem"), file("client.key"), file("ca.pem"), ""}; }
   /// A certificate the node's CA did not sign (it trusts the node's CA,
   /// so only the node refuses it).
-  TlsFiles rogue() const { return {file("rogue-client.pem"), file("rogue-client.key"), file("ca.pem"), ""}; }
+  TlsFiles rogue() const {
+    return {file("rogue/client.pem"), file("rogue/client.key"), file("ca.pem"), ""};
+  }
 
   Pki() {
-    auto run = [](const std::string& cmd) {
-      if (std::system((cmd + " >/dev/null 2>&1").c_str()) != 0)
+    for (const auto& target : {dir.path(), file("rogue")}) {
+      auto cmd = std::string(STRATA_MAKE_CERTS) + " '" + target + "' 2 >/dev/null 2>&1";
+      if (std::system(cmd.c_str()) != 0)
         throw std::runtime_error("failed: " + cmd);
-    };
-    auto ca = [&](const std::string& name) {
-      run("openssl req -x509 -newkey rsa:2048 -nodes -keyout " + file(name + ".key") + " -out " +
-          file(name + ".pem") + " -days 2 -subj /CN=" + name);
-    };
-    auto cert = [&](const std::string& name, const std::string& by) {
-      run("openssl req -newkey rsa:2048 -nodes -keyout " + file(name + ".key") + " -out " +
-          file(name + ".csr") + " -subj /CN=" + name);
-      run("openssl x509 -req -in " + file(name + ".csr") + " -CA " + file(by + ".pem") +
-          " -CAkey " + file(by + ".key") + " -CAcreateserial -out " + file(name + ".pem") +
-          " -days 2");
-    };
-    ca("ca");
-    ca("rogue-ca");
-    cert("server", "ca");
-    cert("client", "ca");
-    cert("rogue-client", "rogue-ca");
+    }
   }
 };
 

@@ -1,7 +1,6 @@
 // Nodes: a database served by a real `strata serve` process over mutual
 // TLS on loopback, used through Strata::connect from this process (and
-// from worker processes). Certificates are made by the test with the
-// `openssl` command.
+// from worker processes). Certificates are made by cli/make-certs.sh.
 
 #define BOOST_TEST_MODULE node_tests
 #include <boost/test/unit_test.hpp>
