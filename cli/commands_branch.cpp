@@ -1,10 +1,10 @@
-// branch list / exists / info / create / del / fork / use, and the branch
-// commands the library does not offer yet (SPEC 3.2, 8.2 "Branch").
+// branch list / exists / info / create / del / fork / use / diff / merge /
+// export / import / validate (SPEC 3.2, 8.2 "Branch").
 
 #include <cstdio>
-#include <random>
-
 #include <optional>
+#include <random>
+#include <set>
 
 #include "commands.hpp"
 #include "progress.hpp"
@@ -113,9 +113,66 @@ Outcome branch_fork(Context& ctx, const Args& args) {
   return Ack{};
 }
 
+// `branch diff <a> <b> --base`: the three-way view, from the branches'
+// merge base: what b changed since then that merging b into a would bring
+// (merge_preview), and the entries both changed differently.
+Outcome branch_diff_from_base(Context& ctx, const std::string& a, const std::string& b) {
+  auto info = ctx.db().merge_preview(b, a);
+  if (!info)
+    return info.error();
+  auto id = [](const DiffEntry& e) { return e.space + '\0' + e.primitive + '\0' + e.key; };
+  std::set<std::string> conflicted;
+  for (const auto& c : info->conflicts)
+    conflicted.insert(id(c));
+  std::vector<const DiffEntry*> changes;
+  for (const auto& e : info->applied)
+    if (conflicted.count(id(e)) == 0)
+      changes.push_back(&e);
+  auto value = [](const std::optional<Value>& v) { return v ? *v : Value{}; };
+  if (ctx.printer().mode() == OutputMode::Json) {
+    auto list = [&](auto&& entries) {
+      Array out;
+      for (const auto& e : entries) {
+        const DiffEntry& d = *e;
+        out.emplace_back(Object{{"space", Value{d.space}},
+                                {"key", Value{d.key}},
+                                {"primitive", Value{d.primitive}},
+                                {"a", value(d.value_a)},
+                                {"b", value(d.value_b)}});
+      }
+      return Value{std::move(out)};
+    };
+    std::vector<const DiffEntry*> conflicts;
+    for (const auto& c : info->conflicts)
+      conflicts.push_back(&c);
+    return Fields{{{"branch_a", Value{a}},
+                   {"branch_b", Value{b}},
+                   {"merge_base", Value{info->merge_base}},
+                   {"changed_on_b", list(changes)},
+                   {"conflicts", list(conflicts)},
+                   {"events_on_b", Value{info->events_appended}}}};
+  }
+  auto show = [](const std::optional<Value>& v) { return v ? v->to_json() : std::string("(none)"); };
+  std::string out = "Branch \"" + a + "\" vs \"" + b + "\" " +
+                    (info->merge_base ? std::string("since their merge base")
+                                      : std::string("(no shared history: every difference)")) +
+                    ":\n  " + std::to_string(changes.size()) + " changed on \"" + b + "\" only, " +
+                    std::to_string(info->conflicts.size()) + " changed on both, " +
+                    std::to_string(info->events_appended) + " events appended on \"" + b + "\"";
+  for (const auto* e : changes)
+    out += "\n  ~ " + e->key + " (" + e->primitive + ") in \"" + e->space + "\": " +
+           show(e->value_a) + " -> " + show(e->value_b);
+  for (const auto& c : info->conflicts)
+    out += "\n  ! " + c.key + " (" + c.primitive + ") in \"" + c.space + "\": \"" + a + "\" " +
+           show(c.value_a) + ", \"" + b + "\" " + show(c.value_b);
+  return Text{out};
+}
+
 Outcome branch_diff(Context& ctx, const Args& args) {
   const auto& a = args.positional[0];
   const auto& b = args.positional[1];
+  if (args.has("base"))
+    return branch_diff_from_base(ctx, a, b);
   auto diff = ctx.db().diff_branches(a, b);
   if (!diff)
     return diff.error();
@@ -219,7 +276,7 @@ Outcome branch_import(Context& ctx, const Args& args) {
     return checked.error();
   Progress progress("importing records", checked->entry_count);
   progress.update(0);
-  auto info = ctx.db().branch_import(args.positional[0]);
+  auto info = ctx.db().branch_import(args.positional[0], args.value("as").value_or(""));
   progress.update(checked->entry_count);
   progress.finish();
   if (!info)
@@ -310,9 +367,10 @@ void register_branch_commands(CommandTable& t) {
          {},
          branch_use});
   t.add({{"branch", "diff"},
-         "branch diff <a> <b>",
-         "keys added, removed and modified from a to b, per space",
-         {},
+         "branch diff <a> <b> [--base]",
+         "keys added, removed and modified from a to b, per space; --base: what each "
+         "changed since their merge base",
+         {{"base", 'b', false}},
          2,
          2,
          {},
@@ -334,9 +392,9 @@ void register_branch_commands(CommandTable& t) {
          "BranchExport",
          branch_export});
   t.add({{"branch", "import"},
-         "branch import <path>",
-         "recreate a branch from a bundle",
-         {},
+         "branch import <path> [--as <name>]",
+         "recreate a branch from a bundle (under its own name, or <name>)",
+         {{"as", 0, true}},
          1,
          1,
          "BranchImport",

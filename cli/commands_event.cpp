@@ -41,7 +41,7 @@ Outcome event_get(Context& ctx, const Args& args) {
   auto seq = parse_u64(args.positional[0], "sequence");
   if (!seq)
     return seq.error();
-  auto as_of = u64_flag(args, "as-of");
+  auto as_of = as_of_flag(args);
   if (!as_of)
     return as_of.error();
   Events out;
@@ -96,7 +96,14 @@ Outcome event_list(Context& ctx, const Args& args) {
                                 {}, {}});
     return out;
   }
-  // All types, or as of a time: the timestamp-bounded listing, then the
+  if (!type && !as_of) {  // a page of the log, read as one
+    auto r = ctx.db().event_range(after->value_or(0) + 1, 0, limit.value_or(0));
+    if (!r)
+      return r.error();
+    out.items = std::move(*r);
+    return out;
+  }
+  // As of a time: the timestamp-bounded listing, then the
   // same `after` (exclusive) and `limit` rules.
   auto r = ctx.db().event_list_at(type, as_of.value_or(std::numeric_limits<uint64_t>::max()));
   if (!r)
@@ -108,6 +115,29 @@ Outcome event_list(Context& ctx, const Args& args) {
       break;
     out.items.push_back(std::move(e));
   }
+  return out;
+}
+
+// `event range <from> [<to>]`: events by sequence, inclusive.
+Outcome event_range(Context& ctx, const Args& args) {
+  auto from = parse_u64(args.positional[0], "from sequence");
+  if (!from)
+    return from.error();
+  uint64_t to = 0;
+  if (args.positional.size() > 1) {
+    auto n = parse_u64(args.positional[1], "to sequence");
+    if (!n)
+      return n.error();
+    to = *n;
+  }
+  auto limit = u64_flag(args, "limit");
+  if (!limit)
+    return limit.error();
+  auto r = ctx.db().event_range(*from, to, limit->value_or(0));
+  if (!r)
+    return r.error();
+  Events out;
+  out.items = std::move(*r);
   return out;
 }
 
@@ -162,6 +192,14 @@ void register_event_commands(CommandTable& t) {
          1,
          {},
          event_list});
+  t.add({{"event", "range"},
+         "event range <from-seq> [<to-seq>] [--limit N]",
+         "events by sequence, from..to inclusive (to the last without <to-seq>)",
+         {{"limit", 'n', true}},
+         1,
+         2,
+         {},
+         event_range});
   t.add({{"event", "len"}, "event len", "number of events in the space", {}, 0, 0, {}, event_len});
   t.add({{"event", "verify"},
          "event verify",

@@ -16,11 +16,13 @@ result<std::optional<VersionedValue>> current_cell(Context& ctx, const std::stri
   return ctx.db().state_get_versioned(cell);
 }
 
-result<std::optional<uint64_t>> cas(Context& ctx, const std::string& cell,
-                                    std::optional<uint64_t> expected, Value value) {
+// A miss carries the cell as the check saw it: what it reports needs no
+// second read that another writer could race.
+result<CasOutcome> cas(Context& ctx, const std::string& cell, std::optional<uint64_t> expected,
+                       Value value) {
   if (ctx.in_transaction())
-    return ctx.session().state_cas(cell, expected, std::move(value));
-  return ctx.db().state_cas(cell, expected, std::move(value));
+    return ctx.session().state_cas_detailed(cell, expected, std::move(value));
+  return ctx.db().state_cas_detailed(cell, expected, std::move(value));
 }
 
 // The value a `state set|init|cas` writes: the last positional, or --file.
@@ -49,7 +51,7 @@ Outcome state_set(Context& ctx, const Args& args) {
 }
 
 Outcome state_get(Context& ctx, const Args& args) {
-  auto as_of = u64_flag(args, "as-of");
+  auto as_of = as_of_flag(args);
   if (!as_of)
     return as_of.error();
   const auto& cell = args.positional[0];
@@ -95,12 +97,9 @@ Outcome state_init(Context& ctx, const Args& args) {
   auto created = cas(ctx, cell, std::nullopt, std::move(*value));
   if (!created)
     return created.error();
-  if (*created)
-    return Written{Written::Label::Version, {**created}};
-  auto current = current_cell(ctx, cell);
-  if (!current)
-    return current.error();
-  return NoOp{*current ? (*current)->version : 0};
+  if (created->swapped)
+    return Written{Written::Label::Version, {created->version}};
+  return NoOp{created->current ? created->current->version : 0};
 }
 
 Outcome state_cas(Context& ctx, const Args& args) {
@@ -138,18 +137,15 @@ Outcome state_cas(Context& ctx, const Args& args) {
   auto r = cas(ctx, cell, expected, std::move(*value));
   if (!r)
     return r.error();
-  if (*r)
-    return Written{Written::Label::Version, {**r}};
+  if (r->swapped)
+    return Written{Written::Label::Version, {r->version}};
   // A miss is an error line and a failed command (SPEC 5.3 [R], 8.7).
-  auto current = current_cell(ctx, cell);
-  if (!current)
-    return current.error();
   auto text = [](const std::optional<uint64_t>& v) {
     return v ? std::to_string(*v) : std::string("none");
   };
   std::optional<uint64_t> cur;
-  if (*current)
-    cur = (*current)->version;
+  if (r->current)
+    cur = r->current->version;
   return CliError{errc::VersionConflict,
                   "CAS conflict: expected version " + text(expected) + ", current version " +
                       text(cur)};
@@ -164,7 +160,7 @@ Outcome state_del(Context& ctx, const Args& args) {
 }
 
 Outcome state_list(Context& ctx, const Args& args) {
-  auto as_of = u64_flag(args, "as-of");
+  auto as_of = as_of_flag(args);
   if (!as_of)
     return as_of.error();
   // No pagination for cells (SPEC 5.3): --all changes nothing.

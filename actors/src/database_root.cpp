@@ -387,47 +387,56 @@ database_actor::behavior_type database_behavior(self_ptr self,
       return BundleInfo{bundle->branch, path, store::bundle_format_version,
                         bundle->entry_count(), bundle->spaces.size(), 0, true};
     },
-    [=](branch_import_atom, const std::string& path) -> caf::result<BundleInfo> {
+    [=](branch_import_atom, const std::string& path,
+        const std::string& as_name) -> caf::result<BundleInfo> {
       auto& st = self->state;
       // Everything is checked before anything is written.
       auto bundle = catching(root_name, [&] { return store::read_bundle(path); });
       if (!bundle)
         return bundle.error();
-      if (auto err = validate_branch_name(bundle->branch))
+      // The branch is created under `as_name` when one is given.
+      const std::string name = as_name.empty() ? bundle->branch : as_name;
+      if (auto err = validate_branch_name(name))
         return err;
-      if (auto later = after_deletion<BundleInfo>(self, bundle->branch, branch_import_atom::value,
-                                                  path))
+      if (auto later = after_deletion<BundleInfo>(self, name, branch_import_atom::value, path,
+                                                  as_name))
         return *later;
-      if (st.infos.count(bundle->branch) != 0)
-        return make_error(errc::BranchExists,
-                          "branch \"" + bundle->branch + "\" already exists");
+      if (st.infos.count(name) != 0)
+        return make_error(errc::BranchExists, "branch \"" + name + "\" already exists");
       for (const auto& space : bundle->spaces)
         if (auto err = validate_space_name(space.name))
           return make_error(errc::InvalidInput, "invalid bundle: " + message_of(err));
       auto info = decode_branch_meta(bundle->meta);
       if (!info)
         return info.error();
+      if (info->name != name) {
+        // Under another name it is a new line of history here: the fork
+        // and merge records of the bundle's branch do not describe it.
+        info->name = name;
+        info->parent.clear();
+        info->merged_from.clear();
+      }
       const auto& c = *st.ctx;
       // A directory of this name without a branch in it is what a failed
       // import or fork left behind (its BRANCH file is written last).
-      if (auto err = remove_tree(c, c.branch_dir(bundle->branch)))
+      if (auto err = remove_tree(c, c.branch_dir(name)))
         return err;
       for (const auto& space : bundle->spaces) {
         auto err = catching(root_name, [&] {
-          return store::load_space_store(c.store_options, c.space_dir(bundle->branch, space.name),
+          return store::load_space_store(c.store_options, c.space_dir(name, space.name),
                                          space.entries);
         });
         if (err) {
-          (void)remove_tree(c, c.branch_dir(bundle->branch));
+          (void)remove_tree(c, c.branch_dir(name));
           return err;
         }
       }
       if (auto err = write_meta(c, *info)) {
-        (void)remove_tree(c, c.branch_dir(bundle->branch));
+        (void)remove_tree(c, c.branch_dir(name));
         return err;
       }
       start_branch(self, *info);
-      return BundleInfo{bundle->branch, path, store::bundle_format_version,
+      return BundleInfo{name, path, store::bundle_format_version,
                         bundle->entry_count(), bundle->spaces.size(), 0, true};
     },
     [=](branch_fork_atom, const std::string& source,

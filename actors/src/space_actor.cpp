@@ -491,15 +491,12 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
       return write_on(self, {{Primitive::State, cell}}, [=] { return self->state.store->state_init(cell, value); });
     },
     [=](state_cas_atom, const std::string& cell, bool has_expected, uint64_t expected,
-        const Value& value) -> caf::result<MaybeVersion> {
-      if (auto held = admit<MaybeVersion>(self, guard()))
+        const Value& value) -> caf::result<CasOutcome> {
+      if (auto held = admit<CasOutcome>(self, guard()))
         return std::move(*held);
-      return write_on(self, {{Primitive::State, cell}}, [=]() -> result<MaybeVersion> {
-        auto r = self->state.store->state_cas(
+      return write_on(self, {{Primitive::State, cell}}, [=] {
+        return self->state.store->state_cas(
             cell, has_expected ? std::optional<uint64_t>{expected} : std::nullopt, value);
-        if (!r)
-          return r.error();
-        return MaybeVersion::from(*r);
       });
     },
     [=](state_del_atom, const std::string& cell) -> caf::result<bool> {
@@ -714,11 +711,27 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
         return std::move(*held);
       return read_events(self, [=] { return self->state.store->event_len(); });
     },
+    [=](event_range_atom, uint64_t from_seq, uint64_t to_seq,
+        uint64_t limit) -> caf::result<std::vector<Event>> {
+      if (auto held = admit<std::vector<Event>>(self, guard()))
+        return std::move(*held);
+      return read_events(self, [=] { return self->state.store->event_range(from_seq, to_seq, limit); });
+    },
     [=](event_verify_atom) -> caf::result<ChainVerification> {
       if (auto held = admit<ChainVerification>(self, guard()))
         return std::move(*held);
       return read_events(self,
                      [=] { return self->state.store->event_verify_chain(); });
+    },
+    [=](space_time_range_atom) -> caf::result<std::vector<uint64_t>> {
+      if (auto held = admit<std::vector<uint64_t>>(self, guard()))
+        return std::move(*held);
+      auto r = self->state.store->time_range();
+      if (!r)
+        return std::move(r.error());
+      if (!*r)
+        return std::vector<uint64_t>{};
+      return std::vector<uint64_t>{(*r)->first, (*r)->second};
     },
     [=](space_check_atom) -> caf::result<StoreCheck> {
       if (auto held = admit<StoreCheck>(self, guard()))

@@ -122,49 +122,21 @@ result<TimeRange> time_range(Strata& base, const std::string& branch) {
     return h.error();
   if (auto r = h->set_branch(branch); !r)
     return r.error();
-  uint64_t oldest = UINT64_MAX, latest = 0;
-  auto see = [&](uint64_t ts) {
-    oldest = std::min(oldest, ts);
-    latest = std::max(latest, ts);
-  };
-  auto see_history = [&](const result<std::optional<std::vector<VersionedValue>>>& h) {
-    if (h && *h)
-      for (const auto& v : **h)
-        see(v.timestamp);
-  };
   auto spaces = h->list_spaces();
   if (!spaces)
     return spaces.error();
+  // Each space's store reads the bounds of everything it ever stored,
+  // deleted entries' versions included.
+  auto& impl = Access::impl(*h);
+  uint64_t oldest = UINT64_MAX, latest = 0;
   for (const auto& space : *spaces) {
-    if (auto r = h->set_space(space); !r)
+    auto r = impl.on_space_at(branch, space, space_time_range_atom::value);
+    if (!r)
       return r.error();
-    if (auto keys = h->kv_list())
-      for (const auto& k : *keys)
-        see_history(h->kv_getv(k));
-    if (auto cells = h->state_list())
-      for (const auto& c : *cells)
-        see_history(h->state_getv(c));
-    std::optional<std::string> cursor;
-    do {
-      auto page = h->json_list(std::nullopt, cursor, 1000);
-      if (!page)
-        return page.error();
-      for (const auto& k : page->keys)
-        see_history(h->json_getv(k));
-      cursor = page->cursor;
-    } while (cursor);
-    auto len = h->event_len();
-    if (len && *len > 0) {
-      for (uint64_t seq : {uint64_t{1}, *len})
-        if (auto e = h->event_get(seq); e && *e)
-          see((*e)->timestamp);
+    if (r->size() == 2) {
+      oldest = std::min(oldest, (*r)[0]);
+      latest = std::max(latest, (*r)[1]);
     }
-    if (auto colls = h->vector_list_collections())
-      for (const auto& c : *colls)
-        if (auto keys = h->vector_list_keys(c.name))
-          for (const auto& k : *keys)
-            if (auto v = h->vector_get(c.name, k); v && *v)
-              see((*v)->timestamp);
   }
   if (latest == 0)
     return out_type{};
@@ -625,7 +597,10 @@ result<MergeInfo> merge_branches(Strata& base, std::string_view source, std::str
     for (const auto& plan : *plans) {
       uint64_t applied = 0;
       for (const auto& d : plan.decisions)
-        applied += d.apply;
+        if (d.apply) {
+          ++applied;
+          info.applied.push_back(d.entry);
+        }
       info.keys_applied += applied;
       info.events_appended += plan.events.size();
       if (applied > 0 || !plan.events.empty() || !plan.collections.empty())
@@ -648,6 +623,7 @@ result<MergeInfo> merge_branches(Strata& base, std::string_view source, std::str
       if (auto err = d.write(*ht))
         return err;
       ++info.keys_applied;
+      info.applied.push_back(d.entry);
       touched = true;
     }
     for (const auto& e : plan.events) {

@@ -23,7 +23,7 @@ namespace {
 
 std::string transfer_dir(const HandleImpl& h) {
   if (!h.db->path().empty())
-    return (fs::path(h.db->path()) / transfers_dir_name).string();
+    return (fs::path(h.db->files_root()) / transfers_dir_name).string();
   return (fs::temp_directory_path() / ("strata-transfers-" + std::to_string(::getpid())))
       .string();
 }
@@ -138,7 +138,7 @@ out_t<cmd::BundleWrite> Exec::operator()(const cmd::BundleWrite& c) {
   out.last = c.last;
   if (c.last) {
     auto base = handle(h);
-    auto info = base.branch_import(*path);
+    auto info = base.branch_import(*path, c.as_name);
     fs::remove(*path, ec);
     if (!info)
       return info.error();
@@ -190,7 +190,7 @@ result<BundleInfo> remote_import(HandleImpl& h, const cmd::BranchImport& c) {
   std::ifstream file(c.path, std::ios::binary);
   if (!file)
     return io_error("cannot read", c.path);
-  cmd::BundleWrite next{c.at, "", 0, {}, false};
+  cmd::BundleWrite next{c.at, "", 0, {}, false, c.as_name};
   for (;;) {
     next.data.resize(bundle_chunk_bytes);
     file.read(next.data.data(), static_cast<std::streamsize>(next.data.size()));

@@ -2,10 +2,13 @@
 
 #include "strata/store/files.hpp"
 
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -45,6 +48,150 @@ result<int> take_lock(const std::string& path) {
     return make_error(errc::Io, "cannot lock " + lock_path + ": " + std::strerror(err));
   }
   return fd;
+}
+
+namespace fs = std::filesystem;
+
+// -- read-only opens --------------------------------------------------------------
+//
+// A read-only open reads a snapshot of the database, so that any number of
+// readers (LevelDB lets one process at a time open a store) and, once they
+// have made their snapshots, a writer can run side by side:
+//
+//   <path>/.readers/<id>.lock   held (flock) by the reader for its lifetime
+//   <path>/.readers/<id>/       the snapshot: table files hard-linked (they
+//                               never change once written), the rest copied
+//
+// The snapshot is made under a shared lock of <path>/.lock, which a writer
+// holds exclusively, so no writer changes the files meanwhile. A snapshot
+// whose lock nobody holds is a reader's that is gone: the next open removes
+// it.
+
+constexpr const char* readers_dir_name = ".readers";
+
+// Removes the snapshots of readers that are gone.
+void remove_stale_snapshots(const fs::path& readers) {
+  std::error_code ec;
+  std::vector<fs::path> entries;
+  for (const auto& e : fs::directory_iterator(readers, ec))
+    entries.push_back(e.path());
+  for (const auto& p : entries) {
+    if (p.extension() == ".lock") {
+      int fd = ::open(p.c_str(), O_RDWR | O_CLOEXEC);
+      if (fd < 0)
+        continue;
+      if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+        auto dir = p;
+        dir.replace_extension();
+        fs::remove_all(dir, ec);
+        fs::remove(p, ec);
+      }
+      ::close(fd);
+    } else if (!fs::exists(p.string() + ".lock", ec) && p.filename().string()[0] != '.') {
+      fs::remove_all(p, ec);  // its lock went first: a removal cut short
+    }
+  }
+}
+
+// Copies the database at `from` into `to` for reading: every file but the
+// top level's lock, snapshots and staged transfers; table files by hard link.
+caf::error copy_for_reading(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  auto failed = [&](const fs::path& p) {
+    return make_error(errc::Io, "cannot snapshot '" + p.string() + "' for a read-only open: " +
+                                    ec.message());
+  };
+  if (!fs::create_directory(to, ec))
+    return failed(to);
+  fs::recursive_directory_iterator it(from, ec), end;
+  if (ec)
+    return failed(from);
+  for (; it != end; it.increment(ec)) {
+    if (ec)
+      return failed(from);
+    auto rel = fs::relative(it->path(), from, ec);
+    if (it.depth() == 0) {
+      auto name = rel.string();
+      if (name == ".lock" || name == readers_dir_name || name == transfers_dir_name) {
+        it.disable_recursion_pending();
+        continue;
+      }
+    }
+    auto dest = to / rel;
+    if (it->is_directory(ec)) {
+      if (!fs::create_directories(dest, ec) && ec)
+        return failed(dest);
+      continue;
+    }
+    if (!it->is_regular_file(ec))
+      continue;
+    auto ext = it->path().extension();
+    bool table = ext == ".ldb" || ext == ".sst";
+    if (table) {
+      fs::create_hard_link(it->path(), dest, ec);
+      if (!ec)
+        continue;
+      ec.clear();  // another file system, or no links there: copy it
+    }
+    if (!fs::copy_file(it->path(), dest, ec))
+      return failed(it->path());
+  }
+  return {};
+}
+
+struct Snapshot {
+  std::string dir;
+  int lock_fd = -1;
+};
+
+// Makes a read-only open's snapshot of the database at `path`.
+result<Snapshot> snapshot_for_reading(const std::string& path) {
+  std::error_code ec;
+  if (!fs::is_directory(fs::path(path) / "branches" / default_branch, ec))
+    return make_error(errc::BranchNotFound, "branch \"default\" does not exist (no database at '" +
+                                                path + "')");
+  auto main_lock = path + "/.lock";
+  int shared = ::open(main_lock.c_str(), O_RDONLY | O_CLOEXEC);
+  if (shared < 0)
+    return make_error(errc::Io, "cannot open " + main_lock + ": " + std::strerror(errno));
+  if (::flock(shared, LOCK_SH | LOCK_NB) != 0) {
+    ::close(shared);
+    return make_error(errc::Io, "database at '" + path +
+                                    "' is open for writing by another process; a read-only "
+                                    "open needs it closed (to read a live database, serve it "
+                                    "with strata serve and connect)");
+  }
+  auto readers = fs::path(path) / readers_dir_name;
+  fs::create_directories(readers, ec);
+  remove_stale_snapshots(readers);
+  // The lock is taken before its name appears, so that no other open can
+  // take this snapshot for a stale one.
+  static std::atomic<uint64_t> counter{0};
+  auto id = std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
+            std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+  auto tmp = readers / ("." + id + ".lock");
+  auto lock_path = readers / (id + ".lock");
+  Snapshot snap;
+  snap.dir = (readers / id).string();
+  snap.lock_fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  caf::error err;
+  if (snap.lock_fd < 0 || ::flock(snap.lock_fd, LOCK_EX | LOCK_NB) != 0 ||
+      ::rename(tmp.c_str(), lock_path.c_str()) != 0)
+    err = make_error(errc::Io, "cannot create a reader's snapshot in '" + readers.string() +
+                                   "': " + std::strerror(errno));
+  else
+    err = copy_for_reading(path, snap.dir);
+  ::flock(shared, LOCK_UN);
+  ::close(shared);
+  if (err) {
+    fs::remove_all(snap.dir, ec);
+    fs::remove(lock_path, ec);
+    fs::remove(tmp, ec);
+    if (snap.lock_fd >= 0)
+      ::close(snap.lock_fd);
+    return err;
+  }
+  return snap;
 }
 
 }  // namespace
@@ -100,21 +247,38 @@ result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path
       return make_error(errc::InvalidInput,
                         "Durability::Cache has no files: use Strata::cache() instead of open()");
     std::error_code ec;
-    std::filesystem::create_directories(*path, ec);
+    if (!options.read_only)  // a read-only open creates nothing
+      std::filesystem::create_directories(*path, ec);
+    if (options.read_only && !std::filesystem::is_directory(*path, ec))
+      return make_error(errc::BranchNotFound, "branch \"default\" does not exist (no database at '" +
+                                                  *path + "')");
     if (ec || !std::filesystem::is_directory(*path))
       return make_error(errc::Io, "cannot create database directory '" + *path + "'" +
                                       (ec ? ": " + ec.message() : std::string{}));
     db->path_ = std::filesystem::absolute(*path).lexically_normal().string();
     while (db->path_.size() > 1 && db->path_.back() == '/')
       db->path_.pop_back();
-    auto fd = take_lock(db->path_);
+    std::string root = db->path_;
+    if (options.read_only) {
+      auto snap = snapshot_for_reading(db->path_);
+      if (!snap)
+        return snap.error();
+      db->snapshot_dir_ = snap->dir;
+      db->snapshot_lock_fd_ = snap->lock_fd;
+      root = snap->dir;
+    }
+    auto fd = take_lock(root);
     if (!fd)
       return fd.error();
     db->lock_fd_ = *fd;
-    // Bundle transfers staged by a process that is gone.
+    // Bundle transfers staged by a process that is gone, and the snapshots
+    // of read-only opens that are (no reader makes one while this lock is
+    // held).
     std::error_code stale;
-    std::filesystem::remove_all(std::filesystem::path(db->path_) / transfers_dir_name, stale);
-    ctx->root = db->path_;
+    std::filesystem::remove_all(std::filesystem::path(root) / transfers_dir_name, stale);
+    if (!options.read_only)
+      remove_stale_snapshots(std::filesystem::path(root) / readers_dir_name);
+    ctx->root = root;
     ctx->store_options.env = leveldb::Env::Default();
     if (options.testing.faults) {
       db->faults_ = options.testing.faults;
@@ -123,6 +287,10 @@ result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path
     ctx->syncer = std::make_shared<actors::SyncWorker>();
     ctx->store_options.durability = options.durability;
   } else {
+    if (options.read_only)
+      return make_error(errc::InvalidInput,
+                        "OpenOptions::read_only needs a database directory (a cache database "
+                        "starts empty)");
     db->mem_env_.reset(leveldb::NewMemEnv(leveldb::Env::Default()));
     ctx->root = "/strata-cache";
     ctx->store_options.env = db->mem_env_.get();
@@ -238,6 +406,14 @@ Database::~Database() {
     ::flock(lock_fd_, LOCK_UN);
     ::close(lock_fd_);
   }
+  if (!snapshot_dir_.empty()) {
+    // The snapshot, then its lock: a snapshot without one is known stale.
+    std::error_code ec;
+    fs::remove_all(snapshot_dir_, ec);
+    fs::remove(snapshot_dir_ + ".lock", ec);
+  }
+  if (snapshot_lock_fd_ >= 0)
+    ::close(snapshot_lock_fd_);
 }
 
 }  // namespace strata::detail

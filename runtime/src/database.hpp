@@ -51,7 +51,12 @@ class Database : public std::enable_shared_from_this<Database> {
     std::lock_guard<std::mutex> lock(root_mtx_);
     return root_;
   }
+  /// The database's directory as opened (a read-only open reads a
+  /// snapshot of it elsewhere: files_root()).
   const std::string& path() const { return path_; }
+  /// The directory the stores live in: path(), or a read-only open's
+  /// snapshot.
+  const std::string& files_root() const { return context_->root; }
   const OpenOptions& options() const { return options_; }
   size_t inline_budget() const { return context_->inline_budget; }
   /// The commit clocks of the running branches (actors::BranchClocks).
@@ -65,6 +70,10 @@ class Database : public std::enable_shared_from_this<Database> {
   std::string path_;
   OpenOptions options_;
   int lock_fd_ = -1;
+  /// A read-only open's snapshot directory and the lock that marks it as
+  /// in use (<path>/.readers/<id> and <id>.lock).
+  std::string snapshot_dir_;
+  int snapshot_lock_fd_ = -1;
   /// A test's fault injector, whose Env every store writes through: kept
   /// alive until the stores are closed.
   std::shared_ptr<testing::FaultInjector> faults_;

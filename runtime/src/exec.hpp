@@ -94,6 +94,10 @@ inline result<std::vector<VersionedValue>> event_values(std::vector<Event>&& r) 
     out.push_back(versioned_event(std::move(e)));
   return out;
 }
+/// A compare-and-swap's outcome as state_cas answers it.
+inline result<std::optional<uint64_t>> cas_version(CasOutcome&& r) {
+  return r.swapped ? std::optional<uint64_t>{r.version} : std::nullopt;
+}
 inline result<JsonListPage> page(JsonPageMsg&& r) {
   JsonListPage page;
   page.keys = std::move(r.keys);
@@ -139,7 +143,7 @@ STRATA_PLAN(ListBranches, Root, same, branch_list_atom::value)
 STRATA_PLAN(BranchExists, Root, same, branch_exists_atom::value, c.name)
 STRATA_PLAN(BranchInfo, Root, optional, branch_info_atom::value, c.name)
 STRATA_PLAN(ForkBranch, Root, same, branch_fork_atom::value, c.at.branch, c.dest)
-STRATA_PLAN(BranchImport, Root, same, branch_import_atom::value, c.path)
+STRATA_PLAN(BranchImport, Root, same, branch_import_atom::value, c.path, c.as_name)
 STRATA_PLAN(BranchValidateBundle, Root, same, bundle_check_atom::value, c.path)
 // KV.
 STRATA_PLAN(KvPut, Space, same, kv_put_atom::value, c.key, c.value)
@@ -161,6 +165,7 @@ STRATA_PLAN(EventGetByType, Space, event_values, event_by_type_atom::value, c.ty
             c.limit, std::numeric_limits<uint64_t>::max())
 STRATA_PLAN(EventListAt, Space, same, event_list_at_atom::value, c.type.value_or(""), c.as_of_us)
 STRATA_PLAN(EventLen, Space, same, event_len_atom::value)
+STRATA_PLAN(EventRange, Space, same, event_range_atom::value, c.from_seq, c.to_seq, c.limit)
 STRATA_PLAN(EventVerifyChain, Space, same, event_verify_atom::value)
 // State cells.
 STRATA_PLAN(StateSet, Space, same, state_set_atom::value, c.cell, c.value)
@@ -169,7 +174,9 @@ STRATA_PLAN(StateGetVersioned, Space, optional, state_get_atom::value, c.cell)
 STRATA_PLAN(StateGetAt, Space, value, state_get_at_atom::value, c.cell, c.as_of_us)
 STRATA_PLAN(StateGetv, Space, optional, state_getv_atom::value, c.cell)
 STRATA_PLAN(StateInit, Space, same, state_init_atom::value, c.cell, c.value)
-STRATA_PLAN(StateCas, Space, optional, state_cas_atom::value, c.cell, c.expected.has_value(),
+STRATA_PLAN(StateCas, Space, cas_version, state_cas_atom::value, c.cell, c.expected.has_value(),
+            c.expected.value_or(0), c.value)
+STRATA_PLAN(StateCasDetailed, Space, same, state_cas_atom::value, c.cell, c.expected.has_value(),
             c.expected.value_or(0), c.value)
 STRATA_PLAN(StateDelete, Space, same, state_del_atom::value, c.cell)
 STRATA_PLAN(StateList, Space, same, state_list_atom::value, c.prefix.value_or(""))
@@ -244,6 +251,58 @@ struct Plan<cmd::DeleteBranch> {
     return std::monostate{};
   }
 };
+
+// -- reads of a branch that does not exist ------------------------------------------
+
+template <class C, class... Cs>
+inline constexpr bool is_one_of = (std::is_same_v<C, Cs> || ...);
+
+/// The reads that find nothing on a branch that does not exist (deleted
+/// by another handle, or never created) instead of failing: gets, lists,
+/// lengths and histories (SPEC 3.2). Writes, searches and the branch-wide
+/// commands still answer BranchNotFound.
+template <class C>
+inline constexpr bool reads_empty_without_branch = is_one_of<
+    C, cmd::SpaceExists, cmd::KvGet, cmd::KvGetVersioned, cmd::KvGetAt, cmd::KvGetv, cmd::KvList,
+    cmd::KvListPage, cmd::KvListAt, cmd::EventGet, cmd::EventGetRecord, cmd::EventGetByType,
+    cmd::EventListAt, cmd::EventLen, cmd::EventRange, cmd::StateGet, cmd::StateGetVersioned,
+    cmd::StateGetAt, cmd::StateGetv, cmd::StateList, cmd::StateListAt, cmd::JsonGet,
+    cmd::JsonGetAt, cmd::JsonGetVersioned, cmd::JsonGetv, cmd::JsonList, cmd::JsonListAt,
+    cmd::VectorListCollections, cmd::VectorGet, cmd::VectorGetAt>;
+
+/// The commands that change the database: refused on one opened read-only
+/// (OpenOptions::read_only). Exports and bundle reads only read it.
+template <class C>
+inline constexpr bool writes_data = is_one_of<
+    C, cmd::CreateSpace, cmd::DeleteSpace, cmd::DeleteSpaceForce, cmd::CreateBranch,
+    cmd::DeleteBranch, cmd::ForkBranch, cmd::BranchImport, cmd::MergeBranches, cmd::KvPut,
+    cmd::KvDelete, cmd::KvBatchPut, cmd::EventAppend, cmd::EventBatchAppend, cmd::StateSet,
+    cmd::StateInit, cmd::StateCas, cmd::StateCasDetailed, cmd::StateDelete, cmd::StateBatchSet,
+    cmd::JsonSet, cmd::JsonDelete, cmd::JsonBatchSet, cmd::VectorCreateCollection,
+    cmd::VectorDeleteCollection, cmd::VectorUpsert, cmd::VectorBatchUpsert, cmd::VectorDelete,
+    cmd::BundleWrite>;
+
+/// AccessDenied when `c` would write to a database opened read-only (a
+/// read-only transaction may begin: it only reads).
+template <class C>
+caf::error refused_on(const Database* db, const C& c) {
+  if constexpr (writes_data<C>)
+    return refuse_if_read_only(db, command_name(Command{c}));
+  else if constexpr (std::is_same_v<C, cmd::Begin>)
+    return c.read_only ? caf::error{} : refuse_if_read_only(db, "Begin");
+  else
+    return {};
+}
+
+/// `err`, or C's empty answer when C is such a read and `err` says the
+/// branch does not exist.
+template <class C>
+out_t<C> unless_branch_missing(caf::error err) {
+  if constexpr (reads_empty_without_branch<C>)
+    if (is(err, errc::BranchNotFound))
+      return typename C::output{};
+  return err;
+}
 
 /// Runs commands on one HandleImpl. `handle` builds a fresh Strata handle
 /// on the same database (composite commands run on one).
@@ -322,6 +381,9 @@ struct Exec {
   static auto txn(Session& s, const cmd::StateCas& c) {
     return s.state_cas(c.cell, c.expected, c.value);
   }
+  static auto txn(Session& s, const cmd::StateCasDetailed& c) {
+    return s.state_cas_detailed(c.cell, c.expected, c.value);
+  }
   static auto txn(Session& s, const cmd::StateDelete& c) { return s.state_delete(c.cell); }
   static auto txn(Session& s, const cmd::JsonSet& c) { return s.json_set(c.key, c.path, c.value); }
   static auto txn(Session& s, const cmd::JsonGet& c) { return s.json_get(c.key, c.path); }
@@ -348,6 +410,8 @@ struct Exec {
       else
         return h.remote_run(c);
     }
+    if (auto err = refused_on(h.db.get(), c))
+      return err;
     if constexpr (std::is_same_v<C, cmd::Begin> || std::is_same_v<C, cmd::Commit> ||
                   std::is_same_v<C, cmd::Rollback>) {
       return (*this)(c);
@@ -384,7 +448,7 @@ struct Exec {
         },
         Plan<C>::args(c));
     if (!r)
-      return std::move(r.error());
+      return unless_branch_missing<C>(std::move(r.error()));
     return Plan<C>::convert(std::move(*r));
   }
 

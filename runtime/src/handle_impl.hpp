@@ -31,8 +31,17 @@ result<void> to_void(result<T>&& r) {
   return {};
 }
 
+/// AccessDenied for `command` when `db` was opened read-only (SPEC 2.1:
+/// "access denied: <Command> rejected — database is read-only"), else none.
+inline caf::error refuse_if_read_only(const Database* db, std::string_view command) {
+  if (db && db->options().read_only)
+    return make_error(errc::AccessDenied, "access denied: " + std::string(command) +
+                                              " rejected — database is read-only");
+  return {};
+}
+
 struct HandleImpl {
-  HandleImpl(std::shared_ptr<Database> database)
+  explicit HandleImpl(std::shared_ptr<Database> database)
       : db(std::move(database)),
         client(db->system(), db->inline_budget()),
         branch(default_branch),
@@ -40,7 +49,7 @@ struct HandleImpl {
   }
   /// A handle on a node's database (Strata::connect): every command goes
   /// to the node through the connection's link actor.
-  HandleImpl(std::shared_ptr<Remote> node)
+  explicit HandleImpl(std::shared_ptr<Remote> node)
       : remote(std::move(node)),
         client(remote->system(), 16),
         branch(default_branch),

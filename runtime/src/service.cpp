@@ -286,6 +286,19 @@ using reply_t = typename ReplyOf<typename HandleOf<Plan<C>::where>::type,
 // command is resolved and sent again.
 template <class C>
 void run_plan(self_ptr self, C c, std::function<void(result<Output>)> deliver, int attempt = 0) {
+  if (auto err = refused_on(self->state.db, c)) {
+    deliver(std::move(err));
+    return;
+  }
+  if constexpr (reads_empty_without_branch<C>) {
+    if (attempt == 0)  // (resends keep the deliver wrapped here)
+      deliver = [d = std::move(deliver)](result<Output> r) {
+        if (!r)
+          if (auto out = unless_branch_missing<C>(std::move(r.error())))
+            r = Output{std::move(*out)};
+        d(std::move(r));
+      };
+  }
   if constexpr (has_precheck<C>::value) {
     if (auto early = Plan<C>::precheck(c)) {
       if (*early)

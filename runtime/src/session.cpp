@@ -109,6 +109,9 @@ using detail::to_void;
 result<void> Session::begin() {
   if (in_transaction())
     return make_error(errc::TransactionAlreadyActive, "transaction already active");
+  // On a database opened read-only only a read-only transaction may begin.
+  if (auto err = refuse_if_read_only(handle_->db.get(), "Begin"))
+    return err;
   if (handle_->remote) {
     auto id = remote(cmd::Begin{{}, false});
     if (!id)
@@ -125,15 +128,20 @@ result<void> Session::begin() {
 }
 
 result<void> Session::begin_read_only() {
-  if (handle_->remote && !in_transaction()) {
+  if (in_transaction())
+    return make_error(errc::TransactionAlreadyActive, "transaction already active");
+  if (handle_->remote) {
     auto id = remote(cmd::Begin{{}, true});
     if (!id)
       return id.error();
     remote_txn_ = *id;
     return {};
   }
-  if (auto r = begin(); !r)
-    return r;
+  auto snap = handle_->snapshot();
+  if (!snap)
+    return snap.error();
+  txn_ = std::make_unique<detail::TxnState>();
+  txn_->snapshot = *snap;
   txn_->read_only = true;
   return {};
 }
@@ -242,6 +250,8 @@ result<uint64_t> Session::buffered_set(Primitive tag, std::string_view key, Valu
 result<uint64_t> Session::kv_put(std::string_view key, Value value) {
   if (handle_->remote)
     return remote(cmd::KvPut{{}, std::string(key), std::move(value)});
+  if (auto err = refuse_if_read_only(handle_->db.get(), "KvPut"))
+    return err;
   if (!txn_)
     return call(handle_->space, kv_put_atom::value, std::string(key), value);
   return buffered_set(Primitive::Kv, key, std::move(value));
@@ -303,6 +313,8 @@ result<std::optional<Value>> Session::kv_get(std::string_view key) {
 result<bool> Session::kv_delete(std::string_view key) {
   if (handle_->remote)
     return remote(cmd::KvDelete{{}, std::string(key)});
+  if (auto err = refuse_if_read_only(handle_->db.get(), "KvDelete"))
+    return err;
   if (!txn_)
     return call(handle_->space, kv_del_atom::value, std::string(key));
   return buffered_delete(Primitive::Kv, key);
@@ -351,6 +363,8 @@ result<uint64_t> Session::event_base(detail::SpaceTxn& st) {
 result<uint64_t> Session::event_append(std::string_view type, Value payload) {
   if (handle_->remote)
     return remote(cmd::EventAppend{{}, std::string(type), std::move(payload)});
+  if (auto err = refuse_if_read_only(handle_->db.get(), "EventAppend"))
+    return err;
   if (!txn_)
     return call(handle_->space, event_append_atom::value, std::string(type), payload);
   if (txn_->read_only)
@@ -429,6 +443,8 @@ result<std::optional<Value>> Session::state_get(std::string_view cell) {
 result<uint64_t> Session::state_set(std::string_view cell, Value value) {
   if (handle_->remote)
     return remote(cmd::StateSet{{}, std::string(cell), std::move(value)});
+  if (auto err = refuse_if_read_only(handle_->db.get(), "StateSet"))
+    return err;
   if (!txn_)
     return call(handle_->space, state_set_atom::value, std::string(cell), value);
   return buffered_set(Primitive::State, cell, std::move(value));
@@ -437,6 +453,8 @@ result<uint64_t> Session::state_set(std::string_view cell, Value value) {
 result<uint64_t> Session::state_init(std::string_view cell, Value value) {
   if (handle_->remote)
     return remote(cmd::StateInit{{}, std::string(cell), std::move(value)});
+  if (auto err = refuse_if_read_only(handle_->db.get(), "StateInit"))
+    return err;
   if (!txn_)
     return call(handle_->space, state_init_atom::value, std::string(cell), value);
   auto cur = state_get_versioned(cell);
@@ -453,13 +471,21 @@ result<std::optional<uint64_t>> Session::state_cas(std::string_view cell,
                                                    std::optional<uint64_t> expected, Value value) {
   if (handle_->remote)
     return remote(cmd::StateCas{{}, std::string(cell), expected, std::move(value)});
-  if (!txn_) {
-    auto r = call(handle_->space, state_cas_atom::value, std::string(cell), expected.has_value(),
-                  expected.value_or(0), value);
-    if (!r)
-      return r.error();
-    return r->to_optional();
-  }
+  auto r = state_cas_detailed(cell, expected, std::move(value));
+  if (!r)
+    return r.error();
+  return r->swapped ? std::optional<uint64_t>{r->version} : std::nullopt;
+}
+
+result<CasOutcome> Session::state_cas_detailed(std::string_view cell,
+                                               std::optional<uint64_t> expected, Value value) {
+  if (handle_->remote)
+    return remote(cmd::StateCasDetailed{{}, std::string(cell), expected, std::move(value)});
+  if (auto err = refuse_if_read_only(handle_->db.get(), "StateCasDetailed"))
+    return err;
+  if (!txn_)
+    return call(handle_->space, state_cas_atom::value, std::string(cell), expected.has_value(),
+                expected.value_or(0), value);
   if (auto err = validate_entry(cell, value, handle_->db->options().limits))
     return err;
   auto& st = txn_->spaces[handle_->space];
@@ -472,8 +498,8 @@ result<std::optional<uint64_t>> Session::state_cas(std::string_view cell,
   const bool exists = cur->has_value();
   const uint64_t current_version = exists ? (*cur)->version : 0;
   bool hit = expected ? (exists && current_version == *expected) : !exists;
-  if (!hit)
-    return std::optional<uint64_t>{};  // a miss: nothing buffered
+  if (!hit)  // a miss: nothing buffered
+    return CasOutcome{false, 0, std::move(*cur)};
   // Against the transaction's own write the check is done; against the
   // snapshot it is re-checked at commit.
   TxnOp op{own ? TxnOpKind::StateSet : TxnOpKind::StateCas, c, {}, value, expected.has_value(),
@@ -481,12 +507,14 @@ result<std::optional<uint64_t>> Session::state_cas(std::string_view cell,
   auto v = buffer_write(st, Primitive::State, c, value, std::move(op));
   if (!v)
     return v.error();
-  return std::optional<uint64_t>{*v};
+  return CasOutcome{true, *v, std::nullopt};
 }
 
 result<bool> Session::state_delete(std::string_view cell) {
   if (handle_->remote)
     return remote(cmd::StateDelete{{}, std::string(cell)});
+  if (auto err = refuse_if_read_only(handle_->db.get(), "StateDelete"))
+    return err;
   if (!txn_)
     return call(handle_->space, state_del_atom::value, std::string(cell));
   return buffered_delete(Primitive::State, cell);
@@ -506,6 +534,8 @@ result<std::optional<Value>> Session::document_view(detail::SpaceTxn& st, const 
 result<uint64_t> Session::json_set(std::string_view key, std::string_view path, Value value) {
   if (handle_->remote)
     return remote(cmd::JsonSet{{}, std::string(key), std::string(path), std::move(value)});
+  if (auto err = refuse_if_read_only(handle_->db.get(), "JsonSet"))
+    return err;
   if (!txn_)
     return call(handle_->space, json_set_atom::value, std::string(key), std::string(path), value);
   if (txn_->read_only)
@@ -559,6 +589,8 @@ result<std::optional<Value>> Session::json_get(std::string_view key, std::string
 result<uint64_t> Session::json_delete(std::string_view key, std::string_view path) {
   if (handle_->remote)
     return remote(cmd::JsonDelete{{}, std::string(key), std::string(path)});
+  if (auto err = refuse_if_read_only(handle_->db.get(), "JsonDelete"))
+    return err;
   if (!txn_)
     return call(handle_->space, json_del_atom::value, std::string(key), std::string(path));
   if (txn_->read_only)

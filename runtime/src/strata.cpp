@@ -119,6 +119,13 @@ template <class C>
 size_t run_group(HandleImpl& h, const std::vector<Command>& cmds, size_t i,
                  std::vector<result<Output>>& out) {
   const auto& first = std::get<C>(cmds[i]);
+  if (auto err = refused_on(h.db.get(), first)) {  // each command of the group gets it
+    for (; i < cmds.size() && std::holds_alternative<C>(cmds[i]) &&
+           same_target(std::get<C>(cmds[i]).at, first.at);
+         ++i)
+      out.emplace_back(err);
+    return i;
+  }
   using Item = decltype(Grouped<C>::item(first));
   std::vector<Item> items;
   size_t j = i;
@@ -187,7 +194,8 @@ constexpr const char* command_names[] = {
     "VectorCreateCollection", "VectorDeleteCollection", "VectorListCollections",
     "VectorCollectionStats", "VectorUpsert", "VectorBatchUpsert", "VectorGet", "VectorGetAt",
     "VectorDelete", "VectorListKeys", "VectorSearch", "VectorSearchAt", "Begin", "Commit",
-    "Rollback", "Check", "MergePreview", "BundleRead", "BundleWrite"};
+    "Rollback", "Check", "MergePreview", "BundleRead", "BundleWrite", "StateCasDetailed",
+    "EventRange"};
 static_assert(std::size(command_names) == std::variant_size_v<Command>,
               "one name per command, in the variant's order");
 
@@ -404,8 +412,8 @@ result<BundleInfo> Strata::branch_export(
   return run(cmd::BranchExport{here(), std::string(branch), path});
 }
 
-result<BundleInfo> Strata::branch_import(const std::string& path) {
-  return run(cmd::BranchImport{here(), path});
+result<BundleInfo> Strata::branch_import(const std::string& path, std::string_view as_name) {
+  return run(cmd::BranchImport{here(), path, std::string(as_name)});
 }
 
 result<BundleInfo> Strata::branch_validate_bundle(const std::string& path) {
@@ -498,6 +506,11 @@ result<std::vector<Event>> Strata::event_list_at(std::optional<std::string_view>
 
 result<uint64_t> Strata::event_len() {
   return run(cmd::EventLen{here()});
+}
+
+result<std::vector<Event>> Strata::event_range(uint64_t from_seq, uint64_t to_seq,
+                                               uint64_t limit) {
+  return run(cmd::EventRange{here(), from_seq, to_seq, limit});
 }
 
 result<ChainVerification> Strata::event_verify_chain() {
@@ -638,6 +651,11 @@ result<uint64_t> Strata::state_init(std::string_view cell, Value value) {
 result<std::optional<uint64_t>> Strata::state_cas(std::string_view cell,
                                                   std::optional<uint64_t> expected, Value value) {
   return run(cmd::StateCas{here(), std::string(cell), expected, std::move(value)});
+}
+
+result<CasOutcome> Strata::state_cas_detailed(std::string_view cell,
+                                              std::optional<uint64_t> expected, Value value) {
+  return run(cmd::StateCasDetailed{here(), std::string(cell), expected, std::move(value)});
 }
 
 result<bool> Strata::state_delete(std::string_view cell) {

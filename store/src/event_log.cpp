@@ -189,6 +189,29 @@ result<std::vector<Event>> SpaceStore::event_list_at(std::string_view type, uint
   return out;
 }
 
+result<std::vector<Event>> SpaceStore::event_range(uint64_t from_seq, uint64_t to_seq,
+                                                   uint64_t limit) {
+  std::vector<Event> out;
+  if (!db_)
+    return out;
+  const std::string events(1, keys::event_family);
+  auto err = scan(
+      events,
+      [&](std::string_view k, std::string_view v) -> result<bool> {
+        if (to_seq != 0 && keys::sequence_of_event(k) > to_seq)
+          return false;
+        auto e = decode_event(v);
+        if (!e)
+          return e.error();
+        out.push_back(std::move(*e));
+        return limit == 0 || out.size() < limit;
+      },
+      keys::event(std::max<uint64_t>(from_seq, 1)));
+  if (err)
+    return err;
+  return out;
+}
+
 result<uint64_t> SpaceStore::event_len() {
   if (auto err = load_event_tail())
     return err;

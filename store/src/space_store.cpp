@@ -173,6 +173,39 @@ caf::error SpaceStore::scan_history(char tag, std::string_view key,
   });
 }
 
+result<std::optional<std::pair<uint64_t, uint64_t>>> SpaceStore::time_range() {
+  using out_type = std::optional<std::pair<uint64_t, uint64_t>>;
+  uint64_t oldest = UINT64_MAX, newest = 0;
+  auto see = [&](uint64_t ts) {
+    oldest = std::min(oldest, ts);
+    newest = std::max(newest, ts);
+  };
+  auto versions = [&](std::string_view, std::string_view v) -> result<bool> {
+    auto rec = decode_versioned_record(v, false);
+    if (!rec)
+      return rec.error();
+    see(rec->timestamp);
+    return true;
+  };
+  for (char family : {keys::head_family, keys::history_family})
+    if (auto err = scan(std::string(1, family), versions))
+      return err;
+  // Events are appended in commit order: the first and the last bound them.
+  if (auto n = event_len(); !n)
+    return n.error();
+  else if (*n > 0)
+    for (uint64_t seq : {uint64_t{1}, *n}) {
+      auto e = event_get(seq);
+      if (!e)
+        return e.error();
+      if (*e)
+        see((*e)->timestamp);
+    }
+  if (newest == 0)
+    return out_type{};
+  return out_type{std::make_pair(oldest, newest)};
+}
+
 result<std::vector<StoredPair>> SpaceStore::dump() {
   std::vector<StoredPair> out;
   auto err = scan("", [&](std::string_view k, std::string_view v) -> result<bool> {
@@ -585,21 +618,28 @@ result<uint64_t> SpaceStore::state_init(std::string_view cell, const Value& valu
   return write_version(keys::state, cell, *prev, &value);
 }
 
-result<std::optional<uint64_t>> SpaceStore::state_cas(std::string_view cell,
-                                                      std::optional<uint64_t> expected,
-                                                      const Value& value) {
-  using out_type = std::optional<uint64_t>;
+result<CasOutcome> SpaceStore::state_cas(std::string_view cell, std::optional<uint64_t> expected,
+                                         const Value& value) {
   if (auto err = validate_entry(cell, value, options_.limits))
     return err;
   auto prev = head_of(keys::state, cell, false);
   if (!prev)
     return prev.error();
-  if (!prev->cas_matches(expected))
-    return out_type{};
+  if (!prev->cas_matches(expected)) {
+    // The value is decoded only on a miss, which is the rare path.
+    CasOutcome miss;
+    if (prev->live()) {
+      auto current = state_get(cell);
+      if (!current)
+        return current.error();
+      miss.current = std::move(*current);
+    }
+    return miss;
+  }
   auto written = write_version(keys::state, cell, *prev, &value);
   if (!written)
     return written.error();
-  return out_type{*written};
+  return CasOutcome{true, *written, std::nullopt};
 }
 
 result<bool> SpaceStore::state_delete(std::string_view cell) {

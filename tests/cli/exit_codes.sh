@@ -105,6 +105,19 @@ run --db "$db" branch merge feature --strategy ours
 expect_err "unknown merge strategy" "(error) InvalidInput: unknown merge strategy"
 run --db "$db" branch export nope "$tmp/x.bundle"
 expect_err "export of a missing branch" "(error) BranchNotFound:"
+# A bundle imported under another name (--as), into another database.
+run --db "$db" branch export default "$tmp/default.bundle"
+[ "$rc" = 0 ] || fail "export default: rc $rc, $err"
+run --db "$tmp/other" branch import "$tmp/default.bundle" --as from-first
+expect "import under another name" 0 "OK"
+run --db "$tmp/other" --json branch import "$tmp/default.bundle" --as second
+[[ "$out" == '{"branch":"second","keys_written":'* ]] || fail "import --as in --json: $out"
+run --db "$tmp/other" branch list
+expect "both imported" 0 "- default
+- from-first
+- second"
+run --db "$tmp/other" branch import "$tmp/default.bundle" --as second
+expect_err "import over an existing name" '(error) BranchExists: branch "second" already exists'
 printf 'not a bundle' > "$tmp/bad.bundle"
 run --db "$db" branch validate "$tmp/bad.bundle"
 expect_err "a damaged bundle" "(error) InvalidInput: invalid bundle"

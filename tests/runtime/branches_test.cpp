@@ -296,7 +296,8 @@ BOOST_AUTO_TEST_CASE(a_branch_other_handles_are_on_can_be_deleted) {
   STRATA_REQUIRE_OK(s.kv_put("k", 2));
   STRATA_REQUIRE_DONE(s.commit());
   STRATA_REQUIRE_DONE(db.delete_branch("busy"));
-  STRATA_REQUIRE_ERR(h.kv_get("k"), errc::BranchNotFound);
+  // Reads find nothing (SPEC 3.2); writes fail and re-create nothing.
+  BOOST_TEST(!STRATA_REQUIRE_OK(h.kv_get("k")).has_value());
   STRATA_REQUIRE_ERR(h.kv_put("k", 3), errc::BranchNotFound);
   BOOST_TEST(!STRATA_REQUIRE_OK(db.branch_exists("busy")));
   // The files are gone with it: a new branch of the name starts empty.
@@ -310,6 +311,57 @@ BOOST_AUTO_TEST_CASE(a_branch_other_handles_are_on_can_be_deleted) {
 // succeeds or fails with BranchClosed / BranchNotFound, and none is left
 // waiting (the coordinator and the space actors used to drop the promises
 // they held when stopped, and a committer waited forever).
+// A handle whose branch another handle deleted: every read answers as for
+// a branch with no data, every write BranchNotFound without re-creating
+// it, the same through execute, and the handle can move elsewhere.
+BOOST_AUTO_TEST_CASE(a_deleted_branch_reads_as_empty_and_refuses_writes) {
+  TempDir dir;
+  auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
+  STRATA_REQUIRE_DONE(db.create_branch("gone"));
+  auto h = STRATA_REQUIRE_OK(db.new_handle());
+  STRATA_REQUIRE_DONE(h.set_branch("gone"));
+  STRATA_REQUIRE_DONE(h.set_space("s"));
+  write_all(h, "x");
+  STRATA_REQUIRE_DONE(db.delete_branch("gone"));
+
+  BOOST_TEST(!STRATA_REQUIRE_OK(h.kv_get("k")).has_value());
+  BOOST_TEST(!STRATA_REQUIRE_OK(h.kv_get_versioned("k")).has_value());
+  BOOST_TEST(!STRATA_REQUIRE_OK(h.kv_get_at("k", UINT64_MAX)).has_value());
+  BOOST_TEST(!STRATA_REQUIRE_OK(h.kv_getv("k")).has_value());
+  BOOST_TEST(STRATA_REQUIRE_OK(h.kv_list()).empty());
+  BOOST_TEST(STRATA_REQUIRE_OK(h.kv_list_at(std::nullopt, UINT64_MAX)).empty());
+  BOOST_TEST(STRATA_REQUIRE_OK(h.event_len()) == 0u);
+  BOOST_TEST(!STRATA_REQUIRE_OK(h.event_get(1)).has_value());
+  BOOST_TEST(STRATA_REQUIRE_OK(h.event_range(1)).empty());
+  BOOST_TEST(STRATA_REQUIRE_OK(h.event_get_by_type("e")).empty());
+  BOOST_TEST(!STRATA_REQUIRE_OK(h.state_get("c")).has_value());
+  BOOST_TEST(!STRATA_REQUIRE_OK(h.state_getv("c")).has_value());
+  BOOST_TEST(STRATA_REQUIRE_OK(h.state_list()).empty());
+  BOOST_TEST(!STRATA_REQUIRE_OK(h.json_get("d")).has_value());
+  BOOST_TEST(STRATA_REQUIRE_OK(h.json_list()).keys.empty());
+  BOOST_TEST(!STRATA_REQUIRE_OK(h.vector_get("v", "x")).has_value());
+  BOOST_TEST(STRATA_REQUIRE_OK(h.vector_list_collections()).empty());
+  BOOST_TEST(!STRATA_REQUIRE_OK(h.space_exists("s")));
+  // Through the command layer (a target naming it) the same.
+  auto out = STRATA_REQUIRE_OK(db.execute(strata::cmd::KvGet{{"gone", "s"}, "k"}));
+  BOOST_TEST(!std::get<std::optional<Value>>(out).has_value());
+
+  STRATA_REQUIRE_ERR(h.kv_put("k", 1), errc::BranchNotFound);
+  STRATA_REQUIRE_ERR(h.event_append("e", strata::Object{}), errc::BranchNotFound);
+  STRATA_REQUIRE_ERR(h.state_set("c", 1), errc::BranchNotFound);
+  STRATA_REQUIRE_ERR(h.json_set("d", "$", 1), errc::BranchNotFound);
+  STRATA_REQUIRE_ERR(h.vector_create_collection("w", 2, DistanceMetric::Cosine),
+                     errc::BranchNotFound);
+  STRATA_REQUIRE_ERR(h.vector_search("v", {1, 0}, 1), errc::BranchNotFound);
+  STRATA_REQUIRE_ERR(h.create_space("t"), errc::BranchNotFound);
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.branch_exists("gone")));
+  BOOST_TEST(!std::filesystem::exists(dir.db() + "/branches/gone"));
+
+  STRATA_REQUIRE_DONE(h.set_branch("default"));
+  STRATA_REQUIRE_OK(h.kv_put("k", 1));
+  BOOST_TEST(STRATA_REQUIRE_OK(h.kv_get("k")) == std::optional<Value>(1));
+}
+
 BOOST_AUTO_TEST_CASE(deleting_a_branch_under_a_committing_session_leaves_no_caller_waiting) {
   TempDir dir;
   auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
@@ -757,6 +809,17 @@ BOOST_AUTO_TEST_CASE(merge_preview_foretells_the_merge_and_writes_nothing) {
   BOOST_TEST(preview.conflicts[0].key == merged.conflicts.at(0).key);
   BOOST_TEST(merged.keys_applied == 1u);  // "new"; "both" stays the target's later write
   BOOST_TEST(merged.events_appended == 1u);
+  // What was written, entry by entry, foretold by the preview.
+  BOOST_REQUIRE_EQUAL(preview.applied.size(), 1u);
+  BOOST_REQUIRE_EQUAL(merged.applied.size(), 1u);
+  for (const auto* info : {&preview, &merged}) {
+    const auto& e = info->applied[0];
+    BOOST_TEST(e.key == "new");
+    BOOST_TEST(e.primitive == "kv");
+    BOOST_TEST(e.space == "default");
+    BOOST_TEST(!e.value_a.has_value());
+    BOOST_TEST(e.value_b == std::optional<Value>(1));
+  }
   STRATA_REQUIRE_ERR(db.merge_preview("nope", "default"), errc::BranchNotFound);
 }
 

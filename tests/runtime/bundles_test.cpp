@@ -77,6 +77,48 @@ BOOST_AUTO_TEST_CASE(export_then_import_into_another_database_reproduces_the_bra
   check_copy(db);
 }
 
+// A bundle of "default" becomes a named branch of another database (or a
+// second copy in the same one): under the new name it has no fork parent
+// and no merge points, and the result says how many records it wrote.
+BOOST_AUTO_TEST_CASE(import_under_another_name) {
+  TempDir dir;
+  auto bundle = dir.path() + "/default.branchbundle";
+  uint64_t exported = 0;
+  {
+    auto db = STRATA_REQUIRE_OK(Strata::open(dir.path() + "/a"));
+    fill(db);
+    exported = STRATA_REQUIRE_OK(db.branch_export("default", bundle)).entry_count;
+    // Into the same database, beside the original.
+    auto copy = STRATA_REQUIRE_OK(db.branch_import(bundle, "copy"));
+    BOOST_TEST(copy.branch == "copy");
+    BOOST_TEST(copy.entry_count == exported);
+    STRATA_REQUIRE_ERR(db.branch_import(bundle, "copy"), errc::BranchExists);
+    STRATA_REQUIRE_ERR(db.branch_import(bundle), errc::BranchExists);  // "default"
+    STRATA_REQUIRE_ERR(db.branch_import(bundle, "   "), errc::InvalidInput);
+    STRATA_REQUIRE_ERR(db.branch_import(bundle, std::string(300, 'x')), errc::InvalidInput);
+    BOOST_TEST(STRATA_REQUIRE_OK(db.list_branches()) == (Names{"copy", "default"}),
+               boost::test_tools::per_element());
+    STRATA_REQUIRE_DONE(db.set_branch("copy"));
+    check_copy(db);
+  }
+  auto db = STRATA_REQUIRE_OK(Strata::open(dir.path() + "/b"));
+  auto info = STRATA_REQUIRE_OK(db.branch_import(bundle, "from-a"));
+  BOOST_TEST(info.branch == "from-a");
+  BOOST_TEST(info.entry_count == exported);
+  auto meta = STRATA_REQUIRE_OK(db.branch_info("from-a"));
+  BOOST_REQUIRE(meta.has_value());
+  BOOST_TEST(meta->parent.empty());
+  BOOST_TEST(meta->merged_from.empty());
+  STRATA_REQUIRE_DONE(db.set_branch("from-a"));
+  check_copy(db);
+  // Its own line of history: merging it into this database's default is
+  // a merge without a base, every difference a conflict or an addition.
+  auto merged = STRATA_REQUIRE_OK(db.merge_branches("from-a", "default"));
+  BOOST_TEST(merged.merge_base == 0u);
+  STRATA_REQUIRE_DONE(db.set_branch("default"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("k")) == std::optional<Value>(2));
+}
+
 BOOST_AUTO_TEST_CASE(a_damaged_or_truncated_bundle_is_refused_and_imports_nothing) {
   TempDir dir;
   auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));

@@ -44,11 +44,16 @@ inline std::vector<Command> command_script(const std::string& dir) {
       EventBatchAppend{m, {{"note", Object{{"n", 1}}}, {"note", Object{{"n", 2}}}}},
       EventGet{m, 1}, EventGet{m, 99}, EventGetRecord{m, 2}, EventGetByType{m, "note", 0, 0},
       EventListAt{m, std::string("note"), 1}, EventLen{m}, EventVerifyChain{m},
+      EventRange{m, 2, 3, 0}, EventRange{m, 0, 0, 2}, EventRange{m, 3, 0, 0},
+      EventRange{m, 99, 0, 0},
       // State cells.
       StateSet{m, "leader", "agent-1"}, StateGet{m, "leader"}, StateGetVersioned{m, "leader"},
       StateGetAt{m, "leader", 1}, StateGetv{m, "leader"}, StateInit{m, "counter", 0},
       StateInit{m, "counter", 5}, StateCas{m, "counter", uint64_t{1}, 1},
       StateCas{m, "counter", uint64_t{1}, 2}, StateCas{m, "lock", std::nullopt, "me"},
+      StateCasDetailed{m, "lock", std::nullopt, "you"},
+      StateCasDetailed{m, "lock", uint64_t{1}, "you"},
+      StateCasDetailed{m, "never", uint64_t{3}, 1}, StateCasDetailed{m, "", std::nullopt, 1},
       StateDelete{m, "lock"}, StateList{m, std::nullopt}, StateListAt{m, std::nullopt, 1},
       StateBatchSet{m, {{"s1", 1}, {"s2", 2}}},
       // JSON documents.
@@ -86,6 +91,8 @@ inline std::vector<Command> command_script(const std::string& dir) {
       StateGetVersioned{Target{"default", "billing", 1}, "plan"},
       StateInit{Target{"default", "billing", 1}, "tier", 1},
       StateCas{Target{"default", "billing", 1}, "tier", uint64_t{1}, 2},
+      StateCasDetailed{Target{"default", "billing", 1}, "tier", uint64_t{1}, 3},
+      StateCasDetailed{Target{"default", "billing", 1}, "tier", uint64_t{2}, 3},
       StateDelete{Target{"default", "billing", 1}, "gone"},
       JsonSet{Target{"default", "billing", 1}, "inv", "$.n", 1},
       JsonGet{Target{"default", "billing", 1}, "inv", "$"},
@@ -107,7 +114,9 @@ inline std::vector<Command> command_script(const std::string& dir) {
       MergeBranches{d, "fork", "default", MergeStrategy::LastWriterWins},
       KvGet{m, "k"}, BranchExport{d, "b2", bundle}, BranchValidateBundle{d, bundle},
       BranchValidateBundle{d, "/dev/null"}, DeleteBranch{d, "default"}, DeleteBranch{Target{"b2", "s"}, "b2"},
-      DeleteBranch{d, "b2"}, BranchImport{d, bundle}, KvGet{Target{"b2", "s"}, "k"},
+      DeleteBranch{d, "b2"}, BranchImport{d, bundle, ""}, KvGet{Target{"b2", "s"}, "k"},
+      BranchImport{d, bundle, "b2"}, BranchImport{d, bundle, "b3"}, BranchImport{d, bundle, " "},
+      KvGet{Target{"b3", "s"}, "k"}, cmd::BranchInfo{d, "b3"},
       DeleteBranch{d, "none"},
       // Bundles in chunks (how a connected handle moves them): a small
       // branch is one chunk; unknown branches, ids and offsets; a bundle
@@ -144,6 +153,10 @@ inline void mask_one(Event& e) {
   e.prev_hash.clear();
 }
 inline void mask_one(VectorEntry& e) { e.timestamp = 0; }
+inline void mask_one(CasOutcome& c) {
+  if (c.current)
+    c.current->timestamp = 0;
+}
 inline void mask_one(BranchInfo& b) {
   b.created_at = 0;
   for (auto& [source, ts] : b.merged_from)
@@ -248,7 +261,7 @@ class ViaHandle {
   STRATA_VIA(DeleteBranch, delete_branch(c.name))
   STRATA_VIA(ForkBranch, fork_branch(c.dest))
   STRATA_VIA(BranchExport, branch_export(c.branch, c.path))
-  STRATA_VIA(BranchImport, branch_import(c.path))
+  STRATA_VIA(BranchImport, branch_import(c.path, c.as_name))
   STRATA_VIA(BranchValidateBundle, branch_validate_bundle(c.path))
   STRATA_VIA(DiffBranches, diff_branches(c.a, c.b))
   STRATA_VIA(MergeBranches, merge_branches(c.source, c.target, c.strategy))
@@ -275,6 +288,7 @@ class ViaHandle {
   STRATA_VIA(EventListAt, event_list_at(c.type, c.as_of_us))
   STRATA_VIA(EventLen, event_len())
   STRATA_VIA(EventVerifyChain, event_verify_chain())
+  STRATA_VIA(EventRange, event_range(c.from_seq, c.to_seq, c.limit))
   STRATA_VIA(StateSet, state_set(c.cell, c.value))
   STRATA_VIA(StateGet, state_get(c.cell))
   STRATA_VIA(StateGetVersioned, state_get_versioned(c.cell))
@@ -282,6 +296,7 @@ class ViaHandle {
   STRATA_VIA(StateGetv, state_getv(c.cell))
   STRATA_VIA(StateInit, state_init(c.cell, c.value))
   STRATA_VIA(StateCas, state_cas(c.cell, c.expected, c.value))
+  STRATA_VIA(StateCasDetailed, state_cas_detailed(c.cell, c.expected, c.value))
   STRATA_VIA(StateDelete, state_delete(c.cell))
   STRATA_VIA(StateList, state_list(c.prefix))
   STRATA_VIA(StateListAt, state_list_at(c.prefix, c.as_of_us))
@@ -367,6 +382,8 @@ class ViaHandle {
       return wrap(s->state_init(c.cell, c.value));
     else if constexpr (std::is_same_v<C, cmd::StateCas>)
       return wrap(s->state_cas(c.cell, c.expected, c.value));
+    else if constexpr (std::is_same_v<C, cmd::StateCasDetailed>)
+      return wrap(s->state_cas_detailed(c.cell, c.expected, c.value));
     else if constexpr (std::is_same_v<C, cmd::StateDelete>)
       return wrap(s->state_delete(c.cell));
     else if constexpr (std::is_same_v<C, cmd::JsonSet>)

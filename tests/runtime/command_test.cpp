@@ -53,8 +53,11 @@ BOOST_AUTO_TEST_CASE(a_command_names_its_own_branch_and_space_whatever_the_handl
   BOOST_TEST(!STRATA_REQUIRE_OK(db.kv_get("k")).has_value());
   STRATA_REQUIRE_DONE(db.set_space("memory"));
   BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("k")) == std::optional<Value>(42));
-  // A branch that does not exist, a space name that is invalid.
+  // A branch that does not exist (its reads find nothing, its writes are
+  // refused), a space name that is invalid.
   auto r = db.execute(cmd::KvGet{{"nope", "memory"}, "k"});
+  BOOST_TEST(!std::get<std::optional<Value>>(STRATA_REQUIRE_OK(std::move(r))).has_value());
+  r = db.execute(cmd::KvPut{{"nope", "memory"}, "k", 1});
   BOOST_TEST(strata::is(r.error(), errc::BranchNotFound));
   r = db.execute(cmd::KvPut{{"default", "bad/space"}, "k", 1});
   BOOST_TEST(strata::is(r.error(), errc::InvalidInput));

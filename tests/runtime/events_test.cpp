@@ -92,6 +92,39 @@ BOOST_AUTO_TEST_CASE(get_by_type_filters_pages_and_keeps_order) {
   BOOST_TEST(STRATA_REQUIRE_OK(db.event_get_by_type("odd")).size() == 5u);
 }
 
+BOOST_AUTO_TEST_CASE(range_reads_whole_events_by_sequence_in_pages) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_range(1)).empty());
+  for (int i = 1; i <= 10; ++i)
+    STRATA_REQUIRE_OK(db.event_append(i % 2 ? "odd" : "even", strata::Object{{"i", i}}));
+  auto all = STRATA_REQUIRE_OK(db.event_range(1));
+  BOOST_REQUIRE_EQUAL(all.size(), 10u);
+  for (uint64_t i = 0; i < all.size(); ++i) {
+    BOOST_TEST(all[i].sequence == i + 1);
+    BOOST_TEST(all[i].payload == Value(strata::Object{{"i", static_cast<int64_t>(i + 1)}}));
+    // The whole record: type, timestamp and the chain's hashes.
+    auto record = STRATA_REQUIRE_OK(db.event_get_record(i + 1));
+    BOOST_TEST(all[i].type == record->type);
+    BOOST_TEST(all[i].timestamp == record->timestamp);
+    BOOST_TEST(all[i].hash == record->hash);
+  }
+  auto middle = STRATA_REQUIRE_OK(db.event_range(4, 6));
+  BOOST_REQUIRE_EQUAL(middle.size(), 3u);
+  BOOST_TEST(middle.front().sequence == 4u);
+  BOOST_TEST(middle.back().sequence == 6u);
+  // Paging: a limit, then on from the last sequence + 1.
+  auto page = STRATA_REQUIRE_OK(db.event_range(1, 0, 4));
+  BOOST_REQUIRE_EQUAL(page.size(), 4u);
+  auto next = STRATA_REQUIRE_OK(db.event_range(page.back().sequence + 1, 0, 4));
+  BOOST_REQUIRE_EQUAL(next.size(), 4u);
+  BOOST_TEST(next.front().sequence == 5u);
+  // 0 reads from the first; past the end or an empty range: nothing.
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_range(0, 2)).size() == 2u);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_range(11)).empty());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_range(7, 5)).empty());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_range(10, 99)).size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(list_at_returns_events_up_to_a_timestamp) {
   auto db = STRATA_REQUIRE_OK(Strata::cache());
   for (int i = 0; i < 4; ++i)

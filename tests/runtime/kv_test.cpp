@@ -236,4 +236,32 @@ BOOST_AUTO_TEST_CASE(time_range_spans_every_version_in_every_space) {
   BOOST_TEST(range->second == last);
 }
 
+// Deleted entries keep their history, readable with kv_get_at: the range
+// covers it (and the deletions), on disk as in memory, vectors included.
+BOOST_AUTO_TEST_CASE(time_range_covers_deleted_entries_and_every_primitive) {
+  strata::test::TempDir dir;
+  auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
+  STRATA_REQUIRE_OK(db.kv_put("a", 1));
+  auto first = STRATA_REQUIRE_OK(db.kv_get_versioned("a"))->timestamp;
+  STRATA_REQUIRE_OK(db.state_set("c", 1));
+  STRATA_REQUIRE_OK(db.json_set("d", "$", 1));
+  STRATA_REQUIRE_OK(db.kv_delete("a"));
+  STRATA_REQUIRE_OK(db.state_delete("c"));
+  STRATA_REQUIRE_OK(db.json_delete("d", "$"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_list()).empty());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get_at("a", first)) == std::optional<Value>(1));
+  auto range = STRATA_REQUIRE_OK(db.time_range());
+  BOOST_REQUIRE(range.has_value());
+  BOOST_TEST(range->first == first);
+  BOOST_TEST(range->second > first);  // the deletions
+  // A vector written last moves the end.
+  STRATA_REQUIRE_DONE(db.set_space("vectors"));
+  STRATA_REQUIRE_OK(db.vector_create_collection("v", 2, strata::DistanceMetric::Cosine));
+  STRATA_REQUIRE_OK(db.vector_upsert("v", "x", {1, 0}));
+  auto written = STRATA_REQUIRE_OK(db.vector_get("v", "x"))->timestamp;
+  auto later = STRATA_REQUIRE_OK(db.time_range());
+  BOOST_TEST(later->first == first);
+  BOOST_TEST(later->second == written);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

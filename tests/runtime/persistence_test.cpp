@@ -146,3 +146,131 @@ BOOST_AUTO_TEST_CASE(open_refuses_a_path_that_is_a_file) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// OpenOptions::read_only: a snapshot per open, every write AccessDenied
+// with nothing changed, several readers at once, a writer beside them.
+BOOST_AUTO_TEST_SUITE(read_only)
+
+namespace {
+strata::OpenOptions reading() {
+  strata::OpenOptions o;
+  o.read_only = true;
+  return o;
+}
+size_t entries_in(const std::string& dir) {
+  std::error_code ec;
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir, ec))
+    ++n;
+  return n;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(reads_work_and_every_write_is_refused_with_nothing_changed) {
+  TempDir dir;
+  {
+    auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
+    STRATA_REQUIRE_OK(db.kv_put("k", "v"));
+    STRATA_REQUIRE_DONE(db.set_space("memory"));
+    STRATA_REQUIRE_OK(db.event_append("e", strata::Object{{"n", 1}}));
+    STRATA_REQUIRE_OK(db.vector_create_collection("c", 2, strata::DistanceMetric::Cosine));
+    STRATA_REQUIRE_OK(db.vector_upsert("c", "x", {1, 0}));
+  }
+  auto db = STRATA_REQUIRE_OK(Strata::open(dir.db(), reading()));
+  BOOST_TEST(db.path() == std::filesystem::absolute(dir.db()).lexically_normal().string());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("k")) == std::optional<Value>("v"));
+  STRATA_REQUIRE_DONE(db.set_space("memory"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_len()) == 1u);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.vector_search("c", {1, 0}, 1)).size() == 1u);
+
+  auto denied = db.kv_put("k", "w");
+  BOOST_REQUIRE(!denied);
+  BOOST_TEST(strata::is(denied.error(), errc::AccessDenied));
+  BOOST_TEST(strata::message_of(denied.error()) ==
+             "access denied: KvPut rejected — database is read-only");
+  STRATA_REQUIRE_ERR(db.kv_delete("k"), errc::AccessDenied);
+  STRATA_REQUIRE_ERR(db.event_append("e", strata::Object{}), errc::AccessDenied);
+  STRATA_REQUIRE_ERR(db.state_set("c", 1), errc::AccessDenied);
+  STRATA_REQUIRE_ERR(db.state_cas("c", std::nullopt, 1), errc::AccessDenied);
+  STRATA_REQUIRE_ERR(db.json_set("d", "$", 1), errc::AccessDenied);
+  STRATA_REQUIRE_ERR(db.vector_upsert("c", "y", {0, 1}), errc::AccessDenied);
+  STRATA_REQUIRE_ERR(db.vector_delete_collection("c"), errc::AccessDenied);
+  STRATA_REQUIRE_ERR(db.create_space("s"), errc::AccessDenied);
+  STRATA_REQUIRE_ERR(db.delete_space_force("memory"), errc::AccessDenied);
+  STRATA_REQUIRE_ERR(db.create_branch("b"), errc::AccessDenied);
+  STRATA_REQUIRE_ERR(db.fork_branch("f"), errc::AccessDenied);
+  auto batch = STRATA_REQUIRE_OK(db.execute_batch(
+      {strata::cmd::KvPut{{"default", "default"}, "a", 1},
+       strata::cmd::KvPut{{"default", "default"}, "b", 2}, strata::cmd::KvGet{{}, "k"}}));
+  BOOST_TEST(strata::is(batch[0].error(), errc::AccessDenied));
+  BOOST_TEST(strata::is(batch[1].error(), errc::AccessDenied));
+  BOOST_TEST(std::get<std::optional<Value>>(*batch[2]) == std::optional<Value>("v"));
+  // A transaction may only read.
+  auto s = db.session();
+  STRATA_REQUIRE_ERR(s.begin(), errc::AccessDenied);
+  STRATA_REQUIRE_ERR(s.kv_put("k", 1), errc::AccessDenied);
+  STRATA_REQUIRE_DONE(s.begin_read_only());
+  STRATA_REQUIRE_DONE(s.set_space("default"));
+  BOOST_TEST(STRATA_REQUIRE_OK(s.kv_get("k")) == std::optional<Value>("v"));
+  STRATA_REQUIRE_DONE(s.commit());
+  // An export reads only.
+  auto bundle = dir.path() + "/default.bundle";
+  BOOST_TEST(STRATA_REQUIRE_OK(db.branch_export("default", bundle)).entry_count > 0u);
+  STRATA_REQUIRE_ERR(db.branch_import(bundle, "copy"), errc::AccessDenied);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.list_branches()) == (std::vector<std::string>{"default"}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(readers_run_side_by_side_and_a_writer_beside_them) {
+  TempDir dir;
+  {
+    auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
+    STRATA_REQUIRE_OK(db.kv_put("k", 1));
+  }
+  auto r1 = STRATA_REQUIRE_OK(Strata::open(dir.db(), reading()));
+  auto r2 = STRATA_REQUIRE_OK(Strata::open(dir.db(), reading()));
+  BOOST_TEST(entries_in(dir.db() + "/.readers") == 4u);  // two snapshots, two locks
+  // A writer may open once the readers have their snapshots; they keep
+  // reading the database as they opened it.
+  {
+    auto w = STRATA_REQUIRE_OK(Strata::open(dir.db()));
+    STRATA_REQUIRE_OK(w.kv_put("k", 2));
+    BOOST_TEST(STRATA_REQUIRE_OK(r1.kv_get("k")) == std::optional<Value>(1));
+    // While it is open, no reader can snapshot.
+    auto refused = Strata::open(dir.db(), reading());
+    BOOST_REQUIRE(!refused);
+    BOOST_TEST(strata::is(refused.error(), errc::Io));
+    BOOST_TEST(strata::message_of(refused.error()).find("open for writing by another process") !=
+               std::string::npos);
+  }
+  BOOST_TEST(STRATA_REQUIRE_OK(r2.kv_get("k")) == std::optional<Value>(1));
+  auto r3 = STRATA_REQUIRE_OK(Strata::open(dir.db(), reading()));
+  BOOST_TEST(STRATA_REQUIRE_OK(r3.kv_get("k")) == std::optional<Value>(2));
+  // Snapshots are removed as their readers close.
+  { auto gone = std::move(r1); }
+  { auto gone = std::move(r2); }
+  { auto gone = std::move(r3); }
+  BOOST_TEST(entries_in(dir.db() + "/.readers") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_stale_snapshot_is_removed_and_a_missing_database_is_not_created) {
+  TempDir dir;
+  {
+    auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
+    STRATA_REQUIRE_OK(db.kv_put("k", 1));
+  }
+  // What a reader killed mid-way leaves: a snapshot and an unheld lock.
+  std::filesystem::create_directories(dir.db() + "/.readers/999-0-1/branches");
+  { std::ofstream lock(dir.db() + "/.readers/999-0-1.lock"); }
+  {
+    auto w = STRATA_REQUIRE_OK(Strata::open(dir.db()));
+    BOOST_TEST(entries_in(dir.db() + "/.readers") == 0u);
+  }
+  auto missing = Strata::open(dir.path() + "/nothing-here", reading());
+  BOOST_REQUIRE(!missing);
+  BOOST_TEST(strata::is(missing.error(), errc::BranchNotFound));
+  BOOST_TEST(!std::filesystem::exists(dir.path() + "/nothing-here"));
+  STRATA_REQUIRE_ERR(Strata::cache(reading()), errc::InvalidInput);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

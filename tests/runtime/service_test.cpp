@@ -128,6 +128,37 @@ BOOST_AUTO_TEST_CASE(every_command_through_the_service_matches_execute) {
   }
 }
 
+// A database opened read-only refuses writes through the service too,
+// whichever way the service runs them (on the actors directly, or on an
+// executor), and answers reads.
+BOOST_AUTO_TEST_CASE(a_read_only_database_refuses_writes_through_the_service) {
+  UserSystem user;
+  strata::test::TempDir dir;
+  {
+    auto w = STRATA_REQUIRE_OK(Strata::open(dir.db()));
+    STRATA_REQUIRE_OK(w.kv_put("k", "v"));
+  }
+  strata::OpenOptions ro;
+  ro.read_only = true;
+  auto db = STRATA_REQUIRE_OK(Strata::open(*user.sys, dir.db(), ro));
+  Target d{"default", "default"};
+  auto got = run_via_service(
+      *user.sys, db.service(),
+      {cmd::KvPut{d, "k", 1}, cmd::KvGet{d, "k"}, cmd::StateSet{d, "c", 1},
+       cmd::CreateBranch{d, "b"}, cmd::Begin{d, false}, cmd::Begin{d, true},
+       cmd::KvGet{Target{"default", "default", 1}, "k"}, cmd::Commit{Target{"default", "default", 1}},
+       cmd::MergeBranches{d, "default", "x", strata::MergeStrategy::LastWriterWins}});
+  const std::string denied = "error AccessDenied: access denied: ";
+  BOOST_TEST(got[0] == denied + "KvPut rejected — database is read-only");
+  BOOST_TEST(got[1] == strata::test::render(Output{std::optional<Value>("v")}));
+  BOOST_TEST(got[2] == denied + "StateSet rejected — database is read-only");
+  BOOST_TEST(got[3] == denied + "CreateBranch rejected — database is read-only");
+  BOOST_TEST(got[4] == denied + "Begin rejected — database is read-only");
+  BOOST_TEST(got[6] == strata::test::render(Output{std::optional<Value>("v")}));
+  BOOST_TEST(got[8] == denied + "MergeBranches rejected — database is read-only");
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("k")) == std::optional<Value>("v"));
+}
+
 // Two hundred puts of one key sent at once, without waiting: each answered,
 // versions in the order sent.
 BOOST_AUTO_TEST_CASE(commands_to_one_space_run_in_the_order_sent) {

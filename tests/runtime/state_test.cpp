@@ -56,6 +56,63 @@ BOOST_AUTO_TEST_CASE(cas_misses_write_nothing) {
   BOOST_TEST(!STRATA_REQUIRE_OK(db.state_get("missing")).has_value());
 }
 
+// A miss tells what the check found, so that a retry needs no read of its
+// own: the live value with its version and timestamp, or nothing.
+BOOST_AUTO_TEST_CASE(a_detailed_cas_miss_carries_the_current_cell) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  auto first = STRATA_REQUIRE_OK(db.state_cas_detailed("c", std::nullopt, "v1"));
+  BOOST_TEST(first.swapped);
+  BOOST_TEST(first.version == 1u);
+  BOOST_TEST(!first.current.has_value());
+  STRATA_REQUIRE_OK(db.state_set("c", "v2"));
+  auto stored = STRATA_REQUIRE_OK(db.state_get_versioned("c"));
+  auto miss = STRATA_REQUIRE_OK(db.state_cas_detailed("c", 1, "mine"));
+  BOOST_TEST(!miss.swapped);
+  BOOST_TEST(miss.version == 0u);
+  BOOST_REQUIRE(miss.current.has_value());
+  BOOST_TEST(miss.current->value == stored->value);  // "v2"
+  BOOST_TEST(miss.current->version == 2u);
+  BOOST_TEST(miss.current->timestamp == stored->timestamp);
+  // The retry with what the miss said wins.
+  auto retry = STRATA_REQUIRE_OK(db.state_cas_detailed("c", miss.current->version, "mine"));
+  BOOST_TEST(retry.swapped);
+  BOOST_TEST(retry.version == 3u);
+  // "Absent" expected on a live cell: the cell; a version expected on a
+  // missing or deleted cell: nothing current.
+  auto present = STRATA_REQUIRE_OK(db.state_cas_detailed("c", std::nullopt, "x"));
+  BOOST_TEST(!present.swapped);
+  BOOST_TEST(present.current->value == Value("mine"));
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.state_cas_detailed("missing", 1, "x")).current.has_value());
+  STRATA_REQUIRE_OK(db.state_delete("c"));
+  auto deleted = STRATA_REQUIRE_OK(db.state_cas_detailed("c", 3, "x"));
+  BOOST_TEST(!deleted.swapped);
+  BOOST_TEST(!deleted.current.has_value());
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.state_get("c")).has_value());
+  // Bad input is an error, as for state_cas.
+  STRATA_REQUIRE_ERR(db.state_cas_detailed("", std::nullopt, 1), strata::errc::InvalidInput);
+}
+
+BOOST_AUTO_TEST_CASE(a_detailed_cas_in_a_transaction_sees_the_snapshot_and_its_own_writes) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_OK(db.state_set("c", "committed"));
+  auto s = db.session();
+  STRATA_REQUIRE_DONE(s.begin());
+  auto miss = STRATA_REQUIRE_OK(s.state_cas_detailed("c", 7, "x"));
+  BOOST_TEST(!miss.swapped);
+  BOOST_REQUIRE(miss.current.has_value());
+  BOOST_TEST(miss.current->value == Value("committed"));
+  BOOST_TEST(miss.current->version == 1u);
+  auto hit = STRATA_REQUIRE_OK(s.state_cas_detailed("c", 1, "mine"));
+  BOOST_TEST(hit.swapped);
+  BOOST_TEST(hit.version == 2u);
+  // Its own write is what the next check sees.
+  auto own = STRATA_REQUIRE_OK(s.state_cas_detailed("c", 1, "again"));
+  BOOST_TEST(!own.swapped);
+  BOOST_TEST(own.current->value == Value("mine"));
+  STRATA_REQUIRE_DONE(s.commit());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_get("c")) == std::optional<Value>("mine"));
+}
+
 BOOST_AUTO_TEST_CASE(concurrent_cas_with_the_same_expected_version_has_one_winner) {
   auto db = STRATA_REQUIRE_OK(Strata::cache());
   STRATA_REQUIRE_OK(db.state_set("leader", "nobody"));

@@ -67,6 +67,9 @@ struct MergeInfo {
   /// Entries written to the target (set or deleted), conflicts the source
   /// won included.
   uint64_t keys_applied = 0;
+  /// Those entries, each with the target's value before (value_a) and the
+  /// source's (value_b; absent: deleted there), per space.
+  std::vector<DiffEntry> applied;
   /// Entries changed on both sides to different values: value_a is the
   /// target's, value_b the source's (absent: deleted); under
   /// LastWriterWins the later side won.

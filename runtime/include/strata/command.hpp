@@ -85,7 +85,7 @@ using Output =
                  JsonListPage, std::vector<CollectionInfo>, CollectionInfo,
                  std::vector<uint64_t>, std::optional<VectorEntry>, std::vector<VectorMatch>,
                  std::optional<BranchInfo>, ForkInfo, BundleInfo, BranchDiff, MergeInfo,
-                 TimeRange, std::vector<StoreCheck>, BundleTransfer>;
+                 TimeRange, std::vector<StoreCheck>, BundleTransfer, CasOutcome>;
 
 namespace cmd {
 
@@ -128,8 +128,13 @@ struct ForkBranch { Target at; std::string dest; using output = ForkInfo; };
 struct Check { Target at; using output = std::vector<StoreCheck>; };
 /// branch_export(branch, path) (without progress reports).
 struct BranchExport { Target at; std::string branch; std::string path; using output = BundleInfo; };
-/// branch_import(path).
-struct BranchImport { Target at; std::string path; using output = BundleInfo; };
+/// branch_import(path, as_name): `as_name` empty keeps the bundle's name.
+struct BranchImport {
+  Target at;
+  std::string path;
+  std::string as_name;
+  using output = BundleInfo;
+};
 /// branch_validate_bundle(path).
 struct BranchValidateBundle { Target at; std::string path; using output = BundleInfo; };
 /// diff_branches(a, b).
@@ -225,6 +230,14 @@ struct EventListAt {
 struct EventLen { Target at; using output = uint64_t; };
 /// event_verify_chain.
 struct EventVerifyChain { Target at; using output = ChainVerification; };
+/// event_range(from_seq, to_seq, limit): the whole events, ascending.
+struct EventRange {
+  Target at;
+  uint64_t from_seq = 1;
+  uint64_t to_seq = 0;
+  uint64_t limit = 0;
+  using output = std::vector<Event>;
+};
 
 // -- state cells (in at.space) -------------------------------------------------------
 
@@ -261,6 +274,16 @@ struct StateCas {
   std::optional<uint64_t> expected;
   Value value;
   using output = std::optional<uint64_t>;
+};
+/// state_cas_detailed(cell, expected, value): as StateCas, and a miss
+/// carries the cell as the check found it. In a transaction: at its
+/// snapshot plus its own writes, and checked again at commit.
+struct StateCasDetailed {
+  Target at;
+  std::string cell;
+  std::optional<uint64_t> expected;
+  Value value;
+  using output = CasOutcome;
 };
 /// state_delete(cell) -> existed. In a transaction: buffered.
 struct StateDelete { Target at; std::string cell; using output = bool; };
@@ -463,6 +486,8 @@ struct BundleWrite {
   uint64_t offset = 0;
   std::string data;
   bool last = false;
+  /// With `last`: the name to import the branch under ("" = the bundle's).
+  std::string as_name;
   using output = BundleTransfer;
 };
 
@@ -486,7 +511,8 @@ using Command = std::variant<
     cmd::VectorListCollections, cmd::VectorCollectionStats, cmd::VectorUpsert,
     cmd::VectorBatchUpsert, cmd::VectorGet, cmd::VectorGetAt, cmd::VectorDelete,
     cmd::VectorListKeys, cmd::VectorSearch, cmd::VectorSearchAt, cmd::Begin, cmd::Commit,
-    cmd::Rollback, cmd::Check, cmd::MergePreview, cmd::BundleRead, cmd::BundleWrite>;
+    cmd::Rollback, cmd::Check, cmd::MergePreview, cmd::BundleRead, cmd::BundleWrite,
+    cmd::StateCasDetailed, cmd::EventRange>;
 
 /// The command's name as the protocol spells it ("KvPut", ...).
 const char* command_name(const Command& c) noexcept;

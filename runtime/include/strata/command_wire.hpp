@@ -147,7 +147,7 @@ typename Inspector::result_type inspect(Inspector& f, BranchDiff& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, MergeInfo& x) {
   return f(caf::meta::type_name("strata::MergeInfo"), x.source, x.target, x.keys_applied,
-           x.conflicts, x.spaces_merged, x.events_appended, x.merge_base);
+           x.applied, x.conflicts, x.spaces_merged, x.events_appended, x.merge_base);
 }
 
 template <class Inspector>
@@ -210,7 +210,7 @@ STRATA_INSPECT_COMMAND(BranchInfo, x.name)
 STRATA_INSPECT_COMMAND(DeleteBranch, x.name)
 STRATA_INSPECT_COMMAND(ForkBranch, x.dest)
 STRATA_INSPECT_COMMAND(BranchExport, x.branch, x.path)
-STRATA_INSPECT_COMMAND(BranchImport, x.path)
+STRATA_INSPECT_COMMAND(BranchImport, x.path, x.as_name)
 STRATA_INSPECT_COMMAND(BranchValidateBundle, x.path)
 STRATA_INSPECT_COMMAND(DiffBranches, x.a, x.b)
 STRATA_INSPECT_COMMAND(MergeBranches, x.source, x.target, x.strategy)
@@ -270,7 +270,9 @@ STRATA_INSPECT_COMMAND(Commit)
 STRATA_INSPECT_COMMAND(Rollback)
 STRATA_INSPECT_COMMAND(Check)
 STRATA_INSPECT_COMMAND(BundleRead, x.branch, x.transfer, x.offset)
-STRATA_INSPECT_COMMAND(BundleWrite, x.transfer, x.offset, x.data, x.last)
+STRATA_INSPECT_COMMAND(BundleWrite, x.transfer, x.offset, x.data, x.last, x.as_name)
+STRATA_INSPECT_COMMAND(StateCasDetailed, x.cell, x.expected, x.value)
+STRATA_INSPECT_COMMAND(EventRange, x.from_seq, x.to_seq, x.limit)
 
 #undef STRATA_INSPECT_COMMAND
 

@@ -106,6 +106,11 @@ class Session {
   [[nodiscard]] result<std::optional<uint64_t>> state_cas(std::string_view cell,
                                                           std::optional<uint64_t> expected,
                                                           Value value);
+  /// As state_cas; a miss carries the cell as the check saw it (in a
+  /// transaction: at the snapshot, plus the transaction's own writes).
+  [[nodiscard]] result<CasOutcome> state_cas_detailed(std::string_view cell,
+                                                      std::optional<uint64_t> expected,
+                                                      Value value);
   [[nodiscard]] result<bool> state_delete(std::string_view cell);
 
   // -- JSON documents ------------------------------------------------------------------

@@ -71,6 +71,19 @@ struct OpenOptions {
   Durability durability = Durability::Standard;
   /// Key and value limits (SPEC 1.4 defaults).
   Limits limits;
+  /// Opens an existing database to read it, while no process has it open
+  /// for writing: every write answers errc::AccessDenied ("access
+  /// denied: <Command> rejected — database is read-only"); a read-only
+  /// transaction may begin. It reads a private snapshot of the database as
+  /// it was at open: table files hard-linked (no copy of the data), the
+  /// rest copied, under `<path>/.readers/` (so the directory must be
+  /// writable), removed at close. Any number of read-only opens may run
+  /// at once, in any processes, and a writer may open the database once
+  /// they have (the writer's lock is held only while the snapshot is
+  /// made). To inspect a database a process is writing, serve it (strata
+  /// serve) and connect. Errors at open: BranchNotFound (no database at
+  /// the path), Io (a writer has it open; the snapshot cannot be made).
+  bool read_only = false;
   /// Worker threads of the actor scheduler. Most calls run on the caller's
   /// thread, so few are needed; 0 means 2.
   size_t scheduler_threads = 0;
@@ -257,9 +270,12 @@ class Strata {
   /// Errors: ConstraintViolation for "default"; InvalidInput.
   [[nodiscard]] result<void> delete_space_force(std::string_view name);
 
-  /// The oldest and newest commit timestamps (µs) over every version of
-  /// every entry and event in every space of the current branch; empty when
-  /// the branch holds no data (SPEC 2.2 time_range).
+  /// The oldest and newest commit timestamps (µs) over every stored
+  /// version of every entry — deleted entries and deletions included, of
+  /// every primitive, vectors and collections too — and every event in
+  /// every space of the current branch; empty when the branch never held
+  /// data (SPEC 2.2 time_range). Reads every version's header: time
+  /// proportional to the branch's history.
   [[nodiscard]] result<TimeRange> time_range();
 
   // -- branches (SPEC 3) ---------------------------------------------------------
@@ -293,10 +309,15 @@ class Strata {
   [[nodiscard]] result<BundleInfo> branch_export(
       std::string_view branch, const std::string& path,
       const std::function<void(uint64_t, uint64_t, uint64_t)>& progress = {});
-  /// Recreates a bundle's branch under its original name. A damaged or
-  /// truncated bundle is refused (InvalidInput) and nothing is imported.
-  /// Errors: BranchExists, InvalidInput, Io.
-  [[nodiscard]] result<BundleInfo> branch_import(const std::string& path);
+  /// Recreates a bundle's branch under its original name, or under
+  /// `as_name` when one is given (so that a bundle of "default" can become
+  /// a branch of another database; under another name the branch starts a
+  /// history of its own: no fork parent, no merge points). The result says
+  /// the name and how many stored records were written (entry_count). A
+  /// damaged or truncated bundle is refused (InvalidInput) and nothing is
+  /// imported. Errors: BranchExists, InvalidInput (also a bad `as_name`), Io.
+  [[nodiscard]] result<BundleInfo> branch_import(const std::string& path,
+                                                 std::string_view as_name = {});
   /// Checks a bundle (magic, version, checksum, structure) without
   /// importing it. Errors: InvalidInput, Io.
   [[nodiscard]] result<BundleInfo> branch_validate_bundle(const std::string& path);
@@ -401,6 +422,12 @@ class Strata {
   /// Number of events in the current space.
   [[nodiscard]] result<uint64_t> event_len();
 
+  /// The events with sequence from_seq..to_seq (inclusive; to_seq 0 = to
+  /// the last), in order, at most `limit` (0 = no limit): a page of the log
+  /// in one call. Page on with from_seq = the last sequence + 1.
+  [[nodiscard]] result<std::vector<Event>> event_range(uint64_t from_seq, uint64_t to_seq = 0,
+                                                       uint64_t limit = 0);
+
   /// Re-checks the SHA-256 hash chain of the current space's log. A tampered
   /// or damaged event shows as `valid == false` with its sequence and why.
   [[nodiscard]] result<ChainVerification> event_verify_chain();
@@ -426,6 +453,13 @@ class Strata {
   [[nodiscard]] result<std::optional<uint64_t>> state_cas(std::string_view cell,
                                                           std::optional<uint64_t> expected,
                                                           Value value);
+  /// The same compare-and-swap, answering what happened: swapped with the
+  /// new version, or a miss with the cell's live value, version and
+  /// timestamp as the check found them (read in the same step as the
+  /// check, so a retry can use them without a read of its own).
+  [[nodiscard]] result<CasOutcome> state_cas_detailed(std::string_view cell,
+                                                      std::optional<uint64_t> expected,
+                                                      Value value);
   /// Deletes a cell; true when it existed.
   [[nodiscard]] result<bool> state_delete(std::string_view cell);
   /// Live cell names, sorted, optionally by prefix.

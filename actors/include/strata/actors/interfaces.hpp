@@ -72,7 +72,7 @@ using space_actor = caf::typed_actor<
     caf::replies_to<state_getv_atom, std::string>::with<MaybeHistory>,
     caf::replies_to<state_init_atom, std::string, Value>::with<uint64_t>,
     /// (cell, expected version present?, expected version, value).
-    caf::replies_to<state_cas_atom, std::string, bool, uint64_t, Value>::with<MaybeVersion>,
+    caf::replies_to<state_cas_atom, std::string, bool, uint64_t, Value>::with<CasOutcome>,
     caf::replies_to<state_del_atom, std::string>::with<bool>,
     caf::replies_to<state_list_atom, std::string>::with<std::vector<std::string>>,
     caf::replies_to<state_list_at_atom, std::string, uint64_t>::with<std::vector<std::string>>,
@@ -112,8 +112,13 @@ using space_actor = caf::typed_actor<
         std::vector<Event>>,
     caf::replies_to<event_list_at_atom, std::string, uint64_t>::with<std::vector<Event>>,
     caf::replies_to<event_len_atom>::with<uint64_t>,
+    /// (from_seq, to_seq, limit): SpaceStore::event_range.
+    caf::replies_to<event_range_atom, uint64_t, uint64_t, uint64_t>::with<std::vector<Event>>,
     caf::replies_to<event_verify_atom>::with<ChainVerification>,
     caf::replies_to<space_check_atom>::with<StoreCheck>,
+    /// The store's oldest and newest commit timestamps ({} when it holds
+    /// none): SpaceStore::time_range.
+    caf::replies_to<space_time_range_atom>::with<std::vector<uint64_t>>,
     // Transactions (participant side).
     caf::replies_to<event_len_at_atom, uint64_t>::with<uint64_t>,
     /// One-phase commit of a transaction that touched only this space;
@@ -225,7 +230,8 @@ using database_actor = caf::typed_actor<
     caf::replies_to<branch_merged_atom, std::string, std::string, uint64_t>::with<bool>,
     /// (path): recreates the bundle's branch. Errors: BranchExists,
     /// InvalidInput (damaged bundle; nothing imported), Io.
-    caf::replies_to<branch_import_atom, std::string>::with<BundleInfo>,
+    /// (path, name to import under; "" = the bundle's own).
+    caf::replies_to<branch_import_atom, std::string, std::string>::with<BundleInfo>,
     /// (path): checks a bundle without importing it.
     caf::replies_to<bundle_check_atom, std::string>::with<BundleInfo>,
     /// Replies once every branch has finished recovering (Strata::open

@@ -81,12 +81,14 @@ using event_get_atom = caf::atom_constant<caf::atom("ev_get")>;
 using event_by_type_atom = caf::atom_constant<caf::atom("ev_bytype")>;
 using event_list_at_atom = caf::atom_constant<caf::atom("ev_list_at")>;
 using event_len_atom = caf::atom_constant<caf::atom("ev_len")>;
+using event_range_atom = caf::atom_constant<caf::atom("ev_range")>;
 using event_verify_atom = caf::atom_constant<caf::atom("ev_verify")>;
 
 using space_create_atom = caf::atom_constant<caf::atom("sp_create")>;
 using space_drop_atom = caf::atom_constant<caf::atom("sp_drop")>;
 using space_list_atom = caf::atom_constant<caf::atom("sp_list")>;
 using space_check_atom = caf::atom_constant<caf::atom("sp_check")>;
+using space_time_range_atom = caf::atom_constant<caf::atom("sp_trange")>;
 using txn_check_atom = caf::atom_constant<caf::atom("tx_check")>;
 using space_exists_atom = caf::atom_constant<caf::atom("sp_exists")>;
 using space_resolve_atom = caf::atom_constant<caf::atom("sp_resolve")>;
@@ -399,6 +401,12 @@ typename Inspector::result_type inspect(Inspector& f, EventEntry& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, CasOutcome& x) {
+  OptionalRef<VersionedValue> current{x.current};
+  return f(caf::meta::type_name("strata::CasOutcome"), x.swapped, x.version, current);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ChainVerification& x) {
   return f(caf::meta::type_name("strata::ChainVerification"), x.valid, x.length,
            x.first_bad_sequence, x.reason);
@@ -485,4 +493,5 @@ CAF_BEGIN_TYPE_ID_BLOCK(strata, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(strata, (std::vector<strata::StoredPair>))
   CAF_ADD_TYPE_ID(strata, (std::vector<strata::BundleSpace>))
   CAF_ADD_TYPE_ID(strata, (strata::TxnTicket))
+  CAF_ADD_TYPE_ID(strata, (strata::CasOutcome))
 CAF_END_TYPE_ID_BLOCK(strata)

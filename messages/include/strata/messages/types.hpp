@@ -61,6 +61,18 @@ struct Event {
   std::string hash;
 };
 
+/// What a compare-and-swap did (Strata::state_cas_detailed): on a miss it
+/// carries the cell as the check found it, read in the same step, so that
+/// the caller can retry without a read that could race another writer.
+struct CasOutcome {
+  bool swapped = false;
+  /// The new version when swapped; 0 on a miss.
+  uint64_t version = 0;
+  /// On a miss, the cell's live value with its version and timestamp
+  /// (empty when the cell is absent or deleted); empty when swapped.
+  std::optional<VersionedValue> current;
+};
+
 /// The outcome of re-checking an event log's hash chain.
 struct ChainVerification {
   bool valid = true;

@@ -66,6 +66,12 @@ class SpaceStore {
   /// Creates the database if absent (SpaceCreate). Idempotent.
   [[nodiscard]] caf::error create();
 
+  /// The oldest and newest commit timestamps over every stored version of
+  /// every entry — deletions and vector collections included — and every
+  /// event; empty when the store holds none. Reads every version's header
+  /// (not its value): time proportional to the history.
+  [[nodiscard]] result<std::optional<std::pair<uint64_t, uint64_t>>> time_range();
+
   /// True when the space holds no live data of any primitive.
   [[nodiscard]] result<bool> is_empty();
 
@@ -157,11 +163,11 @@ class SpaceStore {
   [[nodiscard]] result<uint64_t> state_init(std::string_view cell, const Value& value);
   /// Compare-and-swap: with `expected` empty, writes only when the cell is
   /// absent; otherwise only when the cell exists at exactly version
-  /// `*expected`. Returns the new version, or an empty optional on a miss
-  /// (a miss is not an error and writes nothing).
-  [[nodiscard]] result<std::optional<uint64_t>> state_cas(std::string_view cell,
-                                                          std::optional<uint64_t> expected,
-                                                          const Value& value);
+  /// `*expected`. Returns the new version (swapped), or on a miss the
+  /// cell's live value as the check found it (a miss is not an error and
+  /// writes nothing).
+  [[nodiscard]] result<CasOutcome> state_cas(std::string_view cell,
+                                             std::optional<uint64_t> expected, const Value& value);
   [[nodiscard]] result<bool> state_delete(std::string_view cell);
   /// Live cell names, ascending, filtered by prefix (no paging).
   [[nodiscard]] result<std::vector<std::string>> state_list(std::string_view prefix);
@@ -298,6 +304,10 @@ class SpaceStore {
   /// Events (of `type`, or of every type when `type` is empty) with
   /// timestamp <= as_of, ascending.
   [[nodiscard]] result<std::vector<Event>> event_list_at(std::string_view type, uint64_t as_of);
+  /// Events with sequence from_seq..to_seq (inclusive; to_seq 0: to the
+  /// last), ascending, at most `limit` (0: no limit).
+  [[nodiscard]] result<std::vector<Event>> event_range(uint64_t from_seq, uint64_t to_seq,
+                                                       uint64_t limit);
   /// Number of events in the space.
   [[nodiscard]] result<uint64_t> event_len();
   /// Recomputes the hash chain over every stored event and compares it
