@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "times.hpp"
 #include "value_input.hpp"
 
 namespace strata::cli {
@@ -29,6 +30,16 @@ result<std::optional<uint64_t>> u64_flag(const Args& args, std::string_view flag
   return std::optional<uint64_t>{*n};
 }
 
+result<std::optional<uint64_t>> as_of_flag(const Args& args) {
+  auto text = args.value("as-of");
+  if (!text)
+    return std::optional<uint64_t>{};
+  auto t = parse_time_us(*text, "--as-of");
+  if (!t)
+    return t.error();
+  return std::optional<uint64_t>{*t};
+}
+
 std::optional<std::string_view> prefix_of(const Args& args) {
   auto p = args.values.find("prefix");
   if (p == args.values.end() || p->second.empty())
@@ -38,7 +49,7 @@ std::optional<std::string_view> prefix_of(const Args& args) {
 
 result<ListFlags> list_flags(const Args& args) {
   ListFlags out;
-  auto as_of = u64_flag(args, "as-of");
+  auto as_of = as_of_flag(args);
   if (!as_of)
     return as_of.error();
   auto limit = u64_flag(args, "limit");

@@ -122,6 +122,8 @@ void register_meta_commands(CommandTable& t);
 
 /// A --as-of / number flag parsed as uint64; empty when absent.
 [[nodiscard]] result<std::optional<uint64_t>> u64_flag(const Args& args, std::string_view flag);
+/// --as-of: microseconds since the epoch or an RFC 3339 time (times.hpp).
+[[nodiscard]] result<std::optional<uint64_t>> as_of_flag(const Args& args);
 
 /// The --prefix flag; empty when absent or "" (an empty prefix means all).
 std::optional<std::string_view> prefix_of(const Args& args);

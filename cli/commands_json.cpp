@@ -38,7 +38,7 @@ Outcome json_set(Context& ctx, const Args& args) {
 }
 
 Outcome json_get(Context& ctx, const Args& args) {
-  auto as_of = u64_flag(args, "as-of");
+  auto as_of = as_of_flag(args);
   if (!as_of)
     return as_of.error();
   const auto& key = args.positional[0];

@@ -88,7 +88,7 @@ Outcome kv_put(Context& ctx, const Args& args) {
 }
 
 Outcome kv_get(Context& ctx, const Args& args) {
-  auto as_of = u64_flag(args, "as-of");
+  auto as_of = as_of_flag(args);
   if (!as_of)
     return as_of.error();
   Lookups out;

@@ -31,7 +31,17 @@ Outcome vector_create(Context& ctx, const Args& args) {
       return parsed.error();
     metric = *parsed;
   }
-  auto v = ctx.db().vector_create_collection(args.positional[0], *dim, metric);
+  IndexKind index = IndexKind::Auto;
+  if (auto i = args.value("index")) {
+    if (*i == "flat" || *i == "brute_force")
+      index = IndexKind::BruteForce;
+    else if (*i == "hnsw")
+      index = IndexKind::Hnsw;
+    else if (*i != "auto")
+      return CliError::make(errc::InvalidInput,
+                            "unknown index '" + *i + "' (expected auto, flat or hnsw)");
+  }
+  auto v = ctx.db().vector_create_collection(args.positional[0], *dim, metric, index);
   if (!v)
     return v.error();
   return Ack{*v};
@@ -209,7 +219,7 @@ Outcome vector_batch_upsert(Context& ctx, const Args& args) {
 }
 
 Outcome vector_get(Context& ctx, const Args& args) {
-  auto as_of = u64_flag(args, "as-of");
+  auto as_of = as_of_flag(args);
   if (!as_of)
     return as_of.error();
   auto r = *as_of ? ctx.db().vector_get_at(args.positional[0], args.positional[1], **as_of)
@@ -255,7 +265,7 @@ Outcome vector_search(Context& ctx, const Args& args) {
       return parsed.error();
     filter = std::move(*parsed);
   }
-  auto as_of = u64_flag(args, "as-of");
+  auto as_of = as_of_flag(args);
   if (!as_of)
     return as_of.error();
   auto r = *as_of ? ctx.db().vector_search_at(args.positional[0], std::move(*query), k,
@@ -271,9 +281,10 @@ Outcome vector_search(Context& ctx, const Args& args) {
 
 void register_vector_commands(CommandTable& t) {
   t.add({{"vector", "create"},
-         "vector create <name> <dim> [--metric cosine|euclidean|dot]",
-         "create a collection (default metric cosine)",
-         {{"metric", 'm', true}},
+         "vector create <name> <dim> [--metric cosine|euclidean|dot] [--index auto|flat|hnsw]",
+         "create a collection (default metric cosine; index auto: exact, then HNSW past "
+         "20,000 vectors)",
+         {{"metric", 'm', true}, {"index", 'i', true}},
          2,
          2,
          "VectorCreateCollection",

@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <set>
 #include <unistd.h>
 
 #include <strata/strata.hpp>
@@ -19,6 +20,7 @@
 #include "context.hpp"
 #include "modes.hpp"
 #include "options.hpp"
+#include "mcp.hpp"
 #include "serve.hpp"
 #include "tokenizer.hpp"
 
@@ -67,7 +69,68 @@ result<Strata> open_database(const Invocation& inv) {
     return config.error();
   OpenOptions options;
   options.durability = config->durability;
+  // Read-only: a snapshot of its own, so that several readers (and then a
+  // writer) can open the directory at once.
+  options.read_only = inv.read_only;
   return Strata::open(dir, options);
+}
+
+// Global flags written after the command (`strata vector collections
+// --space memory`), which the command does not take itself: the argument
+// list with them moved before it. Words after "--" stay where they are;
+// `serve` reads its own flags.
+std::vector<std::string> hoist_global_flags(const CommandTable& table,
+                                            const std::vector<std::string>& args,
+                                            size_t command_size) {
+  static const std::set<std::string, std::less<>> switches = {
+      "--json", "--raw", "--read-only", "--cache", "--memory", "--insecure"};
+  static const std::set<std::string, std::less<>> valued = {
+      "--db", "--branch", "--space", "--connect", "--cert", "--key", "--ca"};
+  const size_t start = args.size() - command_size;
+  if (command_size == 0 || args[start] == "serve")
+    return args;
+  // The command's own flags win: the longest entry of the table it names.
+  const CommandSpec* spec = nullptr;
+  for (const auto& c : table.commands()) {
+    if (c.words.size() > command_size)
+      continue;
+    bool match = true;
+    for (size_t k = 0; k < c.words.size(); ++k)
+      match = match && args[start + k] == c.words[k];
+    if (match && (!spec || c.words.size() > spec->words.size()))
+      spec = &c;
+  }
+  auto own = [&](std::string_view flag) {
+    if (spec)
+      for (const auto& f : spec->flags)
+        if (flag.substr(2) == f.name)
+          return true;
+    return false;
+  };
+  std::vector<std::string> globals, rest;
+  for (size_t k = start; k < args.size(); ++k) {
+    const std::string& w = args[k];
+    if (w == "--") {
+      rest.insert(rest.end(), args.begin() + static_cast<std::ptrdiff_t>(k), args.end());
+      break;
+    }
+    auto name = std::string_view(w).substr(0, w.find('='));
+    if (switches.count(w) && !own(w)) {
+      globals.push_back(w);
+    } else if (valued.count(name) && !own(name)) {
+      globals.push_back(w);
+      if (name.size() == w.size() && k + 1 < args.size())
+        globals.push_back(args[++k]);
+    } else {
+      rest.push_back(w);
+    }
+  }
+  if (globals.empty())
+    return args;
+  std::vector<std::string> out(args.begin(), args.begin() + static_cast<std::ptrdiff_t>(start));
+  out.insert(out.end(), globals.begin(), globals.end());
+  out.insert(out.end(), rest.begin(), rest.end());
+  return out;
 }
 
 }  // namespace
@@ -77,11 +140,16 @@ int main(int argc, char** argv) {
   CommandTable table = CommandTable::standard();
   auto first_words = table.first_words();
   auto is_command = [&](std::string_view w) {
-    return w == "serve" ||
+    return w == "serve" || w == "mcp" ||
            std::find(first_words.begin(), first_words.end(), w) != first_words.end();
   };
   std::vector<std::string> args(argv, argv + argc);
   auto inv = parse_invocation(args, is_command);
+  if (inv && !inv->command.empty()) {
+    auto hoisted = hoist_global_flags(table, args, inv->command.size());
+    if (hoisted != args)
+      inv = parse_invocation(hoisted, is_command);
+  }
   // Errors before the output mode is known print in the human form.
   Printer early(inv ? inv->mode : OutputMode::Human, std::cout, std::cerr);
   if (!inv) {
@@ -129,6 +197,13 @@ int main(int argc, char** argv) {
   if (!db) {
     early.error(CliError::from(db.error()));
     return 1;
+  }
+  if (!inv->command.empty() && inv->command[0] == "mcp") {
+    if (inv->command.size() > 1) {
+      early.error(CliError::usage("strata [--db DIR | --connect H:P] [--branch B] [--space S] mcp"));
+      return 1;
+    }
+    return run_mcp(std::move(*db), inv->branch, inv->space, std::cin, std::cout);
   }
   Printer printer(inv->mode, std::cout, std::cerr);
   Context ctx(std::move(*db), inv->read_only, printer);

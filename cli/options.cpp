@@ -39,6 +39,9 @@ Options:
 Serving a database to other processes (docs/nodes.md):
   strata --db PATH serve [--listen 127.0.0.1:7878] --cert F --key F --ca F
 
+A Model Context Protocol server on stdin/stdout, for agents (docs/mcp.md):
+  strata --db PATH [--branch B] [--space S] mcp
+
 Examples:
   strata --cache kv put name Alice
   strata --db ./data --space tenant-a kv list --prefix user:

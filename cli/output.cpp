@@ -8,6 +8,7 @@
 
 #include "strata/messages/json.hpp"
 #include "strata/messages/vector_types.hpp"
+#include "times.hpp"
 
 namespace strata::cli {
 
@@ -61,7 +62,7 @@ std::string version_suffix(const std::optional<uint64_t>& version,
     return {};
   std::string s = " (v" + std::to_string(*version);
   if (timestamp)
-    s += ", ts=" + std::to_string(*timestamp);
+    s += ", " + format_time_us(*timestamp);
   return s + ")";
 }
 
