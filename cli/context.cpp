@@ -1,5 +1,7 @@
 #include "context.hpp"
 
+#include <iostream>
+
 namespace strata::cli {
 
 caf::error branch_not_found(std::string_view branch) {
@@ -10,7 +12,7 @@ Context::Context(Strata db, bool read_only, Printer& printer)
     : db_(std::move(db)), session_(db_.session()), read_only_(read_only), printer_(printer) {}
 
 std::string Context::prompt() const {
-  return "strata:" + branch() + "/" + space() + "> ";
+  return "strata:" + branch() + "/" + space() + (in_transaction() ? "(tx)" : "") + "> ";
 }
 
 caf::error Context::use(std::string_view branch, std::string_view space) {
@@ -41,8 +43,13 @@ caf::error Context::use(std::string_view branch, std::string_view space) {
 }
 
 void Context::close() {
-  if (in_transaction())
-    (void)session_.rollback();  // nothing to report on the way out
+  if (in_transaction()) {
+    // Leaving with a transaction open is not an error, but its writes are
+    // gone: say so.
+    (void)session_.rollback();
+    std::cerr << "note: the open transaction was rolled back (commit it before quitting to keep "
+                 "its writes)\n";
+  }
   pending_events_.clear();
 }
 

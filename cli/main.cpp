@@ -20,6 +20,7 @@
 #include "context.hpp"
 #include "modes.hpp"
 #include "options.hpp"
+#include "completion.hpp"
 #include "mcp.hpp"
 #include "serve.hpp"
 #include "tokenizer.hpp"
@@ -75,6 +76,21 @@ result<Strata> open_database(const Invocation& inv) {
   return Strata::open(dir, options);
 }
 
+// The entry of `table` that `words` name (the longest match), or null.
+const CommandSpec* spec_for(const CommandTable& table, const std::vector<std::string>& words) {
+  const CommandSpec* spec = nullptr;
+  for (const auto& c : table.commands()) {
+    if (c.words.size() > words.size())
+      continue;
+    bool match = true;
+    for (size_t k = 0; k < c.words.size(); ++k)
+      match = match && words[k] == c.words[k];
+    if (match && (!spec || c.words.size() > spec->words.size()))
+      spec = &c;
+  }
+  return spec;
+}
+
 // Global flags written after the command (`strata vector collections
 // --space memory`), which the command does not take itself: the argument
 // list with them moved before it. Words after "--" stay where they are;
@@ -89,17 +105,9 @@ std::vector<std::string> hoist_global_flags(const CommandTable& table,
   const size_t start = args.size() - command_size;
   if (command_size == 0 || args[start] == "serve")
     return args;
-  // The command's own flags win: the longest entry of the table it names.
-  const CommandSpec* spec = nullptr;
-  for (const auto& c : table.commands()) {
-    if (c.words.size() > command_size)
-      continue;
-    bool match = true;
-    for (size_t k = 0; k < c.words.size(); ++k)
-      match = match && args[start + k] == c.words[k];
-    if (match && (!spec || c.words.size() > spec->words.size()))
-      spec = &c;
-  }
+  // The command's own flags win.
+  const CommandSpec* spec = spec_for(
+      table, std::vector<std::string>(args.begin() + static_cast<std::ptrdiff_t>(start), args.end()));
   auto own = [&](std::string_view flag) {
     if (spec)
       for (const auto& f : spec->flags)
@@ -140,7 +148,7 @@ int main(int argc, char** argv) {
   CommandTable table = CommandTable::standard();
   auto first_words = table.first_words();
   auto is_command = [&](std::string_view w) {
-    return w == "serve" || w == "mcp" ||
+    return w == "serve" || w == "mcp" || w == "completion" ||
            std::find(first_words.begin(), first_words.end(), w) != first_words.end();
   };
   std::vector<std::string> args(argv, argv + argc);
@@ -175,6 +183,17 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // Completion scripts need no database.
+  if (!inv->command.empty() && inv->command[0] == "completion") {
+    auto script = inv->command.size() == 2 ? completion_script(table, inv->command[1])
+                                           : std::nullopt;
+    if (!script) {
+      early.error(CliError::usage("strata completion bash|zsh"));
+      return 1;
+    }
+    std::cout << *script;
+    return 0;
+  }
   if (!inv->command.empty() && inv->command[0] == "serve")
     return run_serve(*inv, inv->command);
 
@@ -192,6 +211,29 @@ int main(int argc, char** argv) {
     }
     if (inv->mode == OutputMode::Human)
       std::cout << "repaired " << *repaired << " stores\n";
+  }
+  // A command that only reads, on a directory that holds no database, says
+  // so instead of creating one (strata.toml is still checked first).
+  if (!inv->cache && !inv->connect && !inv->read_only && !inv->command.empty()) {
+    const CommandSpec* spec = spec_for(table, inv->command);
+    std::error_code ec;
+    if (spec && spec->handler && spec->write_name.empty() && spec->words[0] != "use" &&
+        !std::filesystem::is_directory(std::filesystem::path(inv->path()) / "branches" /
+                                           default_branch,
+                                       ec)) {
+      auto config = load_config(inv->path(), /*create_if_missing=*/false);
+      if (!config) {
+        early.error(CliError::from(config.error()));
+        return 1;
+      }
+      if (config->node.connect.empty()) {  // (else the node's database is meant)
+        early.error(CliError::make(errc::BranchNotFound,
+                                   "no database at '" + inv->path() +
+                                       "': a command that only reads creates none (a write "
+                                       "creates it; --db names another directory)"));
+        return 1;
+      }
+    }
   }
   auto db = open_database(*inv);
   if (!db) {

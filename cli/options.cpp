@@ -42,6 +42,9 @@ Serving a database to other processes (docs/nodes.md):
 A Model Context Protocol server on stdin/stdout, for agents (docs/mcp.md):
   strata --db PATH [--branch B] [--space S] mcp
 
+Shell completion (eval its output in ~/.bashrc or ~/.zshrc):
+  strata completion bash|zsh
+
 Examples:
   strata --cache kv put name Alice
   strata --db ./data --space tenant-a kv list --prefix user:

@@ -216,10 +216,31 @@ int run_repl(Context& ctx, const CommandTable& table) {
       break;
     }
     std::string line(raw);
-    while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
-      line.pop_back();
+    auto chomp = [](std::string& l) {
+      while (!l.empty() && (l.back() == '\n' || l.back() == '\r'))
+        l.pop_back();
+    };
+    chomp(line);
     auto first = line.find_first_not_of(" \t");
     if (first == std::string::npos)
+      continue;
+    // An open quote, bracket or brace goes on on the next line.
+    bool abandoned = false;
+    while (line[first] != '#' && continues_on_next_line(line)) {
+      state.prompt = "...> ";
+      el_set(el, EL_PREP_TERM, 1);
+      const char* more = el_gets(el, &count);
+      if (!more || count <= 0) {  // Ctrl-C or Ctrl-D: the whole entry is dropped
+        std::cout << std::endl;
+        el_reset(el);
+        abandoned = true;
+        break;
+      }
+      std::string next(more);
+      chomp(next);
+      line += "\n" + next;
+    }
+    if (abandoned)
       continue;
     history(hist, &ev, H_ENTER, line.c_str());
     if (!hist_file.empty())

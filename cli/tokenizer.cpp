@@ -72,4 +72,32 @@ result<std::vector<std::string>> tokenize(std::string_view line) {
   return words;
 }
 
+bool continues_on_next_line(std::string_view text) {
+  enum { Plain, Single, Double } in = Plain;
+  long depth = 0;
+  bool dangling = false;  // a backslash with nothing after it
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in == Single) {
+      if (c == '\'')
+        in = Plain;
+    } else if (c == '\\') {
+      dangling = i + 1 == text.size();
+      ++i;
+    } else if (in == Double) {
+      if (c == '"')
+        in = Plain;
+    } else if (c == '\'') {
+      in = Single;
+    } else if (c == '"') {
+      in = Double;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return in != Plain || depth > 0 || dangling;
+}
+
 }  // namespace strata::cli

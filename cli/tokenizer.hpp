@@ -28,4 +28,9 @@ namespace strata::cli {
 /// as SPEC 8.1 shows).
 [[nodiscard]] result<std::vector<std::string>> tokenize(std::string_view line);
 
+/// Whether `text` ends inside a quote, after a lone backslash, or with a
+/// `{` or `[` outside quotes not yet closed: the REPL then reads the next
+/// line as its continuation (a JSON value typed over several lines).
+bool continues_on_next_line(std::string_view text);
+
 }  // namespace strata::cli
