@@ -1,7 +1,6 @@
 // kv put / get / del / list / history (SPEC 5.1, 8.2 "KV").
 
 #include <algorithm>
-#include <iterator>
 
 #include "commands.hpp"
 #include "value_input.hpp"
@@ -113,77 +112,35 @@ Outcome kv_del(Context& ctx, const Args& args) {
   return out;
 }
 
-// The page of sorted `keys` after `cursor` (exclusive), at most `limit`
-// long (all when absent): for listings the API does not page itself.
-std::vector<std::string> page_of(std::vector<std::string> keys,
-                                 const std::optional<std::string>& cursor,
-                                 std::optional<uint64_t> limit) {
-  auto first = keys.begin();
-  if (cursor)
-    first = std::upper_bound(keys.begin(), keys.end(), *cursor);
-  auto last = keys.end();
-  if (limit && static_cast<uint64_t>(last - first) > *limit)
-    last = first + static_cast<std::ptrdiff_t>(*limit);
-  return std::vector<std::string>(std::make_move_iterator(first), std::make_move_iterator(last));
-}
 
+// Keys with their values through kv_scan, page after page (at most 1000
+// entries per call): the transaction's view inside one, the past with
+// --as-of. Each page is one consistent read.
 Outcome kv_list(Context& ctx, const Args& args) {
   auto flags = list_flags(args);
   if (!flags)
     return flags.error();
   const auto& [as_of, limit, cursor, all, prefix] = *flags;
+  (void)all;  // --all lists everything, as no --limit does
   Strata& db = ctx.db();
-
-  std::vector<std::string> keys;
   bool in_txn = ctx.in_transaction() && !as_of;
-  if (in_txn) {
-    // The transaction's view (snapshot plus its own writes), paged here.
-    auto r = ctx.session().kv_list(prefix);
-    if (!r)
-      return r.error();
-    keys = page_of(std::move(*r), cursor, limit);
-  } else if (as_of) {
-    auto r = db.kv_list_at(prefix, *as_of);
-    if (!r)
-      return r.error();
-    keys = page_of(std::move(*r), cursor, limit);
-  } else if (all) {
-    ListOptions opts;
-    opts.prefix = prefix ? std::string(*prefix) : std::string();
-    opts.limit = 1000;  // SPEC 1.4: --all pages through 1000 at a time
-    for (;;) {
-      auto page = db.kv_list_page(opts);
-      if (!page)
-        return page.error();
-      keys.insert(keys.end(), page->begin(), page->end());
-      if (page->size() < *opts.limit)
-        break;
-      opts.cursor = page->back();
-    }
-  } else if (limit || cursor) {
-    ListOptions opts;
-    opts.prefix = prefix ? std::string(*prefix) : std::string();
-    opts.cursor = cursor;
-    opts.limit = limit;
-    auto page = db.kv_list_page(opts);
+  ListOptions opts;
+  opts.prefix = prefix ? std::string(*prefix) : std::string();
+  opts.cursor = cursor;
+  const uint64_t want = limit.value_or(UINT64_MAX);
+  KeyValues out;
+  while (out.items.size() < want) {
+    opts.limit = std::min<uint64_t>(want - out.items.size(), 1000);
+    auto page = in_txn  ? ctx.session().kv_scan(opts)
+                : as_of ? db.kv_scan_at(opts, *as_of)
+                        : db.kv_scan(opts);
     if (!page)
       return page.error();
-    keys = std::move(*page);
-  } else {
-    auto r = db.kv_list(prefix);
-    if (!r)
-      return r.error();
-    keys = std::move(*r);
-  }
-
-  KeyValues out;
-  out.items.reserve(keys.size());
-  for (auto& k : keys) {
-    auto v = in_txn ? ctx.session().kv_get(k) : as_of ? db.kv_get_at(k, *as_of) : db.kv_get(k);
-    if (!v)
-      return v.error();
-    if (*v)  // deleted between the listing and the read
-      out.items.emplace_back(std::move(k), std::move(**v));
+    for (auto& kv : page->items)
+      out.items.emplace_back(std::move(kv.key), std::move(kv.value));
+    if (!page->cursor)
+      break;
+    opts.cursor = std::move(page->cursor);
   }
   return out;
 }
@@ -230,6 +187,14 @@ void register_kv_commands(CommandTable& t) {
           {"cursor", 'c', true},
           {"all", 'a', false},
           {"as-of", 0, true}},
+         0,
+         0,
+         {},
+         kv_list});
+  t.add({{"kv", "scan"},
+         "kv scan [--prefix P] [--limit N] [--cursor C] [--as-of <ts>]",
+         "same as kv list: keys with their values, one read per page",
+         {{"prefix", 'p', true}, {"limit", 'n', true}, {"cursor", 'c', true}, {"as-of", 0, true}},
          0,
          0,
          {},

@@ -162,6 +162,15 @@ struct OutputJson {
                      {"metadata", m.metadata ? from_value(*m.metadata) : json()}});
     return out;
   }
+  json operator()(const ScanPage& p) const {
+    json items = json::array();
+    for (const auto& kv : p.items)
+      items.push_back({{"key", kv.key},
+                       {"value", from_value(kv.value)},
+                       {"version", kv.version},
+                       {"timestamp", kv.timestamp}});
+    return {{"items", std::move(items)}, {"cursor", p.cursor ? json(*p.cursor) : json()}};
+  }
   json operator()(const ForkInfo& f) const {
     return {{"source", f.source}, {"destination", f.destination},
             {"spaces_copied", f.spaces_copied}};
@@ -228,6 +237,21 @@ std::vector<Tool> make_tools() {
                  ListOptions opts{a.opt_str("prefix").value_or(""), a.opt_str("cursor"),
                                   a.opt_u64("limit").value_or(100)};
                  return KvListPage{a.at(), std::move(opts)};
+               }});
+  t.push_back({"kv_scan",
+               "Live keys with their values, in order, by prefix, one page after a cursor key "
+               "(the page's cursor is null when no more remain).",
+               with_target({{"prefix", string_prop("key prefix")},
+                            {"cursor", string_prop("scan keys after this one")},
+                            {"limit", int_prop("at most this many (default 100, at most 10000)")},
+                            {"as_of", int_prop("microseconds since the epoch: time travel")}},
+                           {}),
+               [](const Args& a) -> Command {
+                 ListOptions opts{a.opt_str("prefix").value_or(""), a.opt_str("cursor"),
+                                  a.opt_u64("limit").value_or(100)};
+                 if (auto t = a.opt_u64("as_of"))
+                   return KvScanAt{a.at(), std::move(opts), *t};
+                 return KvScan{a.at(), std::move(opts)};
                }});
   t.push_back({"event_append", "Append an event (payload: a JSON object); returns its sequence.",
                with_target({{"type", string_prop("event type")},

@@ -361,6 +361,15 @@ std::unique_ptr<Handle> connect_db(const std::string& endpoint, const std::strin
   return std::make_unique<Handle>(ok(std::move(db)));
 }
 
+/// A scan page as (items, cursor): items a list of Versioned with a `key`.
+py::tuple scan_page(ScanPage&& page) {
+  py::list items;
+  for (auto& kv : page.items)
+    items.append(py::make_tuple(text(kv.key), py::cast(VersionedValue{std::move(kv.value),
+                                                                      kv.version, kv.timestamp})));
+  return py::make_tuple(items, page.cursor ? py::object(text(*page.cursor)) : py::none());
+}
+
 py::object time_range_of(const TimeRange& r) {
   if (!r)
     return py::none();
@@ -658,6 +667,22 @@ Reads of a missing key return None; errors raise strata.Error subclasses.)doc");
              return texts(STRATA_CALL(kv_list_at(prefix_of(p), t)));
            },
            arg("prefix"), arg("as_of_us"))
+      .def("kv_scan",
+           [](Handle& h, const std::optional<std::string>& p, const std::optional<std::string>& c,
+              uint64_t limit) {
+             ListOptions opts{p.value_or(""), c, limit};
+             return scan_page(STRATA_CALL(kv_scan(opts)));
+           },
+           arg("prefix") = py::none(), arg("cursor") = py::none(), arg("limit") = 100,
+           "One page of live entries with their values in one call: ([(key, Versioned), ...], "
+           "cursor); cursor is None when no entries remain.")
+      .def("kv_scan_at",
+           [](Handle& h, const std::optional<std::string>& p, uint64_t t,
+              const std::optional<std::string>& c, uint64_t limit) {
+             ListOptions opts{p.value_or(""), c, limit};
+             return scan_page(STRATA_CALL(kv_scan_at(opts, t)));
+           },
+           arg("prefix"), arg("as_of_us"), arg("cursor") = py::none(), arg("limit") = 100)
       .def("kv_batch_put",
            [](Handle& h, const py::dict& items) {
              std::vector<KvEntry> entries;
@@ -955,6 +980,13 @@ runs on its own.)doc");
            arg("key"))
       .def("kv_delete", [](PySession& h, const std::string& k) { return STRATA_CALL(kv_delete(k)); },
            arg("key"))
+      .def("kv_scan",
+           [](PySession& h, const std::optional<std::string>& p, const std::optional<std::string>& c,
+              uint64_t limit) {
+             ListOptions opts{p.value_or(""), c, limit};
+             return scan_page(STRATA_CALL(kv_scan(opts)));
+           },
+           arg("prefix") = py::none(), arg("cursor") = py::none(), arg("limit") = 100)
       .def("kv_list",
            [](PySession& h, const std::optional<std::string>& p) {
              return texts(STRATA_CALL(kv_list(prefix_of(p))));

@@ -440,6 +440,18 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
       return read_under(self, Primitive::Kv, opts.prefix,
                      [=] { return self->state.store->kv_list(opts); });
     },
+    [=](kv_scan_atom, const ListOptions& opts) -> caf::result<ScanPage> {
+      if (auto held = admit<ScanPage>(self, guard()))
+        return std::move(*held);
+      return read_under(self, Primitive::Kv, opts.prefix,
+                        [=] { return self->state.store->kv_scan(opts); });
+    },
+    [=](kv_scan_at_atom, const ListOptions& opts, uint64_t as_of) -> caf::result<ScanPage> {
+      if (auto held = admit<ScanPage>(self, guard()))
+        return std::move(*held);
+      return read_at_snapshot(self, as_of,
+                              [=] { return self->state.store->kv_scan_at(opts, as_of); });
+    },
     [=](kv_list_at_atom, const std::string& prefix,
         uint64_t as_of) -> caf::result<std::vector<std::string>> {
       if (auto held = admit<std::vector<std::string>>(self, guard()))

@@ -155,6 +155,8 @@ STRATA_PLAN(KvDelete, Space, same, kv_del_atom::value, c.key)
 STRATA_PLAN(KvList, Space, same, kv_list_atom::value, ListOptions{c.prefix.value_or(""), {}, {}})
 STRATA_PLAN(KvListPage, Space, same, kv_list_atom::value, c.opts)
 STRATA_PLAN(KvListAt, Space, same, kv_list_at_atom::value, c.prefix.value_or(""), c.as_of_us)
+STRATA_PLAN(KvScan, Space, same, kv_scan_atom::value, c.opts)
+STRATA_PLAN(KvScanAt, Space, same, kv_scan_at_atom::value, c.opts, c.as_of_us)
 STRATA_PLAN(KvBatchPut, Space, same, kv_batch_atom::value, c.entries)
 // Events.
 STRATA_PLAN(EventAppend, Space, same, event_append_atom::value, c.type, c.payload)
@@ -264,8 +266,8 @@ inline constexpr bool is_one_of = (std::is_same_v<C, Cs> || ...);
 template <class C>
 inline constexpr bool reads_empty_without_branch = is_one_of<
     C, cmd::SpaceExists, cmd::KvGet, cmd::KvGetVersioned, cmd::KvGetAt, cmd::KvGetv, cmd::KvList,
-    cmd::KvListPage, cmd::KvListAt, cmd::EventGet, cmd::EventGetRecord, cmd::EventGetByType,
-    cmd::EventListAt, cmd::EventLen, cmd::EventRange, cmd::StateGet, cmd::StateGetVersioned,
+    cmd::KvListPage, cmd::KvListAt, cmd::KvScan, cmd::KvScanAt, cmd::EventGet,
+    cmd::EventGetRecord, cmd::EventGetByType, cmd::EventListAt, cmd::EventLen, cmd::EventRange, cmd::StateGet, cmd::StateGetVersioned,
     cmd::StateGetAt, cmd::StateGetv, cmd::StateList, cmd::StateListAt, cmd::JsonGet,
     cmd::JsonGetAt, cmd::JsonGetVersioned, cmd::JsonGetv, cmd::JsonList, cmd::JsonListAt,
     cmd::VectorListCollections, cmd::VectorGet, cmd::VectorGetAt>;
@@ -367,6 +369,7 @@ struct Exec {
   static auto txn(Session& s, const cmd::KvGet& c) { return s.kv_get(c.key); }
   static auto txn(Session& s, const cmd::KvDelete& c) { return s.kv_delete(c.key); }
   static auto txn(Session& s, const cmd::KvList& c) { return s.kv_list(c.prefix); }
+  static auto txn(Session& s, const cmd::KvScan& c) { return s.kv_scan(c.opts); }
   static auto txn(Session& s, const cmd::EventAppend& c) {
     return s.event_append(c.type, c.payload);
   }

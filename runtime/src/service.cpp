@@ -294,7 +294,7 @@ void run_plan(self_ptr self, C c, std::function<void(result<Output>)> deliver, i
     if (attempt == 0)  // (resends keep the deliver wrapped here)
       deliver = [d = std::move(deliver)](result<Output> r) {
         if (!r)
-          if (auto out = unless_branch_missing<C>(std::move(r.error())))
+          if (auto out = unless_branch_missing<C>(r.error()))  // (a copy: r keeps its error)
             r = Output{std::move(*out)};
         d(std::move(r));
       };

@@ -347,6 +347,38 @@ result<std::vector<std::string>> Session::kv_list(std::optional<std::string_view
   return out;
 }
 
+result<ScanPage> Session::kv_scan(const ListOptions& opts) {
+  if (handle_->remote)
+    return remote(cmd::KvScan{{}, opts});
+  if (!txn_)
+    return call(handle_->space, kv_scan_atom::value, opts);
+  uint64_t limit = opts.limit.value_or(default_scan_limit);
+  if (limit > max_scan_limit)
+    return make_error(errc::ConstraintViolation, "scan limit " + std::to_string(limit) +
+                                                     " exceeds the maximum of " +
+                                                     std::to_string(max_scan_limit));
+  // The transaction's keys (a range read), then each entry as it sees it.
+  auto keys = kv_list(opts.prefix);
+  if (!keys)
+    return keys.error();
+  ScanPage page;
+  for (auto& key : *keys) {
+    if (opts.cursor && key <= *opts.cursor)
+      continue;
+    if (page.items.size() >= limit) {
+      page.cursor = page.items.back().key;
+      break;
+    }
+    auto v = txn_get(Primitive::Kv, key);
+    if (!v)
+      return v.error();
+    if (*v)
+      page.items.push_back(KeyValue{std::move(key), std::move((*v)->value), (*v)->version,
+                                    (*v)->timestamp});
+  }
+  return page;
+}
+
 // -- events -----------------------------------------------------------------------
 
 result<uint64_t> Session::event_base(detail::SpaceTxn& st) {

@@ -195,7 +195,7 @@ constexpr const char* command_names[] = {
     "VectorCollectionStats", "VectorUpsert", "VectorBatchUpsert", "VectorGet", "VectorGetAt",
     "VectorDelete", "VectorListKeys", "VectorSearch", "VectorSearchAt", "Begin", "Commit",
     "Rollback", "Check", "MergePreview", "BundleRead", "BundleWrite", "StateCasDetailed",
-    "EventRange"};
+    "EventRange", "KvScan", "KvScanAt"};
 static_assert(std::size(command_names) == std::variant_size_v<Command>,
               "one name per command, in the variant's order");
 
@@ -470,6 +470,14 @@ result<std::vector<std::string>> Strata::kv_list_page(const ListOptions& opts) {
 result<std::vector<std::string>> Strata::kv_list_at(std::optional<std::string_view> prefix,
                                                     uint64_t as_of_us) {
   return run(cmd::KvListAt{here(), opt(prefix), as_of_us});
+}
+
+result<ScanPage> Strata::kv_scan(const ListOptions& opts) {
+  return run(cmd::KvScan{here(), opts});
+}
+
+result<ScanPage> Strata::kv_scan_at(const ListOptions& opts, uint64_t as_of_us) {
+  return run(cmd::KvScanAt{here(), opts, as_of_us});
 }
 
 result<std::vector<BatchItemResult>> Strata::kv_batch_put(std::vector<KvEntry> entries) {

@@ -502,6 +502,112 @@ result<std::vector<std::string>> SpaceStore::list(char tag, const ListOptions& o
   return out;
 }
 
+namespace {
+
+// What a scan of KV heads covers: its page size, the heads' prefix, and
+// where it starts (after the cursor, the last key of the previous page,
+// which is skipped; or at the prefix when `from` is empty).
+struct ScanRange {
+  uint64_t limit = 0;
+  std::string prefix;
+  std::string from;
+};
+
+// Errors: InvalidInput / ConstraintViolation for the prefix,
+// ConstraintViolation for a limit past max_scan_limit.
+result<ScanRange> scan_range(const ListOptions& opts, const Limits& limits) {
+  if (auto err = validate_prefix(opts.prefix, limits))
+    return err;
+  ScanRange r;
+  r.limit = opts.limit.value_or(default_scan_limit);
+  if (r.limit > max_scan_limit)
+    return make_error(errc::ConstraintViolation, "scan limit " + std::to_string(r.limit) +
+                                                     " exceeds the maximum of " +
+                                                     std::to_string(max_scan_limit));
+  r.prefix = keys::head_prefix(keys::kv, opts.prefix);
+  if (opts.cursor) {
+    r.from = keys::head(keys::kv, *opts.cursor);
+    if (r.from < r.prefix)
+      r.from.clear();
+  }
+  return r;
+}
+
+}  // namespace
+
+result<ScanPage> SpaceStore::kv_scan(const ListOptions& opts) {
+  auto range = scan_range(opts, options_.limits);
+  if (!range)
+    return range.error();
+  ScanPage page;
+  if (!db_ || range->limit == 0)
+    return page;
+  const auto& from = range->from;
+  auto err = scan(range->prefix, [&](std::string_view k, std::string_view v) -> result<bool> {
+    if (!from.empty() && k == from)
+      return true;
+    // A full page only looks for whether a live entry follows.
+    bool full = page.items.size() >= range->limit;
+    auto rec = decode_versioned_record(v, !full);
+    if (!rec)
+      return rec.error();
+    if (rec->tombstone)
+      return true;
+    if (full) {
+      page.cursor = page.items.back().key;
+      return false;
+    }
+    page.items.push_back(KeyValue{std::string(keys::user_key_of_head(k)), std::move(rec->value),
+                                  rec->version, rec->timestamp});
+    return true;
+  }, from);
+  if (err)
+    return err;
+  return page;
+}
+
+result<ScanPage> SpaceStore::kv_scan_at(const ListOptions& opts, uint64_t as_of) {
+  auto range = scan_range(opts, options_.limits);
+  if (!range)
+    return range.error();
+  ScanPage page;
+  if (!db_ || range->limit == 0)
+    return page;
+  const auto& from = range->from;
+  auto err = scan(range->prefix, [&](std::string_view k, std::string_view v) -> result<bool> {
+    if (!from.empty() && k == from)
+      return true;
+    auto head = decode_versioned_record(v, true);
+    if (!head)
+      return head.error();
+    auto user_key = keys::user_key_of_head(k);
+    // The version live at `as_of`: the head, or the newest one before it.
+    std::optional<VersionedRecord> then;
+    if (head->timestamp <= as_of) {
+      then = std::move(*head);
+    } else if (auto e = scan_history(keys::kv, user_key, [&](VersionedRecord&& old) -> result<bool> {
+                 if (old.timestamp > as_of)
+                   return true;
+                 then = std::move(old);
+                 return false;
+               })) {
+      return e;
+    }
+    if (!then || then->tombstone)
+      return true;
+    if (page.items.size() >= range->limit) {
+      page.cursor = page.items.back().key;
+      return false;
+    }
+    page.items.push_back(
+        KeyValue{std::string(user_key), std::move(then->value), then->version, then->timestamp});
+    return true;
+  }, from);
+  if (err)
+    return err;
+  return page;
+}
+
 result<std::vector<std::string>> SpaceStore::list_at(char tag, std::string_view prefix,
                                                      uint64_t as_of) {
   if (auto err = validate_prefix(prefix, options_.limits))

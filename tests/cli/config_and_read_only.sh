@@ -70,40 +70,27 @@ expect "nothing was written" 0 '"v"'
 
 # Two read-only processes at once, each on a snapshot of its own, and a
 # writer beside them; the snapshots go when the readers close.
-mkfifo "$tmp/r1in" "$tmp/r1out"
-"$strata" --db "$db" --read-only <"$tmp/r1in" >"$tmp/r1out" 2>&1 &
-reader=$!
-exec 5>"$tmp/r1in" 6<"$tmp/r1out"
-echo 'kv get k' >&5
-read -r line <&6
+hold --db "$db" --read-only
+ask 'kv get k'
 [ "$line" = '"v"' ] || fail "a read-only process reads, got '$line'"
 run --db "$db" --read-only kv get k
 expect "a second reader beside the first" 0 '"v"'
 run --db "$db" kv put k w2
 expect "a writer beside a reader" 0 "(version) 2"
-echo 'kv get k' >&5
-read -r line <&6
+ask 'kv get k'
 [ "$line" = '"v"' ] || fail "the reader keeps the database as it opened it, got '$line'"
-exec 5>&-
-wait "$reader" || fail "the reader exits 0"
-exec 6<&-
+release
 [ -z "$(ls -A "$db/.readers" 2>/dev/null)" ] || fail "snapshots removed at close: $(ls -A "$db/.readers")"
 run --db "$db" --read-only kv get k
 expect "a new reader sees the writer's write" 0 '"w2"'
 
 # While a writer has it open, a reader is refused and told what to do.
-mkfifo "$tmp/w1in" "$tmp/w1out"
-"$strata" --db "$db" <"$tmp/w1in" >"$tmp/w1out" 2>&1 &
-writer=$!
-exec 7>"$tmp/w1in" 8<"$tmp/w1out"
-echo ping >&7
-read -r line <&8
+hold --db "$db"
+ask ping
 [ "$line" = "PONG" ] || fail "the writer answers, got '$line'"
 run --db "$db" --read-only kv get k
 expect_err "a reader while a writer runs" "is open for writing by another process"
-exec 7>&-
-wait "$writer" || fail "the writer exits 0"
-exec 8<&-
+release
 
 # A read-only open of a missing database creates nothing.
 run --db "$tmp/missing" --read-only kv get k

@@ -188,21 +188,14 @@ expect "negative number stored as Int" 0 "-1"
 # A second process on the same directory is refused while the first holds
 # it. The first runs in pipe mode on FIFOs; reading its PONG proves the
 # database is open (pipe mode flushes every answer).
-mkfifo "$tmp/in" "$tmp/out"
-"$strata" --db "$db" <"$tmp/in" >"$tmp/out" 2>&1 &
-holder=$!
-exec 3>"$tmp/in" 4<"$tmp/out"
-echo ping >&3
-read -r line <&4
+hold --db "$db"
+ask ping
 [ "$line" = "PONG" ] || fail "holder answers PONG, got '$line'"
 run --db "$db" kv get key
 expect_err "second process is refused" "already in use by another process"
-echo 'kv get key' >&3
-read -r line <&4
+ask 'kv get key'
 [ "$line" = '"value"' ] || fail "holder still serves, got '$line'"
-exec 3>&-
-wait "$holder" || fail "holder exits 0"
-exec 4<&-
+release
 run --db "$db" kv get key
 expect "reopened after the holder exited" 0 '"value"'
 

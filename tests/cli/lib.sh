@@ -27,6 +27,28 @@ run_in() {
   err=$(cat "$tmp/stderr")
 }
 
+# hold ARGS...: starts strata ARGS... in pipe mode on FIFOs in the
+# background, keeping its database open; `ask LINE` sends it a command line
+# and sets $line to the first line of the answer (pipe mode flushes every
+# answer, so an answer proves the command ran); `release` ends it and fails
+# the test unless it exits 0. One held process at a time.
+hold() {
+  rm -f "$tmp/hold.in" "$tmp/hold.out"
+  mkfifo "$tmp/hold.in" "$tmp/hold.out"
+  "$strata" "$@" <"$tmp/hold.in" >"$tmp/hold.out" 2>&1 &
+  holder=$!
+  exec 3>"$tmp/hold.in" 4<"$tmp/hold.out"
+}
+ask() {
+  echo "$1" >&3
+  read -r line <&4
+}
+release() {
+  exec 3>&-
+  wait "$holder" || fail "the held process exits 0"
+  exec 4<&-
+}
+
 fail() {
   echo "FAIL: $*" >&2
   echo "  rc=$rc" >&2

@@ -47,7 +47,7 @@ const { tools } = await client.listTools();
 const names = tools.map((t) => t.name).sort();
 const expected = [
   "branch_create", "branch_fork", "branch_list", "event_append", "event_get", "event_range",
-  "json_get", "json_set", "kv_delete", "kv_get", "kv_list", "kv_put", "space_create",
+  "json_get", "json_set", "kv_delete", "kv_get", "kv_list", "kv_put", "kv_scan", "space_create",
   "space_list", "state_cas", "state_get", "state_set", "vector_create_collection",
   "vector_search", "vector_upsert",
 ];
@@ -83,6 +83,13 @@ assert.equal(await call("kv_get", { key: "note" }), null); // another space
 assert.equal(await call("kv_get", { key: "note", space: "memory" }), "hello");
 assert.deepEqual(await call("kv_list", {}), ["user:1"]);
 assert.deepEqual(await call("kv_list", { prefix: "user:", limit: 10 }), ["user:1"]);
+const scan = await call("kv_scan", { prefix: "user:" });
+assert.deepEqual(scan.items.map((i) => [i.key, i.value, i.version]),
+                 [["user:1", { name: "Ada", langs: ["en", "fr"] }, 2]]);
+assert.equal(scan.cursor, null);
+const page = await call("kv_scan", { limit: 1, space: "memory" });
+assert.deepEqual(page.items.map((i) => i.key), ["note"]);
+await fails("kv_scan", { limit: 100000 }, "ConstraintViolation");
 assert.equal(await call("kv_delete", { key: "user:1" }), true);
 assert.equal(await call("kv_get", { key: "user:1" }), null);
 

@@ -109,6 +109,10 @@ def test_kv_versions_history_and_time_travel(db):
     assert db.kv_list("a") == ["a"]
     assert db.kv_list_page(limit=1) == ["a"]
     assert db.kv_list_page(cursor="a", limit=1) == ["b"]
+    items, cursor = db.kv_scan(limit=1)
+    assert [(k, v.value, v.version) for k, v in items] == [("a", 1, 1)] and cursor == "a"
+    items, cursor = db.kv_scan(cursor=cursor)
+    assert [k for k, _ in items] == ["b"] and cursor is None
     low, high = db.time_range()
     assert low == first.timestamp and high >= low
 

@@ -38,6 +38,9 @@ inline std::vector<Command> command_script(const std::string& dir) {
       KvList{m, std::nullopt}, KvList{m, std::string("user:")},
       KvListPage{m, ListOptions{"", std::string("k"), 1}}, KvListAt{m, std::nullopt, 1},
       KvBatchPut{m, {{"b1", 1}, {"", 2}, {"b3", 3}}}, KvDelete{m, "user:2"},
+      KvScan{m, {}}, KvScan{m, ListOptions{"user:", std::nullopt, 1}},
+      KvScan{m, ListOptions{"", std::string("b1"), 2}}, KvScan{m, ListOptions{"", std::nullopt, 20000}},
+      KvScanAt{m, {}, 1},
       KvDelete{m, "never"},
       // Events.
       EventAppend{m, "tool_call", Object{{"tool", "weather"}}}, EventAppend{m, "x", 1},
@@ -99,6 +102,7 @@ inline std::vector<Command> command_script(const std::string& dir) {
       JsonDelete{Target{"default", "billing", 1}, "inv", "$.m"},
       KvDelete{Target{"default", "billing", 1}, "old"},
       KvList{Target{"default", "billing", 1}, std::nullopt},
+      KvScan{Target{"default", "billing", 1}, {}},
       KvGetv{Target{"default", "billing", 1}, "credits"}, Commit{d}, Commit{Target{"default", "default", 1}},
       Commit{Target{"default", "default", 1}}, KvGet{Target{"default", "billing"}, "credits"},
       Begin{d}, KvPut{Target{"default", "billing", 2}, "credits", 1},
@@ -153,6 +157,11 @@ inline void mask_one(Event& e) {
   e.prev_hash.clear();
 }
 inline void mask_one(VectorEntry& e) { e.timestamp = 0; }
+inline void mask_one(KeyValue& kv) { kv.timestamp = 0; }
+inline void mask_one(ScanPage& p) {
+  for (auto& kv : p.items)
+    mask_one(kv);
+}
 inline void mask_one(CasOutcome& c) {
   if (c.current)
     c.current->timestamp = 0;
@@ -280,6 +289,8 @@ class ViaHandle {
   STRATA_VIA(KvListPage, kv_list_page(c.opts))
   STRATA_VIA(KvListAt, kv_list_at(c.prefix, c.as_of_us))
   STRATA_VIA(KvBatchPut, kv_batch_put(c.entries))
+  STRATA_VIA(KvScan, kv_scan(c.opts))
+  STRATA_VIA(KvScanAt, kv_scan_at(c.opts, c.as_of_us))
   STRATA_VIA(EventAppend, event_append(c.type, c.payload))
   STRATA_VIA(EventBatchAppend, event_batch_append(c.entries))
   STRATA_VIA(EventGet, event_get(c.seq))
@@ -366,6 +377,8 @@ class ViaHandle {
       return wrap(s->kv_delete(c.key));
     else if constexpr (std::is_same_v<C, cmd::KvList>)
       return wrap(s->kv_list(c.prefix));
+    else if constexpr (std::is_same_v<C, cmd::KvScan>)
+      return wrap(s->kv_scan(c.opts));
     else if constexpr (std::is_same_v<C, cmd::EventAppend>)
       return wrap(s->event_append(c.type, c.payload));
     else if constexpr (std::is_same_v<C, cmd::EventGet>)

@@ -221,6 +221,87 @@ BOOST_AUTO_TEST_CASE(commit_timestamps_increase_strictly_across_keys_and_spaces)
   }
 }
 
+// kv_scan: keys with values in one call, paged by cursor; deletions are
+// skipped; the past with kv_scan_at; a transaction scans its own view.
+BOOST_AUTO_TEST_CASE(scan_returns_values_in_pages) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  for (int i = 0; i < 250; ++i)
+    STRATA_REQUIRE_OK(db.kv_put("k" + std::to_string(1000 + i), i));
+  STRATA_REQUIRE_OK(db.kv_put("k1000", "updated"));
+  STRATA_REQUIRE_OK(db.kv_delete("k1001"));
+  STRATA_REQUIRE_OK(db.kv_put("other", 1));
+  auto first = STRATA_REQUIRE_OK(db.kv_scan({"k", std::nullopt, std::nullopt}));
+  BOOST_REQUIRE_EQUAL(first.items.size(), 100u);  // the default page
+  BOOST_TEST(first.items[0].key == "k1000");
+  BOOST_TEST(first.items[0].value == Value("updated"));
+  BOOST_TEST(first.items[0].version == 2u);
+  BOOST_TEST(first.items[0].timestamp ==
+             STRATA_REQUIRE_OK(db.kv_get_versioned("k1000"))->timestamp);
+  BOOST_TEST(first.items[1].key == "k1002");  // the deleted k1001 is not there
+  BOOST_REQUIRE(first.cursor.has_value());
+  BOOST_TEST(*first.cursor == first.items.back().key);
+  // Paging through the rest meets every live key once, in order.
+  std::vector<std::string> seen;
+  for (const auto& kv : first.items)
+    seen.push_back(kv.key);
+  strata::ListOptions opts{"k", first.cursor, 60};
+  for (;;) {
+    auto page = STRATA_REQUIRE_OK(db.kv_scan(opts));
+    for (const auto& kv : page.items) {
+      BOOST_TEST(kv.value == Value(static_cast<int64_t>(std::stoi(kv.key.substr(1)) - 1000)));
+      seen.push_back(kv.key);
+    }
+    if (!page.cursor)
+      break;
+    opts.cursor = page.cursor;
+  }
+  BOOST_TEST(seen == STRATA_REQUIRE_OK(db.kv_list(std::string_view("k"))),
+             boost::test_tools::per_element());
+  // An exact last page has no cursor; limit 0 is empty; over 10,000 refused.
+  auto all = STRATA_REQUIRE_OK(db.kv_scan({"", std::nullopt, 250}));
+  BOOST_TEST(all.items.size() == 250u);  // 249 "k" keys and "other"
+  BOOST_TEST(!all.cursor.has_value());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_scan({"", std::nullopt, 0})).items.empty());
+  STRATA_REQUIRE_ERR(db.kv_scan({"", std::nullopt, 10001}), errc::ConstraintViolation);
+  STRATA_REQUIRE_ERR(db.kv_scan({std::string(2000, 'x'), std::nullopt, 1}),
+                     errc::ConstraintViolation);
+}
+
+BOOST_AUTO_TEST_CASE(scan_at_reads_the_past_and_a_transaction_scans_its_view) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_OK(db.kv_put("a", 1));
+  STRATA_REQUIRE_OK(db.kv_put("b", 1));
+  auto then = STRATA_REQUIRE_OK(db.kv_get_versioned("b"))->timestamp;
+  STRATA_REQUIRE_OK(db.kv_put("a", 2));
+  STRATA_REQUIRE_OK(db.kv_delete("b"));
+  STRATA_REQUIRE_OK(db.kv_put("c", 1));
+  auto past = STRATA_REQUIRE_OK(db.kv_scan_at({}, then));
+  BOOST_REQUIRE_EQUAL(past.items.size(), 2u);
+  BOOST_TEST(past.items[0].value == Value(1));
+  BOOST_TEST(past.items[1].key == "b");
+  auto now = STRATA_REQUIRE_OK(db.kv_scan());
+  BOOST_REQUIRE_EQUAL(now.items.size(), 2u);
+  BOOST_TEST(now.items[0].value == Value(2));
+  BOOST_TEST(now.items[1].key == "c");
+
+  auto s = db.session();
+  STRATA_REQUIRE_DONE(s.begin());
+  STRATA_REQUIRE_OK(s.kv_put("b", "mine"));
+  STRATA_REQUIRE_OK(s.kv_delete("c"));
+  auto view = STRATA_REQUIRE_OK(s.kv_scan());
+  BOOST_REQUIRE_EQUAL(view.items.size(), 2u);
+  BOOST_TEST(view.items[0].key == "a");
+  BOOST_TEST(view.items[1].key == "b");
+  BOOST_TEST(view.items[1].value == Value("mine"));
+  BOOST_TEST(view.items[1].timestamp == 0u);  // not committed yet
+  auto paged = STRATA_REQUIRE_OK(s.kv_scan({"", std::string("a"), 1}));
+  BOOST_REQUIRE_EQUAL(paged.items.size(), 1u);
+  BOOST_TEST(paged.items[0].key == "b");
+  // The scan read the range: a commit into it by another writer conflicts.
+  STRATA_REQUIRE_OK(db.kv_put("d", 1));
+  STRATA_REQUIRE_ERR(s.commit(), errc::TransactionConflict);
+}
+
 BOOST_AUTO_TEST_CASE(time_range_spans_every_version_in_every_space) {
   auto db = STRATA_REQUIRE_OK(Strata::cache());
   BOOST_TEST(!STRATA_REQUIRE_OK(db.time_range()).has_value());

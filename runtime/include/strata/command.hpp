@@ -85,7 +85,7 @@ using Output =
                  JsonListPage, std::vector<CollectionInfo>, CollectionInfo,
                  std::vector<uint64_t>, std::optional<VectorEntry>, std::vector<VectorMatch>,
                  std::optional<BranchInfo>, ForkInfo, BundleInfo, BranchDiff, MergeInfo,
-                 TimeRange, std::vector<StoreCheck>, BundleTransfer, CasOutcome>;
+                 TimeRange, std::vector<StoreCheck>, BundleTransfer, CasOutcome, ScanPage>;
 
 namespace cmd {
 
@@ -189,6 +189,16 @@ struct KvListAt {
   std::optional<std::string> prefix;
   uint64_t as_of_us = 0;
   using output = std::vector<std::string>;
+};
+/// kv_scan(opts): live entries with their values, one page. In a
+/// transaction: at its snapshot, plus its own writes.
+struct KvScan { Target at; ListOptions opts; using output = ScanPage; };
+/// kv_scan_at(opts, as_of_us).
+struct KvScanAt {
+  Target at;
+  ListOptions opts;
+  uint64_t as_of_us = 0;
+  using output = ScanPage;
 };
 /// kv_batch_put(entries).
 struct KvBatchPut {
@@ -512,7 +522,7 @@ using Command = std::variant<
     cmd::VectorBatchUpsert, cmd::VectorGet, cmd::VectorGetAt, cmd::VectorDelete,
     cmd::VectorListKeys, cmd::VectorSearch, cmd::VectorSearchAt, cmd::Begin, cmd::Commit,
     cmd::Rollback, cmd::Check, cmd::MergePreview, cmd::BundleRead, cmd::BundleWrite,
-    cmd::StateCasDetailed, cmd::EventRange>;
+    cmd::StateCasDetailed, cmd::EventRange, cmd::KvScan, cmd::KvScanAt>;
 
 /// The command's name as the protocol spells it ("KvPut", ...).
 const char* command_name(const Command& c) noexcept;

@@ -273,6 +273,8 @@ STRATA_INSPECT_COMMAND(BundleRead, x.branch, x.transfer, x.offset)
 STRATA_INSPECT_COMMAND(BundleWrite, x.transfer, x.offset, x.data, x.last, x.as_name)
 STRATA_INSPECT_COMMAND(StateCasDetailed, x.cell, x.expected, x.value)
 STRATA_INSPECT_COMMAND(EventRange, x.from_seq, x.to_seq, x.limit)
+STRATA_INSPECT_COMMAND(KvScan, x.opts)
+STRATA_INSPECT_COMMAND(KvScanAt, x.opts, x.as_of_us)
 
 #undef STRATA_INSPECT_COMMAND
 

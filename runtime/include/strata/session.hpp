@@ -90,6 +90,10 @@ class Session {
   [[nodiscard]] result<uint64_t> kv_put(std::string_view key, Value value);
   [[nodiscard]] result<std::optional<Value>> kv_get(std::string_view key);
   [[nodiscard]] result<bool> kv_delete(std::string_view key);
+  /// One page of live entries with their values (Strata::kv_scan); in a
+  /// transaction its view — the snapshot plus its own writes (whose
+  /// timestamp is 0) — and a read of the range, as kv_list.
+  [[nodiscard]] result<ScanPage> kv_scan(const ListOptions& opts = {});
   [[nodiscard]] result<std::vector<std::string>> kv_list(
       std::optional<std::string_view> prefix = std::nullopt);
 

@@ -385,6 +385,16 @@ class Strata {
   [[nodiscard]] result<std::vector<std::string>> kv_list_at(std::optional<std::string_view> prefix,
                                                             uint64_t as_of_us);
 
+  /// Live entries with their values, versions and commit timestamps, in
+  /// key order, in one call: those under opts.prefix after opts.cursor
+  /// (exclusive), at most opts.limit (100 when unset, at most 10,000).
+  /// The page's cursor is set when more may remain: pass it as the next
+  /// page's cursor. Errors: InvalidInput (prefix), ConstraintViolation
+  /// (limit over 10,000).
+  [[nodiscard]] result<ScanPage> kv_scan(const ListOptions& opts = {});
+  /// The same over the entries as they were at `as_of_us`.
+  [[nodiscard]] result<ScanPage> kv_scan_at(const ListOptions& opts, uint64_t as_of_us);
+
   /// Writes many keys in one atomic batch. Each item gets its version or its
   /// own error; invalid items do not stop the valid ones.
   [[nodiscard]] result<std::vector<BatchItemResult>> kv_batch_put(std::vector<KvEntry> entries);

@@ -63,6 +63,9 @@ using space_actor = caf::typed_actor<
     caf::replies_to<kv_del_atom, std::string>::with<bool>,
     caf::replies_to<kv_list_atom, ListOptions>::with<std::vector<std::string>>,
     caf::replies_to<kv_list_at_atom, std::string, uint64_t>::with<std::vector<std::string>>,
+    /// Live entries with their values: SpaceStore::kv_scan / kv_scan_at.
+    caf::replies_to<kv_scan_atom, ListOptions>::with<ScanPage>,
+    caf::replies_to<kv_scan_at_atom, ListOptions, uint64_t>::with<ScanPage>,
     caf::replies_to<kv_batch_atom, std::vector<KvEntry>>::with<std::vector<BatchItemResult>>,
     // State cells (SPEC 5.3).
     caf::replies_to<state_set_atom, std::string, Value>::with<uint64_t>,

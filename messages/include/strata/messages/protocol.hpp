@@ -39,6 +39,8 @@ using kv_getv_atom = caf::atom_constant<caf::atom("kv_getv")>;
 using kv_del_atom = caf::atom_constant<caf::atom("kv_del")>;
 using kv_list_atom = caf::atom_constant<caf::atom("kv_list")>;
 using kv_list_at_atom = caf::atom_constant<caf::atom("kv_list_at")>;
+using kv_scan_atom = caf::atom_constant<caf::atom("kv_scan")>;
+using kv_scan_at_atom = caf::atom_constant<caf::atom("kv_scan_at")>;
 using kv_batch_atom = caf::atom_constant<caf::atom("kv_batch")>;
 
 using state_set_atom = caf::atom_constant<caf::atom("st_set")>;
@@ -401,6 +403,17 @@ typename Inspector::result_type inspect(Inspector& f, EventEntry& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, KeyValue& x) {
+  return f(caf::meta::type_name("strata::KeyValue"), x.key, x.value, x.version, x.timestamp);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ScanPage& x) {
+  OptionalRef<std::string> cursor{x.cursor};
+  return f(caf::meta::type_name("strata::ScanPage"), x.items, cursor);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, CasOutcome& x) {
   OptionalRef<VersionedValue> current{x.current};
   return f(caf::meta::type_name("strata::CasOutcome"), x.swapped, x.version, current);
@@ -494,4 +507,5 @@ CAF_BEGIN_TYPE_ID_BLOCK(strata, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(strata, (std::vector<strata::BundleSpace>))
   CAF_ADD_TYPE_ID(strata, (strata::TxnTicket))
   CAF_ADD_TYPE_ID(strata, (strata::CasOutcome))
+  CAF_ADD_TYPE_ID(strata, (strata::ScanPage))
 CAF_END_TYPE_ID_BLOCK(strata)

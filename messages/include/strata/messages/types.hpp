@@ -61,6 +61,27 @@ struct Event {
   std::string hash;
 };
 
+/// One entry of a scan: a key with its value, version and commit timestamp
+/// (0 for a transaction's own uncommitted write).
+struct KeyValue {
+  std::string key;
+  Value value;
+  uint64_t version = 0;
+  uint64_t timestamp = 0;
+};
+
+/// One page of a scan (Strata::kv_scan): entries in key order; `cursor` is
+/// set only when more may remain — pass it back as the next page's cursor.
+struct ScanPage {
+  std::vector<KeyValue> items;
+  std::optional<std::string> cursor;
+};
+
+/// A scan's page size when none is given, and the largest one allowed (a
+/// page is held in memory whole).
+inline constexpr uint64_t default_scan_limit = 100;
+inline constexpr uint64_t max_scan_limit = 10000;
+
 /// What a compare-and-swap did (Strata::state_cas_detailed): on a miss it
 /// carries the cell as the check found it, read in the same step, so that
 /// the caller can retry without a read that could race another writer.

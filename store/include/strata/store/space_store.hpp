@@ -146,6 +146,16 @@ class SpaceStore {
   [[nodiscard]] result<std::vector<std::string>> kv_list_at(std::string_view prefix,
                                                             uint64_t as_of);
 
+  /// Live entries with their values, versions and timestamps, in key
+  /// order: those under opts.prefix after opts.cursor, at most opts.limit
+  /// (default_scan_limit when unset) — one pass over the heads. The page's
+  /// cursor is set when more entries may remain.
+  /// Errors: InvalidInput (prefix rules), ConstraintViolation (a limit over
+  /// max_scan_limit).
+  [[nodiscard]] result<ScanPage> kv_scan(const ListOptions& opts);
+  /// The same over the entries as they were at `as_of`.
+  [[nodiscard]] result<ScanPage> kv_scan_at(const ListOptions& opts, uint64_t as_of);
+
   // -- state cells (SPEC 5.3) --------------------------------------------------
   // Cell names follow the key rules. Versions behave as KV versions.
 
