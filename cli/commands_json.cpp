@@ -105,10 +105,15 @@ Outcome json_list(Context& ctx, const Args& args) {
     out.names = std::move(*r);
     return out;
   }
+  // Inside a transaction, its view (the snapshot plus its own writes).
+  auto list = [&](std::optional<std::string_view> p, std::optional<std::string_view> c,
+                  uint64_t n) {
+    return ctx.in_transaction() ? ctx.session().json_list(p, c, n) : ctx.db().json_list(p, c, n);
+  };
   if (all) {
     std::optional<std::string> next;
     do {
-      auto page = ctx.db().json_list(prefix, next, 1000);
+      auto page = list(prefix, next, 1000);
       if (!page)
         return page.error();
       out.names.insert(out.names.end(), page->keys.begin(), page->keys.end());
@@ -119,7 +124,7 @@ Outcome json_list(Context& ctx, const Args& args) {
   std::optional<std::string_view> from;
   if (cursor)
     from = *cursor;
-  auto page = ctx.db().json_list(prefix, from, limit.value_or(100));
+  auto page = list(prefix, from, limit.value_or(100));
   if (!page)
     return page.error();
   out.names = std::move(page->keys);

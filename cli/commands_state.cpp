@@ -164,8 +164,9 @@ Outcome state_list(Context& ctx, const Args& args) {
   if (!as_of)
     return as_of.error();
   // No pagination for cells (SPEC 5.3): --all changes nothing.
-  auto r = *as_of ? ctx.db().state_list_at(prefix_of(args), **as_of)
-                  : ctx.db().state_list(prefix_of(args));
+  auto r = *as_of                  ? ctx.db().state_list_at(prefix_of(args), **as_of)
+           : ctx.in_transaction() ? ctx.session().state_list(prefix_of(args))
+                                  : ctx.db().state_list(prefix_of(args));
   if (!r)
     return r.error();
   return Names{std::move(*r), false, false, std::nullopt};

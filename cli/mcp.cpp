@@ -470,15 +470,45 @@ class Server {
 
 }  // namespace
 
+namespace {
+
+/// Reads one line into `line`, keeping at most `max` bytes of it (the rest
+/// is read and dropped, so that no input makes the server allocate without
+/// bound). Returns false at the end of the input; sets `too_long`.
+bool read_line(std::istream& in, std::string& line, size_t max, bool& too_long) {
+  line.clear();
+  too_long = false;
+  std::istream::sentry ok(in, /*noskipws=*/true);
+  if (!ok)
+    return false;
+  std::streambuf* buf = in.rdbuf();
+  for (;;) {
+    int c = buf->sbumpc();
+    if (c == std::char_traits<char>::eof()) {
+      in.setstate(std::ios::eofbit);
+      return !line.empty() || too_long;
+    }
+    if (c == '\n')
+      return true;
+    if (line.size() < max)
+      line.push_back(static_cast<char>(c));
+    else
+      too_long = true;
+  }
+}
+
+}  // namespace
+
 int run_mcp(Strata db, const std::string& branch, const std::string& space, std::istream& in,
             std::ostream& out) {
   Server server(std::move(db), Target{branch, space, 0});
   std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line == "\r")
+  bool too_long = false;
+  while (read_line(in, line, max_message_bytes, too_long)) {
+    if (!too_long && (line.empty() || line == "\r"))
       continue;
     json reply;
-    if (line.size() > max_message_bytes) {
+    if (too_long) {
       reply = rpc_error(nullptr, -32600, "message over 64 MiB");
     } else {
       json msg = json::parse(line, nullptr, /*allow_exceptions=*/false);

@@ -370,6 +370,18 @@ struct Exec {
   static auto txn(Session& s, const cmd::KvDelete& c) { return s.kv_delete(c.key); }
   static auto txn(Session& s, const cmd::KvList& c) { return s.kv_list(c.prefix); }
   static auto txn(Session& s, const cmd::KvScan& c) { return s.kv_scan(c.opts); }
+  static auto txn(Session& s, const cmd::KvBatchPut& c) { return s.kv_batch_put(c.entries); }
+  static auto txn(Session& s, const cmd::StateBatchSet& c) {
+    return s.state_batch_set(c.entries);
+  }
+  static auto txn(Session& s, const cmd::EventBatchAppend& c) {
+    return s.event_batch_append(c.entries);
+  }
+  static auto txn(Session& s, const cmd::JsonBatchSet& c) { return s.json_batch_set(c.entries); }
+  static auto txn(Session& s, const cmd::StateList& c) { return s.state_list(c.prefix); }
+  static auto txn(Session& s, const cmd::JsonList& c) {
+    return s.json_list(c.prefix, c.cursor, c.limit);
+  }
   static auto txn(Session& s, const cmd::EventAppend& c) {
     return s.event_append(c.type, c.payload);
   }

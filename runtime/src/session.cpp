@@ -320,31 +320,138 @@ result<bool> Session::kv_delete(std::string_view key) {
   return buffered_delete(Primitive::Kv, key);
 }
 
-result<std::vector<std::string>> Session::kv_list(std::optional<std::string_view> prefix) {
-  if (handle_->remote)
-    return remote(cmd::KvList{{}, prefix ? std::optional<std::string>(std::string(*prefix)) : std::nullopt});
-  std::string p(prefix.value_or(""));
-  if (!txn_) {
-    ListOptions opts;
-    opts.prefix = p;
-    return call(handle_->space, kv_list_atom::value, opts);
-  }
+template <class ListAtAtom>
+result<std::vector<std::string>> Session::txn_keys(Primitive tag, std::string_view prefix) {
+  std::string p(prefix);
   auto& st = txn_->spaces[handle_->space];
-  auto keys = call(handle_->space, kv_list_at_atom::value, p, txn_->snapshot);
+  auto keys = call(handle_->space, ListAtAtom::value, p, txn_->snapshot);
   if (!keys)
     return keys.error();
-  st.work.reads.push_back(TxnRead{Primitive::Kv, p, {}, true});
+  st.work.reads.push_back(TxnRead{tag, p, {}, true});
   std::map<std::string, bool> merged;
   for (auto& k : *keys)
     merged[k] = true;
   for (auto& [key, value] : st.written)
-    if (key.first == Primitive::Kv && key.second.compare(0, p.size(), p) == 0)
+    if (key.first == tag && key.second.compare(0, p.size(), p) == 0)
       merged[key.second] = value.has_value();
   std::vector<std::string> out;
   for (auto& [k, live] : merged)
     if (live)
       out.push_back(k);
   return out;
+}
+
+result<std::vector<std::string>> Session::kv_list(std::optional<std::string_view> prefix) {
+  if (handle_->remote)
+    return remote(cmd::KvList{{}, prefix ? std::optional<std::string>(std::string(*prefix)) : std::nullopt});
+  if (!txn_) {
+    ListOptions opts;
+    opts.prefix = std::string(prefix.value_or(""));
+    return call(handle_->space, kv_list_atom::value, opts);
+  }
+  return txn_keys<kv_list_at_atom>(Primitive::Kv, prefix.value_or(""));
+}
+
+result<std::vector<std::string>> Session::state_list(std::optional<std::string_view> prefix) {
+  if (handle_->remote)
+    return remote(cmd::StateList{{}, prefix ? std::optional<std::string>(std::string(*prefix)) : std::nullopt});
+  if (!txn_)
+    return call(handle_->space, state_list_atom::value, std::string(prefix.value_or("")));
+  return txn_keys<state_list_at_atom>(Primitive::State, prefix.value_or(""));
+}
+
+result<JsonListPage> Session::json_list(std::optional<std::string_view> prefix,
+                                       std::optional<std::string_view> cursor, uint64_t limit) {
+  auto opt = [](std::optional<std::string_view> v) {
+    return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
+  };
+  if (handle_->remote)
+    return remote(cmd::JsonList{{}, opt(prefix), opt(cursor), limit});
+  if (!txn_) {
+    auto r = call(handle_->space, json_list_atom::value,
+                  ListOptions{std::string(prefix.value_or("")), opt(cursor), limit});
+    if (!r)
+      return r.error();
+    JsonListPage page;
+    page.keys = std::move(r->keys);
+    if (r->has_cursor)
+      page.cursor = std::move(r->cursor);
+    return page;
+  }
+  auto keys = txn_keys<json_list_at_atom>(Primitive::Json, prefix.value_or(""));
+  if (!keys)
+    return keys.error();
+  JsonListPage page;
+  for (auto& k : *keys) {
+    if (cursor && k <= *cursor)
+      continue;
+    if (page.keys.size() >= limit) {
+      page.cursor = page.keys.back();
+      break;
+    }
+    page.keys.push_back(std::move(k));
+  }
+  return page;
+}
+
+namespace {
+
+// Runs `one(item)` for each item; its version, or its error, per item.
+template <class Item, class F>
+std::vector<BatchItemResult> each_item(std::vector<Item>& items, F one) {
+  std::vector<BatchItemResult> out;
+  out.reserve(items.size());
+  for (auto& item : items) {
+    auto r = one(item);
+    out.push_back(r ? BatchItemResult{*r, {}} : BatchItemResult{std::nullopt, r.error()});
+  }
+  return out;
+}
+
+}  // namespace
+
+result<std::vector<BatchItemResult>> Session::kv_batch_put(std::vector<KvEntry> entries) {
+  if (handle_->remote)
+    return remote(cmd::KvBatchPut{{}, std::move(entries)});
+  if (auto err = refuse_if_read_only(handle_->db.get(), "KvBatchPut"))
+    return err;
+  if (!txn_)
+    return call(handle_->space, kv_batch_atom::value, entries);
+  return each_item(entries, [this](KvEntry& e) { return kv_put(e.key, std::move(e.value)); });
+}
+
+result<std::vector<BatchItemResult>> Session::state_batch_set(std::vector<KvEntry> entries) {
+  if (handle_->remote)
+    return remote(cmd::StateBatchSet{{}, std::move(entries)});
+  if (auto err = refuse_if_read_only(handle_->db.get(), "StateBatchSet"))
+    return err;
+  if (!txn_)
+    return call(handle_->space, state_batch_atom::value, entries);
+  return each_item(entries, [this](KvEntry& e) { return state_set(e.key, std::move(e.value)); });
+}
+
+result<std::vector<BatchItemResult>> Session::event_batch_append(std::vector<EventEntry> entries) {
+  if (handle_->remote)
+    return remote(cmd::EventBatchAppend{{}, std::move(entries)});
+  if (auto err = refuse_if_read_only(handle_->db.get(), "EventBatchAppend"))
+    return err;
+  if (!txn_)
+    return call(handle_->space, event_batch_atom::value, entries);
+  return each_item(entries, [this](EventEntry& e) {
+    return event_append(e.type, std::move(e.payload));
+  });
+}
+
+result<std::vector<BatchItemResult>> Session::json_batch_set(std::vector<JsonEntry> entries) {
+  if (handle_->remote)
+    return remote(cmd::JsonBatchSet{{}, std::move(entries)});
+  if (auto err = refuse_if_read_only(handle_->db.get(), "JsonBatchSet"))
+    return err;
+  if (!txn_)
+    return call(handle_->space, json_batch_atom::value, entries);
+  return each_item(entries, [this](JsonEntry& e) {
+    return json_set(e.key, e.path, std::move(e.value));
+  });
 }
 
 result<ScanPage> Session::kv_scan(const ListOptions& opts) {

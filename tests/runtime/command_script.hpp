@@ -103,6 +103,12 @@ inline std::vector<Command> command_script(const std::string& dir) {
       KvDelete{Target{"default", "billing", 1}, "old"},
       KvList{Target{"default", "billing", 1}, std::nullopt},
       KvScan{Target{"default", "billing", 1}, {}},
+      KvBatchPut{Target{"default", "billing", 1}, {{"bk", 1}, {"", 2}}},
+      StateBatchSet{Target{"default", "billing", 1}, {{"bc", 1}}},
+      EventBatchAppend{Target{"default", "api-logs", 1}, {{"batched", Object{}}}},
+      JsonBatchSet{Target{"default", "billing", 1}, {{"bd", "$", 1}}},
+      StateList{Target{"default", "billing", 1}, std::nullopt},
+      JsonList{Target{"default", "billing", 1}, std::nullopt, std::nullopt, 10},
       KvGetv{Target{"default", "billing", 1}, "credits"}, Commit{d}, Commit{Target{"default", "default", 1}},
       Commit{Target{"default", "default", 1}}, KvGet{Target{"default", "billing"}, "credits"},
       Begin{d}, KvPut{Target{"default", "billing", 2}, "credits", 1},
@@ -379,6 +385,18 @@ class ViaHandle {
       return wrap(s->kv_list(c.prefix));
     else if constexpr (std::is_same_v<C, cmd::KvScan>)
       return wrap(s->kv_scan(c.opts));
+    else if constexpr (std::is_same_v<C, cmd::KvBatchPut>)
+      return wrap(s->kv_batch_put(c.entries));
+    else if constexpr (std::is_same_v<C, cmd::StateBatchSet>)
+      return wrap(s->state_batch_set(c.entries));
+    else if constexpr (std::is_same_v<C, cmd::EventBatchAppend>)
+      return wrap(s->event_batch_append(c.entries));
+    else if constexpr (std::is_same_v<C, cmd::JsonBatchSet>)
+      return wrap(s->json_batch_set(c.entries));
+    else if constexpr (std::is_same_v<C, cmd::StateList>)
+      return wrap(s->state_list(c.prefix));
+    else if constexpr (std::is_same_v<C, cmd::JsonList>)
+      return wrap(s->json_list(c.prefix, c.cursor, c.limit));
     else if constexpr (std::is_same_v<C, cmd::EventAppend>)
       return wrap(s->event_append(c.type, c.payload));
     else if constexpr (std::is_same_v<C, cmd::EventGet>)

@@ -711,4 +711,59 @@ BOOST_AUTO_TEST_CASE(the_next_transaction_sees_the_sessions_own_two_space_commit
   BOOST_TEST(missed == 0, missed << " of " << commits << " transactions missed the commit before");
 }
 
+// The handle's batch and listing calls in a Session: a batch buffers each
+// valid item (applied at commit, with the rest of the transaction, or not
+// at all); listings show the transaction's view and read the range.
+BOOST_AUTO_TEST_CASE(batches_and_listings_run_in_a_transaction) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  STRATA_REQUIRE_OK(db.state_set("s:old", 1));
+  STRATA_REQUIRE_OK(db.json_set("d:old", "$", 1));
+  auto s = db.session();
+  STRATA_REQUIRE_DONE(s.begin());
+  auto kv = STRATA_REQUIRE_OK(s.kv_batch_put({{"a", 1}, {"", 2}, {"b", 3}}));
+  BOOST_REQUIRE_EQUAL(kv.size(), 3u);
+  BOOST_TEST(kv[0].ok());
+  BOOST_TEST(strata::is(kv[1].error, errc::InvalidInput));
+  BOOST_TEST(kv[2].ok());
+  auto cells = STRATA_REQUIRE_OK(s.state_batch_set({{"s:new", 2}}));
+  BOOST_TEST(cells[0].version == std::optional<uint64_t>(1));
+  auto events = STRATA_REQUIRE_OK(s.event_batch_append({{"t", strata::Object{{"n", 1}}},
+                                                         {"t", strata::Object{{"n", 2}}}}));
+  BOOST_TEST(events[1].version == std::optional<uint64_t>(2));
+  auto docs = STRATA_REQUIRE_OK(s.json_batch_set({{"d:new", "$", 1}, {"d:new", "$.x", 2}}));
+  BOOST_TEST(strata::is(docs[1].error, errc::WrongType));  // $ is 1, not an object
+  STRATA_REQUIRE_OK(s.state_delete("s:old"));
+  // The transaction's view: its writes and deletions over the snapshot.
+  BOOST_TEST(STRATA_REQUIRE_OK(s.state_list(std::string_view("s:"))) ==
+                 (std::vector<std::string>{"s:new"}),
+             boost::test_tools::per_element());
+  auto page = STRATA_REQUIRE_OK(s.json_list(std::string_view("d:"), std::nullopt, 1));
+  BOOST_TEST(page.keys == (std::vector<std::string>{"d:new"}), boost::test_tools::per_element());
+  BOOST_REQUIRE(page.cursor.has_value());
+  page = STRATA_REQUIRE_OK(s.json_list(std::string_view("d:"), *page.cursor, 1));
+  BOOST_TEST(page.keys == (std::vector<std::string>{"d:old"}), boost::test_tools::per_element());
+  // Nothing shows outside before the commit; all of it after.
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.kv_get("a")).has_value());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_len()) == 0u);
+  STRATA_REQUIRE_DONE(s.commit());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.kv_list()) == (std::vector<std::string>{"a", "b"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_len()) == 2u);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_list()) == (std::vector<std::string>{"s:new"}),
+             boost::test_tools::per_element());
+
+  // A listing reads its range: a commit into it by another writer
+  // conflicts; a rolled-back batch leaves nothing.
+  STRATA_REQUIRE_DONE(s.begin());
+  STRATA_REQUIRE_OK(s.state_list(std::string_view("s:")));
+  STRATA_REQUIRE_OK(s.kv_batch_put({{"c", 1}}));
+  STRATA_REQUIRE_OK(db.state_set("s:other", 1));
+  STRATA_REQUIRE_ERR(s.commit(), errc::TransactionConflict);
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.kv_get("c")).has_value());
+  STRATA_REQUIRE_DONE(s.begin());
+  STRATA_REQUIRE_OK(s.event_batch_append({{"t", strata::Object{}}}));
+  STRATA_REQUIRE_DONE(s.rollback());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_len()) == 2u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

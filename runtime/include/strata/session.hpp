@@ -97,6 +97,26 @@ class Session {
   [[nodiscard]] result<std::vector<std::string>> kv_list(
       std::optional<std::string_view> prefix = std::nullopt);
 
+  // -- batches and listings, as the handle's --------------------------------------------
+  // A batch in a transaction buffers each valid item like the single call
+  // (the invalid ones get their error); outside one it is the handle's
+  // atomic batch. A listing in a transaction is its view (the snapshot plus
+  // its own writes) and a read of the range: a commit into the range by
+  // another writer makes the commit a TransactionConflict.
+  [[nodiscard]] result<std::vector<BatchItemResult>> kv_batch_put(std::vector<KvEntry> entries);
+  [[nodiscard]] result<std::vector<BatchItemResult>> state_batch_set(
+      std::vector<KvEntry> entries);
+  [[nodiscard]] result<std::vector<BatchItemResult>> event_batch_append(
+      std::vector<EventEntry> entries);
+  [[nodiscard]] result<std::vector<BatchItemResult>> json_batch_set(
+      std::vector<JsonEntry> entries);
+  [[nodiscard]] result<std::vector<std::string>> state_list(
+      std::optional<std::string_view> prefix = std::nullopt);
+  /// One page of document keys, as Strata::json_list.
+  [[nodiscard]] result<JsonListPage> json_list(
+      std::optional<std::string_view> prefix = std::nullopt,
+      std::optional<std::string_view> cursor = std::nullopt, uint64_t limit = 100);
+
   // -- events ----------------------------------------------------------------------
   [[nodiscard]] result<uint64_t> event_append(std::string_view type, Value payload);
   [[nodiscard]] result<std::optional<VersionedValue>> event_get(uint64_t seq);
@@ -136,6 +156,11 @@ class Session {
   // transaction's view (own writes, else the snapshot, recorded as a read),
   // a buffered put/set, a buffered delete.
   result<std::optional<VersionedValue>> txn_get(Primitive tag, std::string_view key);
+  // The live keys of `tag` under `prefix` as the transaction sees them
+  // (listed at the snapshot, its own writes applied), recorded as a read of
+  // the range; `list_at` is the space's listing at a time.
+  template <class ListAtAtom>
+  result<std::vector<std::string>> txn_keys(Primitive tag, std::string_view prefix);
   result<uint64_t> buffered_set(Primitive tag, std::string_view key, Value value);
   result<bool> buffered_delete(Primitive tag, std::string_view key);
   // Buffers a write of (tag, key) leaving `after` (empty = deleted) and
