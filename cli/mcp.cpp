@@ -171,6 +171,18 @@ struct OutputJson {
                        {"timestamp", kv.timestamp}});
     return {{"items", std::move(items)}, {"cursor", p.cursor ? json(*p.cursor) : json()}};
   }
+  json operator()(const JsonListPage& p) const {
+    return {{"keys", p.keys}, {"cursor", p.cursor ? json(*p.cursor) : json()}};
+  }
+  json operator()(const std::vector<CollectionInfo>& cs) const {
+    json out = json::array();
+    for (const auto& c : cs)
+      out.push_back({{"name", c.name},
+                     {"dimension", c.dimension},
+                     {"metric", to_string(c.metric)},
+                     {"count", c.count}});
+    return out;
+  }
   json operator()(const ForkInfo& f) const {
     return {{"source", f.source}, {"destination", f.destination},
             {"spaces_copied", f.spaces_copied}};
@@ -409,6 +421,10 @@ class Server {
       return rpc_result(id, json::object());
     if (method == "tools/list")
       return rpc_result(id, {{"tools", list_tools()}});
+    if (method == "resources/list")
+      return resources_list(id);
+    if (method == "resources/read")
+      return resources_read(id, params);
     if (method == "tools/call") {
       if (!params.is_object() || !params.contains("name") || !params["name"].is_string())
         return rpc_error(id, -32602, "tools/call needs a tool name");
@@ -429,12 +445,62 @@ class Server {
         if (params["protocolVersion"] == v)
           version = v;
     return {{"protocolVersion", version},
-            {"capabilities", {{"tools", json::object()}}},
+            {"capabilities", {{"tools", json::object()}, {"resources", json::object()}}},
             {"serverInfo", {{"name", "strata"}, {"version", STRATA_VERSION}}},
             {"instructions",
              "Strata: an agent's memory. Each tool call is one atomic operation on a branch "
              "and space (arguments `branch`, `space`; default \"default\"). Writes are "
              "versioned; kv_get takes as_of (µs) for time travel."}};
+  }
+
+  // -- resources: one per space of the default branch -------------------------------
+
+  static std::string uri_of(const std::string& branch, const std::string& space) {
+    return "strata://" + branch + "/" + space;
+  }
+
+  json resources_list(const json& id) {
+    auto spaces = db_.execute(cmd::ListSpaces{defaults_});
+    if (!spaces)
+      return rpc_error(id, -32603, describe(spaces.error()));
+    json out = json::array();
+    for (const auto& s : std::get<std::vector<std::string>>(*spaces))
+      out.push_back({{"uri", uri_of(defaults_.branch, s)},
+                     {"name", defaults_.branch + "/" + s},
+                     {"description", "space \"" + s + "\" of branch \"" + defaults_.branch +
+                                         "\": its first keys with values, event count, state "
+                                         "cells, documents and vector collections"},
+                     {"mimeType", "application/json"}});
+    return rpc_result(id, {{"resources", std::move(out)}});
+  }
+
+  /// A space's summary, read through commands (each one read, not one
+  /// snapshot of the whole space).
+  json resources_read(const json& id, const json& params) {
+    if (!params.is_object() || !params.contains("uri") || !params["uri"].is_string())
+      return rpc_error(id, -32602, "resources/read needs a uri");
+    const auto uri = params["uri"].get<std::string>();
+    const std::string scheme = "strata://";
+    auto slash = uri.find('/', scheme.size());
+    if (uri.compare(0, scheme.size(), scheme) != 0 || slash == std::string::npos)
+      return rpc_error(id, -32002, "unknown resource '" + uri + "' (strata://BRANCH/SPACE)");
+    Target at{uri.substr(scheme.size(), slash - scheme.size()), uri.substr(slash + 1), 0};
+    auto exists = db_.execute(cmd::SpaceExists{at, at.space});
+    if (!exists || !std::get<bool>(*exists))
+      return rpc_error(id, -32002, "unknown resource '" + uri + "': no such space");
+    json summary = {{"branch", at.branch}, {"space", at.space}};
+    auto put = [&](const char* name, const Command& c) {
+      auto r = db_.execute(c);
+      summary[name] = r ? std::visit(OutputJson{}, *r) : json(describe(r.error()));
+    };
+    put("kv", cmd::KvScan{at, ListOptions{"", std::nullopt, 100}});
+    put("events", cmd::EventLen{at});
+    put("state_cells", cmd::StateList{at, std::nullopt});
+    put("json_documents", cmd::JsonList{at, std::nullopt, std::nullopt, 100});
+    put("vector_collections", cmd::VectorListCollections{at});
+    return rpc_result(id, {{"contents", json::array({{{"uri", uri},
+                                                      {"mimeType", "application/json"},
+                                                      {"text", summary.dump()}}})}});
   }
 
   json list_tools() const {

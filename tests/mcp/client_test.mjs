@@ -155,6 +155,23 @@ assert.equal(await call("kv_get", { key: "kept" }), "v");
 assert.deepEqual((await call("kv_list", {})).sort(), ["kept"]);
 assert.equal((await call("event_range", {})).length, 2);
 
+// Resources: one per space of the default branch, read as a JSON summary.
+check(client.getServerCapabilities().resources !== undefined, "resources capability");
+const { resources } = await client.listResources();
+assert.deepEqual(resources.map((r) => r.uri),
+                 ["strata://default/default", "strata://default/memory", "strata://default/scratch"]);
+const read = await client.readResource({ uri: "strata://default/default" });
+const summary = JSON.parse(read.contents[0].text);
+assert.equal(read.contents[0].mimeType, "application/json");
+assert.deepEqual(summary.kv.items.map((i) => i.key), ["kept"]);
+assert.equal(summary.events, 2);
+assert.deepEqual(summary.state_cells, ["leader", "lock"]);
+assert.deepEqual(summary.json_documents.keys, ["profile"]);
+assert.deepEqual(summary.vector_collections.map((c) => c.name), ["docs"]);
+++checks;
+await assert.rejects(client.readResource({ uri: "strata://default/nope" }), /no such space/);
+await assert.rejects(client.readResource({ uri: "http://x" }), /unknown resource/);
+
 // An unknown tool is a protocol error.
 await assert.rejects(client.callTool({ name: "drop_everything", arguments: {} }), /unknown tool/);
 
