@@ -97,6 +97,8 @@ Outcome event_list(Context& ctx, const Args& args) {
     return out;
   }
   if (!type && !as_of) {  // a page of the log, read as one
+    if (after->value_or(0) == std::numeric_limits<uint64_t>::max())
+      return out;  // nothing comes after the last possible sequence
     auto r = ctx.db().event_range(after->value_or(0) + 1, 0, limit.value_or(0));
     if (!r)
       return r.error();

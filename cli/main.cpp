@@ -59,7 +59,8 @@ result<Strata> open_database(const Invocation& inv) {
       existing && !existing->node.connect.empty())
     return connect_node(inv, existing->node.connect, existing->node);
   if (inv.read_only) {
-    // A read-only open writes nothing: no directory, no config file.
+    // A read-only open creates no database (no directory, no config file);
+    // its snapshot lives under the directory (<dir>/.readers).
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec))
       return make_error(errc::BranchNotFound, "branch \"default\" does not exist (no database at '" +

@@ -281,8 +281,11 @@ std::vector<Tool> make_tools() {
                             {"limit", int_prop("at most this many (default 100)")}},
                            {}),
                [](const Args& a) -> Command {
+                 uint64_t limit = a.opt_u64("limit").value_or(100);
+                 if (limit == 0 || limit > max_scan_limit)
+                   throw BadArgument{"limit must be 1 to " + std::to_string(max_scan_limit)};
                  return EventRange{a.at(), a.opt_u64("from").value_or(1), a.opt_u64("to").value_or(0),
-                                   a.opt_u64("limit").value_or(100)};
+                                   limit};
                }});
   t.push_back({"state_get", "A state cell's value with its version (null when absent).",
                with_target({{"cell", string_prop("cell name")}}, {"cell"}),
@@ -500,7 +503,8 @@ class Server {
     put("vector_collections", cmd::VectorListCollections{at});
     return rpc_result(id, {{"contents", json::array({{{"uri", uri},
                                                       {"mimeType", "application/json"},
-                                                      {"text", summary.dump()}}})}});
+                                                      {"text", summary.dump(-1, ' ', false,
+                                                                            json::error_handler_t::replace)}}})}});
   }
 
   json list_tools() const {
@@ -524,7 +528,9 @@ class Server {
     if (!r)
       return tool_error(kind_of(r.error()), message_of(r.error()));
     json result = std::visit(OutputJson{}, *r);
-    return {{"content", json::array({{{"type", "text"}, {"text", result.dump()}}})},
+    // Keys are bytes: ones that are not UTF-8 are shown with U+FFFD.
+    auto text = result.dump(-1, ' ', false, json::error_handler_t::replace);
+    return {{"content", json::array({{{"type", "text"}, {"text", std::move(text)}}})},
             {"structuredContent", {{"result", result}}}};
   }
 
@@ -584,7 +590,8 @@ int run_mcp(Strata db, const std::string& branch, const std::string& space, std:
         try {
           reply = server.handle(msg);
         } catch (const json::exception& bad) {  // a member of the wrong type
-          reply = rpc_error(nullptr, -32600, std::string("invalid request: ") + bad.what());
+          json id = msg.is_object() && msg.contains("id") ? msg["id"] : json();
+          reply = rpc_error(id, -32600, std::string("invalid request: ") + bad.what());
         }
     }
     if (reply.is_null())

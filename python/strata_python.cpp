@@ -204,8 +204,12 @@ Value from_py(py::handle h, int depth = 0) {
   }
   // NumPy and other numeric scalars: integers by __index__, reals by
   // __float__.
-  if (PyIndex_Check(o))
-    return from_py(py::reinterpret_steal<py::object>(PyNumber_Index(o)), depth);
+  if (PyIndex_Check(o)) {
+    PyObject* index = PyNumber_Index(o);
+    if (!index)
+      throw py::error_already_set();
+    return from_py(py::reinterpret_steal<py::object>(index), depth);
+  }
   if (PyObject_HasAttrString(o, "__float__"))
     return Value{py::cast<double>(h)};
   bad_input("cannot store a value of type " + std::string(py::str(h.get_type().attr("__name__"))) +
@@ -351,8 +355,8 @@ std::unique_ptr<Handle> connect_db(const std::string& endpoint, const std::strin
   opts.tls.key = key;
   opts.tls.ca = ca;
   opts.insecure = insecure;
-  if (!(timeout_s > 0.001))
-    bad_input("timeout must be above 0.001 s");
+  if (!(timeout_s > 0.001) || !std::isfinite(timeout_s) || timeout_s > 86400.0 * 365)
+    bad_input("timeout must be above 0.001 s and at most a year");
   opts.call_timeout = std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1000));
   auto db = [&] {
     py::gil_scoped_release nogil;
@@ -561,8 +565,14 @@ Reads of a missing key return None; errors raise strata.Error subclasses.)doc");
            "A Session on this handle's branch and space: `with db.session() as s:` commits on "
            "success and rolls back on an exception.")
       .def_property_readonly("path", [](Handle& h) { return h.db.path(); })
-      .def_property_readonly("current_branch", [](Handle& h) { return text(h.db.current_branch()); })
-      .def_property_readonly("current_space", [](Handle& h) { return text(h.db.current_space()); })
+      .def_property_readonly("current_branch",
+                             [](Handle& h) {
+                               return text(locked(h, [](Strata& db) { return db.current_branch(); }));
+                             })
+      .def_property_readonly("current_space",
+                             [](Handle& h) {
+                               return text(locked(h, [](Strata& db) { return db.current_space(); }));
+                             })
       // spaces
       .def("set_space", [](Handle& h, const std::string& n) { STRATA_CALL(set_space(n)); }, arg("name"))
       .def("list_spaces", [](Handle& h) { return texts(STRATA_CALL(list_spaces())); })
@@ -953,7 +963,7 @@ runs on its own.)doc");
            py::return_value_policy::reference)
       .def("__exit__",
            [](PySession& h, const py::object& type, const py::object&, const py::object&) {
-             if (!h.session.in_transaction())
+             if (!locked(h, [](Session& s) { return s.in_transaction(); }))
                return false;
              if (type.is_none())
                STRATA_CALL(commit());
@@ -961,12 +971,21 @@ runs on its own.)doc");
                STRATA_CALL(rollback());
              return false;  // an exception from the block goes on
            })
-      .def_property_readonly("in_transaction", [](PySession& h) { return h.session.in_transaction(); })
+      .def_property_readonly(
+          "in_transaction",
+          [](PySession& h) { return locked(h, [](Session& s) { return s.in_transaction(); }); })
       .def_property_readonly("last_commit_timestamp",
-                             [](PySession& h) { return h.session.last_commit_timestamp(); })
-      .def_property_readonly("current_space", [](PySession& h) { return text(h.session.current_space()); })
+                             [](PySession& h) {
+                               return locked(h, [](Session& s) { return s.last_commit_timestamp(); });
+                             })
+      .def_property_readonly("current_space",
+                             [](PySession& h) {
+                               return text(locked(h, [](Session& s) { return s.current_space(); }));
+                             })
       .def_property_readonly("current_branch",
-                             [](PySession& h) { return text(h.session.current_branch()); })
+                             [](PySession& h) {
+                               return text(locked(h, [](Session& s) { return s.current_branch(); }));
+                             })
       .def("set_space", [](PySession& h, const std::string& n) { STRATA_CALL(set_space(n)); }, arg("name"))
       .def("set_branch", [](PySession& h, const std::string& n) { STRATA_CALL(set_branch(n)); },
            arg("name"))

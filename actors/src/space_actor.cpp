@@ -738,12 +738,17 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
     [=](space_time_range_atom) -> caf::result<std::vector<uint64_t>> {
       if (auto held = admit<std::vector<uint64_t>>(self, guard()))
         return std::move(*held);
-      auto r = self->state.store->time_range();
-      if (!r)
-        return std::move(r.error());
-      if (!*r)
-        return std::vector<uint64_t>{};
-      return std::vector<uint64_t>{(*r)->first, (*r)->second};
+      // Waits, as a read of the whole space, for prepared transactions'
+      // decisions: a commit already visible in another space counts.
+      return read_on(self, [self] { return !self->state.txns.empty(); },
+                     [self]() -> result<std::vector<uint64_t>> {
+                       auto r = self->state.store->time_range();
+                       if (!r)
+                         return r.error();
+                       if (!*r)
+                         return std::vector<uint64_t>{};
+                       return std::vector<uint64_t>{(*r)->first, (*r)->second};
+                     });
     },
     [=](space_check_atom) -> caf::result<StoreCheck> {
       if (auto held = admit<StoreCheck>(self, guard()))

@@ -76,6 +76,10 @@ void remove_stale_snapshots(const fs::path& readers) {
   for (const auto& e : fs::directory_iterator(readers, ec))
     entries.push_back(e.path());
   for (const auto& p : entries) {
+    // A name starting with '.' is a reader's lock not yet renamed into
+    // place (it may not be locked yet): not for this sweep.
+    if (p.filename().string()[0] == '.')
+      continue;
     if (p.extension() == ".lock") {
       int fd = ::open(p.c_str(), O_RDWR | O_CLOEXEC);
       if (fd < 0)
@@ -87,7 +91,7 @@ void remove_stale_snapshots(const fs::path& readers) {
         fs::remove(p, ec);
       }
       ::close(fd);
-    } else if (!fs::exists(p.string() + ".lock", ec) && p.filename().string()[0] != '.') {
+    } else if (!fs::exists(p.string() + ".lock", ec)) {
       fs::remove_all(p, ec);  // its lock went first: a removal cut short
     }
   }
@@ -247,7 +251,7 @@ result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path
       return make_error(errc::InvalidInput,
                         "Durability::Cache has no files: use Strata::cache() instead of open()");
     std::error_code ec;
-    if (!options.read_only)  // a read-only open creates nothing
+    if (!options.read_only)  // a read-only open creates no database directory
       std::filesystem::create_directories(*path, ec);
     if (options.read_only && !std::filesystem::is_directory(*path, ec))
       return make_error(errc::BranchNotFound, "branch \"default\" does not exist (no database at '" +

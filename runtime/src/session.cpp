@@ -70,6 +70,19 @@ Session::~Session() {
     (void)handle_->remote_run(cmd::Rollback{Target{handle_->branch, handle_->space, remote_txn_}});
 }
 
+namespace {
+
+// A read outside a transaction on a branch that does not exist finds
+// nothing, as the handle's (SPEC 3.2): the reply's empty value.
+template <class R>
+R empty_if_branch_missing(R r) {
+  if (!r && is(r.error(), errc::BranchNotFound))
+    return R{typename R::value_type{}};
+  return r;
+}
+
+}  // namespace
+
 template <class C>
 auto Session::remote(C c) {
   c.at = Target{handle_->branch, handle_->space, remote_txn_};
@@ -299,7 +312,7 @@ result<std::optional<Value>> Session::kv_get(std::string_view key) {
   if (handle_->remote)
     return remote(cmd::KvGet{{}, std::string(key)});
   if (!txn_) {
-    auto r = call(handle_->space, kv_get_atom::value, std::string(key));
+    auto r = empty_if_branch_missing(call(handle_->space, kv_get_atom::value, std::string(key)));
     if (!r)
       return r.error();
     return r->found ? std::optional<Value>{std::move(r->value.value)} : std::nullopt;
@@ -347,7 +360,7 @@ result<std::vector<std::string>> Session::kv_list(std::optional<std::string_view
   if (!txn_) {
     ListOptions opts;
     opts.prefix = std::string(prefix.value_or(""));
-    return call(handle_->space, kv_list_atom::value, opts);
+    return empty_if_branch_missing(call(handle_->space, kv_list_atom::value, opts));
   }
   return txn_keys<kv_list_at_atom>(Primitive::Kv, prefix.value_or(""));
 }
@@ -356,7 +369,8 @@ result<std::vector<std::string>> Session::state_list(std::optional<std::string_v
   if (handle_->remote)
     return remote(cmd::StateList{{}, prefix ? std::optional<std::string>(std::string(*prefix)) : std::nullopt});
   if (!txn_)
-    return call(handle_->space, state_list_atom::value, std::string(prefix.value_or("")));
+    return empty_if_branch_missing(
+        call(handle_->space, state_list_atom::value, std::string(prefix.value_or(""))));
   return txn_keys<state_list_at_atom>(Primitive::State, prefix.value_or(""));
 }
 
@@ -368,8 +382,9 @@ result<JsonListPage> Session::json_list(std::optional<std::string_view> prefix,
   if (handle_->remote)
     return remote(cmd::JsonList{{}, opt(prefix), opt(cursor), limit});
   if (!txn_) {
-    auto r = call(handle_->space, json_list_atom::value,
-                  ListOptions{std::string(prefix.value_or("")), opt(cursor), limit});
+    auto r = empty_if_branch_missing(
+        call(handle_->space, json_list_atom::value,
+             ListOptions{std::string(prefix.value_or("")), opt(cursor), limit}));
     if (!r)
       return r.error();
     JsonListPage page;
@@ -382,6 +397,8 @@ result<JsonListPage> Session::json_list(std::optional<std::string_view> prefix,
   if (!keys)
     return keys.error();
   JsonListPage page;
+  if (limit == 0)
+    return page;
   for (auto& k : *keys) {
     if (cursor && k <= *cursor)
       continue;
@@ -458,7 +475,7 @@ result<ScanPage> Session::kv_scan(const ListOptions& opts) {
   if (handle_->remote)
     return remote(cmd::KvScan{{}, opts});
   if (!txn_)
-    return call(handle_->space, kv_scan_atom::value, opts);
+    return empty_if_branch_missing(call(handle_->space, kv_scan_atom::value, opts));
   uint64_t limit = opts.limit.value_or(default_scan_limit);
   if (limit > max_scan_limit)
     return make_error(errc::ConstraintViolation, "scan limit " + std::to_string(limit) +
@@ -469,6 +486,8 @@ result<ScanPage> Session::kv_scan(const ListOptions& opts) {
   if (!keys)
     return keys.error();
   ScanPage page;
+  if (limit == 0)
+    return page;
   for (auto& key : *keys) {
     if (opts.cursor && key <= *opts.cursor)
       continue;
@@ -523,7 +542,7 @@ result<std::optional<VersionedValue>> Session::event_get(uint64_t seq) {
   if (handle_->remote)
     return remote(cmd::EventGet{{}, seq});
   auto fetch = [&]() -> result<std::optional<VersionedValue>> {
-    auto r = call(handle_->space, event_get_atom::value, seq);
+    auto r = empty_if_branch_missing(call(handle_->space, event_get_atom::value, seq));
     if (!r)
       return r.error();
     if (!r->found || (txn_ && r->value.timestamp > txn_->snapshot))
@@ -546,7 +565,7 @@ result<uint64_t> Session::event_len() {
   if (handle_->remote)
     return remote(cmd::EventLen{});
   if (!txn_)
-    return call(handle_->space, event_len_atom::value);
+    return empty_if_branch_missing(call(handle_->space, event_len_atom::value));
   auto& st = txn_->spaces[handle_->space];
   auto base = event_base(st);
   if (!base)
@@ -560,7 +579,8 @@ result<std::optional<VersionedValue>> Session::state_get_versioned(std::string_v
   if (handle_->remote)
     return remote(cmd::StateGetVersioned{{}, std::string(cell)});
   if (!txn_) {
-    auto r = call(handle_->space, state_get_atom::value, std::string(cell));
+    auto r =
+        empty_if_branch_missing(call(handle_->space, state_get_atom::value, std::string(cell)));
     if (!r)
       return r.error();
     return std::move(*r).to_optional();
@@ -703,7 +723,8 @@ result<std::optional<Value>> Session::json_get(std::string_view key, std::string
   if (handle_->remote)
     return remote(cmd::JsonGet{{}, std::string(key), std::string(path)});
   if (!txn_) {
-    auto r = call(handle_->space, json_get_atom::value, std::string(key), std::string(path));
+    auto r = empty_if_branch_missing(
+        call(handle_->space, json_get_atom::value, std::string(key), std::string(path)));
     if (!r)
       return r.error();
     return r->found ? std::optional<Value>{std::move(r->value)} : std::nullopt;

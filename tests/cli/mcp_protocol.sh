@@ -35,6 +35,14 @@ $got"
   fail "initialize with an unknown version offers the newest: $(sed -n 9p <<<"$out")"
 [ "$(wc -l <<<"$out")" = 9 ] || fail "one answer per request, none for the notification"
 
+# A key that is not UTF-8 (keys are bytes) comes back with U+FFFD, in an
+# answer that keeps its request's id.
+run --db "$db" kv put $'bad\xffkey' 1
+run_in '{"jsonrpc":"2.0","id":10,"method":"tools/call","params":{"name":"kv_list","arguments":{"prefix":"bad"}}}
+' --db "$db" mcp
+[[ "$out" == '{"id":10,"jsonrpc":"2.0","result":{"content":[{"text":"[\"bad'*'key\"]"'* ]] ||
+  fail "a key that is not UTF-8: $out"
+
 # A line over 64 MiB is refused with an error, and the next one answered.
 { head -c $((65 * 1024 * 1024)) /dev/zero | tr '\0' 'x'; printf '\n%s\n' '{"jsonrpc":"2.0","id":9,"method":"ping"}'; } |
   "$strata" --db "$db" mcp >"$tmp/stdout" 2>"$tmp/stderr"

@@ -62,6 +62,15 @@ def test_bad_values_are_refused_with_a_clear_error_and_nothing_stored(db):
         db.kv_put("k", {1: "x"})
     with pytest.raises(strata.InvalidInput, match="cannot store a value of type object"):
         db.kv_put("k", object())
+
+    class BadIndex:
+        def __index__(self):
+            raise ValueError("no index here")
+
+    with pytest.raises(ValueError, match="no index here"):
+        db.kv_put("k", BadIndex())
+    with pytest.raises(strata.InvalidInput, match="timeout"):
+        strata.Strata.connect("127.0.0.1:1", insecure=True, timeout=float("inf"))
     loop = []
     loop.append(loop)
     with pytest.raises(strata.ConstraintViolation, match="nested deeper"):
@@ -113,6 +122,9 @@ def test_kv_versions_history_and_time_travel(db):
     assert [(k, v.value, v.version) for k, v in items] == [("a", 1, 1)] and cursor == "a"
     items, cursor = db.kv_scan(cursor=cursor)
     assert [k for k, _ in items] == ["b"] and cursor is None
+    with db.session() as s:
+        assert s.kv_scan(limit=0) == ([], None)
+        assert [k for k, _ in s.kv_scan()[0]] == ["a", "b"]
     low, high = db.time_range()
     assert low == first.timestamp and high >= low
 

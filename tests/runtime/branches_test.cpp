@@ -342,6 +342,16 @@ BOOST_AUTO_TEST_CASE(a_deleted_branch_reads_as_empty_and_refuses_writes) {
   BOOST_TEST(!STRATA_REQUIRE_OK(h.vector_get("v", "x")).has_value());
   BOOST_TEST(STRATA_REQUIRE_OK(h.vector_list_collections()).empty());
   BOOST_TEST(!STRATA_REQUIRE_OK(h.space_exists("s")));
+  // A session's reads outside a transaction the same; its writes refused.
+  auto s = h.session();
+  BOOST_TEST(!STRATA_REQUIRE_OK(s.kv_get("k")).has_value());
+  BOOST_TEST(STRATA_REQUIRE_OK(s.kv_list()).empty());
+  BOOST_TEST(STRATA_REQUIRE_OK(s.kv_scan()).items.empty());
+  BOOST_TEST(STRATA_REQUIRE_OK(s.event_len()) == 0u);
+  BOOST_TEST(!STRATA_REQUIRE_OK(s.state_get("c")).has_value());
+  BOOST_TEST(STRATA_REQUIRE_OK(s.json_list()).keys.empty());
+  STRATA_REQUIRE_ERR(s.kv_put("k", 1), errc::BranchNotFound);
+  STRATA_REQUIRE_ERR(s.begin(), errc::BranchNotFound);
   // Through the command layer (a target naming it) the same.
   auto out = STRATA_REQUIRE_OK(db.execute(strata::cmd::KvGet{{"gone", "s"}, "k"}));
   BOOST_TEST(!std::get<std::optional<Value>>(out).has_value());

@@ -294,6 +294,8 @@ BOOST_AUTO_TEST_CASE(scan_at_reads_the_past_and_a_transaction_scans_its_view) {
   BOOST_TEST(view.items[1].key == "b");
   BOOST_TEST(view.items[1].value == Value("mine"));
   BOOST_TEST(view.items[1].timestamp == 0u);  // not committed yet
+  BOOST_TEST(STRATA_REQUIRE_OK(s.kv_scan({"", std::nullopt, 0})).items.empty());
+  BOOST_TEST(STRATA_REQUIRE_OK(s.json_list(std::nullopt, std::nullopt, 0)).keys.empty());
   auto paged = STRATA_REQUIRE_OK(s.kv_scan({"", std::string("a"), 1}));
   BOOST_REQUIRE_EQUAL(paged.items.size(), 1u);
   BOOST_TEST(paged.items[0].key == "b");

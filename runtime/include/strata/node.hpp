@@ -35,7 +35,9 @@ struct OpenOptions;  // <strata/strata.hpp>
 
 /// The wire protocol this build speaks. A client and a node of different
 /// versions are refused at the handshake (errc::Unavailable saying so).
-inline constexpr uint32_t wire_protocol_version = 1;
+/// 2: commands KvScan, KvScanAt, StateCasDetailed and EventRange; an import
+/// name in BranchImport and BundleWrite; MergeInfo.applied.
+inline constexpr uint32_t wire_protocol_version = 2;
 
 /// The PEM files of a TLS identity. Both sides present a certificate
 /// signed by the CA the other side trusts (mutual TLS; CAF cannot make it
