@@ -58,14 +58,8 @@ result<Strata> open_database(const Invocation& inv) {
   if (auto existing = load_config(dir, /*create_if_missing=*/false);
       existing && !existing->node.connect.empty())
     return connect_node(inv, existing->node.connect, existing->node);
-  if (inv.read_only) {
-    // A read-only open creates no database (no directory, no config file);
-    // its snapshot lives under the directory (<dir>/.readers).
-    std::error_code ec;
-    if (!std::filesystem::is_directory(dir, ec))
-      return make_error(errc::BranchNotFound, "branch \"default\" does not exist (no database at '" +
-                                                  dir + "')");
-  }
+  // A read-only open creates nothing (the library refuses a directory
+  // without a database: BranchNotFound), and neither does its config.
   auto config = load_config(dir, /*create_if_missing=*/!inv.read_only);
   if (!config)
     return config.error();

@@ -280,6 +280,16 @@ template <class C>
 using reply_t = typename ReplyOf<typename HandleOf<Plan<C>::where>::type,
                                  decltype(Plan<C>::args(std::declval<const C&>()))>::type;
 
+// What a failed request of command C answers: C's empty output for a read
+// of a branch that does not exist (unless_branch_missing), else the error.
+template <class C>
+result<Output> failed(caf::error err) {
+  auto out = unless_branch_missing<C>(std::move(err));
+  if (!out)
+    return std::move(out.error());
+  return Output{std::move(*out)};
+}
+
 // Sends command `c` (which has a plan) to the actor owning its target and
 // hands the converted reply to `deliver`. A target actor found dead (its
 // space restarted, its branch deleted) bounces the request unprocessed: the
@@ -289,15 +299,6 @@ void run_plan(self_ptr self, C c, std::function<void(result<Output>)> deliver, i
   if (auto err = refused_on(self->state.db, c)) {
     deliver(std::move(err));
     return;
-  }
-  if constexpr (reads_empty_without_branch<C>) {
-    if (attempt == 0)  // (resends keep the deliver wrapped here)
-      deliver = [d = std::move(deliver)](result<Output> r) {
-        if (!r)
-          if (auto out = unless_branch_missing<C>(r.error()))  // (a copy: r keeps its error)
-            r = Output{std::move(*out)};
-        d(std::move(r));
-      };
   }
   if constexpr (has_precheck<C>::value) {
     if (auto early = Plan<C>::precheck(c)) {
@@ -311,7 +312,7 @@ void run_plan(self_ptr self, C c, std::function<void(result<Output>)> deliver, i
   constexpr auto where = Plan<C>::where;
   auto send = [self, c, deliver, attempt](caf::error err) {
     if (err) {
-      deliver(std::move(err));
+      deliver(failed<C>(std::move(err)));
       return;
     }
     auto& st = self->state;
@@ -331,7 +332,7 @@ void run_plan(self_ptr self, C c, std::function<void(result<Output>)> deliver, i
       if (receiver_down(err))
         err = make_error(errc::BranchClosed,
                          "branch \"" + c.at.branch + "\" was deleted or restarted during the call");
-      deliver(std::move(err));
+      deliver(failed<C>(std::move(err)));
     };
     std::apply(
         [&](const auto&... xs) {

@@ -7,6 +7,7 @@
 #include <limits>
 #include <map>
 
+#include "exec.hpp"
 #include "handle_impl.hpp"
 #include "strata/command.hpp"
 #include "strata/messages/txn_types.hpp"
@@ -132,11 +133,10 @@ result<void> Session::begin() {
     remote_txn_ = *id;
     return {};
   }
-  auto snap = handle_->snapshot();
-  if (!snap)
-    return snap.error();
-  txn_ = std::make_unique<detail::TxnState>();
-  txn_->snapshot = *snap;
+  // The same start as a read-only transaction's; this one may write.
+  if (auto r = begin_read_only(); !r)
+    return r;
+  txn_->read_only = false;
   return {};
 }
 
@@ -387,11 +387,7 @@ result<JsonListPage> Session::json_list(std::optional<std::string_view> prefix,
              ListOptions{std::string(prefix.value_or("")), opt(cursor), limit}));
     if (!r)
       return r.error();
-    JsonListPage page;
-    page.keys = std::move(r->keys);
-    if (r->has_cursor)
-      page.cursor = std::move(r->cursor);
-    return page;
+    return detail::convert::page(std::move(*r));
   }
   auto keys = txn_keys<json_list_at_atom>(Primitive::Json, prefix.value_or(""));
   if (!keys)

@@ -3,6 +3,7 @@
 #include "strata/store/fault_env.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <cstring>
 #include <unordered_map>
 
@@ -536,34 +537,8 @@ result<ScanRange> scan_range(const ListOptions& opts, const Limits& limits) {
 }  // namespace
 
 result<ScanPage> SpaceStore::kv_scan(const ListOptions& opts) {
-  auto range = scan_range(opts, options_.limits);
-  if (!range)
-    return range.error();
-  ScanPage page;
-  if (!db_ || range->limit == 0)
-    return page;
-  const auto& from = range->from;
-  auto err = scan(range->prefix, [&](std::string_view k, std::string_view v) -> result<bool> {
-    if (!from.empty() && k == from)
-      return true;
-    // A full page only looks for whether a live entry follows.
-    bool full = page.items.size() >= range->limit;
-    auto rec = decode_versioned_record(v, !full);
-    if (!rec)
-      return rec.error();
-    if (rec->tombstone)
-      return true;
-    if (full) {
-      page.cursor = page.items.back().key;
-      return false;
-    }
-    page.items.push_back(KeyValue{std::string(keys::user_key_of_head(k)), std::move(rec->value),
-                                  rec->version, rec->timestamp});
-    return true;
-  }, from);
-  if (err)
-    return err;
-  return page;
+  // Every head is at or before the end of time: the scan of the present.
+  return kv_scan_at(opts, std::numeric_limits<uint64_t>::max());
 }
 
 result<ScanPage> SpaceStore::kv_scan_at(const ListOptions& opts, uint64_t as_of) {
@@ -577,7 +552,9 @@ result<ScanPage> SpaceStore::kv_scan_at(const ListOptions& opts, uint64_t as_of)
   auto err = scan(range->prefix, [&](std::string_view k, std::string_view v) -> result<bool> {
     if (!from.empty() && k == from)
       return true;
-    auto head = decode_versioned_record(v, true);
+    // A full page only looks for whether a live entry follows: no value.
+    const bool full = page.items.size() >= range->limit;
+    auto head = decode_versioned_record(v, !full);
     if (!head)
       return head.error();
     auto user_key = keys::user_key_of_head(k);
@@ -595,7 +572,7 @@ result<ScanPage> SpaceStore::kv_scan_at(const ListOptions& opts, uint64_t as_of)
     }
     if (!then || then->tombstone)
       return true;
-    if (page.items.size() >= range->limit) {
+    if (full) {
       page.cursor = page.items.back().key;
       return false;
     }
