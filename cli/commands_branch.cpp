@@ -109,7 +109,8 @@ Outcome branch_fork(Context& ctx, const Args& args) {
   if (ctx.printer().mode() == OutputMode::Json)
     return Fields{{{"source", Value{forked->source}},
                    {"destination", Value{forked->destination}},
-                   {"spaces_copied", Value{forked->spaces_copied}}}};
+                   {"spaces_copied", Value{forked->spaces_copied}},
+                   {"entries_copied", Value{forked->entries_copied}}}};
   return Ack{};
 }
 

@@ -18,9 +18,14 @@ namespace {
 // progress line on a terminal.
 constexpr size_t batch_chunk = 1000;
 
+// Runs `call` on the session inside a transaction (its view, its buffered
+// writes), on the handle otherwise: the two have the same vector calls.
+template <class F>
+auto on_view(Context& ctx, F call) {
+  return ctx.in_transaction() ? call(ctx.session()) : call(ctx.db());
+}
+
 Outcome vector_create(Context& ctx, const Args& args) {
-  if (auto refused = refuse_in_transaction(ctx, "Vector write"))
-    return *refused;
   auto dim = parse_u64(args.positional[1], "dimension");
   if (!dim)
     return dim.error();
@@ -41,23 +46,24 @@ Outcome vector_create(Context& ctx, const Args& args) {
       return CliError::make(errc::InvalidInput,
                             "unknown index '" + *i + "' (expected auto, flat or hnsw)");
   }
-  auto v = ctx.db().vector_create_collection(args.positional[0], *dim, metric, index);
+  auto v = on_view(ctx, [&](auto& h) {
+    return h.vector_create_collection(args.positional[0], *dim, metric, index);
+  });
   if (!v)
     return v.error();
   return Ack{*v};
 }
 
 Outcome vector_drop(Context& ctx, const Args& args) {
-  if (auto refused = refuse_in_transaction(ctx, "Vector write"))
-    return *refused;
-  auto existed = ctx.db().vector_delete_collection(args.positional[0]);
+  auto existed =
+      on_view(ctx, [&](auto& h) { return h.vector_delete_collection(args.positional[0]); });
   if (!existed)
     return existed.error();
   return Deleted{*existed ? 1u : 0u};
 }
 
 Outcome vector_collections(Context& ctx, const Args&) {
-  auto r = ctx.db().vector_list_collections();
+  auto r = on_view(ctx, [](auto& h) { return h.vector_list_collections(); });
   if (!r)
     return r.error();
   return Collections{std::move(*r)};
@@ -67,22 +73,20 @@ Outcome vector_collections(Context& ctx, const Args&) {
 Outcome vector_list(Context& ctx, const Args& args) {
   if (args.positional.empty())
     return vector_collections(ctx, args);
-  auto keys = ctx.db().vector_list_keys(args.positional[0]);
+  auto keys = on_view(ctx, [&](auto& h) { return h.vector_list_keys(args.positional[0]); });
   if (!keys)
     return keys.error();
   return Names{std::move(*keys), /*dashed=*/false, false, std::nullopt};
 }
 
 Outcome vector_stats(Context& ctx, const Args& args) {
-  auto r = ctx.db().vector_collection_stats(args.positional[0]);
+  auto r = on_view(ctx, [&](auto& h) { return h.vector_collection_stats(args.positional[0]); });
   if (!r)
     return r.error();
   return CollectionStats{std::move(*r)};
 }
 
 Outcome vector_upsert(Context& ctx, const Args& args) {
-  if (auto refused = refuse_in_transaction(ctx, "Vector write"))
-    return *refused;
   auto vec = parse_vector(args.positional[2]);
   if (!vec)
     return vec.error();
@@ -93,8 +97,10 @@ Outcome vector_upsert(Context& ctx, const Args& args) {
       return parsed.error();
     metadata = std::move(*parsed);
   }
-  auto v = ctx.db().vector_upsert(args.positional[0], args.positional[1], std::move(*vec),
-                                  std::move(metadata));
+  auto v = on_view(ctx, [&](auto& h) {
+    return h.vector_upsert(args.positional[0], args.positional[1], std::move(*vec),
+                           std::move(metadata));
+  });
   if (!v)
     return v.error();
   return Ack{*v};
@@ -167,8 +173,6 @@ caf::error prevalidate(Strata& db, const std::string& collection,
 }
 
 Outcome vector_batch_upsert(Context& ctx, const Args& args) {
-  if (auto refused = refuse_in_transaction(ctx, "Vector write"))
-    return *refused;
   const auto& pos = args.positional;
   std::string text;
   if (auto file = args.value("file")) {
@@ -190,8 +194,12 @@ Outcome vector_batch_upsert(Context& ctx, const Args& args) {
   if (!entries)
     return entries.error();
   const auto& collection = pos[0];
-  if (entries->size() <= batch_chunk) {
-    auto r = ctx.db().vector_batch_upsert(collection, std::move(*entries));
+  // In a transaction the whole batch is buffered at once; outside one a
+  // large batch goes in chunks.
+  if (entries->size() <= batch_chunk || ctx.in_transaction()) {
+    auto r = on_view(ctx, [&](auto& h) {
+      return h.vector_batch_upsert(collection, std::move(*entries));
+    });
     if (!r)
       return r.error();
     return Ack{};
@@ -223,16 +231,17 @@ Outcome vector_get(Context& ctx, const Args& args) {
   if (!as_of)
     return as_of.error();
   auto r = *as_of ? ctx.db().vector_get_at(args.positional[0], args.positional[1], **as_of)
-                  : ctx.db().vector_get(args.positional[0], args.positional[1]);
+                  : on_view(ctx, [&](auto& h) {
+                      return h.vector_get(args.positional[0], args.positional[1]);
+                    });
   if (!r)
     return r.error();
   return VectorRecord{std::move(*r)};
 }
 
 Outcome vector_del(Context& ctx, const Args& args) {
-  if (auto refused = refuse_in_transaction(ctx, "Vector write"))
-    return *refused;
-  auto existed = ctx.db().vector_delete(args.positional[0], args.positional[1]);
+  auto existed = on_view(
+      ctx, [&](auto& h) { return h.vector_delete(args.positional[0], args.positional[1]); });
   if (!existed)
     return existed.error();
   return Deleted{*existed ? 1u : 0u};
@@ -270,8 +279,10 @@ Outcome vector_search(Context& ctx, const Args& args) {
     return as_of.error();
   auto r = *as_of ? ctx.db().vector_search_at(args.positional[0], std::move(*query), k,
                                               std::move(filter), **as_of)
-                  : ctx.db().vector_search(args.positional[0], std::move(*query), k,
-                                           std::move(filter));
+                  : on_view(ctx, [&](auto& h) {
+                      return h.vector_search(args.positional[0], std::move(*query), k,
+                                             std::move(filter));
+                    });
   if (!r)
     return r.error();
   return Matches{std::move(*r)};

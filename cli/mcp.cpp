@@ -185,7 +185,7 @@ struct OutputJson {
   }
   json operator()(const ForkInfo& f) const {
     return {{"source", f.source}, {"destination", f.destination},
-            {"spaces_copied", f.spaces_copied}};
+            {"spaces_copied", f.spaces_copied}, {"entries_copied", f.entries_copied}};
   }
   /// Outputs no tool produces.
   template <class T>

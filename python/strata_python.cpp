@@ -488,7 +488,8 @@ void define_records(py::module_& m) {
   py::class_<ForkInfo>(m, "ForkInfo")
       .def_readonly("source", &ForkInfo::source)
       .def_readonly("destination", &ForkInfo::destination)
-      .def_readonly("spaces_copied", &ForkInfo::spaces_copied);
+      .def_readonly("spaces_copied", &ForkInfo::spaces_copied)
+      .def_readonly("entries_copied", &ForkInfo::entries_copied);
   py::class_<BundleInfo>(m, "BundleInfo")
       .def_readonly("branch", &BundleInfo::branch)
       .def_readonly("path", &BundleInfo::path)
@@ -538,6 +539,74 @@ void define_records(py::module_& m) {
 // The handle's methods: (name, docstring, lambda). Every lambda converts its
 // arguments with the GIL, runs the call without it, and converts back.
 #define STRATA_CALL(expr) ok(locked(h, [&](auto& db) { return db.expr; }))
+
+// The vector calls of a handle and of a session (the same names and
+// arguments: in a session they run in its transaction).
+template <class Py>
+void define_vector_calls(py::class_<Py>& cls) {
+  using py::arg;
+  cls
+      .def("vector_create_collection",
+           [](Py& h, const std::string& name, uint64_t dim, const std::string& metric,
+              const std::string& index) {
+             auto mt = metric_of(metric);
+             auto ix = index_of(index);
+             return STRATA_CALL(vector_create_collection(name, dim, mt, ix));
+           },
+           arg("name"), arg("dimension"), arg("metric") = "cosine", arg("index") = "auto")
+      .def("vector_delete_collection",
+           [](Py& h, const std::string& n) { return STRATA_CALL(vector_delete_collection(n)); },
+           arg("name"))
+      .def("vector_list_collections", [](Py& h) { return py::cast(STRATA_CALL(vector_list_collections())); })
+      .def("vector_collection_stats",
+           [](Py& h, const std::string& n) { return STRATA_CALL(vector_collection_stats(n)); },
+           arg("name"))
+      .def("vector_upsert",
+           [](Py& h, const std::string& c, const std::string& k, const py::object& e,
+              const py::object& meta) {
+             auto embedding = floats(e);
+             auto metadata = optional_value(meta);
+             return STRATA_CALL(vector_upsert(c, k, std::move(embedding), std::move(metadata)));
+           },
+           arg("collection"), arg("key"), arg("embedding"), arg("metadata") = py::none())
+      .def("vector_batch_upsert",
+           [](Py& h, const std::string& c, const py::list& items) {
+             std::vector<VectorUpsert> entries;
+             for (auto item : items) {
+               if (!PySequence_Check(item.ptr()) || (py::len(item) != 2 && py::len(item) != 3))
+                 bad_input("vector_batch_upsert takes a list of (key, embedding[, metadata])");
+               auto t = py::reinterpret_borrow<py::sequence>(item);
+               entries.push_back({key_bytes(t[0], "key"), floats(t[1]),
+                                  py::len(item) == 3 ? optional_value(t[2]) : std::nullopt});
+             }
+             return py::cast(STRATA_CALL(vector_batch_upsert(c, std::move(entries))));
+           },
+           arg("collection"), arg("items"), "All or nothing: one bad entry fails the batch.")
+      .def("vector_get",
+           [](Py& h, const std::string& c, const std::string& k) -> py::object {
+             auto r = STRATA_CALL(vector_get(c, k));
+             return r ? py::cast(*r) : py::none();
+           },
+           arg("collection"), arg("key"))
+      .def("vector_delete",
+           [](Py& h, const std::string& c, const std::string& k) {
+             return STRATA_CALL(vector_delete(c, k));
+           },
+           arg("collection"), arg("key"))
+      .def("vector_list_keys",
+           [](Py& h, const std::string& c) { return texts(STRATA_CALL(vector_list_keys(c))); },
+           arg("collection"))
+      .def("vector_search",
+           [](Py& h, const std::string& c, const py::object& q, uint64_t k,
+              const py::object& filter) {
+             auto query = floats(q);
+             auto f = filter_of(filter);
+             return py::cast(STRATA_CALL(vector_search(c, std::move(query), k, std::move(f))));
+           },
+           arg("collection"), arg("query"), arg("k") = 10, arg("filter") = py::none(),
+           "Up to k matches, best first; filter: {\"field\": {\"op\": value}} or a list of "
+           "{\"field\", \"op\", \"value\"}.");;
+}
 
 void define_handle(py::module_& m) {
   using py::arg;
@@ -863,43 +932,7 @@ Reads of a missing key return None; errors raise strata.Error subclasses.)doc");
            },
            arg("prefix") = py::none(), arg("cursor") = py::none(), arg("limit") = 100,
            "(keys, cursor): cursor is None when no keys remain.")
-      // vectors
-      .def("vector_create_collection",
-           [](Handle& h, const std::string& name, uint64_t dim, const std::string& metric,
-              const std::string& index) {
-             auto mt = metric_of(metric);
-             auto ix = index_of(index);
-             return STRATA_CALL(vector_create_collection(name, dim, mt, ix));
-           },
-           arg("name"), arg("dimension"), arg("metric") = "cosine", arg("index") = "auto")
-      .def("vector_delete_collection",
-           [](Handle& h, const std::string& n) { return STRATA_CALL(vector_delete_collection(n)); },
-           arg("name"))
-      .def("vector_list_collections", [](Handle& h) { return py::cast(STRATA_CALL(vector_list_collections())); })
-      .def("vector_collection_stats",
-           [](Handle& h, const std::string& n) { return STRATA_CALL(vector_collection_stats(n)); },
-           arg("name"))
-      .def("vector_upsert",
-           [](Handle& h, const std::string& c, const std::string& k, const py::object& e,
-              const py::object& meta) {
-             auto embedding = floats(e);
-             auto metadata = optional_value(meta);
-             return STRATA_CALL(vector_upsert(c, k, std::move(embedding), std::move(metadata)));
-           },
-           arg("collection"), arg("key"), arg("embedding"), arg("metadata") = py::none())
-      .def("vector_batch_upsert",
-           [](Handle& h, const std::string& c, const py::list& items) {
-             std::vector<VectorUpsert> entries;
-             for (auto item : items) {
-               if (!PySequence_Check(item.ptr()) || (py::len(item) != 2 && py::len(item) != 3))
-                 bad_input("vector_batch_upsert takes a list of (key, embedding[, metadata])");
-               auto t = py::reinterpret_borrow<py::sequence>(item);
-               entries.push_back({key_bytes(t[0], "key"), floats(t[1]),
-                                  py::len(item) == 3 ? optional_value(t[2]) : std::nullopt});
-             }
-             return py::cast(STRATA_CALL(vector_batch_upsert(c, std::move(entries))));
-           },
-           arg("collection"), arg("items"), "All or nothing: one bad entry fails the batch.")
+      // vectors: the calls Session shares (define_vector_calls), then time travel
       .def("vector_get_at",
            [](Handle& h, const std::string& c, const std::string& k, uint64_t t) -> py::object {
              auto r = STRATA_CALL(vector_get_at(c, k, t));
@@ -913,31 +946,8 @@ Reads of a missing key return None; errors raise strata.Error subclasses.)doc");
              auto f = filter_of(filter);
              return py::cast(STRATA_CALL(vector_search_at(c, std::move(query), k, std::move(f), t)));
            },
-           arg("collection"), arg("query"), arg("k"), arg("filter"), arg("as_of_us"))
-      .def("vector_get",
-           [](Handle& h, const std::string& c, const std::string& k) -> py::object {
-             auto r = STRATA_CALL(vector_get(c, k));
-             return r ? py::cast(*r) : py::none();
-           },
-           arg("collection"), arg("key"))
-      .def("vector_delete",
-           [](Handle& h, const std::string& c, const std::string& k) {
-             return STRATA_CALL(vector_delete(c, k));
-           },
-           arg("collection"), arg("key"))
-      .def("vector_list_keys",
-           [](Handle& h, const std::string& c) { return texts(STRATA_CALL(vector_list_keys(c))); },
-           arg("collection"))
-      .def("vector_search",
-           [](Handle& h, const std::string& c, const py::object& q, uint64_t k,
-              const py::object& filter) {
-             auto query = floats(q);
-             auto f = filter_of(filter);
-             return py::cast(STRATA_CALL(vector_search(c, std::move(query), k, std::move(f))));
-           },
-           arg("collection"), arg("query"), arg("k") = 10, arg("filter") = py::none(),
-           "Up to k matches, best first; filter: {\"field\": {\"op\": value}} or a list of "
-           "{\"field\", \"op\", \"value\"}.");
+           arg("collection"), arg("query"), arg("k"), arg("filter"), arg("as_of_us"));
+  define_vector_calls(cls);
 }
 
 void define_session(py::module_& m) {
@@ -1069,6 +1079,7 @@ runs on its own.)doc");
              return STRATA_CALL(json_delete(k, path));
            },
            arg("key"), arg("path") = "$");
+  define_vector_calls(cls);
 }
 
 #undef STRATA_CALL

@@ -51,25 +51,28 @@ space_actor child_of(self_ptr self, const std::string& space) {
 
 // Copies every space that may hold a store (the registered ones and
 // default) into branch `dest_branch`, all at once; then done(the first
-// error, how many spaces had a store).
+// error, how many spaces had a store, how many records they held).
 void copy_spaces(self_ptr self, const std::string& dest_branch,
-                 std::function<void(caf::error, uint64_t)> done) {
+                 std::function<void(caf::error, uint64_t, uint64_t)> done) {
   std::vector<std::string> names(self->state.catalog.begin(), self->state.catalog.end());
   names.emplace_back(default_space);
   auto pending = std::make_shared<size_t>(names.size());
   auto copied = std::make_shared<uint64_t>(0);
+  auto records = std::make_shared<uint64_t>(0);
   auto failed = std::make_shared<caf::error>();
   auto one_done = [=] {
     if (--*pending == 0)
-      done(*failed, *copied);
+      done(*failed, *copied, *records);
   };
   for (const auto& name : names)
     self->request(child_of(self, name), caf::infinite, space_copy_atom::value,
                   self->state.ctx->space_dir(dest_branch, name))
         .then(
-            [=](bool did) {
-              if (did)
+            [=](const std::vector<uint64_t>& did) {
+              if (!did.empty()) {
                 ++*copied;
+                *records += did.front();
+              }
               one_done();
             },
             [=](caf::error& err) {
@@ -223,7 +226,7 @@ branch_actor::behavior_type branch_behavior(self_ptr self,
     [=](recover_atom) -> caf::result<bool> {
       return self->delegate(self->state.coordinator, recover_atom::value);
     },
-    [=](space_copy_atom, const std::string& dest_branch) -> caf::result<uint64_t> {
+    [=](space_copy_atom, const std::string& dest_branch) -> caf::result<std::vector<uint64_t>> {
       // With two-phase commits held back and none in flight, so that no
       // copy holds half of one (its other participant applying it only
       // after its own copy): every commit decided so far is applied in
@@ -231,19 +234,20 @@ branch_actor::behavior_type branch_behavior(self_ptr self,
       // A commit that cannot finish (waiting behind one left in doubt)
       // must not hold the branch's commits back for good: the fork gives
       // up after a while.
-      auto rp = self->make_response_promise<uint64_t>();
+      auto rp = self->make_response_promise<std::vector<uint64_t>>();
       auto coordinator = self->state.coordinator;
       auto token = ++self->state.pauses;
       self->request(coordinator, fork_pause_wait, txn_pause_atom::value, token)
           .then(
               [=](bool) mutable {
-                copy_spaces(self, dest_branch, [=](caf::error err, uint64_t copied) mutable {
-                  self->send(coordinator, txn_resume_atom::value, token);
-                  if (err)
-                    rp.deliver(err);
-                  else
-                    rp.deliver(copied);
-                });
+                copy_spaces(self, dest_branch,
+                            [=](caf::error err, uint64_t copied, uint64_t records) mutable {
+                              self->send(coordinator, txn_resume_atom::value, token);
+                              if (err)
+                                rp.deliver(err);
+                              else
+                                rp.deliver(std::vector<uint64_t>{copied, records});
+                            });
               },
               [=](caf::error& err) mutable {
                 self->send(coordinator, txn_resume_atom::value, token);

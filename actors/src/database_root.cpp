@@ -460,7 +460,7 @@ database_actor::behavior_type database_behavior(self_ptr self,
       auto rp = self->make_response_promise<ForkInfo>();
       self->request(src->second, caf::infinite, space_copy_atom::value, dest)
           .then(
-              [=](uint64_t spaces) mutable {
+              [=](const std::vector<uint64_t>& copied) mutable {
                 if (auto err = write_meta(*self->state.ctx, info)) {
                   self->state.infos.erase(dest);
                   (void)remove_tree(*self->state.ctx, self->state.ctx->branch_dir(dest));
@@ -468,7 +468,8 @@ database_actor::behavior_type database_behavior(self_ptr self,
                   return;
                 }
                 start_branch(self, info);
-                rp.deliver(ForkInfo{source, dest, spaces});
+                ForkInfo out{source, dest, copied.at(0), copied.at(1)};
+                rp.deliver(std::move(out));
               },
               [=](caf::error& err) mutable {
                 self->state.infos.erase(dest);

@@ -182,6 +182,26 @@ caf::result<T> written(self_ptr self, result<T>&& r) {
 }
 
 
+// write_on for a collection's create or drop: waits while a prepared
+// transaction holds its config or any of its vectors (a drop deletes them).
+template <class F>
+auto write_on_collection(self_ptr self, const std::string& name, F fn)
+    -> caf::result<typename std::decay_t<decltype(fn())>::value_type> {
+  auto blocked = [self, name] {
+    auto& txns = self->state.txns;
+    return txns.is_held({Primitive::Collection, name}) ||
+           txns.held_under(Primitive::Vector, vector_entry_key(name, ""));
+  };
+  if (!blocked())
+    return written(self, fn());
+  return defer(self, blocked, [self, fn] {
+    auto r = fn();
+    if (r)
+      after_write(self);
+    return r;
+  });
+}
+
 std::vector<HeldKey> keys_of(Primitive tag, const std::vector<KvEntry>& entries) {
   std::vector<HeldKey> out;
   for (const auto& e : entries)
@@ -603,44 +623,59 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
         return std::move(*held);
       if (kind > static_cast<uint8_t>(store::IndexKind::Hnsw))
         return make_error(errc::InvalidInput, "unknown index kind");
-      return written(self, self->state.store->vector_create_collection(
-                               name, dimension, metric, static_cast<store::IndexKind>(kind)));
+      return write_on_collection(self, name, [=] {
+        return self->state.store->vector_create_collection(name, dimension, metric,
+                                                          static_cast<store::IndexKind>(kind));
+      });
     },
     [=](vec_drop_atom, const std::string& name) -> caf::result<bool> {
       if (auto held = admit<bool>(self, guard()))
         return std::move(*held);
-      auto& store = *self->state.store;
-      return written(self, registering(store, store.vector_delete_collection(name)));
+      return write_on_collection(self, name, [=] {
+        auto& store = *self->state.store;
+        return registering(store, store.vector_delete_collection(name));
+      });
     },
     [=](vec_colls_atom) -> caf::result<std::vector<CollectionInfo>> {
       if (auto held = admit<std::vector<CollectionInfo>>(self, guard()))
         return std::move(*held);
-      return read(self->state.store->vector_list_collections());
+      return read_under(self, Primitive::Collection, "",
+                        [=] { return self->state.store->vector_list_collections(); });
     },
     [=](vec_stats_atom, const std::string& name) -> caf::result<CollectionInfo> {
       if (auto held = admit<CollectionInfo>(self, guard()))
         return std::move(*held);
-      return read(self->state.store->vector_collection_stats(name));
+      return read_under(self, Primitive::Vector, vector_entry_key(name, ""),
+                        [=] { return self->state.store->vector_collection_stats(name); });
     },
     [=](vec_upsert_atom, const std::string& coll, const VectorUpsert& v) -> caf::result<uint64_t> {
       if (auto held = admit<uint64_t>(self, guard()))
         return std::move(*held);
-      return written(self, self->state.store->vector_upsert(coll, v.key, v.embedding, v.metadata));
+      return write_on(self, {{Primitive::Vector, vector_entry_key(coll, v.key)}}, [=] {
+        return self->state.store->vector_upsert(coll, v.key, v.embedding, v.metadata);
+      });
     },
     [=](vec_batch_atom, const std::string& coll,
         const std::vector<VectorUpsert>& entries) -> caf::result<std::vector<uint64_t>> {
       if (auto held = admit<std::vector<uint64_t>>(self, guard()))
         return std::move(*held);
-      return written(self, self->state.store->vector_batch_upsert(coll, entries));
+      std::vector<HeldKey> keys;
+      for (const auto& e : entries)
+        keys.emplace_back(Primitive::Vector, vector_entry_key(coll, e.key));
+      return write_on(self, std::move(keys),
+                      [=] { return self->state.store->vector_batch_upsert(coll, entries); });
     },
     [=](vec_get_atom, const std::string& coll,
         const std::string& key) -> caf::result<MaybeVectorEntry> {
       if (auto held = admit<MaybeVectorEntry>(self, guard()))
         return std::move(*held);
-      auto r = self->state.store->vector_get(coll, key);
-      if (!r)
-        return std::move(r.error());
-      return MaybeVectorEntry::from(std::move(*r));
+      return read_entry(self, Primitive::Vector, vector_entry_key(coll, key),
+                        [=]() -> result<MaybeVectorEntry> {
+                          auto r = self->state.store->vector_get(coll, key);
+                          if (!r)
+                            return std::move(r.error());
+                          return MaybeVectorEntry::from(std::move(*r));
+                        });
     },
     [=](vec_get_at_atom, const std::string& coll, const std::string& key,
         uint64_t as_of) -> caf::result<MaybeVectorEntry> {
@@ -656,18 +691,21 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
     [=](vec_del_atom, const std::string& coll, const std::string& key) -> caf::result<bool> {
       if (auto held = admit<bool>(self, guard()))
         return std::move(*held);
-      return written(self, self->state.store->vector_delete(coll, key));
+      return write_on(self, {{Primitive::Vector, vector_entry_key(coll, key)}},
+                      [=] { return self->state.store->vector_delete(coll, key); });
     },
     [=](vec_keys_atom, const std::string& coll) -> caf::result<std::vector<std::string>> {
       if (auto held = admit<std::vector<std::string>>(self, guard()))
         return std::move(*held);
-      return self->state.store->vector_keys(coll);
+      return read_under(self, Primitive::Vector, vector_entry_key(coll, ""),
+                        [=] { return self->state.store->vector_keys(coll); });
     },
     [=](vec_search_atom, const std::string& coll, const std::vector<float>& query, uint64_t k,
         const MetadataFilter& filter) -> caf::result<std::vector<VectorMatch>> {
       if (auto held = admit<std::vector<VectorMatch>>(self, guard()))
         return std::move(*held);
-      return read(self->state.store->vector_search(coll, query, k, filter));
+      return read_under(self, Primitive::Vector, vector_entry_key(coll, ""),
+                        [=] { return self->state.store->vector_search(coll, query, k, filter); });
     },
     [=](vec_search_at_atom, const std::string& coll, const std::vector<float>& query, uint64_t k,
         const MetadataFilter& filter, uint64_t as_of) -> caf::result<std::vector<VectorMatch>> {
@@ -676,6 +714,21 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
       return read_at_snapshot(self, as_of, [=] {
         return self->state.store->vector_search_at(coll, query, k, filter, as_of);
       });
+    },
+    [=](vec_colls_at_atom, const std::string& name, uint64_t as_of,
+        bool counts) -> caf::result<std::vector<CollectionInfo>> {
+      if (auto held = admit<std::vector<CollectionInfo>>(self, guard()))
+        return std::move(*held);
+      return read_at_snapshot(self, as_of, [=] {
+        return self->state.store->vector_collections_at(name, as_of, counts);
+      });
+    },
+    [=](vec_keys_at_atom, const std::string& coll,
+        uint64_t as_of) -> caf::result<std::vector<std::string>> {
+      if (auto held = admit<std::vector<std::string>>(self, guard()))
+        return std::move(*held);
+      return read_at_snapshot(self, as_of,
+                              [=] { return self->state.store->vector_keys_at(coll, as_of); });
     },
     [=](state_list_at_atom, const std::string& prefix,
         uint64_t as_of) -> caf::result<std::vector<std::string>> {
@@ -813,14 +866,21 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
         return std::move(*held);
       return self->state.store->dump();
     },
-    [=](space_copy_atom, const std::string& dest_dir) -> caf::result<bool> {
-      if (auto held = admit<bool>(self, guard()))
+    [=](space_copy_atom, const std::string& dest_dir) -> caf::result<std::vector<uint64_t>> {
+      if (auto held = admit<std::vector<uint64_t>>(self, guard()))
         return std::move(*held);
       // A fork: a transaction prepared here may be applied in another
       // space already, and its vote is not copied, so nothing in the fork
       // could finish it.
-      return when_nothing_prepared(self,
-                                   [self, dest_dir] { return self->state.store->copy_to(dest_dir); });
+      return when_nothing_prepared<std::vector<uint64_t>>(
+          self, [self, dest_dir]() -> result<std::vector<uint64_t>> {
+            auto copied = self->state.store->copy_to(dest_dir);
+            if (!copied)
+              return copied.error();
+            if (!*copied)
+              return std::vector<uint64_t>{};
+            return std::vector<uint64_t>{**copied};
+          });
     },
     [=](space_create_atom) -> caf::result<bool> {
       if (auto held = admit<bool>(self, guard()))
@@ -834,7 +894,8 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
       if (auto held = admit<bool>(self, guard()))
         return std::move(*held);
       // Its decision must find the store it was validated against.
-      return when_nothing_prepared(self, [self, force] { return drop_space(self, force); });
+      return when_nothing_prepared<bool>(self,
+                                         [self, force] { return drop_space(self, force); });
     },
     [=](drop_wait_atom) { run_deferred(self); },
     [=](owed_wake_atom) {

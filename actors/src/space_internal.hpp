@@ -110,7 +110,8 @@ caf::error decide(self_ptr self, uint64_t txn_id, uint64_t commit_ts, bool sync)
 caf::result<uint64_t> status(self_ptr self, uint64_t txn_id);
 /// Runs `fn` (a drop or a copy of the whole store) once no transaction is
 /// prepared here.
-caf::result<bool> when_nothing_prepared(self_ptr self, std::function<result<bool>()> fn);
+template <class T>
+caf::result<T> when_nothing_prepared(self_ptr self, std::function<result<T>()> fn);
 /// Drops the space's data (space_drop).
 result<bool> drop_space(self_ptr self, bool force);
 /// What the first open of the store settles: transactions in doubt.

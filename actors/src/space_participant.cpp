@@ -210,7 +210,8 @@ caf::result<uint64_t> status(self_ptr self, uint64_t txn_id) {
 // New prepares vote no meanwhile, so that steady two-space traffic cannot
 // starve it; a transaction left in doubt (its coordinator unreachable, its
 // apply failing) makes it give up after `drop_wait`.
-caf::result<bool> when_nothing_prepared(self_ptr self, std::function<result<bool>()> fn) {
+template <class T>
+caf::result<T> when_nothing_prepared(self_ptr self, std::function<result<T>()> fn) {
   auto& st = self->state;
   if (st.txns.empty())
     return read(fn());
@@ -222,7 +223,7 @@ caf::result<bool> when_nothing_prepared(self_ptr self, std::function<result<bool
       [self, deadline] {
         return !self->state.txns.empty() && std::chrono::steady_clock::now() < deadline;
       },
-      [self, fn]() -> result<bool> {
+      [self, fn]() -> result<T> {
         auto& st = self->state;
         --st.drops_waiting;
         if (!st.txns.empty())
@@ -233,6 +234,10 @@ caf::result<bool> when_nothing_prepared(self_ptr self, std::function<result<bool
         return fn();
       });
 }
+
+template caf::result<bool> when_nothing_prepared(self_ptr, std::function<result<bool>()>);
+template caf::result<std::vector<uint64_t>> when_nothing_prepared(
+    self_ptr, std::function<result<std::vector<uint64_t>>()>);
 
 // Its records in the branch's transaction log go first (those left are of
 // transactions it applied, whose markers go with the store): a record

@@ -50,8 +50,9 @@ struct EventRecord {
 # One operation of a transaction's write set, applied at commit in order.
 struct TxnOp {
   kind @0 :UInt8;           # strata::TxnOpKind
-  key @1 :Data;             # KV key, state cell, JSON document id
-  arg @2 :Data;             # JSON path, or event type
+  key @1 :Data;             # KV key, state cell, JSON document id, collection name,
+                            # or "<collection> NUL <key>" of a vector
+  arg @2 :Data;             # JSON path, event type, or a vector's collection
   value @3 :Value;          # value to write (unset for deletes)
   hasExpected @4 :Bool;     # state CAS: whether a version is expected
   expected @5 :UInt64;      # state CAS: the expected version

@@ -225,7 +225,7 @@ result<PreparedTxn> decode_prepared_txn(std::string_view bytes) {
     txn.txn_id = root.getTxnId();
     txn.snapshot = root.getSnapshot();
     for (auto o : root.getOps()) {
-      if (o.getKind() > static_cast<uint8_t>(TxnOpKind::JsonDelete))
+      if (o.getKind() > static_cast<uint8_t>(TxnOpKind::VectorDelete))
         return make_error(errc::Serialization, "corrupt prepared transaction: unknown op");
       TxnOp op;
       op.kind = static_cast<TxnOpKind>(o.getKind());

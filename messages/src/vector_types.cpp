@@ -240,6 +240,15 @@ caf::error parse_object_form(const Object& fields, MetadataFilter& out) {
 
 }  // namespace
 
+const char* to_string(IndexKind kind) noexcept {
+  switch (kind) {
+    case IndexKind::BruteForce: return "brute_force";
+    case IndexKind::Hnsw: return "hnsw";
+    case IndexKind::Auto: break;
+  }
+  return "auto";
+}
+
 const char* to_string(DistanceMetric metric) noexcept {
   switch (metric) {
     case DistanceMetric::Cosine:

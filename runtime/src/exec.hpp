@@ -403,6 +403,34 @@ struct Exec {
   static auto txn(Session& s, const cmd::JsonSet& c) { return s.json_set(c.key, c.path, c.value); }
   static auto txn(Session& s, const cmd::JsonGet& c) { return s.json_get(c.key, c.path); }
   static auto txn(Session& s, const cmd::JsonDelete& c) { return s.json_delete(c.key, c.path); }
+  static auto txn(Session& s, const cmd::VectorCreateCollection& c) {
+    return s.vector_create_collection(c.name, c.dimension, c.metric, c.index);
+  }
+  static auto txn(Session& s, const cmd::VectorDeleteCollection& c) {
+    return s.vector_delete_collection(c.name);
+  }
+  static auto txn(Session& s, const cmd::VectorListCollections&) {
+    return s.vector_list_collections();
+  }
+  static auto txn(Session& s, const cmd::VectorCollectionStats& c) {
+    return s.vector_collection_stats(c.name);
+  }
+  static auto txn(Session& s, const cmd::VectorUpsert& c) {
+    return s.vector_upsert(c.collection, c.key, c.embedding, c.metadata);
+  }
+  static auto txn(Session& s, const cmd::VectorBatchUpsert& c) {
+    return s.vector_batch_upsert(c.collection, c.entries);
+  }
+  static auto txn(Session& s, const cmd::VectorGet& c) { return s.vector_get(c.collection, c.key); }
+  static auto txn(Session& s, const cmd::VectorDelete& c) {
+    return s.vector_delete(c.collection, c.key);
+  }
+  static auto txn(Session& s, const cmd::VectorListKeys& c) {
+    return s.vector_list_keys(c.collection);
+  }
+  static auto txn(Session& s, const cmd::VectorSearch& c) {
+    return s.vector_search(c.collection, c.query, c.k, c.filter);
+  }
 
   template <class C, class = void>
   struct has_txn_form : std::false_type {};

@@ -4,6 +4,8 @@
 
 #include "strata/session.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <limits>
 #include <map>
 
@@ -13,6 +15,7 @@
 #include "strata/messages/txn_types.hpp"
 #include "strata/messages/json_path.hpp"
 #include "strata/messages/limits.hpp"
+#include "strata/store/vector_index.hpp"
 
 namespace strata {
 
@@ -30,6 +33,18 @@ struct SpaceTxn {
   bool event_base_known = false;
   uint64_t event_base = 0;  ///< events visible at the snapshot
   std::vector<Value> appended;  ///< this transaction's event payloads
+  std::map<std::string, CollectionView, std::less<>> collections;
+};
+
+/// A vector collection as a transaction sees it.
+struct CollectionView {
+  std::string name;
+  std::optional<CollectionInfo> info;  ///< empty: absent in the transaction's view
+  /// Created or dropped by the transaction: none of the snapshot's vectors
+  /// are in it.
+  bool fresh = false;
+  /// Its own upserts by key (empty = deleted).
+  std::map<std::string, std::optional<VectorUpsert>> own;
 };
 
 struct TxnState {
@@ -775,6 +790,438 @@ result<uint64_t> Session::json_delete(std::string_view key, std::string_view pat
   if (!r)
     return r.error();
   return removed;
+}
+
+// -- vector collections ---------------------------------------------------------------
+
+namespace {
+
+caf::error collection_not_found(std::string_view name) {
+  return make_error(errc::CollectionNotFound, "collection not found: " + std::string(name));
+}
+
+// An embedding as the collection takes it (the store's own checks, made
+// before anything is buffered).
+caf::error check_embedding(const CollectionInfo& c, const std::vector<float>& embedding,
+                           const Limits& limits) {
+  if (embedding.size() > limits.max_vector_dim)
+    return make_error(errc::ConstraintViolation,
+                      "Vector dimension " + std::to_string(embedding.size()) +
+                          " exceeds maximum " + std::to_string(limits.max_vector_dim));
+  if (embedding.size() != c.dimension)
+    return make_error(errc::DimensionMismatch, "dimension mismatch: expected " +
+                                                   std::to_string(c.dimension) + ", got " +
+                                                   std::to_string(embedding.size()));
+  return {};
+}
+
+caf::error check_upsert(const CollectionInfo& c, const VectorUpsert& v, const Limits& limits) {
+  if (auto err = validate_key(v.key, limits))
+    return err;
+  if (auto err = check_embedding(c, v.embedding, limits))
+    return err;
+  if (v.metadata)
+    return validate_value(*v.metadata, limits);
+  return {};
+}
+
+// What a transaction's upsert carries: the record without its index id.
+Value upsert_value(const VectorUpsert& v) {
+  Bytes bytes(v.embedding.size() * sizeof(float));
+  std::memcpy(bytes.data(), v.embedding.data(), bytes.size());
+  Object o;
+  o.set("embedding", std::move(bytes));
+  if (v.metadata)
+    o.set("metadata", *v.metadata);
+  return Value{std::move(o)};
+}
+
+}  // namespace
+
+result<detail::CollectionView*> Session::collection_view(detail::SpaceTxn& st,
+                                                        std::string_view name) {
+  if (auto err = validate_collection_name(name))
+    return err;
+  if (auto it = st.collections.find(name); it != st.collections.end())
+    return &it->second;
+  std::string n(name);
+  auto infos = call(handle_->space, vec_colls_at_atom::value, n, txn_->snapshot, false);
+  if (!infos)
+    return infos.error();
+  st.work.reads.push_back(TxnRead{Primitive::Collection, n, {}, false});
+  detail::CollectionView view;
+  view.name = n;
+  if (!infos->empty())
+    view.info = std::move(infos->front());
+  return &st.collections.emplace(n, std::move(view)).first->second;
+}
+
+result<detail::CollectionView*> Session::existing_collection(detail::SpaceTxn& st,
+                                                            std::string_view name) {
+  auto view = collection_view(st, name);
+  if (view && !(*view)->info)
+    return collection_not_found(name);
+  return view;
+}
+
+result<std::vector<std::string>> Session::txn_vector_keys(detail::SpaceTxn& st,
+                                                          detail::CollectionView& view) {
+  std::map<std::string, bool> merged;
+  if (!view.fresh) {
+    auto keys = call(handle_->space, vec_keys_at_atom::value, view.name, txn_->snapshot);
+    if (!keys)
+      return keys.error();
+    st.work.reads.push_back(TxnRead{Primitive::Vector, vector_entry_key(view.name, ""), {}, true});
+    for (auto& k : *keys)
+      merged[std::move(k)] = true;
+  }
+  for (const auto& [key, v] : view.own)
+    merged[key] = v.has_value();
+  std::vector<std::string> out;
+  for (auto& [k, live] : merged)
+    if (live)
+      out.push_back(k);
+  return out;
+}
+
+namespace {
+
+// Forgets the version numbers a transaction predicted for the vectors of
+// a collection it created or dropped: they start again from 1.
+void restart_vector_versions(
+    std::map<std::pair<Primitive, std::string>, uint64_t>& next_version,
+    std::map<std::pair<Primitive, std::string>, std::optional<Value>>& written,
+    const std::string& name) {
+  auto prefix = vector_entry_key(name, "");
+  auto drop = [&](auto& m) {
+    auto it = m.lower_bound({Primitive::Vector, prefix});
+    while (it != m.end() && it->first.first == Primitive::Vector &&
+           it->first.second.compare(0, prefix.size(), prefix) == 0)
+      it = m.erase(it);
+  };
+  drop(next_version);
+  drop(written);
+}
+
+}  // namespace
+
+result<uint64_t> Session::buffer_vector(detail::SpaceTxn& st, detail::CollectionView& view,
+                                        VectorUpsert v) {
+  auto entry = vector_entry_key(view.name, v.key);
+  if (view.fresh)
+    st.next_version.emplace(std::make_pair(Primitive::Vector, entry), 1);
+  auto value = upsert_value(v);
+  auto version = buffer_write(st, Primitive::Vector, entry, value,
+                              TxnOp{TxnOpKind::VectorUpsert, entry, view.name, value, false, 0});
+  if (version)
+    view.own[v.key] = std::move(v);
+  return version;
+}
+
+result<uint64_t> Session::vector_create_collection(std::string_view name, uint64_t dimension,
+                                                   DistanceMetric metric, IndexKind index) {
+  if (handle_->remote)
+    return remote(cmd::VectorCreateCollection{{}, std::string(name), dimension, metric, index});
+  if (auto err = refuse_if_read_only(handle_->db.get(), "VectorCreateCollection"))
+    return err;
+  if (!txn_)
+    return call(handle_->space, vec_create_atom::value, std::string(name), dimension, metric,
+                static_cast<uint8_t>(index));
+  if (txn_->read_only)
+    return read_only_write();
+  if (auto err = validate_dimension(dimension))
+    return err;
+  auto& st = txn_->spaces[handle_->space];
+  auto view = collection_view(st, name);
+  if (!view)
+    return view.error();
+  auto& v = **view;
+  if (v.info)
+    return make_error(errc::CollectionExists, "collection already exists: " + v.name);
+  Object config;
+  config.set("dimension", static_cast<int64_t>(dimension));
+  config.set("metric", to_string(metric));
+  config.set("index", to_string(index));
+  Value cfg{std::move(config)};
+  auto version = buffer_write(st, Primitive::Collection, v.name, cfg,
+                              TxnOp{TxnOpKind::CollectionCreate, v.name, {}, cfg, false, 0});
+  if (!version)
+    return version;
+  CollectionInfo info;
+  info.name = v.name;
+  info.dimension = dimension;
+  info.metric = metric;
+  info.index_type = to_string(index);
+  v.info = std::move(info);
+  v.fresh = true;
+  v.own.clear();
+  restart_vector_versions(st.next_version, st.written, v.name);
+  return version;
+}
+
+result<bool> Session::vector_delete_collection(std::string_view name) {
+  if (handle_->remote)
+    return remote(cmd::VectorDeleteCollection{{}, std::string(name)});
+  if (auto err = refuse_if_read_only(handle_->db.get(), "VectorDeleteCollection"))
+    return err;
+  if (!txn_)
+    return call(handle_->space, vec_drop_atom::value, std::string(name));
+  if (txn_->read_only)
+    return read_only_write();
+  auto& st = txn_->spaces[handle_->space];
+  auto view = collection_view(st, name);
+  if (!view)
+    return view.error();
+  auto& v = **view;
+  if (!v.info)
+    return false;
+  auto r = buffer_write(st, Primitive::Collection, v.name, std::nullopt,
+                        TxnOp{TxnOpKind::CollectionDelete, v.name, {}, Value{}, false, 0});
+  if (!r)
+    return r.error();
+  v.info.reset();
+  v.fresh = true;
+  v.own.clear();
+  restart_vector_versions(st.next_version, st.written, v.name);
+  return true;
+}
+
+result<std::vector<CollectionInfo>> Session::vector_list_collections() {
+  if (handle_->remote)
+    return remote(cmd::VectorListCollections{});
+  if (!txn_)
+    return empty_if_branch_missing(call(handle_->space, vec_colls_atom::value));
+  auto& st = txn_->spaces[handle_->space];
+  auto listed =
+      call(handle_->space, vec_colls_at_atom::value, std::string(), txn_->snapshot, true);
+  if (!listed)
+    return listed.error();
+  st.work.reads.push_back(TxnRead{Primitive::Collection, "", {}, true});
+  std::map<std::string, CollectionInfo> out;
+  for (auto& info : *listed) {
+    // The counts read every vector of the collection.
+    st.work.reads.push_back(TxnRead{Primitive::Vector, vector_entry_key(info.name, ""), {}, true});
+    out[info.name] = std::move(info);
+  }
+  // The collections the transaction touched, as it sees them.
+  for (auto& [name, view] : st.collections) {
+    if (!view.info) {
+      out.erase(name);
+      continue;
+    }
+    if (!view.fresh && view.own.empty() && out.count(name) != 0)
+      continue;
+    auto keys = txn_vector_keys(st, view);
+    if (!keys)
+      return keys.error();
+    auto info = *view.info;
+    info.count = keys->size();
+    out[name] = std::move(info);
+  }
+  std::vector<CollectionInfo> list;
+  for (auto& [name, info] : out)
+    list.push_back(std::move(info));
+  return list;
+}
+
+result<CollectionInfo> Session::vector_collection_stats(std::string_view name) {
+  if (handle_->remote)
+    return remote(cmd::VectorCollectionStats{{}, std::string(name)});
+  if (!txn_)
+    return call(handle_->space, vec_stats_atom::value, std::string(name));
+  auto& st = txn_->spaces[handle_->space];
+  auto view = existing_collection(st, name);
+  if (!view)
+    return view.error();
+  auto keys = txn_vector_keys(st, **view);
+  if (!keys)
+    return keys.error();
+  auto info = *(*view)->info;
+  info.count = keys->size();
+  return info;
+}
+
+result<uint64_t> Session::vector_upsert(std::string_view collection, std::string_view key,
+                                        std::vector<float> embedding,
+                                        std::optional<Value> metadata) {
+  VectorUpsert v{std::string(key), std::move(embedding), std::move(metadata)};
+  if (handle_->remote)
+    return remote(cmd::VectorUpsert{{}, std::string(collection), std::move(v.key),
+                                    std::move(v.embedding), std::move(v.metadata)});
+  if (auto err = refuse_if_read_only(handle_->db.get(), "VectorUpsert"))
+    return err;
+  if (!txn_)
+    return call(handle_->space, vec_upsert_atom::value, std::string(collection), v);
+  if (txn_->read_only)
+    return read_only_write();
+  auto& st = txn_->spaces[handle_->space];
+  auto view = existing_collection(st, collection);
+  if (!view)
+    return view.error();
+  if (auto err = check_upsert(*(*view)->info, v, handle_->db->options().limits))
+    return err;
+  return buffer_vector(st, **view, std::move(v));
+}
+
+result<std::vector<uint64_t>> Session::vector_batch_upsert(std::string_view collection,
+                                                           std::vector<VectorUpsert> entries) {
+  if (handle_->remote)
+    return remote(cmd::VectorBatchUpsert{{}, std::string(collection), std::move(entries)});
+  if (auto err = refuse_if_read_only(handle_->db.get(), "VectorBatchUpsert"))
+    return err;
+  if (!txn_)
+    return call(handle_->space, vec_batch_atom::value, std::string(collection), entries);
+  if (txn_->read_only)
+    return read_only_write();
+  auto& st = txn_->spaces[handle_->space];
+  auto view = existing_collection(st, collection);
+  if (!view)
+    return view.error();
+  // Every entry is checked before any is buffered (all or nothing, as
+  // outside a transaction).
+  const auto& limits = handle_->db->options().limits;
+  for (size_t i = 0; i < entries.size(); ++i)
+    if (auto err = check_upsert(*(*view)->info, entries[i], limits))
+      return entries.size() == 1
+                 ? err
+                 : make_error(kind_of(err), "entry " + std::to_string(i) + " ('" +
+                                                entries[i].key + "'): " + message_of(err));
+  std::vector<uint64_t> versions;
+  for (auto& e : entries) {
+    auto v = buffer_vector(st, **view, std::move(e));
+    if (!v)
+      return v.error();
+    versions.push_back(*v);
+  }
+  return versions;
+}
+
+result<std::optional<VectorEntry>> Session::vector_get(std::string_view collection,
+                                                       std::string_view key) {
+  using out_type = std::optional<VectorEntry>;
+  if (handle_->remote)
+    return remote(cmd::VectorGet{{}, std::string(collection), std::string(key)});
+  if (!txn_) {
+    auto r = empty_if_branch_missing(
+        call(handle_->space, vec_get_atom::value, std::string(collection), std::string(key)));
+    if (!r)
+      return r.error();
+    return std::move(*r).to_optional();
+  }
+  if (auto err = validate_key(key, handle_->db->options().limits))
+    return err;
+  auto& st = txn_->spaces[handle_->space];
+  auto view = existing_collection(st, collection);
+  if (!view)
+    return view.error();
+  auto& v = **view;
+  std::string k(key);
+  auto entry = vector_entry_key(v.name, k);
+  if (auto it = v.own.find(k); it != v.own.end()) {
+    if (!it->second)
+      return out_type{};
+    auto version = st.next_version[{Primitive::Vector, entry}] - 1;
+    return out_type{VectorEntry{k, it->second->embedding, it->second->metadata, version, 0}};
+  }
+  if (v.fresh)
+    return out_type{};
+  auto r = call(handle_->space, vec_get_at_atom::value, v.name, k, txn_->snapshot);
+  if (!r)
+    return r.error();
+  st.work.reads.push_back(TxnRead{Primitive::Vector, entry, {}, false});
+  auto found = std::move(*r).to_optional();
+  if (found)
+    st.next_version.emplace(std::make_pair(Primitive::Vector, entry), found->version + 1);
+  return found;
+}
+
+result<bool> Session::vector_delete(std::string_view collection, std::string_view key) {
+  if (handle_->remote)
+    return remote(cmd::VectorDelete{{}, std::string(collection), std::string(key)});
+  if (auto err = refuse_if_read_only(handle_->db.get(), "VectorDelete"))
+    return err;
+  if (!txn_)
+    return call(handle_->space, vec_del_atom::value, std::string(collection), std::string(key));
+  if (txn_->read_only)
+    return read_only_write();
+  auto cur = vector_get(collection, key);  // checks the key and the collection
+  if (!cur)
+    return cur.error();
+  auto& st = txn_->spaces[handle_->space];
+  auto& view = st.collections.find(collection)->second;
+  auto entry = vector_entry_key(view.name, key);
+  if (view.fresh)
+    st.next_version.emplace(std::make_pair(Primitive::Vector, entry), 1);
+  auto r = buffer_write(st, Primitive::Vector, entry, std::nullopt,
+                        TxnOp{TxnOpKind::VectorDelete, entry, view.name, Value{}, false, 0});
+  if (!r)
+    return r.error();
+  view.own[std::string(key)] = std::nullopt;
+  return cur->has_value();
+}
+
+result<std::vector<std::string>> Session::vector_list_keys(std::string_view collection) {
+  if (handle_->remote)
+    return remote(cmd::VectorListKeys{{}, std::string(collection)});
+  if (!txn_)
+    return call(handle_->space, vec_keys_atom::value, std::string(collection));
+  auto& st = txn_->spaces[handle_->space];
+  auto view = existing_collection(st, collection);
+  if (!view)
+    return view.error();
+  return txn_vector_keys(st, **view);
+}
+
+result<std::vector<VectorMatch>> Session::vector_search(std::string_view collection,
+                                                        std::vector<float> query, uint64_t k,
+                                                        MetadataFilter filter) {
+  if (handle_->remote)
+    return remote(cmd::VectorSearch{{}, std::string(collection), std::move(query), k,
+                                    std::move(filter)});
+  if (!txn_)
+    return call(handle_->space, vec_search_atom::value, std::string(collection), query, k,
+                filter);
+  auto& st = txn_->spaces[handle_->space];
+  auto view = existing_collection(st, collection);
+  if (!view)
+    return view.error();
+  auto& v = **view;
+  const auto& info = *v.info;
+  if (query.size() != info.dimension)
+    return make_error(errc::DimensionMismatch, "dimension mismatch: expected " +
+                                                   std::to_string(info.dimension) + ", got " +
+                                                   std::to_string(query.size()));
+  std::vector<VectorMatch> hits;
+  if (k == 0)
+    return hits;
+  if (!v.fresh) {
+    // The snapshot's best, with room for the ones this transaction replaced.
+    auto found = call(handle_->space, vec_search_at_atom::value, v.name, query,
+                      k + static_cast<uint64_t>(v.own.size()), filter, txn_->snapshot);
+    if (!found)
+      return found.error();
+    st.work.reads.push_back(TxnRead{Primitive::Vector, vector_entry_key(v.name, ""), {}, true});
+    for (auto& m : *found)
+      if (v.own.count(m.key) == 0)
+        hits.push_back(std::move(m));
+  }
+  // Its own vectors, scored as the index scores (stable sort: on a tie the
+  // snapshot's, which are older, come first).
+  for (const auto& [key, own] : v.own) {
+    if (!own)
+      continue;
+    const Value* meta = own->metadata ? &*own->metadata : nullptr;
+    if (!filter.empty() && !filter.matches(meta))
+      continue;
+    float score = store::vector_score(info.metric, query.data(), own->embedding.data(),
+                                      info.dimension);
+    hits.push_back(VectorMatch{key, score, own->metadata});
+  }
+  std::stable_sort(hits.begin(), hits.end(),
+                   [](const VectorMatch& a, const VectorMatch& b) { return a.score > b.score; });
+  if (hits.size() > k)
+    hits.resize(k);
+  return hits;
 }
 
 }  // namespace strata

@@ -15,8 +15,8 @@ namespace strata::store::keys {
 inline constexpr char kv = tag_of(Primitive::Kv);
 inline constexpr char state = tag_of(Primitive::State);
 inline constexpr char json = tag_of(Primitive::Json);
-inline constexpr char collection = 'c';
-inline constexpr char vector = 'x';
+inline constexpr char collection = tag_of(Primitive::Collection);
+inline constexpr char vector = tag_of(Primitive::Vector);
 
 /// First byte of each key family.
 inline constexpr char head_family = 'h';

@@ -220,11 +220,20 @@ result<std::vector<StoredPair>> SpaceStore::dump() {
   return out;
 }
 
-result<bool> SpaceStore::copy_to(const std::string& dest_dir) {
+result<std::optional<uint64_t>> SpaceStore::copy_to(const std::string& dest_dir) {
   if (!db_)
-    return false;
+    return std::optional<uint64_t>{};
   if (auto err = sync())
     return err;
+  // What a bundle of the space would hold (dump): a count of keys, no
+  // values decoded.
+  uint64_t records = 0;
+  auto counted = scan("", [&](std::string_view k, std::string_view) -> result<bool> {
+    records += k.empty() || k[0] != keys::applied_family;
+    return true;
+  });
+  if (counted)
+    return counted;
   db_.reset();
   auto err = copy_db_dir(options_.env, dir_, dest_dir, options_.durability != Durability::Cache);
   // Reopen whatever happened: the source must stay usable.
@@ -232,7 +241,7 @@ result<bool> SpaceStore::copy_to(const std::string& dest_dir) {
     return reopen;
   if (err)
     return err;
-  return true;
+  return std::optional<uint64_t>{records};
 }
 
 caf::error SpaceStore::sync() {
@@ -589,6 +598,11 @@ result<std::vector<std::string>> SpaceStore::list_at(char tag, std::string_view 
                                                      uint64_t as_of) {
   if (auto err = validate_prefix(prefix, options_.limits))
     return err;
+  return live_keys_at(tag, prefix, as_of);
+}
+
+result<std::vector<std::string>> SpaceStore::live_keys_at(char tag, std::string_view prefix,
+                                                          uint64_t as_of) {
   std::vector<std::string> out;
   if (!db_)
     return out;
@@ -638,7 +652,8 @@ result<std::optional<VersionedValue>> SpaceStore::kv_get(std::string_view key) {
 
 result<uint64_t> SpaceStore::head_version(Primitive primitive, std::string_view key) {
   char tag = tag_of(primitive);
-  if (tag != keys::kv && tag != keys::state && tag != keys::json)
+  if (tag != keys::kv && tag != keys::state && tag != keys::json && tag != keys::collection &&
+      tag != keys::vector)
     return make_error(errc::InvalidInput, std::string("no versioned entries of kind '") + tag + "'");
   auto h = head_of(tag, key, false);
   if (!h)

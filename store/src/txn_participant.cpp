@@ -17,6 +17,7 @@
 #include "strata/messages/json_path.hpp"
 #include "strata/messages/limits.hpp"
 #include "strata/store/space_store.hpp"
+#include "txn_overlay.hpp"
 
 namespace strata::store {
 
@@ -31,6 +32,8 @@ const char* primitive_name(char tag) {
     case keys::kv: return "kv";
     case keys::state: return "state";
     case keys::json: return "json";
+    case keys::collection: return "vector collection";
+    case keys::vector: return "vector";
     default: return "event";
   }
 }
@@ -51,15 +54,26 @@ bool paths_overlap(const std::vector<std::string>& changed, std::string_view pat
 
 }  // namespace
 
-// The working state of one entry while a write set is applied.
-struct SpaceStore::Overlay {
-  Head prev;                   // the entry's newest record as stored
-  bool live = false;           // current value exists (after earlier ops)
-  Value value;
-  bool touched = false;        // this transaction writes the entry
-  uint64_t writes = 0;         // its operations on the entry, each a version
-  std::vector<std::string> paths;
-};
+
+result<SpaceStore::Overlay*> SpaceStore::txn_entry(Overlays& entries, char tag,
+                                                   const std::string& key, bool stored) {
+  auto [it, fresh] = entries.try_emplace({tag, key});
+  Overlay& o = it->second;
+  if (fresh && stored) {
+    // Only a JSON operation edits the current value; other writes replace
+    // it (a vector keeps its id from it; a vector write checks its
+    // collection's config).
+    auto head = head_of(tag, key,
+                        tag == keys::json || tag == keys::vector || tag == keys::collection);
+    if (!head)
+      return head.error();
+    o.prev = std::move(*head);
+    o.live = o.prev.live();
+    if (o.live)
+      o.value = std::move(o.prev.record.value);
+  }
+  return &o;
+}
 
 result<bool> SpaceStore::changed_after(char tag, std::string_view key, uint64_t snapshot,
                                        std::string_view json_path) {
@@ -148,23 +162,9 @@ caf::error SpaceStore::txn_apply(const std::vector<TxnOp>& ops, uint64_t commit_
 
 caf::error SpaceStore::txn_run(const std::vector<TxnOp>& ops, uint64_t commit_ts,
                                uint64_t prepared_id, bool dry_run, bool sync) {
-  std::map<std::pair<char, std::string>, Overlay> entries;
+  Overlays entries;
+  VectorTxn vectors;
   std::vector<EventEntry> events;
-  auto entry = [&](char tag, const std::string& key) -> result<Overlay*> {
-    auto [it, fresh] = entries.try_emplace({tag, key});
-    Overlay& o = it->second;
-    if (fresh) {
-      // Only a JSON operation edits the current value; other writes replace it.
-      auto head = head_of(tag, key, tag == keys::json);
-      if (!head)
-        return head.error();
-      o.prev = std::move(*head);
-      o.live = o.prev.live();
-      if (o.live)
-        o.value = std::move(o.prev.record.value);
-    }
-    return &o;
-  };
   for (const auto& op : ops) {
     if (op.kind == TxnOpKind::EventAppend) {
       if (auto err = validate_event(op.arg, op.value, options_.limits))
@@ -172,11 +172,17 @@ caf::error SpaceStore::txn_run(const std::vector<TxnOp>& ops, uint64_t commit_ts
       events.push_back(EventEntry{op.arg, op.value});
       continue;
     }
+    auto family = primitive_of(op.kind);
+    if (family == Primitive::Vector || family == Primitive::Collection) {
+      if (auto err = txn_vector_op(entries, vectors, op))
+        return err;
+      continue;
+    }
     if (auto err = validate_key(op.key, options_.limits))
       return err;
     if (auto err = validate_value(op.value, options_.limits))
       return err;
-    auto o = entry(tag_of(primitive_of(op.kind)), op.key);
+    auto o = txn_entry(entries, tag_of(family), op.key);
     if (!o)
       return o.error();
     Overlay& e = **o;
@@ -229,12 +235,14 @@ caf::error SpaceStore::txn_run(const std::vector<TxnOp>& ops, uint64_t commit_ts
         }
         break;
       }
-      case TxnOpKind::EventAppend: break;
+      default: break;  // events and vectors: above
     }
   }
   if (dry_run)
     return {};
   leveldb::WriteBatch batch;
+  if (auto err = txn_stage_vectors(entries, vectors, batch))
+    return err;
   for (auto& [id, e] : entries) {
     if (!e.touched)
       continue;
@@ -261,6 +269,7 @@ caf::error SpaceStore::txn_run(const std::vector<TxnOp>& ops, uint64_t commit_ts
     return err;
   if (!events.empty())
     event_tail_ = std::move(tail);
+  txn_vectors_applied(vectors);
   return {};
 }
 

@@ -16,6 +16,8 @@
 #include <leveldb/write_batch.h>
 
 #include "key_codec.hpp"
+#include "strata/messages/txn_types.hpp"
+#include "txn_overlay.hpp"
 #include "strata/messages/limits.hpp"
 #include "vector_collection.hpp"
 
@@ -24,19 +26,9 @@ namespace strata::store {
 namespace {
 
 std::string entry_key(std::string_view collection, std::string_view key) {
-  std::string out(collection);
-  out.push_back('\0');
-  out.append(key);
-  return out;
+  return vector_entry_key(collection, key);
 }
 
-const char* kind_text(IndexKind k) {
-  switch (k) {
-    case IndexKind::BruteForce: return "brute_force";
-    case IndexKind::Hnsw: return "hnsw";
-    default: return "auto";
-  }
-}
 
 IndexKind kind_from(std::string_view s) {
   if (s == "brute_force")
@@ -95,6 +87,56 @@ caf::error collection_not_found(std::string_view name) {
   return make_error(errc::CollectionNotFound, "collection not found: " + std::string(name));
 }
 
+// A collection's stored config.
+struct Config {
+  uint64_t dimension = 0;
+  DistanceMetric metric = DistanceMetric::Cosine;
+  IndexKind kind = IndexKind::Auto;
+};
+
+Value config_value(uint64_t dimension, DistanceMetric metric, IndexKind kind) {
+  Object config;
+  config.set("dimension", static_cast<int64_t>(dimension));
+  config.set("metric", to_string(metric));
+  config.set("index", to_string(kind));
+  return Value{std::move(config)};
+}
+
+result<Config> decode_config(const Value& v, std::string_view name) {
+  const Object* o = v.as_object();
+  const Value* dim = o ? o->find("dimension") : nullptr;
+  const Value* metric = o ? o->find("metric") : nullptr;
+  const Value* index = o ? o->find("index") : nullptr;
+  if (dim == nullptr || !dim->is_int() || metric == nullptr || !metric->is_string() ||
+      index == nullptr || !index->is_string() || validate_dimension(*dim->as_int()))
+    return make_error(errc::Serialization, "corrupt config of collection " + std::string(name));
+  auto m = parse_metric(*metric->as_str());
+  if (!m)
+    return m.error();
+  return Config{static_cast<uint64_t>(*dim->as_int()), *m, kind_from(*index->as_str())};
+}
+
+// A transaction's vector upsert carries {"embedding", "metadata"?}: the
+// record without its index id, which the apply assigns.
+result<DecodedVector> decode_upsert(const Value& v) {
+  const Object* o = v.as_object();
+  const Value* emb = o ? o->find("embedding") : nullptr;
+  if (emb == nullptr || !emb->is_bytes() || emb->as_bytes()->size() % sizeof(float) != 0)
+    return make_error(errc::Serialization, "corrupt vector upsert in a transaction");
+  DecodedVector out;
+  const Bytes& bytes = *emb->as_bytes();
+  out.embedding.resize(bytes.size() / sizeof(float));
+  std::memcpy(out.embedding.data(), bytes.data(), bytes.size());
+  if (const Value* m = o->find("metadata"))
+    out.metadata = *m;
+  return out;
+}
+
+// The user's key of vector entry "<collection> NUL <key>".
+std::string_view key_part(std::string_view entry, std::string_view collection) {
+  return entry.substr(std::min(entry.size(), collection.size() + 1));
+}
+
 }  // namespace
 
 result<SpaceStore::Collection*> SpaceStore::collection(std::string_view name) {
@@ -107,18 +149,10 @@ result<SpaceStore::Collection*> SpaceStore::collection(std::string_view name) {
     return config.error();
   if (!*config)
     return collection_not_found(name);
-  const Object* o = (*config)->value.as_object();
-  const Value* dim = o ? o->find("dimension") : nullptr;
-  const Value* metric = o ? o->find("metric") : nullptr;
-  const Value* index = o ? o->find("index") : nullptr;
-  if (dim == nullptr || !dim->is_int() || metric == nullptr || !metric->is_string() ||
-      index == nullptr || !index->is_string())
-    return make_error(errc::Serialization, "corrupt config of collection " + std::string(name));
-  auto m = parse_metric(*metric->as_str());
-  if (!m)
-    return m.error();
-  auto c = std::make_unique<Collection>(std::string(name), static_cast<uint64_t>(*dim->as_int()),
-                                        *m, kind_from(*index->as_str()));
+  auto cfg = decode_config((*config)->value, name);
+  if (!cfg)
+    return cfg.error();
+  auto c = std::make_unique<Collection>(std::string(name), cfg->dimension, cfg->metric, cfg->kind);
   // Rebuild the index from the live vectors.
   auto prefix = keys::head_prefix(keys::vector, entry_key(name, ""));
   auto err = scan(prefix, [&](std::string_view k, std::string_view v) -> result<bool> {
@@ -175,11 +209,7 @@ result<uint64_t> SpaceStore::vector_create_collection(std::string_view name, uin
     return prev.error();
   if (prev->live())
     return make_error(errc::CollectionExists, "collection already exists: " + std::string(name));
-  Object config;
-  config.set("dimension", static_cast<int64_t>(dimension));
-  config.set("metric", to_string(metric));
-  config.set("index", kind_text(kind));
-  Value v{std::move(config)};
+  Value v = config_value(dimension, metric, kind);
   auto version = write_version(keys::collection, name, *prev, &v);
   if (!version)
     return version.error();
@@ -198,8 +228,17 @@ result<bool> SpaceStore::vector_delete_collection(std::string_view name) {
   // Drop every vector record (heads and history) of the collection, and
   // tombstone the config, in one batch.
   leveldb::WriteBatch batch;
-  auto user_prefix = entry_key(name, "");
-  for (const auto& prefix : {keys::head_prefix(keys::vector, user_prefix),
+  if (auto err = stage_drop_vectors(batch, name))
+    return err;
+  stage_version(batch, keys::collection, name, *prev, clock_.next(prev->record.timestamp), nullptr);
+  if (auto err = write(batch))
+    return err;
+  collections_.erase(std::string(name));
+  return true;
+}
+
+caf::error SpaceStore::stage_drop_vectors(leveldb::WriteBatch& batch, std::string_view name) {
+  for (const auto& prefix : {keys::head_prefix(keys::vector, entry_key(name, "")),
                              keys::history_prefix(keys::vector, std::string(name))}) {
     // History keys are 'v' 'x' collection NUL key NUL version; history_prefix
     // of the bare name ends with that first NUL.
@@ -210,11 +249,7 @@ result<bool> SpaceStore::vector_delete_collection(std::string_view name) {
     if (err)
       return err;
   }
-  stage_version(batch, keys::collection, name, *prev, clock_.next(prev->record.timestamp), nullptr);
-  if (auto err = write(batch))
-    return err;
-  collections_.erase(std::string(name));
-  return true;
+  return {};
 }
 
 result<CollectionInfo> SpaceStore::vector_collection_stats(std::string_view name) {
@@ -439,6 +474,210 @@ result<std::vector<VectorMatch>> SpaceStore::vector_search_at(std::string_view c
   for (size_t i = 0; i < hits.size() && i < k; ++i)
     out.push_back(std::move(hits[i].match));
   return out;
+}
+
+// -- at a time -----------------------------------------------------------------------
+
+result<std::vector<CollectionInfo>> SpaceStore::vector_collections_at(std::string_view name,
+                                                                      uint64_t as_of,
+                                                                      bool counts) {
+  std::vector<std::string> names;
+  if (name.empty()) {
+    auto all = list_at(keys::collection, "", as_of);
+    if (!all)
+      return all.error();
+    names = std::move(*all);
+  } else {
+    if (auto err = validate_collection_name(name))
+      return err;
+    names.emplace_back(name);
+  }
+  std::vector<CollectionInfo> out;
+  for (const auto& n : names) {
+    auto rec = get_at(keys::collection, n, as_of);
+    if (!rec)
+      return rec.error();
+    if (!*rec)
+      continue;
+    auto cfg = decode_config((*rec)->value, n);
+    if (!cfg)
+      return cfg.error();
+    CollectionInfo info;
+    info.name = n;
+    info.dimension = cfg->dimension;
+    info.metric = cfg->metric;
+    info.index_type = to_string(cfg->kind);
+    if (counts) {
+      auto live = vector_keys_at(n, as_of);
+      if (!live)
+        return live.error();
+      info.count = live->size();
+    }
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+result<std::vector<std::string>> SpaceStore::vector_keys_at(std::string_view collection,
+                                                            uint64_t as_of) {
+  if (auto err = validate_collection_name(collection))
+    return err;
+  auto prefix = entry_key(collection, "");
+  auto entries = live_keys_at(keys::vector, prefix, as_of);
+  if (!entries)
+    return entries.error();
+  for (auto& e : *entries)
+    e.erase(0, prefix.size());
+  return entries;
+}
+
+// -- in a transaction's write set ---------------------------------------------------------
+
+caf::error SpaceStore::txn_vector_op(Overlays& entries, VectorTxn& vt, const TxnOp& op) {
+  const bool on_collection =
+      op.kind == TxnOpKind::CollectionCreate || op.kind == TxnOpKind::CollectionDelete;
+  const std::string& name = on_collection ? op.key : op.arg;
+  if (auto err = validate_collection_name(name))
+    return err;
+  auto config = txn_entry(entries, keys::collection, name);
+  if (!config)
+    return config.error();
+  Overlay& c = **config;
+  switch (op.kind) {
+    case TxnOpKind::CollectionCreate: {
+      if (c.live)
+        return make_error(errc::CollectionExists, "collection already exists: " + name);
+      if (auto cfg = decode_config(op.value, name); !cfg)
+        return cfg.error();
+      c.value = op.value;
+      c.live = c.touched = true;
+      ++c.writes;
+      vt.configured.insert(name);
+      return {};
+    }
+    case TxnOpKind::CollectionDelete: {
+      if (!c.live)
+        return {};
+      c.live = false;
+      c.touched = true;
+      ++c.writes;
+      vt.configured.insert(name);
+      vt.dropped.insert(name);
+      // What the write set did to its vectors so far goes with them.
+      auto first = entries.lower_bound({keys::vector, entry_key(name, "")});
+      auto last = first;
+      while (last != entries.end() && last->first.first == keys::vector &&
+             last->first.second.compare(0, name.size() + 1, entry_key(name, "")) == 0)
+        ++last;
+      entries.erase(first, last);
+      return {};
+    }
+    default: break;
+  }
+  if (!c.live)
+    return collection_not_found(name);
+  auto key = key_part(op.key, name);
+  if (op.key.size() <= name.size() || op.key.compare(0, name.size() + 1, entry_key(name, "")) != 0)
+    return make_error(errc::Serialization, "corrupt vector operation in a transaction");
+  if (auto err = validate_key(key, options_.limits))
+    return err;
+  auto entry = txn_entry(entries, keys::vector, op.key, vt.dropped.count(name) == 0);
+  if (!entry)
+    return entry.error();
+  Overlay& e = **entry;
+  if (e.writes == 0 && e.live) {  // the stored vector: keep its id
+    const Object* o = e.value.as_object();
+    const Value* id = o ? o->find("id") : nullptr;
+    if (id == nullptr || !id->is_int())
+      return make_error(errc::Serialization, "corrupt vector record");
+    e.vector_id = static_cast<uint64_t>(*id->as_int());
+  }
+  ++e.writes;
+  if (op.kind == TxnOpKind::VectorDelete) {
+    if (e.live)
+      e.live = false, e.touched = true, e.vector_id = 0;
+    return {};
+  }
+  auto cfg = decode_config(c.value, name);
+  if (!cfg)
+    return cfg.error();
+  auto vec = decode_upsert(op.value);
+  if (!vec)
+    return vec.error();
+  if (vec->embedding.size() != cfg->dimension)
+    return dimension_mismatch(cfg->dimension, vec->embedding.size());
+  if (vec->metadata)
+    if (auto err = validate_value(*vec->metadata, options_.limits))
+      return err;
+  e.value = op.value;
+  e.live = e.touched = true;
+  return {};
+}
+
+caf::error SpaceStore::txn_stage_vectors(Overlays& entries, VectorTxn& vt,
+                                         leveldb::WriteBatch& batch) {
+  for (const auto& name : vt.dropped)
+    if (auto err = stage_drop_vectors(batch, name))
+      return err;
+  // New vectors take the next ids of their collection: 1 up in one the
+  // write set created afresh, else after the stored ones.
+  std::map<std::string, uint64_t, std::less<>> next_id;
+  for (auto& [id, e] : entries) {
+    const auto& [tag, stored_key] = id;
+    if (tag != keys::vector || !e.touched)
+      continue;
+    auto name = stored_key.substr(0, stored_key.find('\0'));
+    VectorTxn::Written w{name, std::string(key_part(stored_key, name)), 0, e.live, {}, {}};
+    if (e.live) {
+      auto vec = decode_upsert(e.value);
+      if (!vec)
+        return vec.error();
+      if (e.vector_id == 0) {
+        auto it = next_id.find(name);
+        if (it == next_id.end()) {
+          uint64_t first = 1;
+          if (vt.configured.count(name) == 0) {
+            auto coll = collection(name);
+            if (!coll)
+              return coll.error();
+            first = (*coll)->next_id;
+          }
+          it = next_id.emplace(name, first).first;
+        }
+        e.vector_id = it->second++;
+      }
+      w.id = e.vector_id;
+      w.embedding = std::move(vec->embedding);
+      w.metadata = std::move(vec->metadata);
+      e.value = record_value(w.id, w.embedding, w.metadata);
+    }
+    vt.written.push_back(std::move(w));
+  }
+  return {};
+}
+
+void SpaceStore::txn_vectors_applied(VectorTxn& vt) {
+  for (const auto& name : vt.configured)
+    collections_.erase(name);
+  for (auto& w : vt.written) {
+    auto it = collections_.find(w.collection);
+    if (it == collections_.end())
+      continue;  // not loaded: built from the records on first use
+    Collection& coll = *it->second;
+    if (auto old = coll.id_of.find(w.key); old != coll.id_of.end() && old->second != w.id) {
+      coll.index.remove(old->second);
+      coll.key_of.erase(old->second);
+      coll.metadata_of.erase(old->second);
+      coll.id_of.erase(old);
+    }
+    if (!w.live)
+      continue;
+    coll.index.upsert(w.id, w.embedding.data());
+    coll.id_of[w.key] = w.id;
+    coll.key_of[w.id] = w.key;
+    coll.metadata_of[w.id] = std::move(w.metadata);
+    coll.next_id = std::max(coll.next_id, w.id + 1);
+  }
 }
 
 }  // namespace strata::store

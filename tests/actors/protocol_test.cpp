@@ -394,8 +394,9 @@ BOOST_AUTO_TEST_CASE(a_copy_waits_for_the_prepared_transaction) {
   step<bool>(coord);
   step<bool>(coord);
   step<txn_decide_atom>(a);  // applied; the copy runs, with the commit in it
-  auto copied = take<bool>(copy);
+  auto copied = take<std::vector<uint64_t>>(copy);
   BOOST_REQUIRE(copied);
+  BOOST_TEST(copied->size() == 1u);  // a store was there, with its records
   BOOST_TEST(st(a).drops_waiting == 0);
   drain();
   BOOST_TEST(take<uint64_t>(h).engaged());

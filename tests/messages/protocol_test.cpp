@@ -55,7 +55,7 @@ BOOST_AUTO_TEST_CASE(transaction_operations_round_trip) {
 BOOST_AUTO_TEST_CASE(unknown_enum_bytes_are_refused) {
   // The kind is a TxnOp's first byte.
   auto buf = serialized(TxnOp{TxnOpKind::KvPut, "k", "", Value{1}, false, 0});
-  buf[0] = static_cast<char>(static_cast<uint8_t>(TxnOpKind::JsonDelete) + 1);
+  buf[0] = static_cast<char>(static_cast<uint8_t>(TxnOpKind::VectorDelete) + 1);
   TxnOp op;
   auto err = deserialize(buf, op);
   BOOST_REQUIRE(err);

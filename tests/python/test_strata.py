@@ -245,6 +245,29 @@ def test_a_conflicting_commit_raises_and_writes_nothing(db):
     assert db.kv_get("k") == 3
 
 
+def test_a_memory_and_its_embedding_commit_together_or_not_at_all(db):
+    db.set_space("memory")
+    db.vector_create_collection("notes", 2)
+    with db.session() as s:
+        s.set_space("memory")
+        s.kv_put("note:1", "the user prefers tea")
+        s.vector_upsert("notes", "note:1", [1.0, 0.0], {"kind": "preference"})
+        # its own write, before anyone else sees it
+        assert [m.key for m in s.vector_search("notes", [1.0, 0.0], 1)] == ["note:1"]
+        assert db.vector_get("notes", "note:1") is None
+    assert db.vector_get("notes", "note:1").metadata == {"kind": "preference"}
+    assert [m.key for m in db.vector_search("notes", [1.0, 0.0], 1)] == ["note:1"]
+
+    with pytest.raises(RuntimeError):
+        with db.session() as s:
+            s.set_space("memory")
+            s.kv_put("note:2", "coffee")
+            s.vector_upsert("notes", "note:2", [0.0, 1.0])
+            raise RuntimeError("abandoned")
+    assert db.kv_get("note:2") is None
+    assert db.vector_list_keys("notes") == ["note:1"]
+
+
 # -- the spaces guide (../shared/seed/spaces-guide.md), every example -------------------
 
 

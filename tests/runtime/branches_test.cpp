@@ -188,6 +188,11 @@ BOOST_AUTO_TEST_CASE(fork_copies_everything_and_both_stay_independent_across_reo
     BOOST_TEST(info.source == "default");
     BOOST_TEST(info.destination == "fork");
     BOOST_TEST(info.spaces_copied == 2u);
+    // Every stored record: as many as a bundle of the branch holds.
+    BOOST_TEST(info.entries_copied > 0u);
+    auto bundle = dir.path() + "/default.bundle";
+    BOOST_TEST(info.entries_copied ==
+               STRATA_REQUIRE_OK(db.branch_export("default", bundle)).entry_count);
     BOOST_TEST(db.current_branch() == "default");
     BOOST_TEST(STRATA_REQUIRE_OK(db.branch_info("fork"))->parent == "default");
     STRATA_REQUIRE_ERR(db.fork_branch("fork"), errc::BranchExists);

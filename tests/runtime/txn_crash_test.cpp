@@ -1,5 +1,5 @@
 // Crash safety of transactions: a writer process commits two-space
-// transactions and dies at each step of the two-phase commit protocol (a
+// transactions (a KV entry in each space, and a vector in the second) and dies at each step of the two-phase commit protocol (a
 // fault point), or by SIGKILL at a random moment. After reopening, every
 // transaction must be in both spaces or in neither, every acknowledged
 // commit must be there, a transaction every participant prepared must have
@@ -75,12 +75,25 @@ void check_all_or_nothing(const std::string& dir, int round, long last_ack, InFl
     BOOST_REQUIRE(v);
     return *v;
   };
+  // Beta's vector of the key, with the transaction's value as metadata.
+  auto vector_in_beta = [&](long i) {
+    auto v = db.vector_get("mem", "t" + std::to_string(i));
+    BOOST_REQUIRE(v);
+    return *v ? (*v)->metadata : std::nullopt;
+  };
   for (long i = 0; i <= last_ack + 1; ++i) {
     auto a = value_in("alpha", i), b = value_in("beta", i);
     Value want{int64_t{round} * 1000000 + i};
     bool in_a = a && *a == want, in_b = b && *b == want;
     BOOST_REQUIRE_MESSAGE(in_a == in_b, "transaction " << i << " of round " << round
                                                        << " is in one space only");
+    // (A key the settle test overwrote with a probe tells nothing; that
+    // test checks its vector itself.)
+    auto vec = vector_in_beta(i);
+    bool probed = b && *b == Value{"probe"};
+    BOOST_REQUIRE_MESSAGE(probed || (vec && *vec == want) == in_a,
+                          "transaction " << i << " of round " << round
+                                         << ": its vector and its KV entries disagree");
     if (i <= last_ack)
       BOOST_REQUIRE_MESSAGE(in_a, "acknowledged transaction " << i << " was lost");
     else if (in_flight == InFlight::Committed)
@@ -173,6 +186,13 @@ BOOST_AUTO_TEST_CASE(participants_settle_a_transaction_when_the_coordinator_reco
             applied = applied || v.value == want;
           BOOST_TEST(applied == c.committed, space << " history has the transaction: " << applied);
           BOOST_TEST(history->front().value == Value{"probe"});
+        }
+        {
+          // Beta's vector of the transaction went with its KV entry.
+          auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
+          STRATA_REQUIRE_DONE(db.set_space("beta"));
+          auto v = STRATA_REQUIRE_OK(db.vector_get("mem", key));
+          BOOST_TEST((v && v->metadata == want) == c.committed);
         }
         check_all_or_nothing(dir.db(), 1, r.last_ack, InFlight::Either);
       }

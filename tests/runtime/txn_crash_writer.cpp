@@ -1,7 +1,8 @@
 // txn_crash_writer — the victim process of the transaction crash tests.
 // Commits transactions that write key t<i> = ROUND * 1000000 + i into two
-// spaces ("alpha" and "beta") at once, printing "ack <i>" after each commit
-// returned. It dies either by the parent's SIGKILL or at a step of
+// spaces ("alpha" and "beta") at once — in beta also a vector t<i> of
+// collection "mem" with that value as its metadata — printing "ack <i>"
+// after each commit returned. It dies either by the parent's SIGKILL or at a step of
 // two-phase commit (STEP, after AFTER passes of it), which it hands to the
 // database through testing::FaultInjector::crash_at; finished
 // transactions are forgotten after FORGET_MS.
@@ -43,11 +44,20 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "open: %s\n", strata::describe(db.error()).c_str());
     return 1;
   }
+  if (auto c = db->set_space("beta") ? db->vector_create_collection(
+                                           "mem", 2, strata::DistanceMetric::Cosine)
+                                     : strata::result<uint64_t>{uint64_t{0}};
+      !c && !strata::is(c.error(), strata::errc::CollectionExists)) {
+    std::fprintf(stderr, "collection: %s\n", strata::describe(c.error()).c_str());
+    return 1;
+  }
   auto s = db->session();
   for (int64_t i = 0;; ++i) {
     auto key = "t" + std::to_string(i);
     bool ok = s.begin() && s.set_space("alpha") && s.kv_put(key, base + i) &&
-              s.set_space("beta") && s.kv_put(key, base + i);
+              s.set_space("beta") && s.kv_put(key, base + i) &&
+              s.vector_upsert("mem", key, {1.0f, static_cast<float>(i)},
+                              strata::Value{base + i});
     if (!ok) {
       std::fprintf(stderr, "transaction setup failed\n");
       return 1;

@@ -36,6 +36,7 @@
 #include "strata/messages/error.hpp"
 #include "strata/messages/types.hpp"
 #include "strata/messages/value.hpp"
+#include "strata/messages/vector_types.hpp"
 
 namespace strata {
 
@@ -45,6 +46,7 @@ class Strata;
 struct TxnOp;  // a buffered write (internal)
 
 namespace detail {
+struct CollectionView;
 struct HandleImpl;
 struct SpaceTxn;
 struct TxnState;
@@ -144,6 +146,43 @@ class Session {
                                                       std::string_view path = "$");
   [[nodiscard]] result<uint64_t> json_delete(std::string_view key, std::string_view path = "$");
 
+  // -- vector collections ---------------------------------------------------------------
+  // The handle's calls, with its errors. In a transaction, reads see the
+  // snapshot plus the transaction's own writes (a search scores the
+  // snapshot's vectors exactly, as vector_search_at, with the transaction's
+  // own upserts and deletes applied); writes are buffered and applied at
+  // commit with the others, all or nothing, and a collection's similarity
+  // index changes only once the commit is decided. What a transaction
+  // reads — a collection's existence and config, a vector, a search or key
+  // listing of a collection — is validated at commit like any read: a
+  // commit in between by another writer is a TransactionConflict.
+  // Versions returned are predictions, as for the other primitives.
+  [[nodiscard]] result<uint64_t> vector_create_collection(std::string_view name,
+                                                          uint64_t dimension,
+                                                          DistanceMetric metric,
+                                                          IndexKind index = IndexKind::Auto);
+  [[nodiscard]] result<bool> vector_delete_collection(std::string_view name);
+  /// In a transaction: the collections as it sees them, each counted (a
+  /// scan of its vectors at the snapshot); index_type is the configured
+  /// kind and memory_bytes 0.
+  [[nodiscard]] result<std::vector<CollectionInfo>> vector_list_collections();
+  [[nodiscard]] result<CollectionInfo> vector_collection_stats(std::string_view name);
+  [[nodiscard]] result<uint64_t> vector_upsert(std::string_view collection, std::string_view key,
+                                               std::vector<float> embedding,
+                                               std::optional<Value> metadata = std::nullopt);
+  /// All entries are checked first; one bad entry fails the call and
+  /// nothing is written (or buffered).
+  [[nodiscard]] result<std::vector<uint64_t>> vector_batch_upsert(
+      std::string_view collection, std::vector<VectorUpsert> entries);
+  [[nodiscard]] result<std::optional<VectorEntry>> vector_get(std::string_view collection,
+                                                              std::string_view key);
+  [[nodiscard]] result<bool> vector_delete(std::string_view collection, std::string_view key);
+  [[nodiscard]] result<std::vector<std::string>> vector_list_keys(std::string_view collection);
+  [[nodiscard]] result<std::vector<VectorMatch>> vector_search(std::string_view collection,
+                                                               std::vector<float> query,
+                                                               uint64_t k,
+                                                               MetadataFilter filter = {});
+
  private:
   friend class Strata;
   explicit Session(std::unique_ptr<detail::HandleImpl> handle);
@@ -171,6 +210,20 @@ class Session {
 
   // Events of the current space visible at the snapshot (asked once).
   result<uint64_t> event_base(detail::SpaceTxn& st);
+
+  // A collection of the current space as the transaction sees it (its
+  // existence and config at the snapshot, recorded as a read, then its
+  // own creates and drops).
+  result<detail::CollectionView*> collection_view(detail::SpaceTxn& st, std::string_view name);
+  // The view of a collection that must exist (else CollectionNotFound).
+  result<detail::CollectionView*> existing_collection(detail::SpaceTxn& st,
+                                                      std::string_view name);
+  // The live vector keys of a collection as the transaction sees it.
+  result<std::vector<std::string>> txn_vector_keys(detail::SpaceTxn& st,
+                                                   detail::CollectionView& view);
+  // Buffers a checked upsert into collection `view`.
+  result<uint64_t> buffer_vector(detail::SpaceTxn& st, detail::CollectionView& view,
+                                 VectorUpsert v);
 
   // A JSON document as the transaction sees it: its own writes, else the
   // snapshot (empty = absent).

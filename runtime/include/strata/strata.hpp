@@ -519,7 +519,7 @@ class Strata {
 
   // -- vector collections (SPEC 5.5), in the current space ------------------------
   // Scores: higher is more similar (cosine in [-1, 1]; euclidean 1/(1+d);
-  // dot product raw). Vector writes are never part of a transaction.
+  // dot product raw). In a Session, vector calls run in its transaction.
 
   /// Creates a collection. Errors: InvalidInput (name: 1-256 bytes, no '/',
   /// NUL or leading '_'; dimension 1..65536), CollectionExists.

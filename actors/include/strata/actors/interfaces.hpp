@@ -106,6 +106,10 @@ using space_actor = caf::typed_actor<
                     MetadataFilter>::with<std::vector<VectorMatch>>,
     caf::replies_to<vec_search_at_atom, std::string, std::vector<float>, uint64_t, MetadataFilter,
                     uint64_t>::with<std::vector<VectorMatch>>,
+    /// (name or "" for all, as_of, counts): the collections alive then.
+    caf::replies_to<vec_colls_at_atom, std::string, uint64_t, bool>::with<
+        std::vector<CollectionInfo>>,
+    caf::replies_to<vec_keys_at_atom, std::string, uint64_t>::with<std::vector<std::string>>,
     // Event log (SPEC 5.2).
     caf::replies_to<event_append_atom, std::string, Value>::with<uint64_t>,
     caf::replies_to<event_batch_atom, std::vector<EventEntry>>::with<std::vector<BatchItemResult>>,
@@ -145,7 +149,9 @@ using space_actor = caf::typed_actor<
     /// Copies the space's store into `dest_dir` (a fork): table files are
     /// hard-linked, the rest copied. Replies false when the space holds no
     /// store.
-    caf::replies_to<space_copy_atom, std::string>::with<bool>,
+    /// A fork's copy of the store into a directory: {records copied}, or
+    /// nothing when the space holds no store.
+    caf::replies_to<space_copy_atom, std::string>::with<std::vector<uint64_t>>,
     /// Every stored key and record of the space (bundle export); empty when
     /// the space holds no store.
     caf::replies_to<space_dump_atom>::with<std::vector<StoredPair>>,
@@ -209,7 +215,8 @@ using branch_actor = space_registry::extend<
     caf::replies_to<recover_atom>::with<bool>,
     /// Copies every space into branch directory `dest` (a fork); replies the
     /// number of spaces copied.
-    caf::replies_to<space_copy_atom, std::string>::with<uint64_t>>;
+    /// Copies every space into a new branch: {spaces copied, records copied}.
+    caf::replies_to<space_copy_atom, std::string>::with<std::vector<uint64_t>>>;
 
 /// The database root: the catalog of branches.
 using database_actor = caf::typed_actor<

@@ -76,6 +76,8 @@ using vec_del_atom = caf::atom_constant<caf::atom("v_del")>;
 using vec_keys_atom = caf::atom_constant<caf::atom("v_keys")>;
 using vec_search_atom = caf::atom_constant<caf::atom("v_search")>;
 using vec_search_at_atom = caf::atom_constant<caf::atom("v_search_a")>;
+using vec_colls_at_atom = caf::atom_constant<caf::atom("vc_list_at")>;
+using vec_keys_at_atom = caf::atom_constant<caf::atom("v_keys_at")>;
 
 using event_append_atom = caf::atom_constant<caf::atom("ev_append")>;
 using event_batch_atom = caf::atom_constant<caf::atom("ev_batch")>;
@@ -351,12 +353,13 @@ typename Inspector::result_type inspect(Inspector& f, BranchInfo& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ForkInfo& x) {
-  return f(caf::meta::type_name("strata::ForkInfo"), x.source, x.destination, x.spaces_copied);
+  return f(caf::meta::type_name("strata::ForkInfo"), x.source, x.destination, x.spaces_copied,
+           x.entries_copied);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, TxnOp& x) {
-  EnumRef<TxnOpKind, TxnOpKind::JsonDelete> kind{x.kind, "transaction operation"};
+  EnumRef<TxnOpKind, TxnOpKind::VectorDelete> kind{x.kind, "transaction operation"};
   return f(caf::meta::type_name("strata::TxnOp"), kind, x.key, x.arg, x.value, x.has_expected,
            x.expected);
 }

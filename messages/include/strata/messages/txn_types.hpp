@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "strata/messages/value.hpp"
@@ -24,13 +25,27 @@ enum class TxnOpKind : uint8_t {
   EventAppend,
   JsonSet,
   JsonDelete,
+  // Vector collections: `key` is the collection's name for the first two,
+  // "<collection> NUL <vector key>" for the others (the vector's stored
+  // entry); `arg` the collection's name for the vector operations.
+  CollectionCreate,  ///< value: {"dimension", "metric", "index"} (the stored config)
+  CollectionDelete,
+  VectorUpsert,      ///< value: {"embedding": Bytes, "metadata"?} (no id yet)
+  VectorDelete,
 };
 
 /// The primitive an entry belongs to, in transactions, held-entry tables
 /// and messages. Its value is the byte that tags the entry's key family in
 /// a space store (store/src/key_codec.hpp spells its tags with it): one
 /// letter per primitive everywhere.
-enum class Primitive : char { Kv = 'k', State = 's', Json = 'j', Event = 'e' };
+enum class Primitive : char {
+  Kv = 'k',
+  State = 's',
+  Json = 'j',
+  Event = 'e',
+  Collection = 'c',  ///< a vector collection's config, under its name
+  Vector = 'x',      ///< a vector, under "<collection> NUL <key>"
+};
 
 /// The key-family byte of `p`.
 constexpr char tag_of(Primitive p) {
@@ -49,8 +64,21 @@ constexpr Primitive primitive_of(TxnOpKind kind) {
     case TxnOpKind::JsonSet:
     case TxnOpKind::JsonDelete: return Primitive::Json;
     case TxnOpKind::EventAppend: return Primitive::Event;
+    case TxnOpKind::CollectionCreate:
+    case TxnOpKind::CollectionDelete: return Primitive::Collection;
+    case TxnOpKind::VectorUpsert:
+    case TxnOpKind::VectorDelete: return Primitive::Vector;
   }
   return Primitive::Kv;
+}
+
+/// The stored key of vector `key` of `collection`: the entry a vector
+/// operation writes and a transaction holds.
+inline std::string vector_entry_key(std::string_view collection, std::string_view key) {
+  std::string out(collection);
+  out.push_back('\0');
+  out.append(key);
+  return out;
 }
 
 /// One buffered write of a transaction.

@@ -179,6 +179,10 @@ struct ForkInfo {
   std::string source;
   std::string destination;
   uint64_t spaces_copied = 0;  ///< including "default" when it holds data
+  /// Stored records copied: every version of every entry, every event,
+  /// collection and vector — what a bundle of the branch counts in
+  /// BundleInfo::entry_count.
+  uint64_t entries_copied = 0;
 };
 
 /// What a bundle export, import or validation found (SPEC 3.2).

@@ -37,6 +37,11 @@ enum class IndexKind : uint8_t {
   Hnsw,
 };
 
+/// "auto", "brute_force" or "hnsw": how a collection's config names its
+/// index kind (the store's records and CollectionInfo::index_type of a
+/// collection read at a time).
+const char* to_string(IndexKind kind) noexcept;
+
 /// "cosine", "euclidean" or "dot_product" (the `index_type`-style spelling
 /// used in CollectionInfo and JSON output).
 const char* to_string(DistanceMetric metric) noexcept;

@@ -81,9 +81,10 @@ class SpaceStore {
 
   /// Copies the store into `dest_dir` for a fork: closes the database (so
   /// that its files are stable), hard-links the table files and copies the
-  /// rest, then reopens. Returns false (copying nothing) when the store is
-  /// absent. Errors: Io.
-  [[nodiscard]] result<bool> copy_to(const std::string& dest_dir);
+  /// rest, then reopens. Returns how many records it held (those dump()
+  /// returns), or nothing (copying nothing) when the store is absent.
+  /// Errors: Io.
+  [[nodiscard]] result<std::optional<uint64_t>> copy_to(const std::string& dest_dir);
 
   /// Every stored key and record, in key order, except transaction votes
   /// (for bundles). Empty when the store is absent.
@@ -121,7 +122,7 @@ class SpaceStore {
   [[nodiscard]] result<std::optional<VersionedValue>> kv_get(std::string_view key);
 
   /// The version number of the newest record of a KV entry, state cell or
-  /// JSON document (`tag` keys::kv, keys::state or keys::json), a deletion's
+  /// JSON document, vector or collection config, a deletion's
   /// included; 0 when it was never written. The next write gets one more.
   /// Errors: InvalidInput for another tag.
   [[nodiscard]] result<uint64_t> head_version(Primitive primitive, std::string_view key);
@@ -251,6 +252,17 @@ class SpaceStore {
                                                                  std::string_view key,
                                                                  uint64_t as_of);
   [[nodiscard]] result<bool> vector_delete(std::string_view collection, std::string_view key);
+  /// The collections alive at `as_of` — all of them when `name` is empty,
+  /// else at most the one named — with their config as of then
+  /// (index_type: the configured kind; memory_bytes 0); `counts` also
+  /// counts each one's vectors alive then (a scan of the collection).
+  [[nodiscard]] result<std::vector<CollectionInfo>> vector_collections_at(std::string_view name,
+                                                                          uint64_t as_of,
+                                                                          bool counts);
+  /// Keys of the vectors of a collection alive at `as_of`, ascending (none
+  /// when the collection did not exist then).
+  [[nodiscard]] result<std::vector<std::string>> vector_keys_at(std::string_view collection,
+                                                                uint64_t as_of);
   /// Keys of the live vectors of a collection, ascending. Errors:
   /// CollectionNotFound.
   [[nodiscard]] result<std::vector<std::string>> vector_keys(std::string_view collection);
@@ -390,9 +402,30 @@ class SpaceStore {
   result<bool> remove(char tag, std::string_view key);
   result<std::vector<std::string>> list(char tag, const ListOptions& opts);
   result<std::vector<std::string>> list_at(char tag, std::string_view prefix, uint64_t as_of);
+  // list_at without checking the prefix (a vector's holds a NUL).
+  result<std::vector<std::string>> live_keys_at(char tag, std::string_view prefix, uint64_t as_of);
 
-  // The transaction machinery (txn_participant.cpp).
+  // The transaction machinery (txn_participant.cpp): the working state of
+  // each entry a write set touches, by (tag, key).
   struct Overlay;
+  using Overlays = std::map<std::pair<char, std::string>, Overlay>;
+  // The entry's overlay, read from its head the first time (`stored`
+  // false: as if absent — its collection was dropped earlier in the set).
+  result<Overlay*> txn_entry(Overlays& entries, char tag, const std::string& key,
+                             bool stored = true);
+  // Vector collections in a write set (vector_store.cpp): each operation
+  // applied to the overlays; then, before the batch is written, the
+  // vectors of dropped collections deleted and each written vector's
+  // record (with its index id) staged; and once it is written, the
+  // in-memory indexes brought up to date — never earlier, so that a
+  // transaction that is not applied leaves no trace in them.
+  struct VectorTxn;
+  caf::error txn_vector_op(Overlays& entries, VectorTxn& vt, const TxnOp& op);
+  caf::error txn_stage_vectors(Overlays& entries, VectorTxn& vt, leveldb::WriteBatch& batch);
+  void txn_vectors_applied(VectorTxn& vt);
+  // Stages the deletion of every vector record (heads and history) of a
+  // collection.
+  caf::error stage_drop_vectors(leveldb::WriteBatch& batch, std::string_view collection);
   caf::error txn_run(const std::vector<TxnOp>& ops, uint64_t commit_ts, uint64_t prepared_id,
                      bool dry_run, bool sync = true);
   result<bool> changed_after(char tag, std::string_view key, uint64_t snapshot,
