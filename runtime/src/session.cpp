@@ -1044,23 +1044,20 @@ result<CollectionInfo> Session::vector_collection_stats(std::string_view name) {
 result<uint64_t> Session::vector_upsert(std::string_view collection, std::string_view key,
                                         std::vector<float> embedding,
                                         std::optional<Value> metadata) {
-  VectorUpsert v{std::string(key), std::move(embedding), std::move(metadata)};
   if (handle_->remote)
-    return remote(cmd::VectorUpsert{{}, std::string(collection), std::move(v.key),
-                                    std::move(v.embedding), std::move(v.metadata)});
-  if (auto err = refuse_if_read_only(handle_->db.get(), "VectorUpsert"))
-    return err;
-  if (!txn_)
+    return remote(cmd::VectorUpsert{{}, std::string(collection), std::string(key),
+                                    std::move(embedding), std::move(metadata)});
+  VectorUpsert v{std::string(key), std::move(embedding), std::move(metadata)};
+  if (!txn_) {
+    if (auto err = refuse_if_read_only(handle_->db.get(), "VectorUpsert"))
+      return err;
     return call(handle_->space, vec_upsert_atom::value, std::string(collection), v);
-  if (txn_->read_only)
-    return read_only_write();
-  auto& st = txn_->spaces[handle_->space];
-  auto view = existing_collection(st, collection);
-  if (!view)
-    return view.error();
-  if (auto err = check_upsert(*(*view)->info, v, handle_->db->options().limits))
-    return err;
-  return buffer_vector(st, **view, std::move(v));
+  }
+  // In a transaction: a batch of one.
+  auto r = vector_batch_upsert(collection, {std::move(v)});
+  if (!r)
+    return r.error();
+  return r->front();
 }
 
 result<std::vector<uint64_t>> Session::vector_batch_upsert(std::string_view collection,

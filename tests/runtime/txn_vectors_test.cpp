@@ -3,7 +3,10 @@
 // commit with the other primitives' — all or nothing, across spaces — and
 // a collection's similarity index changes only once the commit is decided.
 
+#include <algorithm>
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "strata/command.hpp"
@@ -299,6 +302,64 @@ BOOST_AUTO_TEST_CASE(vector_commands_run_in_a_transaction_by_id) {
   BOOST_TEST(!STRATA_REQUIRE_OK(db.vector_get("c", "cmd")).has_value());
   STRATA_REQUIRE_OK(db.execute(strata::Command{cmd::Commit{at}}));
   BOOST_TEST(STRATA_REQUIRE_OK(db.vector_get("c", "cmd")).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_transactions_keep_the_index_equal_to_the_records) {
+  // Four threads each commit 25 transactions that count in a shared cell
+  // (read, then write: they conflict and retry) and upsert or delete a
+  // vector in one space while logging in another. At the end the index
+  // (search) holds exactly the stored vectors, and the counter equals the
+  // number of commits.
+  TempDir dir;
+  auto db = STRATA_REQUIRE_OK(Strata::open(dir.db()));
+  seed_collection(db);
+  constexpr int threads = 4, per_thread = 25;
+  std::vector<Session> sessions;
+  for (int t = 0; t < threads; ++t)
+    sessions.push_back(STRATA_REQUIRE_OK(db.new_handle()).session());
+  std::vector<std::thread> workers;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < threads; ++t)
+    workers.emplace_back([&, t] {
+      auto& s = sessions[t];
+      for (int i = 0; i < per_thread; ++i) {
+        auto key = "t" + std::to_string(t) + "-" + std::to_string(i % 7);
+        for (;;) {
+          bool ok = s.begin() && s.set_space("mem");
+          auto n = ok ? s.state_get("count") : strata::result<std::optional<Value>>{std::nullopt};
+          ok = ok && n;
+          int64_t next = ok && *n ? *(**n).as_int() + 1 : 1;
+          ok = ok && s.state_set("count", next);
+          ok = ok && (i % 3 == 2 ? bool(s.vector_delete("c", key))
+                                 : bool(s.vector_upsert("c", key, {1, float(t), float(i)})));
+          ok = ok && s.set_space("log") && s.event_append("step", Object{{"t", t}});
+          if (!ok) {
+            ++failures;
+            (void)s.rollback();
+            break;
+          }
+          auto c = s.commit();
+          if (c)
+            break;
+          if (!strata::is(c.error(), errc::TransactionConflict)) {
+            ++failures;
+            break;
+          }
+        }
+      }
+    });
+  for (auto& w : workers)
+    w.join();
+  BOOST_REQUIRE_EQUAL(failures.load(), 0);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.state_get("count")) ==
+             std::optional<Value>(int64_t{threads * per_thread}));
+  auto keys = STRATA_REQUIRE_OK(db.vector_list_keys("c"));
+  auto hits = keys_of(STRATA_REQUIRE_OK(db.vector_search("c", {1, 1, 1}, 1000)));
+  std::sort(hits.begin(), hits.end());
+  BOOST_TEST(hits == keys, boost::test_tools::per_element());
+  BOOST_TEST(STRATA_REQUIRE_OK(db.vector_collection_stats("c")).count == keys.size());
+  STRATA_REQUIRE_DONE(db.set_space("log"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_len()) == uint64_t{threads * per_thread});
 }
 
 BOOST_AUTO_TEST_SUITE_END()
