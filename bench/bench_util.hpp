@@ -1,13 +1,15 @@
 #pragma once
 
 // Shared helpers of the side-by-side benchmarks: timing, medians, fatal
-// checks and a scratch directory that is removed at exit.
+// checks, a scratch directory that is removed at exit, and the keys and
+// values every KV comparison writes (16-byte keys, 100-byte values).
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -51,11 +53,39 @@ inline double median(std::vector<double> xs) {
   return xs[xs.size() / 2];
 }
 
+/// Ends the benchmark: a failed operation must never be timed as a fast one.
+[[noreturn]] inline void fail(const std::string& what) {
+  std::fprintf(stderr, "benchmark failed: %s\n", what.c_str());
+  std::exit(1);
+}
+
 inline void check(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "benchmark failed: %s\n", what);
-    std::exit(1);
+  if (!ok)
+    fail(what);
+}
+
+/// n keys of 16 hex digits, random (so in no particular key order),
+/// the same for the same seed.
+inline std::vector<std::string> make_keys(size_t n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<std::string> keys(n);
+  char buf[17];
+  for (auto& k : keys) {
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
+    k = buf;
   }
+  return keys;
+}
+
+/// A 100-byte value of random base64 characters: no run repeats within
+/// it, so snappy (which only removes repeated runs) cannot shrink it.
+inline std::string make_value(std::mt19937_64& rng) {
+  static const char alphabet[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/";
+  std::string v(100, ' ');
+  for (auto& c : v)
+    c = alphabet[rng() % 64];
+  return v;
 }
 
 /// A fresh directory under $TMPDIR, removed with its content on scope exit.
@@ -72,6 +102,7 @@ class ScratchDir {
     std::filesystem::remove_all(path_, ec);
   }
   std::string operator/(const char* sub) const { return (path_ / sub).string(); }
+  const std::filesystem::path& path() const { return path_; }
 
  private:
   std::filesystem::path path_;

@@ -4,9 +4,10 @@
 // standard durability; issue 15's: a kv_scan of 100 keys with their values
 // >= 50% of a raw iterator over as many).
 //
-// Raw LevelDB gets the options Strata gives each space (bloom filter, shared
-// block cache, 4 MiB write buffer) so that the ratio measures what Strata
-// adds: the actor round trip, versioning, Cap'n Proto records.
+// Raw LevelDB gets the options Strata gives each space (raw_leveldb.hpp:
+// bloom filter, shared block cache, 4 MiB write buffer) so that the ratio
+// measures what Strata adds: the actor round trip, versioning, Cap'n Proto
+// records.
 // Rounds alternate raw and Strata so that machine noise hits both; the
 // table reports the median round of each and their ratio.
 //
@@ -24,60 +25,16 @@
 #include <tuple>
 #include <vector>
 
-#include <leveldb/cache.h>
-#include <leveldb/db.h>
-#include <leveldb/filter_policy.h>
-
 #include <strata/strata.hpp>
 
 #include "bench_util.hpp"
+#include "raw_leveldb.hpp"
 
 using namespace strata::bench;
 
 namespace {
 
-struct Raw {
-  std::unique_ptr<leveldb::Cache> cache{leveldb::NewLRUCache(32u << 20)};
-  std::unique_ptr<const leveldb::FilterPolicy> filter{leveldb::NewBloomFilterPolicy(10)};
-  std::unique_ptr<leveldb::DB> db;
-
-  explicit Raw(const std::string& dir, size_t cache_bytes = 32u << 20) {
-    if (cache_bytes != 32u << 20)
-      cache.reset(leveldb::NewLRUCache(cache_bytes));
-    leveldb::Options o;
-    o.create_if_missing = true;
-    o.paranoid_checks = true;  // as Strata opens its stores
-    o.block_cache = cache.get();
-    o.filter_policy = filter.get();
-    o.max_open_files = 64;
-    leveldb::DB* raw = nullptr;
-    if (!leveldb::DB::Open(o, dir, &raw).ok()) {
-      std::fprintf(stderr, "cannot open raw leveldb at %s\n", dir.c_str());
-      std::exit(1);
-    }
-    db.reset(raw);
-  }
-};
-
-std::vector<std::string> make_keys(size_t n, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::vector<std::string> keys(n);
-  char buf[17];
-  for (auto& k : keys) {
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
-    k = buf;
-  }
-  return keys;
-}
-
-std::string make_value(std::mt19937_64& rng) {
-  static const char alphabet[] =
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/";
-  std::string v(100, ' ');
-  for (auto& c : v)
-    c = alphabet[rng() % 64];
-  return v;
-}
+using Raw = RawLevelDb;
 
 // `count` new handles of `db`, handle t on the space named space_of(t).
 template <class F>
