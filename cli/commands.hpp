@@ -150,8 +150,8 @@ std::optional<VersionedValue> version_at(const std::optional<std::vector<Version
 /// mode only: in pipe mode and the REPL stdin carries the commands).
 [[nodiscard]] result<std::string> read_file_arg(const Context& ctx, const std::string& path);
 
-/// Writes that cannot be part of a transaction (vector writes, branch
-/// create/delete) are refused while one is open (SPEC 5.5 [R], 6.4):
+/// Writes that cannot be part of a transaction (branch create/delete,
+/// space operations) are refused while one is open (SPEC 5.5 [R], 6.4):
 /// InvalidInput "<what> operations are not supported inside a transaction".
 std::optional<CliError> refuse_in_transaction(const Context& ctx, std::string_view what);
 

@@ -68,7 +68,10 @@ void prepare_now(self_ptr self, const TxnTicket& ticket, const TxnWork& work,
     return;
   }
   // Held by a younger transaction (an older one would have been waited for).
-  if (st.txns.any_held(touched.keys)) {
+  bool younger_under = false;
+  for (const auto& [tag, prefix] : touched.prefixes)
+    younger_under = younger_under || st.txns.held_under(tag, prefix);
+  if (younger_under || st.txns.any_held(touched.keys)) {
     rp.deliver(held_by_younger());
     return;
   }

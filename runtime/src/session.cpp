@@ -975,6 +975,11 @@ result<bool> Session::vector_delete_collection(std::string_view name) {
   auto& v = **view;
   if (!v.info)
     return false;
+  // The drop deletes every stored vector of the collection: a read of
+  // them all, so that a write into it committed after the snapshot (or
+  // prepared before) conflicts or is waited for instead of being lost.
+  if (!v.fresh)
+    st.work.reads.push_back(TxnRead{Primitive::Vector, vector_entry_key(v.name, ""), {}, true});
   auto r = buffer_write(st, Primitive::Collection, v.name, std::nullopt,
                         TxnOp{TxnOpKind::CollectionDelete, v.name, {}, Value{}, false, 0});
   if (!r)
@@ -1194,7 +1199,8 @@ result<std::vector<VectorMatch>> Session::vector_search(std::string_view collect
   if (!v.fresh) {
     // The snapshot's best, with room for the ones this transaction replaced.
     auto found = call(handle_->space, vec_search_at_atom::value, v.name, query,
-                      k + static_cast<uint64_t>(v.own.size()), filter, txn_->snapshot);
+                      std::max(k, k + static_cast<uint64_t>(v.own.size())), filter,
+                      txn_->snapshot);
     if (!found)
       return found.error();
     st.work.reads.push_back(TxnRead{Primitive::Vector, vector_entry_key(v.name, ""), {}, true});

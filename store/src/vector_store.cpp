@@ -604,6 +604,10 @@ caf::error SpaceStore::txn_vector_op(Overlays& entries, VectorTxn& vt, const Txn
   auto vec = decode_upsert(op.value);
   if (!vec)
     return vec.error();
+  if (vec->embedding.size() > options_.limits.max_vector_dim)
+    return make_error(errc::ConstraintViolation,
+                      "Vector dimension " + std::to_string(vec->embedding.size()) +
+                          " exceeds maximum " + std::to_string(options_.limits.max_vector_dim));
   if (vec->embedding.size() != cfg->dimension)
     return dimension_mismatch(cfg->dimension, vec->embedding.size());
   if (vec->metadata)
