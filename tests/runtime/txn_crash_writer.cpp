@@ -44,10 +44,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "open: %s\n", strata::describe(db.error()).c_str());
     return 1;
   }
-  if (auto c = db->set_space("beta") ? db->vector_create_collection(
-                                           "mem", 2, strata::DistanceMetric::Cosine)
-                                     : strata::result<uint64_t>{uint64_t{0}};
-      !c && !strata::is(c.error(), strata::errc::CollectionExists)) {
+  // Beta's collection, made once (later rounds find it there).
+  if (auto r = db->set_space("beta"); !r) {
+    std::fprintf(stderr, "set_space: %s\n", strata::describe(r.error()).c_str());
+    return 1;
+  }
+  auto c = db->vector_create_collection("mem", 2, strata::DistanceMetric::Cosine);
+  if (!c && !strata::is(c.error(), strata::errc::CollectionExists)) {
     std::fprintf(stderr, "collection: %s\n", strata::describe(c.error()).c_str());
     return 1;
   }
