@@ -149,9 +149,13 @@ struct OutputJson {
       out.push_back(event(e));
     return out;
   }
+  json operator()(const WriteInfo& w) const {
+    return {{"version", w.version}, {"timestamp", w.timestamp}};
+  }
   json operator()(const CasOutcome& c) const {
     return {{"swapped", c.swapped},
             {"version", c.version},
+            {"timestamp", c.timestamp},
             {"current", c.current ? versioned(*c.current) : json()}};
   }
   json operator()(const std::vector<VectorMatch>& ms) const {
@@ -233,11 +237,13 @@ std::vector<Tool> make_tools() {
                    return KvGetAt{a.at(), a.str("key"), *t};
                  return KvGet{a.at(), a.str("key")};
                }});
-  t.push_back({"kv_put", "Create or overwrite a key; returns its new version.",
+  t.push_back({"kv_put", "Create or overwrite a key; returns {version, timestamp}: its new "
+               "version and commit timestamp (usable as as_of for reads back in time).",
                with_target({{"key", string_prop("the key")}, {"value", any_value}},
                            {"key", "value"}),
                [](const Args& a) -> Command { return KvPut{a.at(), a.str("key"), a.value("value")}; }});
-  t.push_back({"kv_delete", "Delete a key; true when it existed.",
+  t.push_back({"kv_delete", "Delete a key; returns the deletion's {version, timestamp}, "
+               "both 0 when the key did not exist.",
                with_target({{"key", string_prop("the key")}}, {"key"}),
                [](const Args& a) -> Command { return KvDelete{a.at(), a.str("key")}; }});
   t.push_back({"kv_list", "Live keys in order, by prefix, one page after a cursor key.",
@@ -265,7 +271,8 @@ std::vector<Tool> make_tools() {
                    return KvScanAt{a.at(), std::move(opts), *t};
                  return KvScan{a.at(), std::move(opts)};
                }});
-  t.push_back({"event_append", "Append an event (payload: a JSON object); returns its sequence.",
+  t.push_back({"event_append", "Append an event (payload: a JSON object); returns "
+               "{version: its sequence, timestamp}.",
                with_target({{"type", string_prop("event type")},
                             {"payload", {{"type", "object"}, {"description", "event payload"}}}},
                            {"type", "payload"}),
@@ -290,7 +297,7 @@ std::vector<Tool> make_tools() {
   t.push_back({"state_get", "A state cell's value with its version (null when absent).",
                with_target({{"cell", string_prop("cell name")}}, {"cell"}),
                [](const Args& a) -> Command { return StateGetVersioned{a.at(), a.str("cell")}; }});
-  t.push_back({"state_set", "Set a state cell unconditionally; returns its new version.",
+  t.push_back({"state_set", "Set a state cell unconditionally; returns its new {version, timestamp}.",
                with_target({{"cell", string_prop("cell name")}, {"value", any_value}},
                            {"cell", "value"}),
                [](const Args& a) -> Command { return StateSet{a.at(), a.str("cell"), a.value("value")}; }});
@@ -314,7 +321,8 @@ std::vector<Tool> make_tools() {
                [](const Args& a) -> Command {
                  return JsonGet{a.at(), a.str("key"), a.opt_str("path").value_or("$")};
                }});
-  t.push_back({"json_set", "Set a value at a JSONPath of a document; returns its new version.",
+  t.push_back({"json_set", "Set a value at a JSONPath of a document; returns the document's "
+               "new {version, timestamp}.",
                with_target({{"key", string_prop("document key")},
                             {"path", string_prop("JSONPath, e.g. \"$.name\"")},
                             {"value", any_value}},
@@ -335,7 +343,8 @@ std::vector<Tool> make_tools() {
                  return VectorCreateCollection{a.at(), a.str("name"), a.u64("dimension"), *metric,
                                                IndexKind::Auto};
                }});
-  t.push_back({"vector_upsert", "Insert or replace a vector with optional metadata.",
+  t.push_back({"vector_upsert", "Insert or replace a vector with optional metadata; returns its "
+               "new {version, timestamp}.",
                with_target({{"collection", string_prop("collection name")},
                             {"key", string_prop("vector key")},
                             {"embedding", {{"type", "array"}, {"items", {{"type", "number"}}}}},

@@ -432,11 +432,23 @@ void define_records(py::module_& m) {
         return "Event(sequence=" + std::to_string(e.sequence) + ", type=" + e.type +
                ", payload=" + e.payload.to_json() + ")";
       });
+  py::class_<WriteInfo>(m, "WriteInfo",
+                        "What a write did: the version it created (an event's sequence) and "
+                        "its commit timestamp in microseconds since the epoch; (0, 0) for a "
+                        "delete that found nothing, timestamp 0 inside a transaction.")
+      .def_readonly("version", &WriteInfo::version)
+      .def_readonly("timestamp", &WriteInfo::timestamp)
+      .def("__eq__", [](const WriteInfo& a, const WriteInfo& b) { return a == b; })
+      .def("__repr__", [](const WriteInfo& w) {
+        return "WriteInfo(version=" + std::to_string(w.version) +
+               ", timestamp=" + std::to_string(w.timestamp) + ")";
+      });
   py::class_<CasOutcome>(m, "CasOutcome",
                          "What a compare-and-swap did: swapped with the new version, or a miss "
                          "with the cell as the check found it (current; None when absent).")
       .def_readonly("swapped", &CasOutcome::swapped)
       .def_readonly("version", &CasOutcome::version)
+      .def_readonly("timestamp", &CasOutcome::timestamp)
       .def_property_readonly("current", [](const CasOutcome& c) -> py::object {
         return c.current ? py::cast(*c.current) : py::none();
       })
@@ -539,6 +551,68 @@ void define_records(py::module_& m) {
 // The handle's methods: (name, docstring, lambda). Every lambda converts its
 // arguments with the GIL, runs the call without it, and converts back.
 #define STRATA_CALL(expr) ok(locked(h, [&](auto& db) { return db.expr; }))
+
+// The `*_versioned` writes of a handle and of a session: each answers a
+// WriteInfo (version and commit timestamp; in a transaction timestamp 0).
+template <class Py>
+void define_versioned_writes(py::class_<Py>& cls) {
+  using py::arg;
+  cls.def("kv_put_versioned",
+          [](Py& h, const std::string& k, const py::object& v) {
+            auto value = from_py(v);
+            return STRATA_CALL(kv_put_versioned(k, std::move(value)));
+          },
+          arg("key"), arg("value"))
+      .def("kv_delete_versioned",
+           [](Py& h, const std::string& k) { return STRATA_CALL(kv_delete_versioned(k)); },
+           arg("key"))
+      .def("event_append_versioned",
+           [](Py& h, const std::string& type, const py::object& payload) {
+             auto p = from_py(payload);
+             return STRATA_CALL(event_append_versioned(type, std::move(p)));
+           },
+           arg("type"), arg("payload"))
+      .def("state_set_versioned",
+           [](Py& h, const std::string& c, const py::object& v) {
+             auto value = from_py(v);
+             return STRATA_CALL(state_set_versioned(c, std::move(value)));
+           },
+           arg("cell"), arg("value"))
+      .def("state_init_versioned",
+           [](Py& h, const std::string& c, const py::object& v) {
+             auto value = from_py(v);
+             return STRATA_CALL(state_init_versioned(c, std::move(value)));
+           },
+           arg("cell"), arg("value"))
+      .def("state_delete_versioned",
+           [](Py& h, const std::string& c) { return STRATA_CALL(state_delete_versioned(c)); },
+           arg("cell"))
+      .def("json_set_versioned",
+           [](Py& h, const std::string& k, const std::string& path, const py::object& v) {
+             auto value = from_py(v);
+             return STRATA_CALL(json_set_versioned(k, path, std::move(value)));
+           },
+           arg("key"), arg("path"), arg("value"))
+      .def("json_delete_versioned",
+           [](Py& h, const std::string& k, const std::string& path) {
+             return STRATA_CALL(json_delete_versioned(k, path));
+           },
+           arg("key"), arg("path") = "$")
+      .def("vector_upsert_versioned",
+           [](Py& h, const std::string& c, const std::string& k, const py::object& e,
+              const py::object& meta) {
+             auto embedding = floats(e);
+             auto metadata = optional_value(meta);
+             return STRATA_CALL(
+                 vector_upsert_versioned(c, k, std::move(embedding), std::move(metadata)));
+           },
+           arg("collection"), arg("key"), arg("embedding"), arg("metadata") = py::none())
+      .def("vector_delete_versioned",
+           [](Py& h, const std::string& c, const std::string& k) {
+             return STRATA_CALL(vector_delete_versioned(c, k));
+           },
+           arg("collection"), arg("key"));
+}
 
 // The vector calls of a handle and of a session (the same names and
 // arguments: in a session they run in its transaction).
@@ -948,6 +1022,7 @@ Reads of a missing key return None; errors raise strata.Error subclasses.)doc");
            },
            arg("collection"), arg("query"), arg("k"), arg("filter"), arg("as_of_us"));
   define_vector_calls(cls);
+  define_versioned_writes(cls);
 }
 
 void define_session(py::module_& m) {
@@ -1080,6 +1155,7 @@ runs on its own.)doc");
            },
            arg("key"), arg("path") = "$");
   define_vector_calls(cls);
+  define_versioned_writes(cls);
 }
 
 #undef STRATA_CALL

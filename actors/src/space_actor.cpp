@@ -202,6 +202,16 @@ auto write_on_collection(self_ptr self, const std::string& name, F fn)
   });
 }
 
+// The entries a plain write of vectors `keys` of collection `coll` waits
+// for: the vectors, and the collection's config — a prepared transaction
+// creating or dropping the collection decides whether the write finds it.
+std::vector<HeldKey> vector_keys(const std::string& coll, const std::vector<std::string_view>& keys) {
+  std::vector<HeldKey> out{{Primitive::Collection, coll}};
+  for (auto k : keys)
+    out.emplace_back(Primitive::Vector, vector_entry_key(coll, k));
+  return out;
+}
+
 std::vector<HeldKey> keys_of(Primitive tag, const std::vector<KvEntry>& entries) {
   std::vector<HeldKey> out;
   for (const auto& e : entries)
@@ -418,8 +428,8 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
     return {};
   };
   return {
-    [=](kv_put_atom, const std::string& key, const Value& value) -> caf::result<uint64_t> {
-      if (auto held = admit<uint64_t>(self, guard()))
+    [=](kv_put_atom, const std::string& key, const Value& value) -> caf::result<WriteInfo> {
+      if (auto held = admit<WriteInfo>(self, guard()))
         return std::move(*held);
       return write_on(self, {{Primitive::Kv, key}}, [=] { return self->state.store->kv_put(key, value); });
     },
@@ -447,8 +457,8 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
         return std::move(*held);
       return read_entry(self, Primitive::Kv, key, [=] { return maybe(self->state.store->kv_getv(key)); });
     },
-    [=](kv_del_atom, const std::string& key) -> caf::result<bool> {
-      if (auto held = admit<bool>(self, guard()))
+    [=](kv_del_atom, const std::string& key) -> caf::result<WriteInfo> {
+      if (auto held = admit<WriteInfo>(self, guard()))
         return std::move(*held);
       return write_on(self, {{Primitive::Kv, key}}, [=] {
         return registering(*self->state.store, self->state.store->kv_delete(key));
@@ -487,8 +497,8 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
                       [=] { return self->state.store->kv_batch_put(entries); });
     },
     // -- state cells --
-    [=](state_set_atom, const std::string& cell, const Value& value) -> caf::result<uint64_t> {
-      if (auto held = admit<uint64_t>(self, guard()))
+    [=](state_set_atom, const std::string& cell, const Value& value) -> caf::result<WriteInfo> {
+      if (auto held = admit<WriteInfo>(self, guard()))
         return std::move(*held);
       return write_on(self, {{Primitive::State, cell}}, [=] { return self->state.store->state_set(cell, value); });
     },
@@ -517,8 +527,8 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
       return read_entry(self, Primitive::State, cell,
                      [=] { return maybe(self->state.store->state_getv(cell)); });
     },
-    [=](state_init_atom, const std::string& cell, const Value& value) -> caf::result<uint64_t> {
-      if (auto held = admit<uint64_t>(self, guard()))
+    [=](state_init_atom, const std::string& cell, const Value& value) -> caf::result<WriteInfo> {
+      if (auto held = admit<WriteInfo>(self, guard()))
         return std::move(*held);
       return write_on(self, {{Primitive::State, cell}}, [=] { return self->state.store->state_init(cell, value); });
     },
@@ -531,8 +541,8 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
             cell, has_expected ? std::optional<uint64_t>{expected} : std::nullopt, value);
       });
     },
-    [=](state_del_atom, const std::string& cell) -> caf::result<bool> {
-      if (auto held = admit<bool>(self, guard()))
+    [=](state_del_atom, const std::string& cell) -> caf::result<WriteInfo> {
+      if (auto held = admit<WriteInfo>(self, guard()))
         return std::move(*held);
       return write_on(self, {{Primitive::State, cell}}, [=] {
         return registering(*self->state.store, self->state.store->state_delete(cell));
@@ -546,8 +556,8 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
     },
     // -- JSON documents --
     [=](json_set_atom, const std::string& key, const std::string& path,
-        const Value& value) -> caf::result<uint64_t> {
-      if (auto held = admit<uint64_t>(self, guard()))
+        const Value& value) -> caf::result<WriteInfo> {
+      if (auto held = admit<WriteInfo>(self, guard()))
         return std::move(*held);
       return write_on(self, {{Primitive::Json, key}},
                       [=] { return self->state.store->json_set(key, path, value); });
@@ -588,8 +598,8 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
       return read_entry(self, Primitive::Json, key,
                      [=] { return maybe(self->state.store->json_getv(key)); });
     },
-    [=](json_del_atom, const std::string& key, const std::string& path) -> caf::result<uint64_t> {
-      if (auto held = admit<uint64_t>(self, guard()))
+    [=](json_del_atom, const std::string& key, const std::string& path) -> caf::result<WriteInfo> {
+      if (auto held = admit<WriteInfo>(self, guard()))
         return std::move(*held);
       return write_on(self, {{Primitive::Json, key}}, [=] {
         return registering(*self->state.store, self->state.store->json_delete(key, path));
@@ -648,10 +658,10 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
       return read_under(self, Primitive::Vector, vector_entry_key(name, ""),
                         [=] { return self->state.store->vector_collection_stats(name); });
     },
-    [=](vec_upsert_atom, const std::string& coll, const VectorUpsert& v) -> caf::result<uint64_t> {
-      if (auto held = admit<uint64_t>(self, guard()))
+    [=](vec_upsert_atom, const std::string& coll, const VectorUpsert& v) -> caf::result<WriteInfo> {
+      if (auto held = admit<WriteInfo>(self, guard()))
         return std::move(*held);
-      return write_on(self, {{Primitive::Vector, vector_entry_key(coll, v.key)}}, [=] {
+      return write_on(self, vector_keys(coll, {v.key}), [=] {
         return self->state.store->vector_upsert(coll, v.key, v.embedding, v.metadata);
       });
     },
@@ -659,10 +669,10 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
         const std::vector<VectorUpsert>& entries) -> caf::result<std::vector<uint64_t>> {
       if (auto held = admit<std::vector<uint64_t>>(self, guard()))
         return std::move(*held);
-      std::vector<HeldKey> keys;
+      std::vector<std::string_view> keys;
       for (const auto& e : entries)
-        keys.emplace_back(Primitive::Vector, vector_entry_key(coll, e.key));
-      return write_on(self, std::move(keys),
+        keys.push_back(e.key);
+      return write_on(self, vector_keys(coll, keys),
                       [=] { return self->state.store->vector_batch_upsert(coll, entries); });
     },
     [=](vec_get_atom, const std::string& coll,
@@ -688,10 +698,10 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
         return MaybeVectorEntry::from(std::move(*r));
       });
     },
-    [=](vec_del_atom, const std::string& coll, const std::string& key) -> caf::result<bool> {
-      if (auto held = admit<bool>(self, guard()))
+    [=](vec_del_atom, const std::string& coll, const std::string& key) -> caf::result<WriteInfo> {
+      if (auto held = admit<WriteInfo>(self, guard()))
         return std::move(*held);
-      return write_on(self, {{Primitive::Vector, vector_entry_key(coll, key)}},
+      return write_on(self, vector_keys(coll, {key}),
                       [=] { return self->state.store->vector_delete(coll, key); });
     },
     [=](vec_keys_atom, const std::string& coll) -> caf::result<std::vector<std::string>> {
@@ -738,8 +748,8 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
                               [=] { return self->state.store->state_list_at(prefix, as_of); });
     },
     // -- event log --
-    [=](event_append_atom, const std::string& type, const Value& payload) -> caf::result<uint64_t> {
-      if (auto held = admit<uint64_t>(self, guard()))
+    [=](event_append_atom, const std::string& type, const Value& payload) -> caf::result<WriteInfo> {
+      if (auto held = admit<WriteInfo>(self, guard()))
         return std::move(*held);
       return written(self, self->state.store->event_append(type, payload));
     },

@@ -365,9 +365,9 @@ struct Exec {
   }
 
   // The commands a transaction can run, as Session calls.
-  static auto txn(Session& s, const cmd::KvPut& c) { return s.kv_put(c.key, c.value); }
+  static auto txn(Session& s, const cmd::KvPut& c) { return s.kv_put_versioned(c.key, c.value); }
   static auto txn(Session& s, const cmd::KvGet& c) { return s.kv_get(c.key); }
-  static auto txn(Session& s, const cmd::KvDelete& c) { return s.kv_delete(c.key); }
+  static auto txn(Session& s, const cmd::KvDelete& c) { return s.kv_delete_versioned(c.key); }
   static auto txn(Session& s, const cmd::KvList& c) { return s.kv_list(c.prefix); }
   static auto txn(Session& s, const cmd::KvScan& c) { return s.kv_scan(c.opts); }
   static auto txn(Session& s, const cmd::KvBatchPut& c) { return s.kv_batch_put(c.entries); }
@@ -383,26 +383,26 @@ struct Exec {
     return s.json_list(c.prefix, c.cursor, c.limit);
   }
   static auto txn(Session& s, const cmd::EventAppend& c) {
-    return s.event_append(c.type, c.payload);
+    return s.event_append_versioned(c.type, c.payload);
   }
   static auto txn(Session& s, const cmd::EventGet& c) { return s.event_get(c.seq); }
   static auto txn(Session& s, const cmd::EventLen&) { return s.event_len(); }
-  static auto txn(Session& s, const cmd::StateSet& c) { return s.state_set(c.cell, c.value); }
+  static auto txn(Session& s, const cmd::StateSet& c) { return s.state_set_versioned(c.cell, c.value); }
   static auto txn(Session& s, const cmd::StateGet& c) { return s.state_get(c.cell); }
   static auto txn(Session& s, const cmd::StateGetVersioned& c) {
     return s.state_get_versioned(c.cell);
   }
-  static auto txn(Session& s, const cmd::StateInit& c) { return s.state_init(c.cell, c.value); }
+  static auto txn(Session& s, const cmd::StateInit& c) { return s.state_init_versioned(c.cell, c.value); }
   static auto txn(Session& s, const cmd::StateCas& c) {
     return s.state_cas(c.cell, c.expected, c.value);
   }
   static auto txn(Session& s, const cmd::StateCasDetailed& c) {
     return s.state_cas_detailed(c.cell, c.expected, c.value);
   }
-  static auto txn(Session& s, const cmd::StateDelete& c) { return s.state_delete(c.cell); }
-  static auto txn(Session& s, const cmd::JsonSet& c) { return s.json_set(c.key, c.path, c.value); }
+  static auto txn(Session& s, const cmd::StateDelete& c) { return s.state_delete_versioned(c.cell); }
+  static auto txn(Session& s, const cmd::JsonSet& c) { return s.json_set_versioned(c.key, c.path, c.value); }
   static auto txn(Session& s, const cmd::JsonGet& c) { return s.json_get(c.key, c.path); }
-  static auto txn(Session& s, const cmd::JsonDelete& c) { return s.json_delete(c.key, c.path); }
+  static auto txn(Session& s, const cmd::JsonDelete& c) { return s.json_delete_versioned(c.key, c.path); }
   static auto txn(Session& s, const cmd::VectorCreateCollection& c) {
     return s.vector_create_collection(c.name, c.dimension, c.metric, c.index);
   }
@@ -416,14 +416,14 @@ struct Exec {
     return s.vector_collection_stats(c.name);
   }
   static auto txn(Session& s, const cmd::VectorUpsert& c) {
-    return s.vector_upsert(c.collection, c.key, c.embedding, c.metadata);
+    return s.vector_upsert_versioned(c.collection, c.key, c.embedding, c.metadata);
   }
   static auto txn(Session& s, const cmd::VectorBatchUpsert& c) {
     return s.vector_batch_upsert(c.collection, c.entries);
   }
   static auto txn(Session& s, const cmd::VectorGet& c) { return s.vector_get(c.collection, c.key); }
   static auto txn(Session& s, const cmd::VectorDelete& c) {
-    return s.vector_delete(c.collection, c.key);
+    return s.vector_delete_versioned(c.collection, c.key);
   }
   static auto txn(Session& s, const cmd::VectorListKeys& c) {
     return s.vector_list_keys(c.collection);

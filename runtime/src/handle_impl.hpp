@@ -31,6 +31,25 @@ result<void> to_void(result<T>&& r) {
   return {};
 }
 
+// The classic answers of the writes, from the WriteInfo of their
+// `*_versioned` forms: the version; whether a delete wrote (something was
+// live); how many values a JSON delete removed (0 or 1).
+inline result<uint64_t> version_of(result<WriteInfo>&& r) {
+  if (!r)
+    return std::move(r.error());
+  return r->version;
+}
+inline result<bool> wrote(result<WriteInfo>&& r) {
+  if (!r)
+    return std::move(r.error());
+  return r->version != 0;
+}
+inline result<uint64_t> removed_count(result<WriteInfo>&& r) {
+  if (!r)
+    return std::move(r.error());
+  return r->version != 0 ? uint64_t{1} : uint64_t{0};
+}
+
 /// AccessDenied for `command` when `db` was opened read-only (SPEC 2.1:
 /// "access denied: <Command> rejected — database is read-only"), else none.
 inline caf::error refuse_if_read_only(const Database* db, std::string_view command) {

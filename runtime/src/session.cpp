@@ -134,6 +134,9 @@ result<void> Session::set_branch(std::string_view name) {
 }
 
 using detail::to_void;
+using detail::removed_count;
+using detail::version_of;
+using detail::wrote;
 
 result<void> Session::begin() {
   if (in_transaction())
@@ -240,6 +243,28 @@ namespace {
 
 using Key = std::pair<Primitive, std::string>;
 
+// A read of the snapshot's vectors of a collection the transaction sees
+// (it existed at the snapshot) that finds no collection: another writer
+// dropped it since, and its stored vectors with it, so the snapshot can no
+// longer be read. That is a conflict (the commit would fail on the
+// collection's config anyway), not a missing collection.
+template <class R>
+R dropped_is_conflict(R r, const std::string& name) {
+  if (!r && is(r.error(), errc::CollectionNotFound))
+    return R{make_error(errc::TransactionConflict,
+                        "collection '" + name +
+                            "' was dropped after the transaction's snapshot")};
+  return r;
+}
+
+// A buffered write's answer: its version, and timestamp 0 until the commit
+// decides it (last_commit_timestamp).
+result<WriteInfo> buffered(result<uint64_t>&& version) {
+  if (!version)
+    return std::move(version.error());
+  return WriteInfo{*version, 0};
+}
+
 }  // namespace
 
 result<uint64_t> Session::buffer_write(detail::SpaceTxn& st, Primitive tag, const std::string& key,
@@ -276,13 +301,17 @@ result<uint64_t> Session::buffered_set(Primitive tag, std::string_view key, Valu
 }
 
 result<uint64_t> Session::kv_put(std::string_view key, Value value) {
+  return version_of(kv_put_versioned(key, std::move(value)));
+}
+
+result<WriteInfo> Session::kv_put_versioned(std::string_view key, Value value) {
   if (handle_->remote)
     return remote(cmd::KvPut{{}, std::string(key), std::move(value)});
   if (auto err = refuse_if_read_only(handle_->db.get(), "KvPut"))
     return err;
   if (!txn_)
     return call(handle_->space, kv_put_atom::value, std::string(key), value);
-  return buffered_set(Primitive::Kv, key, std::move(value));
+  return buffered(buffered_set(Primitive::Kv, key, std::move(value)));
 }
 
 result<std::optional<VersionedValue>> Session::txn_get(Primitive tag, std::string_view key) {
@@ -308,7 +337,7 @@ result<std::optional<VersionedValue>> Session::txn_get(Primitive tag, std::strin
   return found;
 }
 
-result<bool> Session::buffered_delete(Primitive tag, std::string_view key) {
+result<WriteInfo> Session::buffered_delete(Primitive tag, std::string_view key) {
   if (auto err = validate_key(key, handle_->db->options().limits))
     return err;
   auto cur = txn_get(tag, key);
@@ -320,7 +349,8 @@ result<bool> Session::buffered_delete(Primitive tag, std::string_view key) {
   auto r = buffer_write(st, tag, k, std::nullopt, std::move(op));
   if (!r)
     return r.error();
-  return cur->has_value();
+  // Nothing was live: the delete answers as one outside a transaction.
+  return cur->has_value() ? WriteInfo{*r, 0} : WriteInfo{};
 }
 
 result<std::optional<Value>> Session::kv_get(std::string_view key) {
@@ -339,6 +369,10 @@ result<std::optional<Value>> Session::kv_get(std::string_view key) {
 }
 
 result<bool> Session::kv_delete(std::string_view key) {
+  return wrote(kv_delete_versioned(key));
+}
+
+result<WriteInfo> Session::kv_delete_versioned(std::string_view key) {
   if (handle_->remote)
     return remote(cmd::KvDelete{{}, std::string(key)});
   if (auto err = refuse_if_read_only(handle_->db.get(), "KvDelete"))
@@ -530,6 +564,10 @@ result<uint64_t> Session::event_base(detail::SpaceTxn& st) {
 }
 
 result<uint64_t> Session::event_append(std::string_view type, Value payload) {
+  return version_of(event_append_versioned(type, std::move(payload)));
+}
+
+result<WriteInfo> Session::event_append_versioned(std::string_view type, Value payload) {
   if (handle_->remote)
     return remote(cmd::EventAppend{{}, std::string(type), std::move(payload)});
   if (auto err = refuse_if_read_only(handle_->db.get(), "EventAppend"))
@@ -546,7 +584,7 @@ result<uint64_t> Session::event_append(std::string_view type, Value payload) {
     return base.error();
   st.work.ops.push_back(TxnOp{TxnOpKind::EventAppend, {}, std::string(type), payload, false, 0});
   st.appended.push_back(std::move(payload));
-  return *base + st.appended.size();
+  return WriteInfo{*base + st.appended.size(), 0};
 }
 
 result<std::optional<VersionedValue>> Session::event_get(uint64_t seq) {
@@ -611,16 +649,24 @@ result<std::optional<Value>> Session::state_get(std::string_view cell) {
 }
 
 result<uint64_t> Session::state_set(std::string_view cell, Value value) {
+  return version_of(state_set_versioned(cell, std::move(value)));
+}
+
+result<WriteInfo> Session::state_set_versioned(std::string_view cell, Value value) {
   if (handle_->remote)
     return remote(cmd::StateSet{{}, std::string(cell), std::move(value)});
   if (auto err = refuse_if_read_only(handle_->db.get(), "StateSet"))
     return err;
   if (!txn_)
     return call(handle_->space, state_set_atom::value, std::string(cell), value);
-  return buffered_set(Primitive::State, cell, std::move(value));
+  return buffered(buffered_set(Primitive::State, cell, std::move(value)));
 }
 
 result<uint64_t> Session::state_init(std::string_view cell, Value value) {
+  return version_of(state_init_versioned(cell, std::move(value)));
+}
+
+result<WriteInfo> Session::state_init_versioned(std::string_view cell, Value value) {
   if (handle_->remote)
     return remote(cmd::StateInit{{}, std::string(cell), std::move(value)});
   if (auto err = refuse_if_read_only(handle_->db.get(), "StateInit"))
@@ -630,11 +676,12 @@ result<uint64_t> Session::state_init(std::string_view cell, Value value) {
   auto cur = state_get_versioned(cell);
   if (!cur)
     return cur.error();
-  if (*cur)
-    return (*cur)->version;
+  if (*cur)  // the cell as the transaction sees it (its own write: timestamp 0)
+    return WriteInfo{(*cur)->version, (*cur)->timestamp};
   auto& st = txn_->spaces[handle_->space];
   std::string c(cell);
-  return buffer_write(st, Primitive::State, c, value, TxnOp{TxnOpKind::StateInit, c, {}, value, false, 0});
+  return buffered(
+      buffer_write(st, Primitive::State, c, value, TxnOp{TxnOpKind::StateInit, c, {}, value, false, 0}));
 }
 
 result<std::optional<uint64_t>> Session::state_cas(std::string_view cell,
@@ -669,7 +716,7 @@ result<CasOutcome> Session::state_cas_detailed(std::string_view cell,
   const uint64_t current_version = exists ? (*cur)->version : 0;
   bool hit = expected ? (exists && current_version == *expected) : !exists;
   if (!hit)  // a miss: nothing buffered
-    return CasOutcome{false, 0, std::move(*cur)};
+    return CasOutcome{false, 0, 0, std::move(*cur)};
   // Against the transaction's own write the check is done; against the
   // snapshot it is re-checked at commit.
   TxnOp op{own ? TxnOpKind::StateSet : TxnOpKind::StateCas, c, {}, value, expected.has_value(),
@@ -677,10 +724,14 @@ result<CasOutcome> Session::state_cas_detailed(std::string_view cell,
   auto v = buffer_write(st, Primitive::State, c, value, std::move(op));
   if (!v)
     return v.error();
-  return CasOutcome{true, *v, std::nullopt};
+  return CasOutcome{true, *v, 0, std::nullopt};  // the timestamp is the commit's
 }
 
 result<bool> Session::state_delete(std::string_view cell) {
+  return wrote(state_delete_versioned(cell));
+}
+
+result<WriteInfo> Session::state_delete_versioned(std::string_view cell) {
   if (handle_->remote)
     return remote(cmd::StateDelete{{}, std::string(cell)});
   if (auto err = refuse_if_read_only(handle_->db.get(), "StateDelete"))
@@ -702,6 +753,11 @@ result<std::optional<Value>> Session::document_view(detail::SpaceTxn& st, const 
 }
 
 result<uint64_t> Session::json_set(std::string_view key, std::string_view path, Value value) {
+  return version_of(json_set_versioned(key, path, std::move(value)));
+}
+
+result<WriteInfo> Session::json_set_versioned(std::string_view key, std::string_view path,
+                                              Value value) {
   if (handle_->remote)
     return remote(cmd::JsonSet{{}, std::string(key), std::string(path), std::move(value)});
   if (auto err = refuse_if_read_only(handle_->db.get(), "JsonSet"))
@@ -726,8 +782,8 @@ result<uint64_t> Session::json_set(std::string_view key, std::string_view path, 
   Value updated = *doc ? **doc : (parsed->is_root() ? Value{} : Value{Object{}});
   if (auto err = strata::json_set(updated, *parsed, value))
     return err;
-  return buffer_write(st, Primitive::Json, k, updated,
-                      TxnOp{TxnOpKind::JsonSet, k, parsed->to_string(), value, false, 0});
+  return buffered(buffer_write(st, Primitive::Json, k, updated,
+                               TxnOp{TxnOpKind::JsonSet, k, parsed->to_string(), value, false, 0}));
 }
 
 result<std::optional<Value>> Session::json_get(std::string_view key, std::string_view path) {
@@ -758,6 +814,10 @@ result<std::optional<Value>> Session::json_get(std::string_view key, std::string
 }
 
 result<uint64_t> Session::json_delete(std::string_view key, std::string_view path) {
+  return removed_count(json_delete_versioned(key, path));
+}
+
+result<WriteInfo> Session::json_delete_versioned(std::string_view key, std::string_view path) {
   if (handle_->remote)
     return remote(cmd::JsonDelete{{}, std::string(key), std::string(path)});
   if (auto err = refuse_if_read_only(handle_->db.get(), "JsonDelete"))
@@ -775,21 +835,17 @@ result<uint64_t> Session::json_delete(std::string_view key, std::string_view pat
   if (!doc)
     return doc.error();
   if (!*doc)
-    return uint64_t{0};
+    return WriteInfo{};
   std::optional<Value> after;
-  uint64_t removed = 1;
   if (!parsed->is_root()) {
     Value updated = **doc;
-    removed = strata::json_delete(updated, *parsed);
-    if (removed == 0)
-      return uint64_t{0};
+    if (strata::json_delete(updated, *parsed) == 0)
+      return WriteInfo{};
     after = std::move(updated);
   }
-  auto r = buffer_write(st, Primitive::Json, k, std::move(after),
-                        TxnOp{TxnOpKind::JsonDelete, k, parsed->to_string(), Value{}, false, 0});
-  if (!r)
-    return r.error();
-  return removed;
+  return buffered(buffer_write(st, Primitive::Json, k, std::move(after),
+                               TxnOp{TxnOpKind::JsonDelete, k, parsed->to_string(), Value{},
+                                     false, 0}));
 }
 
 // -- vector collections ---------------------------------------------------------------
@@ -868,7 +924,8 @@ result<std::vector<std::string>> Session::txn_vector_keys(detail::SpaceTxn& st,
                                                           detail::CollectionView& view) {
   std::map<std::string, bool> merged;
   if (!view.fresh) {
-    auto keys = call(handle_->space, vec_keys_at_atom::value, view.name, txn_->snapshot);
+    auto keys = dropped_is_conflict(
+        call(handle_->space, vec_keys_at_atom::value, view.name, txn_->snapshot), view.name);
     if (!keys)
       return keys.error();
     st.work.reads.push_back(TxnRead{Primitive::Vector, vector_entry_key(view.name, ""), {}, true});
@@ -1049,6 +1106,14 @@ result<CollectionInfo> Session::vector_collection_stats(std::string_view name) {
 result<uint64_t> Session::vector_upsert(std::string_view collection, std::string_view key,
                                         std::vector<float> embedding,
                                         std::optional<Value> metadata) {
+  return version_of(
+      vector_upsert_versioned(collection, key, std::move(embedding), std::move(metadata)));
+}
+
+result<WriteInfo> Session::vector_upsert_versioned(std::string_view collection,
+                                                   std::string_view key,
+                                                   std::vector<float> embedding,
+                                                   std::optional<Value> metadata) {
   if (handle_->remote)
     return remote(cmd::VectorUpsert{{}, std::string(collection), std::string(key),
                                     std::move(embedding), std::move(metadata)});
@@ -1062,7 +1127,7 @@ result<uint64_t> Session::vector_upsert(std::string_view collection, std::string
   auto r = vector_batch_upsert(collection, {std::move(v)});
   if (!r)
     return r.error();
-  return r->front();
+  return WriteInfo{r->front(), 0};
 }
 
 result<std::vector<uint64_t>> Session::vector_batch_upsert(std::string_view collection,
@@ -1127,7 +1192,8 @@ result<std::optional<VectorEntry>> Session::vector_get(std::string_view collecti
   }
   if (v.fresh)
     return out_type{};
-  auto r = call(handle_->space, vec_get_at_atom::value, v.name, k, txn_->snapshot);
+  auto r = dropped_is_conflict(
+      call(handle_->space, vec_get_at_atom::value, v.name, k, txn_->snapshot), v.name);
   if (!r)
     return r.error();
   st.work.reads.push_back(TxnRead{Primitive::Vector, entry, {}, false});
@@ -1138,6 +1204,11 @@ result<std::optional<VectorEntry>> Session::vector_get(std::string_view collecti
 }
 
 result<bool> Session::vector_delete(std::string_view collection, std::string_view key) {
+  return wrote(vector_delete_versioned(collection, key));
+}
+
+result<WriteInfo> Session::vector_delete_versioned(std::string_view collection,
+                                                   std::string_view key) {
   if (handle_->remote)
     return remote(cmd::VectorDelete{{}, std::string(collection), std::string(key)});
   if (auto err = refuse_if_read_only(handle_->db.get(), "VectorDelete"))
@@ -1159,7 +1230,7 @@ result<bool> Session::vector_delete(std::string_view collection, std::string_vie
   if (!r)
     return r.error();
   view.own[std::string(key)] = std::nullopt;
-  return cur->has_value();
+  return cur->has_value() ? WriteInfo{*r, 0} : WriteInfo{};
 }
 
 result<std::vector<std::string>> Session::vector_list_keys(std::string_view collection) {
@@ -1198,9 +1269,10 @@ result<std::vector<VectorMatch>> Session::vector_search(std::string_view collect
     return hits;
   if (!v.fresh) {
     // The snapshot's best, with room for the ones this transaction replaced.
-    auto found = call(handle_->space, vec_search_at_atom::value, v.name, query,
-                      std::max(k, k + static_cast<uint64_t>(v.own.size())), filter,
-                      txn_->snapshot);
+    auto found = dropped_is_conflict(
+        call(handle_->space, vec_search_at_atom::value, v.name, query,
+             std::max(k, k + static_cast<uint64_t>(v.own.size())), filter, txn_->snapshot),
+        v.name);
     if (!found)
       return found.error();
     st.work.reads.push_back(TxnRead{Primitive::Vector, vector_entry_key(v.name, ""), {}, true});

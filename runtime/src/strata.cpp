@@ -140,7 +140,7 @@ size_t run_group(HandleImpl& h, const std::vector<Command>& cmds, size_t i,
     if (!r)
       out.emplace_back(r.error());
     else if ((*r)[k].ok())
-      out.emplace_back(Output{*(*r)[k].version});
+      out.emplace_back(Output{WriteInfo{*(*r)[k].version, (*r)[k].timestamp}});
     else
       out.emplace_back((*r)[k].error);
   }
@@ -339,6 +339,9 @@ result<void> Strata::set_space(std::string_view name) {
 }
 
 using detail::to_void;
+using detail::removed_count;
+using detail::version_of;
+using detail::wrote;
 
 result<std::vector<std::string>> Strata::list_spaces() {
   return run(cmd::ListSpaces{here()});
@@ -436,6 +439,10 @@ result<MergeInfo> Strata::merge_preview(std::string_view source, std::string_vie
 // -- KV ----------------------------------------------------------------------------
 
 result<uint64_t> Strata::kv_put(std::string_view key, Value value) {
+  return version_of(kv_put_versioned(key, std::move(value)));
+}
+
+result<WriteInfo> Strata::kv_put_versioned(std::string_view key, Value value) {
   return run(cmd::KvPut{here(), std::string(key), std::move(value)});
 }
 
@@ -456,6 +463,10 @@ result<std::optional<std::vector<VersionedValue>>> Strata::kv_getv(std::string_v
 }
 
 result<bool> Strata::kv_delete(std::string_view key) {
+  return wrote(kv_delete_versioned(key));
+}
+
+result<WriteInfo> Strata::kv_delete_versioned(std::string_view key) {
   return run(cmd::KvDelete{here(), std::string(key)});
 }
 
@@ -487,6 +498,10 @@ result<std::vector<BatchItemResult>> Strata::kv_batch_put(std::vector<KvEntry> e
 // -- event log ---------------------------------------------------------------------
 
 result<uint64_t> Strata::event_append(std::string_view type, Value payload) {
+  return version_of(event_append_versioned(type, std::move(payload)));
+}
+
+result<WriteInfo> Strata::event_append_versioned(std::string_view type, Value payload) {
   return run(cmd::EventAppend{here(), std::string(type), std::move(payload)});
 }
 
@@ -528,6 +543,11 @@ result<ChainVerification> Strata::event_verify_chain() {
 // -- JSON documents ------------------------------------------------------------------
 
 result<uint64_t> Strata::json_set(std::string_view key, std::string_view path, Value value) {
+  return version_of(json_set_versioned(key, path, std::move(value)));
+}
+
+result<WriteInfo> Strata::json_set_versioned(std::string_view key, std::string_view path,
+                                             Value value) {
   return run(cmd::JsonSet{here(), std::string(key), std::string(path), std::move(value)});
 }
 
@@ -549,6 +569,10 @@ result<std::optional<std::vector<VersionedValue>>> Strata::json_getv(std::string
 }
 
 result<uint64_t> Strata::json_delete(std::string_view key, std::string_view path) {
+  return removed_count(json_delete_versioned(key, path));
+}
+
+result<WriteInfo> Strata::json_delete_versioned(std::string_view key, std::string_view path) {
   return run(cmd::JsonDelete{here(), std::string(key), std::string(path)});
 }
 
@@ -588,6 +612,14 @@ result<CollectionInfo> Strata::vector_collection_stats(std::string_view name) {
 result<uint64_t> Strata::vector_upsert(std::string_view collection, std::string_view key,
                                        std::vector<float> embedding,
                                        std::optional<Value> metadata) {
+  return version_of(
+      vector_upsert_versioned(collection, key, std::move(embedding), std::move(metadata)));
+}
+
+result<WriteInfo> Strata::vector_upsert_versioned(std::string_view collection,
+                                                  std::string_view key,
+                                                  std::vector<float> embedding,
+                                                  std::optional<Value> metadata) {
   return run(cmd::VectorUpsert{here(), std::string(collection), std::string(key),
                                std::move(embedding), std::move(metadata)});
 }
@@ -608,6 +640,11 @@ result<std::optional<VectorEntry>> Strata::vector_get_at(std::string_view collec
 }
 
 result<bool> Strata::vector_delete(std::string_view collection, std::string_view key) {
+  return wrote(vector_delete_versioned(collection, key));
+}
+
+result<WriteInfo> Strata::vector_delete_versioned(std::string_view collection,
+                                                  std::string_view key) {
   return run(cmd::VectorDelete{here(), std::string(collection), std::string(key)});
 }
 
@@ -633,6 +670,10 @@ result<std::vector<VectorMatch>> Strata::vector_search_at(std::string_view colle
 // -- state cells ---------------------------------------------------------------------
 
 result<uint64_t> Strata::state_set(std::string_view cell, Value value) {
+  return version_of(state_set_versioned(cell, std::move(value)));
+}
+
+result<WriteInfo> Strata::state_set_versioned(std::string_view cell, Value value) {
   return run(cmd::StateSet{here(), std::string(cell), std::move(value)});
 }
 
@@ -653,6 +694,10 @@ result<std::optional<std::vector<VersionedValue>>> Strata::state_getv(std::strin
 }
 
 result<uint64_t> Strata::state_init(std::string_view cell, Value value) {
+  return version_of(state_init_versioned(cell, std::move(value)));
+}
+
+result<WriteInfo> Strata::state_init_versioned(std::string_view cell, Value value) {
   return run(cmd::StateInit{here(), std::string(cell), std::move(value)});
 }
 
@@ -667,6 +712,10 @@ result<CasOutcome> Strata::state_cas_detailed(std::string_view cell,
 }
 
 result<bool> Strata::state_delete(std::string_view cell) {
+  return wrote(state_delete_versioned(cell));
+}
+
+result<WriteInfo> Strata::state_delete_versioned(std::string_view cell) {
   return run(cmd::StateDelete{here(), std::string(cell)});
 }
 

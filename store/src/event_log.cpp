@@ -108,6 +108,7 @@ result<std::vector<BatchItemResult>> SpaceStore::event_batch_append(
     }
     stage_event(batch, tail, entry.type, entry.payload, clock_.next(tail.timestamp));
     results[i].version = tail.count;
+    results[i].timestamp = tail.timestamp;
   }
   if (tail.count != event_tail_.count) {
     if (auto err = write(batch))
@@ -117,7 +118,7 @@ result<std::vector<BatchItemResult>> SpaceStore::event_batch_append(
   return results;
 }
 
-result<uint64_t> SpaceStore::event_append(std::string_view type, const Value& payload) {
+result<WriteInfo> SpaceStore::event_append(std::string_view type, const Value& payload) {
   // The batch validates the entry and reports its error as the item's.
   auto r = event_batch_append({EventEntry{std::string(type), payload}});
   if (!r)
@@ -125,7 +126,7 @@ result<uint64_t> SpaceStore::event_append(std::string_view type, const Value& pa
   auto& item = (*r)[0];
   if (!item.ok())
     return std::move(item.error);
-  return *item.version;
+  return WriteInfo{*item.version, item.timestamp};
 }
 
 result<std::optional<Event>> SpaceStore::event_get(uint64_t seq) {

@@ -65,8 +65,8 @@ result<Value> SpaceStore::document_after_set(std::optional<Value> current, const
   return doc;
 }
 
-result<uint64_t> SpaceStore::json_set(std::string_view key, std::string_view path,
-                                      const Value& value) {
+result<WriteInfo> SpaceStore::json_set(std::string_view key, std::string_view path,
+                                       const Value& value) {
   if (auto err = validate_key(key, options_.limits))
     return err;
   auto parsed = JsonPath::parse(path);
@@ -176,31 +176,24 @@ result<std::optional<std::vector<VersionedValue>>> SpaceStore::json_getv(std::st
   return history(keys::json, key);
 }
 
-result<uint64_t> SpaceStore::json_delete(std::string_view key, std::string_view path) {
+result<WriteInfo> SpaceStore::json_delete(std::string_view key, std::string_view path) {
   auto parsed = JsonPath::parse(path);
   if (!parsed)
     return parsed.error();
-  if (parsed->is_root()) {
-    auto removed = remove(keys::json, key);
-    if (!removed)
-      return removed.error();
-    return *removed ? 1u : 0u;
-  }
+  if (parsed->is_root())
+    return remove(keys::json, key);
   if (auto err = validate_key(key, options_.limits))
     return err;
   auto prev = head_of(keys::json, key);
   if (!prev)
     return prev.error();
   if (!prev->live())
-    return 0u;
+    return WriteInfo{};
   Value doc = prev->record.value;
   if (strata::json_delete(doc, *parsed) == 0)
-    return 0u;
+    return WriteInfo{};
   std::vector<std::string> paths{parsed->to_string()};
-  auto written = write_version(keys::json, key, *prev, &doc, &paths);
-  if (!written)
-    return written.error();
-  return 1u;
+  return write_version(keys::json, key, *prev, &doc, &paths);
 }
 
 result<JsonListPage> SpaceStore::json_list(const ListOptions& opts) {

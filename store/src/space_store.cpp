@@ -346,18 +346,18 @@ SpaceStore::Head SpaceStore::stage_version(leveldb::WriteBatch& batch, char tag,
   return next;
 }
 
-result<uint64_t> SpaceStore::write_version(char tag, std::string_view key, const Head& prev,
-                                           const Value* value,
-                                           const std::vector<std::string>* paths) {
+result<WriteInfo> SpaceStore::write_version(char tag, std::string_view key, const Head& prev,
+                                            const Value* value,
+                                            const std::vector<std::string>* paths) {
   leveldb::WriteBatch batch;
   auto ts = clock_.next(prev.found ? prev.record.timestamp : 0);
   auto next = stage_version(batch, tag, key, prev, ts, value, paths);
   if (auto err = write(batch))
     return err;
-  return next.record.version;
+  return WriteInfo{next.record.version, ts};
 }
 
-result<uint64_t> SpaceStore::put(char tag, std::string_view key, const Value& value) {
+result<WriteInfo> SpaceStore::put(char tag, std::string_view key, const Value& value) {
   if (auto err = validate_entry_key(tag, key, options_.limits))
     return err;
   if (auto err = validate_value(value, options_.limits))
@@ -401,6 +401,7 @@ result<std::vector<BatchItemResult>> SpaceStore::batch_put(
     auto ts = clock_.next(prev.found ? prev.record.timestamp : 0);
     auto next = stage_version(batch, tag, e.key, prev, ts, &e.value, paths ? &(*paths)[i] : nullptr);
     results[i].version = next.record.version;
+    results[i].timestamp = ts;
     pending[e.key] = std::move(next);
     ++written;
   }
@@ -471,18 +472,15 @@ result<std::optional<std::vector<VersionedValue>>> SpaceStore::history(char tag,
   return out_type{std::move(versions)};
 }
 
-result<bool> SpaceStore::remove(char tag, std::string_view key) {
+result<WriteInfo> SpaceStore::remove(char tag, std::string_view key) {
   if (auto err = validate_entry_key(tag, key, options_.limits))
     return err;
   auto prev = head_of(tag, key, false);
   if (!prev)
     return prev.error();
   if (!prev->live())
-    return false;
-  auto written = write_version(tag, key, *prev, nullptr);
-  if (!written)
-    return written.error();
-  return true;
+    return WriteInfo{};
+  return write_version(tag, key, *prev, nullptr);
 }
 
 result<std::vector<std::string>> SpaceStore::list(char tag, const ListOptions& opts) {
@@ -638,7 +636,7 @@ result<std::vector<std::string>> SpaceStore::live_keys_at(char tag, std::string_
 
 // -- KV ----------------------------------------------------------------------
 
-result<uint64_t> SpaceStore::kv_put(std::string_view key, const Value& value) {
+result<WriteInfo> SpaceStore::kv_put(std::string_view key, const Value& value) {
   return put(keys::kv, key, value);
 }
 
@@ -669,7 +667,7 @@ result<std::optional<std::vector<VersionedValue>>> SpaceStore::kv_getv(std::stri
   return history(keys::kv, key);
 }
 
-result<bool> SpaceStore::kv_delete(std::string_view key) {
+result<WriteInfo> SpaceStore::kv_delete(std::string_view key) {
   return remove(keys::kv, key);
 }
 
@@ -683,7 +681,7 @@ result<std::vector<std::string>> SpaceStore::kv_list_at(std::string_view prefix,
 
 // -- state cells ---------------------------------------------------------------
 
-result<uint64_t> SpaceStore::state_set(std::string_view cell, const Value& value) {
+result<WriteInfo> SpaceStore::state_set(std::string_view cell, const Value& value) {
   return put(keys::state, cell, value);
 }
 
@@ -705,14 +703,14 @@ result<std::optional<std::vector<VersionedValue>>> SpaceStore::state_getv(std::s
   return history(keys::state, cell);
 }
 
-result<uint64_t> SpaceStore::state_init(std::string_view cell, const Value& value) {
+result<WriteInfo> SpaceStore::state_init(std::string_view cell, const Value& value) {
   if (auto err = validate_entry(cell, value, options_.limits))
     return err;
   auto prev = head_of(keys::state, cell, false);
   if (!prev)
     return prev.error();
   if (prev->live())
-    return prev->record.version;
+    return WriteInfo{prev->record.version, prev->record.timestamp};
   return write_version(keys::state, cell, *prev, &value);
 }
 
@@ -737,10 +735,14 @@ result<CasOutcome> SpaceStore::state_cas(std::string_view cell, std::optional<ui
   auto written = write_version(keys::state, cell, *prev, &value);
   if (!written)
     return written.error();
-  return CasOutcome{true, *written, std::nullopt};
+  CasOutcome swapped;
+  swapped.swapped = true;
+  swapped.version = written->version;
+  swapped.timestamp = written->timestamp;
+  return swapped;
 }
 
-result<bool> SpaceStore::state_delete(std::string_view cell) {
+result<WriteInfo> SpaceStore::state_delete(std::string_view cell) {
   return remove(keys::state, cell);
 }
 

@@ -210,11 +210,11 @@ result<uint64_t> SpaceStore::vector_create_collection(std::string_view name, uin
   if (prev->live())
     return make_error(errc::CollectionExists, "collection already exists: " + std::string(name));
   Value v = config_value(dimension, metric, kind);
-  auto version = write_version(keys::collection, name, *prev, &v);
-  if (!version)
-    return version.error();
+  auto written = write_version(keys::collection, name, *prev, &v);
+  if (!written)
+    return written.error();
   collections_.erase(std::string(name));
-  return *version;
+  return written->version;
 }
 
 result<bool> SpaceStore::vector_delete_collection(std::string_view name) {
@@ -281,16 +281,28 @@ result<std::vector<CollectionInfo>> SpaceStore::vector_list_collections() {
   return out;
 }
 
-result<uint64_t> SpaceStore::vector_upsert(std::string_view collection_name, std::string_view key,
-                                           const std::vector<float>& embedding,
-                                           const std::optional<Value>& metadata) {
-  auto r = vector_batch_upsert(collection_name, {VectorUpsert{std::string(key), embedding, metadata}});
+result<WriteInfo> SpaceStore::vector_upsert(std::string_view collection_name, std::string_view key,
+                                            const std::vector<float>& embedding,
+                                            const std::optional<Value>& metadata) {
+  auto r = upsert_vectors(collection_name, {VectorUpsert{std::string(key), embedding, metadata}});
   if (!r)
     return r.error();
   return r->front();
 }
 
 result<std::vector<uint64_t>> SpaceStore::vector_batch_upsert(
+    std::string_view collection_name, const std::vector<VectorUpsert>& entries) {
+  auto r = upsert_vectors(collection_name, entries);
+  if (!r)
+    return r.error();
+  std::vector<uint64_t> versions;
+  versions.reserve(r->size());
+  for (const auto& w : *r)
+    versions.push_back(w.version);
+  return versions;
+}
+
+result<std::vector<WriteInfo>> SpaceStore::upsert_vectors(
     std::string_view collection_name, const std::vector<VectorUpsert>& entries) {
   auto c = collection(collection_name);
   if (!c)
@@ -332,12 +344,12 @@ result<std::vector<uint64_t>> SpaceStore::vector_batch_upsert(
   auto written = batch_put(keys::vector, records);
   if (!written)
     return written.error();
-  std::vector<uint64_t> versions;
+  std::vector<WriteInfo> versions;
   for (size_t i = 0; i < entries.size(); ++i) {
     auto& item = (*written)[i];
     if (!item.ok())
       return std::move(item.error);  // cannot happen: validated above
-    versions.push_back(*item.version);
+    versions.push_back(WriteInfo{*item.version, item.timestamp});
     coll.index.upsert(ids[i], entries[i].embedding.data());
     coll.id_of[entries[i].key] = ids[i];
     coll.key_of[ids[i]] = entries[i].key;
@@ -385,7 +397,8 @@ result<std::vector<std::string>> SpaceStore::vector_keys(std::string_view collec
   return out;
 }
 
-result<bool> SpaceStore::vector_delete(std::string_view collection_name, std::string_view key) {
+result<WriteInfo> SpaceStore::vector_delete(std::string_view collection_name,
+                                            std::string_view key) {
   auto c = collection(collection_name);
   if (!c)
     return c.error();
@@ -394,7 +407,7 @@ result<bool> SpaceStore::vector_delete(std::string_view collection_name, std::st
   auto removed = remove(keys::vector, entry_key(collection_name, key));
   if (!removed)
     return removed.error();
-  if (*removed) {
+  if (removed->version != 0) {
     Collection& coll = **c;
     if (auto it = coll.id_of.find(std::string(key)); it != coll.id_of.end()) {
       coll.index.remove(it->second);
@@ -403,7 +416,7 @@ result<bool> SpaceStore::vector_delete(std::string_view collection_name, std::st
       coll.id_of.erase(it);
     }
   }
-  return *removed;
+  return removed;
 }
 
 result<std::vector<VectorMatch>> SpaceStore::vector_search(std::string_view collection_name,

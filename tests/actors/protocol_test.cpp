@@ -342,11 +342,11 @@ BOOST_AUTO_TEST_CASE(direct_writes_and_one_phase_commits_wait_for_the_holder) {
   step<bool>(coord);
   step<txn_decide_atom>(a);  // applied: the two waiting writes run, in order
   BOOST_TEST(st(a).deferred.empty());
-  auto v_put = take<uint64_t>(put);
+  auto v_put = take<WriteInfo>(put);
   auto v_one = take<uint64_t>(c1);
   BOOST_REQUIRE(v_put);
   BOOST_REQUIRE(v_one);
-  BOOST_TEST(*v_put == 2u);  // version 1 is the transaction's
+  BOOST_TEST((*v_put).version == 2u);  // version 1 is the transaction's
   drain();
   BOOST_TEST(take<uint64_t>(h).engaged());
   BOOST_TEST(get(a, "k") == "one-phase");

@@ -58,7 +58,7 @@ BOOST_AUTO_TEST_CASE(a_crashed_root_is_replaced_and_restarts_branches_once_the_o
   BOOST_TEST((root == roots[0]));
   auto old_branch = open(roots[0], "default");
   auto space = *ask<actors::space_actor>(old_branch, space_resolve_atom::value, std::string("s"));
-  BOOST_REQUIRE(ask<uint64_t>(space, kv_put_atom::value, std::string("k"), Value{"kept"}));
+  BOOST_REQUIRE(ask<WriteInfo>(space, kv_put_atom::value, std::string("k"), Value{"kept"}));
 
   // Killed: nothing traps it, and the kill reaches the linked branch
   // too, which then dies at once, leaving its space actor running.
@@ -99,7 +99,7 @@ BOOST_AUTO_TEST_CASE(a_crashed_root_is_replaced_and_restarts_branches_once_the_o
 BOOST_AUTO_TEST_CASE(a_crashed_branch_restarts_once_its_space_actors_are_down) {
   auto old_branch = open(roots[0], "default");
   auto space = *ask<actors::space_actor>(old_branch, space_resolve_atom::value, std::string("s"));
-  BOOST_REQUIRE(ask<uint64_t>(space, kv_put_atom::value, std::string("k"), Value{"kept"}));
+  BOOST_REQUIRE(ask<WriteInfo>(space, kv_put_atom::value, std::string("k"), Value{"kept"}));
 
   // An exception in the supervisor (here in the transaction log's check).
   faults->throw_nth(0);

@@ -65,6 +65,13 @@ async function call(name, args) {
   ++checks;
   return r.structuredContent.result;
 }
+// A write's answer: its version, and a commit timestamp (microseconds).
+async function writes(name, args, version) {
+  const r = await call(name, args);
+  assert.equal(r.version, version, `${name}: ${JSON.stringify(r)}`);
+  assert.ok(r.timestamp > 1.6e15, `${name}: timestamp ${r.timestamp}`);
+  return r;
+}
 async function fails(name, args, kind) {
   const r = await client.callTool({ name, arguments: args });
   assert.equal(r.isError, true, `${name} should fail`);
@@ -74,11 +81,11 @@ async function fails(name, args, kind) {
   return r.structuredContent.error.message;
 }
 
-assert.equal(await call("kv_put", { key: "user:1", value: { name: "Ada", langs: ["en"] } }), 1);
-assert.equal(await call("kv_put", { key: "user:1", value: { name: "Ada", langs: ["en", "fr"] } }), 2);
+await writes("kv_put", { key: "user:1", value: { name: "Ada", langs: ["en"] } }, 1);
+const second = await writes("kv_put", { key: "user:1", value: { name: "Ada", langs: ["en", "fr"] } }, 2);
 assert.deepEqual(await call("kv_get", { key: "user:1" }), { name: "Ada", langs: ["en", "fr"] });
 assert.equal(await call("kv_get", { key: "missing" }), null);
-assert.equal(await call("kv_put", { key: "note", value: "hello", space: "memory" }), 1);
+await writes("kv_put", { key: "note", value: "hello", space: "memory" }, 1);
 assert.equal(await call("kv_get", { key: "note" }), null); // another space
 assert.equal(await call("kv_get", { key: "note", space: "memory" }), "hello");
 assert.deepEqual(await call("kv_list", {}), ["user:1"]);
@@ -86,22 +93,25 @@ assert.deepEqual(await call("kv_list", { prefix: "user:", limit: 10 }), ["user:1
 const scan = await call("kv_scan", { prefix: "user:" });
 assert.deepEqual(scan.items.map((i) => [i.key, i.value, i.version]),
                  [["user:1", { name: "Ada", langs: ["en", "fr"] }, 2]]);
+assert.equal(scan.items[0].timestamp, second.timestamp); // the put's own answer
 assert.equal(scan.cursor, null);
 const page = await call("kv_scan", { limit: 1, space: "memory" });
 assert.deepEqual(page.items.map((i) => i.key), ["note"]);
 await fails("kv_scan", { limit: 100000 }, "ConstraintViolation");
-assert.equal(await call("kv_delete", { key: "user:1" }), true);
+const deleted = await writes("kv_delete", { key: "user:1" }, 3);
+assert.ok(deleted.timestamp > second.timestamp);
+assert.deepEqual(await call("kv_delete", { key: "user:1" }), { version: 0, timestamp: 0 });
 assert.equal(await call("kv_get", { key: "user:1" }), null);
 
-assert.equal(await call("event_append", { type: "tool_call", payload: { tool: "weather" } }), 1);
-assert.equal(await call("event_append", { type: "note", payload: { n: 2 } }), 2);
+await writes("event_append", { type: "tool_call", payload: { tool: "weather" } }, 1);
+await writes("event_append", { type: "note", payload: { n: 2 } }, 2);
 const e1 = await call("event_get", { sequence: 1 });
 assert.equal(e1.type, "tool_call");
 assert.deepEqual(e1.payload, { tool: "weather" });
 const range = await call("event_range", { from: 1, limit: 10 });
 assert.deepEqual(range.map((e) => e.sequence), [1, 2]);
 
-assert.equal(await call("state_set", { cell: "leader", value: "agent-1" }), 1);
+await writes("state_set", { cell: "leader", value: "agent-1" }, 1);
 const cell = await call("state_get", { cell: "leader" });
 assert.equal(cell.value, "agent-1");
 assert.equal(cell.version, 1);
@@ -113,8 +123,8 @@ assert.equal(lost.current.value, "agent-2"); // the cell as the check found it
 const created = await call("state_cas", { cell: "lock", expected: null, value: "me" });
 assert.equal(created.swapped, true);
 
-assert.equal(await call("json_set", { key: "profile", path: "$.name", value: "Ada" }), 1);
-assert.equal(await call("json_set", { key: "profile", path: "$.tags", value: ["x"] }), 2);
+await writes("json_set", { key: "profile", path: "$.name", value: "Ada" }, 1);
+await writes("json_set", { key: "profile", path: "$.tags", value: ["x"] }, 2);
 assert.deepEqual(await call("json_get", { key: "profile" }), { name: "Ada", tags: ["x"] });
 assert.equal(await call("json_get", { key: "profile", path: "$.tags[0]" }), "x");
 
@@ -135,7 +145,7 @@ assert.equal(await call("branch_create", { name: "exp" }), "OK");
 const fork = await call("branch_fork", { dest: "exp2" });
 assert.equal(fork.destination, "exp2");
 assert.deepEqual(await call("branch_list", {}), ["default", "exp", "exp2"]);
-assert.equal(await call("kv_put", { key: "k", value: 1, branch: "exp2" }), 1);
+await writes("kv_put", { key: "k", value: 1, branch: "exp2" }, 1);
 assert.equal(await call("kv_get", { key: "k" }), null); // branches are isolated
 
 // Bad input: a tool error naming what was wrong, and nothing changed.

@@ -180,7 +180,7 @@ BOOST_AUTO_TEST_CASE(a_batch_crosses_in_one_message_with_one_result_per_command)
   auto out = STRATA_REQUIRE_OK(db.execute_batch(batch));
   BOOST_REQUIRE(out.size() == batch.size());
   for (int i = 0; i < 64; ++i)
-    BOOST_TEST(std::get<uint64_t>(*out[i]) == 1u);
+    BOOST_TEST(std::get<strata::WriteInfo>(*out[i]).version == 1u);
   BOOST_TEST(strata::is(out[64].error(), errc::InvalidInput));
   BOOST_TEST(std::get<std::optional<Value>>(*out[65]) == std::optional<Value>(63));
 }
@@ -256,7 +256,7 @@ BOOST_AUTO_TEST_CASE(user_actors_use_a_nodes_database_through_service) {
         self->request(svc, 10s, Command{cmd::KvPut{{"default", "memory"}, "k", i}})
             .then(
                 [&, got, answered, i](Output& out) {
-                  (*got)[i] = std::get<uint64_t>(out);
+                  (*got)[i] = std::get<strata::WriteInfo>(out).version;
                   if (++*answered == n)
                     done.set_value(*got);
                 },

@@ -129,6 +129,34 @@ def test_kv_versions_history_and_time_travel(db):
     assert low == first.timestamp and high >= low
 
 
+def test_versioned_writes_answer_the_commit_timestamp(db):
+    w = db.kv_put_versioned("k", "v1")
+    assert isinstance(w, strata.WriteInfo) and w.version == 1
+    assert db.kv_get_versioned("k").timestamp == w.timestamp
+    gone = db.kv_delete_versioned("k")
+    assert gone.version == 2 and gone.timestamp > w.timestamp
+    assert db.kv_get_at("k", gone.timestamp - 1) == "v1"
+    assert db.kv_get_at("k", gone.timestamp) is None
+    nothing = db.kv_delete_versioned("k")
+    assert (nothing.version, nothing.timestamp) == (0, 0)
+    e = db.event_append_versioned("t", {"n": 1})
+    assert (e.version, e.timestamp) == (1, db.event_get(1).timestamp)
+    c = db.state_set_versioned("c", 1)
+    assert db.state_init_versioned("c", 2).timestamp == c.timestamp
+    assert db.state_delete_versioned("c").version == 2
+    assert db.json_set_versioned("d", "$.a", 1).version == 1
+    assert db.json_delete_versioned("d", "$.missing").version == 0
+    db.vector_create_collection("v", 2)
+    assert db.vector_upsert_versioned("v", "x", [1.0, 0.0]).timestamp > 0
+    assert db.vector_delete_versioned("v", "x").version == 2
+    with db.session() as s:
+        inside = s.kv_put_versioned("k", "in")
+        assert (inside.version, inside.timestamp) == (3, 0)
+    assert db.kv_get_versioned("k").timestamp == s.last_commit_timestamp
+    with pytest.raises(strata.InvalidInput):
+        db.kv_put_versioned("", 1)
+
+
 def test_events_state_and_json(db):
     assert db.event_append("tool_call", {"tool": "weather"}) == 1
     assert db.event_append("note", {"n": 2}) == 2

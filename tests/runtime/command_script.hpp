@@ -168,7 +168,11 @@ inline void mask_one(ScanPage& p) {
   for (auto& kv : p.items)
     mask_one(kv);
 }
+// A write's timestamp differs between runs; whether it is 0 does not.
+inline void mask_one(WriteInfo& w) { w.timestamp = w.timestamp != 0; }
+inline void mask_one(BatchItemResult& b) { b.timestamp = b.timestamp != 0; }
 inline void mask_one(CasOutcome& c) {
+  c.timestamp = c.timestamp != 0;
   if (c.current)
     c.current->timestamp = 0;
 }
@@ -285,19 +289,19 @@ class ViaHandle {
   // connected handle send.
   STRATA_VIA(BundleRead, execute(c))
   STRATA_VIA(BundleWrite, execute(c))
-  STRATA_VIA(KvPut, kv_put(c.key, c.value))
+  STRATA_VIA(KvPut, kv_put_versioned(c.key, c.value))
   STRATA_VIA(KvGet, kv_get(c.key))
   STRATA_VIA(KvGetVersioned, kv_get_versioned(c.key))
   STRATA_VIA(KvGetAt, kv_get_at(c.key, c.as_of_us))
   STRATA_VIA(KvGetv, kv_getv(c.key))
-  STRATA_VIA(KvDelete, kv_delete(c.key))
+  STRATA_VIA(KvDelete, kv_delete_versioned(c.key))
   STRATA_VIA(KvList, kv_list(c.prefix))
   STRATA_VIA(KvListPage, kv_list_page(c.opts))
   STRATA_VIA(KvListAt, kv_list_at(c.prefix, c.as_of_us))
   STRATA_VIA(KvBatchPut, kv_batch_put(c.entries))
   STRATA_VIA(KvScan, kv_scan(c.opts))
   STRATA_VIA(KvScanAt, kv_scan_at(c.opts, c.as_of_us))
-  STRATA_VIA(EventAppend, event_append(c.type, c.payload))
+  STRATA_VIA(EventAppend, event_append_versioned(c.type, c.payload))
   STRATA_VIA(EventBatchAppend, event_batch_append(c.entries))
   STRATA_VIA(EventGet, event_get(c.seq))
   STRATA_VIA(EventGetRecord, event_get_record(c.seq))
@@ -306,24 +310,24 @@ class ViaHandle {
   STRATA_VIA(EventLen, event_len())
   STRATA_VIA(EventVerifyChain, event_verify_chain())
   STRATA_VIA(EventRange, event_range(c.from_seq, c.to_seq, c.limit))
-  STRATA_VIA(StateSet, state_set(c.cell, c.value))
+  STRATA_VIA(StateSet, state_set_versioned(c.cell, c.value))
   STRATA_VIA(StateGet, state_get(c.cell))
   STRATA_VIA(StateGetVersioned, state_get_versioned(c.cell))
   STRATA_VIA(StateGetAt, state_get_at(c.cell, c.as_of_us))
   STRATA_VIA(StateGetv, state_getv(c.cell))
-  STRATA_VIA(StateInit, state_init(c.cell, c.value))
+  STRATA_VIA(StateInit, state_init_versioned(c.cell, c.value))
   STRATA_VIA(StateCas, state_cas(c.cell, c.expected, c.value))
   STRATA_VIA(StateCasDetailed, state_cas_detailed(c.cell, c.expected, c.value))
-  STRATA_VIA(StateDelete, state_delete(c.cell))
+  STRATA_VIA(StateDelete, state_delete_versioned(c.cell))
   STRATA_VIA(StateList, state_list(c.prefix))
   STRATA_VIA(StateListAt, state_list_at(c.prefix, c.as_of_us))
   STRATA_VIA(StateBatchSet, state_batch_set(c.entries))
-  STRATA_VIA(JsonSet, json_set(c.key, c.path, c.value))
+  STRATA_VIA(JsonSet, json_set_versioned(c.key, c.path, c.value))
   STRATA_VIA(JsonGet, json_get(c.key, c.path))
   STRATA_VIA(JsonGetAt, json_get_at(c.key, c.path, c.as_of_us))
   STRATA_VIA(JsonGetVersioned, json_get_versioned(c.key))
   STRATA_VIA(JsonGetv, json_getv(c.key))
-  STRATA_VIA(JsonDelete, json_delete(c.key, c.path))
+  STRATA_VIA(JsonDelete, json_delete_versioned(c.key, c.path))
   STRATA_VIA(JsonList, json_list(c.prefix, c.cursor, c.limit))
   STRATA_VIA(JsonListAt, json_list_at(c.prefix, c.as_of_us))
   STRATA_VIA(JsonBatchSet, json_batch_set(c.entries))
@@ -332,11 +336,11 @@ class ViaHandle {
   STRATA_VIA(VectorDeleteCollection, vector_delete_collection(c.name))
   STRATA_VIA(VectorListCollections, vector_list_collections())
   STRATA_VIA(VectorCollectionStats, vector_collection_stats(c.name))
-  STRATA_VIA(VectorUpsert, vector_upsert(c.collection, c.key, c.embedding, c.metadata))
+  STRATA_VIA(VectorUpsert, vector_upsert_versioned(c.collection, c.key, c.embedding, c.metadata))
   STRATA_VIA(VectorBatchUpsert, vector_batch_upsert(c.collection, c.entries))
   STRATA_VIA(VectorGet, vector_get(c.collection, c.key))
   STRATA_VIA(VectorGetAt, vector_get_at(c.collection, c.key, c.as_of_us))
-  STRATA_VIA(VectorDelete, vector_delete(c.collection, c.key))
+  STRATA_VIA(VectorDelete, vector_delete_versioned(c.collection, c.key))
   STRATA_VIA(VectorListKeys, vector_list_keys(c.collection))
   STRATA_VIA(VectorSearch, vector_search(c.collection, c.query, c.k, c.filter))
   STRATA_VIA(VectorSearchAt,
@@ -376,11 +380,11 @@ class ViaHandle {
     if (!s)
       return no_txn(c.at);
     if constexpr (std::is_same_v<C, cmd::KvPut>)
-      return wrap(s->kv_put(c.key, c.value));
+      return wrap(s->kv_put_versioned(c.key, c.value));
     else if constexpr (std::is_same_v<C, cmd::KvGet>)
       return wrap(s->kv_get(c.key));
     else if constexpr (std::is_same_v<C, cmd::KvDelete>)
-      return wrap(s->kv_delete(c.key));
+      return wrap(s->kv_delete_versioned(c.key));
     else if constexpr (std::is_same_v<C, cmd::KvList>)
       return wrap(s->kv_list(c.prefix));
     else if constexpr (std::is_same_v<C, cmd::KvScan>)
@@ -398,31 +402,31 @@ class ViaHandle {
     else if constexpr (std::is_same_v<C, cmd::JsonList>)
       return wrap(s->json_list(c.prefix, c.cursor, c.limit));
     else if constexpr (std::is_same_v<C, cmd::EventAppend>)
-      return wrap(s->event_append(c.type, c.payload));
+      return wrap(s->event_append_versioned(c.type, c.payload));
     else if constexpr (std::is_same_v<C, cmd::EventGet>)
       return wrap(s->event_get(c.seq));
     else if constexpr (std::is_same_v<C, cmd::EventLen>)
       return wrap(s->event_len());
     else if constexpr (std::is_same_v<C, cmd::StateSet>)
-      return wrap(s->state_set(c.cell, c.value));
+      return wrap(s->state_set_versioned(c.cell, c.value));
     else if constexpr (std::is_same_v<C, cmd::StateGet>)
       return wrap(s->state_get(c.cell));
     else if constexpr (std::is_same_v<C, cmd::StateGetVersioned>)
       return wrap(s->state_get_versioned(c.cell));
     else if constexpr (std::is_same_v<C, cmd::StateInit>)
-      return wrap(s->state_init(c.cell, c.value));
+      return wrap(s->state_init_versioned(c.cell, c.value));
     else if constexpr (std::is_same_v<C, cmd::StateCas>)
       return wrap(s->state_cas(c.cell, c.expected, c.value));
     else if constexpr (std::is_same_v<C, cmd::StateCasDetailed>)
       return wrap(s->state_cas_detailed(c.cell, c.expected, c.value));
     else if constexpr (std::is_same_v<C, cmd::StateDelete>)
-      return wrap(s->state_delete(c.cell));
+      return wrap(s->state_delete_versioned(c.cell));
     else if constexpr (std::is_same_v<C, cmd::JsonSet>)
-      return wrap(s->json_set(c.key, c.path, c.value));
+      return wrap(s->json_set_versioned(c.key, c.path, c.value));
     else if constexpr (std::is_same_v<C, cmd::JsonGet>)
       return wrap(s->json_get(c.key, c.path));
     else if constexpr (std::is_same_v<C, cmd::JsonDelete>)
-      return wrap(s->json_delete(c.key, c.path));
+      return wrap(s->json_delete_versioned(c.key, c.path));
     else
       return make_error(errc::InvalidInput, std::string(command_name(Command{c})) +
                                                 " cannot run inside a transaction");

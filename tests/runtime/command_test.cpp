@@ -47,8 +47,9 @@ BOOST_AUTO_TEST_CASE(every_command_through_execute_matches_the_handle_method) {
 BOOST_AUTO_TEST_CASE(a_command_names_its_own_branch_and_space_whatever_the_handle_is_on) {
   auto db = STRATA_REQUIRE_OK(Strata::cache());
   STRATA_REQUIRE_DONE(db.set_space("elsewhere"));
-  auto v = strata::output_as<uint64_t>(db.execute(cmd::KvPut{{"default", "memory"}, "k", 42}));
-  BOOST_TEST(STRATA_REQUIRE_OK(std::move(v)) == 1u);
+  auto v = strata::output_as<strata::WriteInfo>(
+      db.execute(cmd::KvPut{{"default", "memory"}, "k", 42}));
+  BOOST_TEST(STRATA_REQUIRE_OK(std::move(v)).version == 1u);
   BOOST_TEST(db.current_space() == "elsewhere");
   BOOST_TEST(!STRATA_REQUIRE_OK(db.kv_get("k")).has_value());
   STRATA_REQUIRE_DONE(db.set_space("memory"));
@@ -78,15 +79,26 @@ BOOST_AUTO_TEST_CASE(a_batch_runs_in_order_with_one_result_per_command) {
   auto out = STRATA_REQUIRE_OK(db.execute_batch(batch));
   BOOST_REQUIRE(out.size() == batch.size());
   for (int i = 0; i < 64; ++i)
-    BOOST_TEST(std::get<uint64_t>(*out[i]) == 1u);
+    BOOST_TEST(std::get<strata::WriteInfo>(*out[i]).version == 1u);
   BOOST_TEST(strata::is(out[64].error(), errc::InvalidInput));
   BOOST_TEST(std::get<std::optional<Value>>(*out[65]) == std::optional<Value>(63));
-  BOOST_TEST(std::get<uint64_t>(*out[66]) == 2u);
-  BOOST_TEST(std::get<uint64_t>(*out[67]) == 1u);
+  BOOST_TEST(std::get<strata::WriteInfo>(*out[66]).version == 2u);
+  BOOST_TEST(std::get<strata::WriteInfo>(*out[67]).version == 1u);
   BOOST_TEST(strata::is(out[68].error(), errc::InvalidInput));
-  BOOST_TEST(std::get<uint64_t>(*out[69]) == 2u);
+  BOOST_TEST(std::get<strata::WriteInfo>(*out[69]).version == 2u);
   STRATA_REQUIRE_DONE(db.set_space("b"));
   BOOST_TEST(STRATA_REQUIRE_OK(db.kv_list()).size() == 64u);
+  // The grouped writes answer each item's own commit timestamp, the one
+  // the store keeps.
+  for (int i : {0, 63}) {
+    auto stored = STRATA_REQUIRE_OK(db.kv_getv("k" + std::to_string(i)));
+    BOOST_REQUIRE(stored.has_value());
+    BOOST_TEST(stored->back().timestamp == std::get<strata::WriteInfo>(*out[i]).timestamp);
+  }
+  auto k0 = STRATA_REQUIRE_OK(db.kv_get_versioned("k0"));
+  BOOST_TEST(k0->timestamp == std::get<strata::WriteInfo>(*out[66]).timestamp);
+  auto e2 = STRATA_REQUIRE_OK(db.event_get(2));
+  BOOST_TEST(e2->timestamp == std::get<strata::WriteInfo>(*out[69]).timestamp);
 }
 
 BOOST_AUTO_TEST_CASE(transactions_by_id_are_atomic_and_isolated) {

@@ -174,7 +174,7 @@ BOOST_AUTO_TEST_CASE(commands_to_one_space_run_in_the_order_sent) {
       self->request(svc, caf::infinite, Command{cmd::KvPut{{"default", "log"}, "k", i}})
           .then(
               [&, i](Output& out) {
-                versions[i] = std::get<uint64_t>(out);
+                versions[i] = std::get<strata::WriteInfo>(out).version;
                 if (++answered == n)
                   done.set_value();
               },
@@ -201,7 +201,7 @@ BOOST_AUTO_TEST_CASE(a_batch_message_runs_in_order_with_one_outcome_each) {
       .receive([&](std::vector<Outcome>& o) { out = std::move(o); },
                [](caf::error& err) { BOOST_FAIL(strata::describe(err)); });
   BOOST_REQUIRE(out.size() == 3u);
-  BOOST_TEST(std::get<uint64_t>(*std::move(out[0]).get()) == 1u);
+  BOOST_TEST(std::get<strata::WriteInfo>(*std::move(out[0]).get()).version == 1u);
   BOOST_TEST(strata::is(std::move(out[1]).get().error(), errc::InvalidInput));
   BOOST_TEST(std::get<std::optional<Value>>(*std::move(out[2]).get()) == std::optional<Value>(1));
   // Begin is refused in a batch (the service could not tell its owner).

@@ -362,4 +362,23 @@ BOOST_AUTO_TEST_CASE(concurrent_transactions_keep_the_index_equal_to_the_records
   BOOST_TEST(STRATA_REQUIRE_OK(db.event_len()) == uint64_t{threads * per_thread});
 }
 
+// A collection the transaction saw at its snapshot, dropped by another
+// writer before the transaction reads its vectors: the snapshot's vectors
+// are gone, so the read is a conflict — not "no such collection", which
+// would contradict what the transaction already saw — and so is the commit.
+BOOST_AUTO_TEST_CASE(a_collection_dropped_after_the_snapshot_is_a_conflict_to_read) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  seed_collection(db);
+  auto s = db.session();
+  STRATA_REQUIRE_DONE(s.set_space("mem"));
+  STRATA_REQUIRE_DONE(s.begin());
+  BOOST_TEST(STRATA_REQUIRE_OK(s.vector_collection_stats("c")).count == 2u);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.vector_delete_collection("c")));
+  STRATA_REQUIRE_ERR(s.vector_get("c", "v1"), errc::TransactionConflict);
+  STRATA_REQUIRE_ERR(s.vector_search("c", {1, 0, 0}, 2), errc::TransactionConflict);
+  STRATA_REQUIRE_OK(s.kv_put("k", 1));
+  STRATA_REQUIRE_ERR(s.commit(), errc::TransactionConflict);
+  BOOST_TEST(!STRATA_REQUIRE_OK(db.kv_get("k")).has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -61,7 +61,7 @@ BOOST_FIXTURE_TEST_CASE(a_fresh_store_is_absent_and_reads_do_not_create_it, MemS
   BOOST_TEST(!STRATA_REQUIRE_OK(db->kv_getv("k")).has_value());
   BOOST_TEST(!STRATA_REQUIRE_OK(db->kv_get_at("k", UINT64_MAX)).has_value());
   BOOST_TEST(STRATA_REQUIRE_OK(db->kv_list_at("", UINT64_MAX)).empty());
-  BOOST_TEST(STRATA_REQUIRE_OK(db->kv_delete("k")) == false);
+  BOOST_TEST(STRATA_REQUIRE_OK(db->kv_delete("k")).version == 0);
   BOOST_TEST(STRATA_REQUIRE_OK(db->is_empty()) == true);
 
   BOOST_TEST(!db->exists());
@@ -95,9 +95,9 @@ BOOST_FIXTURE_TEST_CASE(is_empty_tracks_live_keys, MemStore) {
   put("a", 1);
   put("b", 2);
   BOOST_TEST(STRATA_REQUIRE_OK(db->is_empty()) == false);
-  BOOST_TEST(STRATA_REQUIRE_OK(db->kv_delete("a")));
+  BOOST_TEST(STRATA_REQUIRE_OK(db->kv_delete("a")).version != 0);
   BOOST_TEST(STRATA_REQUIRE_OK(db->is_empty()) == false);
-  BOOST_TEST(STRATA_REQUIRE_OK(db->kv_delete("b")));
+  BOOST_TEST(STRATA_REQUIRE_OK(db->kv_delete("b")).version != 0);
   BOOST_TEST(STRATA_REQUIRE_OK(db->is_empty()) == true);
   put("a", nullptr);  // Null is a value, not a deletion
   BOOST_TEST(STRATA_REQUIRE_OK(db->is_empty()) == false);
@@ -135,7 +135,7 @@ BOOST_FIXTURE_TEST_CASE(data_and_versions_survive_closing_and_reopening, MemStor
   put("k", "two");
   uint64_t v3 = put("k", Object{{"n", 3}});
   put("gone", true);
-  BOOST_TEST(STRATA_REQUIRE_OK(db->kv_delete("gone")));
+  BOOST_TEST(STRATA_REQUIRE_OK(db->kv_delete("gone")).version != 0);
   auto before = get("k");
   BOOST_REQUIRE(before.has_value());
 
@@ -288,14 +288,14 @@ BOOST_FIXTURE_TEST_CASE(null_is_stored_as_a_value_not_a_delete, MemStore) {
   BOOST_REQUIRE(got.has_value());
   BOOST_TEST(got->value.is_null());
   BOOST_TEST(list() == (Keys{"k"}));
-  BOOST_TEST(STRATA_REQUIRE_OK(db->kv_delete("k")) == true);
+  BOOST_TEST(STRATA_REQUIRE_OK(db->kv_delete("k")).version != 0);
 }
 
 BOOST_FIXTURE_TEST_CASE(delete_returns_true_then_false_and_false_for_a_missing_key, MemStore) {
   put("k", 1);
-  BOOST_TEST(STRATA_REQUIRE_OK(db->kv_delete("k")) == true);
-  BOOST_TEST(STRATA_REQUIRE_OK(db->kv_delete("k")) == false);
-  BOOST_TEST(STRATA_REQUIRE_OK(db->kv_delete("never")) == false);
+  BOOST_TEST(STRATA_REQUIRE_OK(db->kv_delete("k")).version != 0);
+  BOOST_TEST(STRATA_REQUIRE_OK(db->kv_delete("k")).version == 0);
+  BOOST_TEST(STRATA_REQUIRE_OK(db->kv_delete("never")).version == 0);
   BOOST_TEST(!get("k").has_value());
   BOOST_TEST(list().empty());
 }
@@ -303,7 +303,7 @@ BOOST_FIXTURE_TEST_CASE(delete_returns_true_then_false_and_false_for_a_missing_k
 BOOST_FIXTURE_TEST_CASE(delete_then_put_never_reuses_a_version, MemStore) {
   uint64_t first = put("k", "a");
   BOOST_TEST(first == 1u);
-  BOOST_TEST(STRATA_REQUIRE_OK(db->kv_delete("k")));
+  BOOST_TEST(STRATA_REQUIRE_OK(db->kv_delete("k")).version != 0);
   uint64_t again = put("k", "b");
   // The tombstone took version 2.
   BOOST_TEST(again > first);
@@ -313,8 +313,8 @@ BOOST_FIXTURE_TEST_CASE(delete_then_put_never_reuses_a_version, MemStore) {
   BOOST_TEST(got->version == 3u);
   BOOST_TEST(got->value == Value{"b"});
   // A second delete/put cycle keeps counting.
-  BOOST_TEST(STRATA_REQUIRE_OK(db->kv_delete("k")));
-  BOOST_TEST(STRATA_REQUIRE_OK(db->kv_delete("k")) == false);
+  BOOST_TEST(STRATA_REQUIRE_OK(db->kv_delete("k")).version != 0);
+  BOOST_TEST(STRATA_REQUIRE_OK(db->kv_delete("k")).version == 0);
   BOOST_TEST(put("k", "c") == 5u);
 }
 
@@ -347,7 +347,7 @@ BOOST_FIXTURE_TEST_CASE(list_omits_deleted_keys_until_they_are_written_again, Me
   put("a", 1);
   put("b", 2);
   put("c", 3);
-  BOOST_TEST(STRATA_REQUIRE_OK(db->kv_delete("b")));
+  BOOST_TEST(STRATA_REQUIRE_OK(db->kv_delete("b")).version != 0);
   BOOST_TEST(list() == (Keys{"a", "c"}));
   BOOST_TEST(page("", std::nullopt, 2) == (Keys{"a", "c"}));
   put("b", 4);
@@ -564,7 +564,7 @@ BOOST_FIXTURE_TEST_CASE(the_same_key_twice_in_a_batch_gets_consecutive_versions,
 
 BOOST_FIXTURE_TEST_CASE(batch_put_continues_numbering_after_a_delete, MemStore) {
   put("k", 1);
-  BOOST_REQUIRE(STRATA_REQUIRE_OK(db->kv_delete("k")));
+  BOOST_REQUIRE(STRATA_REQUIRE_OK(db->kv_delete("k")).version != 0);
   auto results = STRATA_REQUIRE_OK(db->kv_batch_put({{"k", 2}}));
   BOOST_REQUIRE_EQUAL(results.size(), 1u);
   BOOST_TEST(results[0].version.value_or(0) == 3u);
@@ -628,7 +628,7 @@ BOOST_FIXTURE_TEST_CASE(getv_of_a_never_written_key_is_none, MemStore) {
 BOOST_FIXTURE_TEST_CASE(getv_does_not_list_deletions, MemStore) {
   put("k", "a");
   put("k", "b");
-  BOOST_REQUIRE(STRATA_REQUIRE_OK(db->kv_delete("k")));
+  BOOST_REQUIRE(STRATA_REQUIRE_OK(db->kv_delete("k")).version != 0);
   put("k", "c");
   auto history = STRATA_REQUIRE_OK(db->kv_getv("k"));
   BOOST_REQUIRE(history.has_value());
@@ -641,7 +641,7 @@ BOOST_FIXTURE_TEST_CASE(getv_does_not_list_deletions, MemStore) {
 
 BOOST_FIXTURE_TEST_CASE(getv_of_a_deleted_key_still_shows_its_past_values, MemStore) {
   put("k", "only");
-  BOOST_REQUIRE(STRATA_REQUIRE_OK(db->kv_delete("k")));
+  BOOST_REQUIRE(STRATA_REQUIRE_OK(db->kv_delete("k")).version != 0);
   auto history = STRATA_REQUIRE_OK(db->kv_getv("k"));
   BOOST_REQUIRE(history.has_value());
   BOOST_REQUIRE_EQUAL(history->size(), 1u);
@@ -693,7 +693,7 @@ BOOST_FIXTURE_TEST_CASE(get_at_before_the_first_write_is_empty, MemStore) {
 BOOST_FIXTURE_TEST_CASE(get_at_a_deletion_is_empty, MemStore) {
   put("k", "before");
   uint64_t t_put = get("k")->timestamp;
-  BOOST_REQUIRE(STRATA_REQUIRE_OK(db->kv_delete("k")));
+  BOOST_REQUIRE(STRATA_REQUIRE_OK(db->kv_delete("k")).version != 0);
   put("k", "after");
   uint64_t t_again = get("k")->timestamp;
   // The tombstone lies strictly between the two writes.
@@ -709,7 +709,7 @@ BOOST_FIXTURE_TEST_CASE(get_at_a_future_time_gives_the_current_state, MemStore) 
   BOOST_REQUIRE(future.has_value());
   BOOST_TEST((*future == *get("k")));
   BOOST_TEST(shown(STRATA_REQUIRE_OK(db->kv_get_at("k", clock.last() + 1'000'000))) == "2");
-  BOOST_REQUIRE(STRATA_REQUIRE_OK(db->kv_delete("k")));
+  BOOST_REQUIRE(STRATA_REQUIRE_OK(db->kv_delete("k")).version != 0);
   BOOST_TEST(!STRATA_REQUIRE_OK(db->kv_get_at("k", UINT64_MAX)).has_value());
 }
 
@@ -718,7 +718,7 @@ BOOST_FIXTURE_TEST_CASE(list_at_gives_the_keys_live_at_that_time, MemStore) {
   uint64_t t_a = get("a")->timestamp;
   put("b", 1);
   uint64_t t_b = get("b")->timestamp;
-  BOOST_REQUIRE(STRATA_REQUIRE_OK(db->kv_delete("a")));
+  BOOST_REQUIRE(STRATA_REQUIRE_OK(db->kv_delete("a")).version != 0);
   put("c", 1);
   uint64_t t_c = get("c")->timestamp;
   put("other:1", 1);

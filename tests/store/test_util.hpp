@@ -74,7 +74,7 @@ struct MemStore {
 
   /// Writes and requires success; yields the version.
   uint64_t put(std::string_view key, const Value& value) {
-    return require_ok(db->kv_put(key, value), "kv_put");
+    return require_ok(db->kv_put(key, value), "kv_put").version;
   }
 
   std::optional<VersionedValue> get(std::string_view key) {

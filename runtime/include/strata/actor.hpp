@@ -12,7 +12,7 @@
 //   // in an actor:
 //   self->request(svc, std::chrono::seconds(1),
 //                 strata::Command{strata::cmd::KvPut{{"default", "memory"}, "k", 42}})
-//       .then([](const strata::Output& out) { /* std::get<uint64_t>(out) */ },
+//       .then([](const strata::Output& out) { /* std::get<strata::WriteInfo>(out).version */ },
 //             [](const caf::error& err) { /* strata::kind_of(err) */ });
 //
 // The service (strata::service):

@@ -9,7 +9,7 @@
 //
 //   strata::Command c = strata::cmd::KvPut{{"default", "memory"}, "k", 42};
 //   auto out = db.execute(c);                      // result<Output>
-//   uint64_t version = std::get<uint64_t>(*out);
+//   uint64_t version = std::get<WriteInfo>(*out).version;
 //
 // The handle's methods, Strata::execute / execute_batch, the service actor
 // that user actors talk to (<strata/actor.hpp>), the CLI and the network
@@ -85,7 +85,8 @@ using Output =
                  JsonListPage, std::vector<CollectionInfo>, CollectionInfo,
                  std::vector<uint64_t>, std::optional<VectorEntry>, std::vector<VectorMatch>,
                  std::optional<BranchInfo>, ForkInfo, BundleInfo, BranchDiff, MergeInfo,
-                 TimeRange, std::vector<StoreCheck>, BundleTransfer, CasOutcome, ScanPage>;
+                 TimeRange, std::vector<StoreCheck>, BundleTransfer, CasOutcome, ScanPage,
+                 WriteInfo>;
 
 namespace cmd {
 
@@ -159,8 +160,9 @@ struct MergePreview {
 
 // -- KV (in at.space) ---------------------------------------------------------------
 
-/// kv_put(key, value) -> version. In a transaction: buffered.
-struct KvPut { Target at; std::string key; Value value; using output = uint64_t; };
+/// kv_put_versioned(key, value): the new version and its commit timestamp
+/// (kv_put answers the version). In a transaction: buffered.
+struct KvPut { Target at; std::string key; Value value; using output = WriteInfo; };
 /// kv_get(key). In a transaction: at its snapshot, plus its own writes.
 struct KvGet { Target at; std::string key; using output = std::optional<Value>; };
 /// kv_get_versioned(key).
@@ -173,8 +175,10 @@ struct KvGetv {
   std::string key;
   using output = std::optional<std::vector<VersionedValue>>;
 };
-/// kv_delete(key) -> existed. In a transaction: buffered.
-struct KvDelete { Target at; std::string key; using output = bool; };
+/// kv_delete_versioned(key): the deletion's version and timestamp, {0, 0}
+/// when nothing was live (kv_delete answers whether it existed). In a
+/// transaction: buffered.
+struct KvDelete { Target at; std::string key; using output = WriteInfo; };
 /// kv_list(prefix). In a transaction: at its snapshot, plus its own writes.
 struct KvList {
   Target at;
@@ -209,8 +213,10 @@ struct KvBatchPut {
 
 // -- event log (in at.space) --------------------------------------------------------
 
-/// event_append(type, payload) -> sequence. In a transaction: buffered.
-struct EventAppend { Target at; std::string type; Value payload; using output = uint64_t; };
+/// event_append_versioned(type, payload): the sequence number and the
+/// timestamp (event_append answers the sequence). In a transaction:
+/// buffered.
+struct EventAppend { Target at; std::string type; Value payload; using output = WriteInfo; };
 /// event_batch_append(entries).
 struct EventBatchAppend {
   Target at;
@@ -251,8 +257,9 @@ struct EventRange {
 
 // -- state cells (in at.space) -------------------------------------------------------
 
-/// state_set(cell, value) -> version. In a transaction: buffered.
-struct StateSet { Target at; std::string cell; Value value; using output = uint64_t; };
+/// state_set_versioned(cell, value) (state_set answers the version). In a
+/// transaction: buffered.
+struct StateSet { Target at; std::string cell; Value value; using output = WriteInfo; };
 /// state_get(cell). In a transaction: at its snapshot, plus its own writes.
 struct StateGet { Target at; std::string cell; using output = std::optional<Value>; };
 /// state_get_versioned(cell). In a transaction too.
@@ -274,8 +281,10 @@ struct StateGetv {
   std::string cell;
   using output = std::optional<std::vector<VersionedValue>>;
 };
-/// state_init(cell, value) -> version. In a transaction: buffered.
-struct StateInit { Target at; std::string cell; Value value; using output = uint64_t; };
+/// state_init_versioned(cell, value): the new cell's version and
+/// timestamp, or the live cell's when it existed (state_init answers the
+/// version). In a transaction: buffered.
+struct StateInit { Target at; std::string cell; Value value; using output = WriteInfo; };
 /// state_cas(cell, expected, value) -> new version, or empty on a miss. In a
 /// transaction: checked at its snapshot and again at commit.
 struct StateCas {
@@ -295,8 +304,9 @@ struct StateCasDetailed {
   Value value;
   using output = CasOutcome;
 };
-/// state_delete(cell) -> existed. In a transaction: buffered.
-struct StateDelete { Target at; std::string cell; using output = bool; };
+/// state_delete_versioned(cell): as KvDelete (state_delete answers whether
+/// it existed). In a transaction: buffered.
+struct StateDelete { Target at; std::string cell; using output = WriteInfo; };
 /// state_list(prefix).
 struct StateList {
   Target at;
@@ -319,13 +329,15 @@ struct StateBatchSet {
 
 // -- JSON documents (in at.space) ----------------------------------------------------
 
-/// json_set(key, path, value) -> version. In a transaction: buffered.
+/// json_set_versioned(key, path, value): the document's new version and
+/// its timestamp (json_set answers the version). In a transaction:
+/// buffered.
 struct JsonSet {
   Target at;
   std::string key;
   std::string path;
   Value value;
-  using output = uint64_t;
+  using output = WriteInfo;
 };
 /// json_get(key, path). In a transaction: at its snapshot, plus its own
 /// writes.
@@ -355,8 +367,16 @@ struct JsonGetv {
   std::string key;
   using output = std::optional<std::vector<VersionedValue>>;
 };
-/// json_delete(key, path) -> values removed. In a transaction: buffered.
-struct JsonDelete { Target at; std::string key; std::string path = "$"; using output = uint64_t; };
+/// json_delete_versioned(key, path): the document's new version (a
+/// deletion's at "$") and its timestamp, {0, 0} when nothing was removed
+/// (json_delete answers the number removed, 0 or 1). In a transaction:
+/// buffered.
+struct JsonDelete {
+  Target at;
+  std::string key;
+  std::string path = "$";
+  using output = WriteInfo;
+};
 /// json_list(prefix, cursor, limit).
 struct JsonList {
   Target at;
@@ -396,14 +416,16 @@ struct VectorDeleteCollection { Target at; std::string name; using output = bool
 struct VectorListCollections { Target at; using output = std::vector<CollectionInfo>; };
 /// vector_collection_stats(name).
 struct VectorCollectionStats { Target at; std::string name; using output = CollectionInfo; };
-/// vector_upsert(collection, key, embedding, metadata) -> version.
+/// vector_upsert_versioned(collection, key, embedding, metadata): the
+/// vector's new version and its timestamp (vector_upsert answers the
+/// version). In a transaction: buffered.
 struct VectorUpsert {
   Target at;
   std::string collection;
   std::string key;
   std::vector<float> embedding;
   std::optional<Value> metadata;
-  using output = uint64_t;
+  using output = WriteInfo;
 };
 /// vector_batch_upsert(collection, entries) -> versions.
 struct VectorBatchUpsert {
@@ -427,8 +449,14 @@ struct VectorGetAt {
   uint64_t as_of_us = 0;
   using output = std::optional<VectorEntry>;
 };
-/// vector_delete(collection, key) -> existed.
-struct VectorDelete { Target at; std::string collection; std::string key; using output = bool; };
+/// vector_delete_versioned(collection, key): as KvDelete (vector_delete
+/// answers whether it existed). In a transaction: buffered.
+struct VectorDelete {
+  Target at;
+  std::string collection;
+  std::string key;
+  using output = WriteInfo;
+};
 /// vector_list_keys(collection).
 struct VectorListKeys {
   Target at;
@@ -536,7 +564,7 @@ inline Target& target_of(Command& c) noexcept {
 }
 
 /// The typed value of an Output, for a caller that knows which command it
-/// ran: `output_as<uint64_t>(db.execute(cmd::KvPut{...}))`. A result holding
+/// ran: `output_as<WriteInfo>(db.execute(cmd::KvPut{...}))`. A result holding
 /// another alternative is an Internal error.
 template <class T>
 result<T> output_as(result<Output>&& r) {

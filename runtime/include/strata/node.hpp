@@ -37,7 +37,10 @@ struct OpenOptions;  // <strata/strata.hpp>
 /// versions are refused at the handshake (errc::Unavailable saying so).
 /// 2: commands KvScan, KvScanAt, StateCasDetailed and EventRange; an import
 /// name in BranchImport and BundleWrite; MergeInfo.applied.
-inline constexpr uint32_t wire_protocol_version = 2;
+/// 3: single writes answer WriteInfo (version and commit timestamp);
+/// timestamps in BatchItemResult and CasOutcome; ForkInfo.entries_copied;
+/// vector operations in transactions (TxnOpKind).
+inline constexpr uint32_t wire_protocol_version = 3;
 
 /// The PEM files of a TLS identity. Both sides present a certificate
 /// signed by the CA the other side trusts (mutual TLS; CAF cannot make it

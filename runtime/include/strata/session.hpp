@@ -22,7 +22,11 @@
 // transaction every call runs directly, like the handle's.
 //
 // Versions and sequence numbers returned inside a transaction are the ones
-// the write will get if nothing else commits to the same entry first.
+// the write will get if nothing else commits to the same entry first. The
+// `*_versioned` forms of the writes answer a WriteInfo, as the handle's:
+// outside a transaction with the write's commit timestamp; inside one with
+// timestamp 0, for every write of a commit gets the commit's timestamp
+// (last_commit_timestamp() once commit() succeeded).
 //
 // Thread-safety: one thread at a time. A Session destroyed with an open
 // transaction rolls it back.
@@ -90,8 +94,10 @@ class Session {
 
   // -- KV ----------------------------------------------------------------------
   [[nodiscard]] result<uint64_t> kv_put(std::string_view key, Value value);
+  [[nodiscard]] result<WriteInfo> kv_put_versioned(std::string_view key, Value value);
   [[nodiscard]] result<std::optional<Value>> kv_get(std::string_view key);
   [[nodiscard]] result<bool> kv_delete(std::string_view key);
+  [[nodiscard]] result<WriteInfo> kv_delete_versioned(std::string_view key);
   /// One page of live entries with their values (Strata::kv_scan); in a
   /// transaction its view — the snapshot plus its own writes (whose
   /// timestamp is 0) — and a read of the range, as kv_list.
@@ -121,14 +127,17 @@ class Session {
 
   // -- events ----------------------------------------------------------------------
   [[nodiscard]] result<uint64_t> event_append(std::string_view type, Value payload);
+  [[nodiscard]] result<WriteInfo> event_append_versioned(std::string_view type, Value payload);
   [[nodiscard]] result<std::optional<VersionedValue>> event_get(uint64_t seq);
   [[nodiscard]] result<uint64_t> event_len();
 
   // -- state cells -------------------------------------------------------------------
   [[nodiscard]] result<uint64_t> state_set(std::string_view cell, Value value);
+  [[nodiscard]] result<WriteInfo> state_set_versioned(std::string_view cell, Value value);
   [[nodiscard]] result<std::optional<Value>> state_get(std::string_view cell);
   [[nodiscard]] result<std::optional<VersionedValue>> state_get_versioned(std::string_view cell);
   [[nodiscard]] result<uint64_t> state_init(std::string_view cell, Value value);
+  [[nodiscard]] result<WriteInfo> state_init_versioned(std::string_view cell, Value value);
   [[nodiscard]] result<std::optional<uint64_t>> state_cas(std::string_view cell,
                                                           std::optional<uint64_t> expected,
                                                           Value value);
@@ -138,13 +147,18 @@ class Session {
                                                       std::optional<uint64_t> expected,
                                                       Value value);
   [[nodiscard]] result<bool> state_delete(std::string_view cell);
+  [[nodiscard]] result<WriteInfo> state_delete_versioned(std::string_view cell);
 
   // -- JSON documents ------------------------------------------------------------------
   [[nodiscard]] result<uint64_t> json_set(std::string_view key, std::string_view path,
                                           Value value);
+  [[nodiscard]] result<WriteInfo> json_set_versioned(std::string_view key, std::string_view path,
+                                                     Value value);
   [[nodiscard]] result<std::optional<Value>> json_get(std::string_view key,
                                                       std::string_view path = "$");
   [[nodiscard]] result<uint64_t> json_delete(std::string_view key, std::string_view path = "$");
+  [[nodiscard]] result<WriteInfo> json_delete_versioned(std::string_view key,
+                                                        std::string_view path = "$");
 
   // -- vector collections ---------------------------------------------------------------
   // The handle's calls, with its errors. In a transaction, reads see the
@@ -170,6 +184,9 @@ class Session {
   [[nodiscard]] result<uint64_t> vector_upsert(std::string_view collection, std::string_view key,
                                                std::vector<float> embedding,
                                                std::optional<Value> metadata = std::nullopt);
+  [[nodiscard]] result<WriteInfo> vector_upsert_versioned(
+      std::string_view collection, std::string_view key, std::vector<float> embedding,
+      std::optional<Value> metadata = std::nullopt);
   /// All entries are checked first; one bad entry fails the call and
   /// nothing is written (or buffered).
   [[nodiscard]] result<std::vector<uint64_t>> vector_batch_upsert(
@@ -177,6 +194,8 @@ class Session {
   [[nodiscard]] result<std::optional<VectorEntry>> vector_get(std::string_view collection,
                                                               std::string_view key);
   [[nodiscard]] result<bool> vector_delete(std::string_view collection, std::string_view key);
+  [[nodiscard]] result<WriteInfo> vector_delete_versioned(std::string_view collection,
+                                                          std::string_view key);
   [[nodiscard]] result<std::vector<std::string>> vector_list_keys(std::string_view collection);
   [[nodiscard]] result<std::vector<VectorMatch>> vector_search(std::string_view collection,
                                                                std::vector<float> query,
@@ -201,7 +220,7 @@ class Session {
   template <class ListAtAtom>
   result<std::vector<std::string>> txn_keys(Primitive tag, std::string_view prefix);
   result<uint64_t> buffered_set(Primitive tag, std::string_view key, Value value);
-  result<bool> buffered_delete(Primitive tag, std::string_view key);
+  result<WriteInfo> buffered_delete(Primitive tag, std::string_view key);
   // Buffers a write of (tag, key) leaving `after` (empty = deleted) and
   // returns its version: one more than the entry's newest record (asked
   // of the space the first time) or than this transaction's last write.

@@ -354,6 +354,11 @@ class Strata {
   /// Errors: InvalidInput (empty key, NUL, "_strata/" prefix),
   /// ConstraintViolation (key over 1024 bytes, value over a limit).
   [[nodiscard]] result<uint64_t> kv_put(std::string_view key, Value value);
+  /// kv_put answering the new version with its commit timestamp (the one
+  /// kv_get_versioned, kv_getv and kv_get_at see). Every write has such a
+  /// `*_versioned` form answering a WriteInfo; the forms of the deletes
+  /// answer {0, 0} when nothing was live (nothing written).
+  [[nodiscard]] result<WriteInfo> kv_put_versioned(std::string_view key, Value value);
 
   /// The current value; empty when absent or deleted.
   [[nodiscard]] result<std::optional<Value>> kv_get(std::string_view key);
@@ -372,6 +377,9 @@ class Strata {
   /// Deletes `key`; true when it existed. Deleting a missing key is not an
   /// error (returns false).
   [[nodiscard]] result<bool> kv_delete(std::string_view key);
+  /// kv_delete answering the deletion's version and timestamp ({0, 0}: the
+  /// key was not live, nothing written).
+  [[nodiscard]] result<WriteInfo> kv_delete_versioned(std::string_view key);
 
   /// Live keys, ascending by bytes, optionally filtered by a byte prefix.
   [[nodiscard]] result<std::vector<std::string>> kv_list(
@@ -406,6 +414,9 @@ class Strata {
   /// Errors: InvalidInput (payload not an object, non-finite number, empty or
   /// over-256-byte type), ConstraintViolation (value limits).
   [[nodiscard]] result<uint64_t> event_append(std::string_view type, Value payload);
+  /// event_append answering the sequence number (as `version`) and the
+  /// event's timestamp.
+  [[nodiscard]] result<WriteInfo> event_append_versioned(std::string_view type, Value payload);
 
   /// Appends several events atomically; each item gets its sequence number
   /// or its own error (invalid items are skipped, the rest appended in order).
@@ -446,6 +457,8 @@ class Strata {
 
   /// Unconditional write; returns the new version (1 for a new cell).
   [[nodiscard]] result<uint64_t> state_set(std::string_view cell, Value value);
+  /// state_set answering the version with its commit timestamp.
+  [[nodiscard]] result<WriteInfo> state_set_versioned(std::string_view cell, Value value);
   [[nodiscard]] result<std::optional<Value>> state_get(std::string_view cell);
   [[nodiscard]] result<std::optional<VersionedValue>> state_get_versioned(std::string_view cell);
   [[nodiscard]] result<std::optional<Value>> state_get_at(std::string_view cell,
@@ -455,6 +468,9 @@ class Strata {
   /// Creates the cell only when absent; returns its version either way (no
   /// write when it exists).
   [[nodiscard]] result<uint64_t> state_init(std::string_view cell, Value value);
+  /// state_init answering the version with its timestamp: the new cell's,
+  /// or the live cell's when it existed (nothing written).
+  [[nodiscard]] result<WriteInfo> state_init_versioned(std::string_view cell, Value value);
   /// Compare-and-swap. `expected` empty: succeed only if the cell is absent;
   /// otherwise only if its current version is exactly `*expected`. Returns
   /// the new version, or an empty optional on a miss (not an error; nothing
@@ -472,6 +488,9 @@ class Strata {
                                                       Value value);
   /// Deletes a cell; true when it existed.
   [[nodiscard]] result<bool> state_delete(std::string_view cell);
+  /// state_delete answering the deletion's version and timestamp ({0, 0}:
+  /// the cell was not live, nothing written).
+  [[nodiscard]] result<WriteInfo> state_delete_versioned(std::string_view cell);
   /// Live cell names, sorted, optionally by prefix.
   [[nodiscard]] result<std::vector<std::string>> state_list(
       std::optional<std::string_view> prefix = std::nullopt);
@@ -493,6 +512,9 @@ class Strata {
   /// on error.
   [[nodiscard]] result<uint64_t> json_set(std::string_view key, std::string_view path,
                                           Value value);
+  /// json_set answering the document's new version with its timestamp.
+  [[nodiscard]] result<WriteInfo> json_set_versioned(std::string_view key, std::string_view path,
+                                                     Value value);
   /// The value at `path`; empty when the document or path is missing.
   [[nodiscard]] result<std::optional<Value>> json_get(std::string_view key,
                                                       std::string_view path = "$");
@@ -506,6 +528,10 @@ class Strata {
   /// Deletes at `path` ("$" destroys the document); returns how many values
   /// were removed (0 when missing — not an error).
   [[nodiscard]] result<uint64_t> json_delete(std::string_view key, std::string_view path = "$");
+  /// json_delete answering the document's new version (at "$": the
+  /// deletion's) with its timestamp; {0, 0} when nothing was removed.
+  [[nodiscard]] result<WriteInfo> json_delete_versioned(std::string_view key,
+                                                        std::string_view path = "$");
   /// One page of document keys (prefix, cursor, limit = 100 by default); the
   /// page's cursor is set only when more keys remain.
   [[nodiscard]] result<JsonListPage> json_list(std::optional<std::string_view> prefix = std::nullopt,
@@ -538,6 +564,10 @@ class Strata {
   [[nodiscard]] result<uint64_t> vector_upsert(std::string_view collection, std::string_view key,
                                                std::vector<float> embedding,
                                                std::optional<Value> metadata = std::nullopt);
+  /// vector_upsert answering the version with its commit timestamp.
+  [[nodiscard]] result<WriteInfo> vector_upsert_versioned(
+      std::string_view collection, std::string_view key, std::vector<float> embedding,
+      std::optional<Value> metadata = std::nullopt);
   /// All entries are validated first; one bad entry fails the whole batch
   /// and nothing is written.
   [[nodiscard]] result<std::vector<uint64_t>> vector_batch_upsert(
@@ -548,6 +578,10 @@ class Strata {
                                                                  std::string_view key,
                                                                  uint64_t as_of_us);
   [[nodiscard]] result<bool> vector_delete(std::string_view collection, std::string_view key);
+  /// vector_delete answering the deletion's version and timestamp ({0, 0}:
+  /// no such vector, nothing written).
+  [[nodiscard]] result<WriteInfo> vector_delete_versioned(std::string_view collection,
+                                                          std::string_view key);
   /// Keys of the vectors in a collection, sorted. Errors: CollectionNotFound.
   [[nodiscard]] result<std::vector<std::string>> vector_list_keys(std::string_view collection);
   /// Up to k matches, best first (ties by insertion order), among vectors

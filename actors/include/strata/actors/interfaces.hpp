@@ -53,14 +53,16 @@ using coordinator_actor = caf::typed_actor<
 
 /// One space: every primitive operation on it. Operations on one space are
 /// serialized by its actor, so the store needs no locks.
+/// Single writes answer a WriteInfo (the version and commit timestamp the
+/// write got; {0, 0} from a delete that found nothing live).
 using space_actor = caf::typed_actor<
-    caf::replies_to<kv_put_atom, std::string, Value>::with<uint64_t>,
+    caf::replies_to<kv_put_atom, std::string, Value>::with<WriteInfo>,
     caf::replies_to<kv_get_atom, std::string>::with<MaybeVersioned>,
     // The tag is the entry's kind as uint8_t ('k', 's' or 'j').
     caf::replies_to<entry_version_atom, Primitive, std::string>::with<uint64_t>,
     caf::replies_to<kv_get_at_atom, std::string, uint64_t>::with<MaybeVersioned>,
     caf::replies_to<kv_getv_atom, std::string>::with<MaybeHistory>,
-    caf::replies_to<kv_del_atom, std::string>::with<bool>,
+    caf::replies_to<kv_del_atom, std::string>::with<WriteInfo>,
     caf::replies_to<kv_list_atom, ListOptions>::with<std::vector<std::string>>,
     caf::replies_to<kv_list_at_atom, std::string, uint64_t>::with<std::vector<std::string>>,
     /// Live entries with their values: SpaceStore::kv_scan / kv_scan_at.
@@ -68,25 +70,25 @@ using space_actor = caf::typed_actor<
     caf::replies_to<kv_scan_at_atom, ListOptions, uint64_t>::with<ScanPage>,
     caf::replies_to<kv_batch_atom, std::vector<KvEntry>>::with<std::vector<BatchItemResult>>,
     // State cells (SPEC 5.3).
-    caf::replies_to<state_set_atom, std::string, Value>::with<uint64_t>,
+    caf::replies_to<state_set_atom, std::string, Value>::with<WriteInfo>,
     caf::replies_to<state_batch_atom, std::vector<KvEntry>>::with<std::vector<BatchItemResult>>,
     caf::replies_to<state_get_atom, std::string>::with<MaybeVersioned>,
     caf::replies_to<state_get_at_atom, std::string, uint64_t>::with<MaybeVersioned>,
     caf::replies_to<state_getv_atom, std::string>::with<MaybeHistory>,
-    caf::replies_to<state_init_atom, std::string, Value>::with<uint64_t>,
+    caf::replies_to<state_init_atom, std::string, Value>::with<WriteInfo>,
     /// (cell, expected version present?, expected version, value).
     caf::replies_to<state_cas_atom, std::string, bool, uint64_t, Value>::with<CasOutcome>,
-    caf::replies_to<state_del_atom, std::string>::with<bool>,
+    caf::replies_to<state_del_atom, std::string>::with<WriteInfo>,
     caf::replies_to<state_list_atom, std::string>::with<std::vector<std::string>>,
     caf::replies_to<state_list_at_atom, std::string, uint64_t>::with<std::vector<std::string>>,
     // JSON documents (SPEC 5.4): (key, path, ...).
-    caf::replies_to<json_set_atom, std::string, std::string, Value>::with<uint64_t>,
+    caf::replies_to<json_set_atom, std::string, std::string, Value>::with<WriteInfo>,
     caf::replies_to<json_batch_atom, std::vector<JsonEntry>>::with<std::vector<BatchItemResult>>,
     caf::replies_to<json_get_atom, std::string, std::string>::with<MaybeValue>,
     caf::replies_to<json_get_at_atom, std::string, std::string, uint64_t>::with<MaybeValue>,
     caf::replies_to<json_doc_atom, std::string>::with<MaybeVersioned>,
     caf::replies_to<json_getv_atom, std::string>::with<MaybeHistory>,
-    caf::replies_to<json_del_atom, std::string, std::string>::with<uint64_t>,
+    caf::replies_to<json_del_atom, std::string, std::string>::with<WriteInfo>,
     caf::replies_to<json_list_atom, ListOptions>::with<JsonPageMsg>,
     caf::replies_to<json_list_at_atom, std::string, uint64_t>::with<std::vector<std::string>>,
     // Vector collections (SPEC 5.5). The index kind travels as uint8_t.
@@ -94,12 +96,12 @@ using space_actor = caf::typed_actor<
     caf::replies_to<vec_drop_atom, std::string>::with<bool>,
     caf::replies_to<vec_colls_atom>::with<std::vector<CollectionInfo>>,
     caf::replies_to<vec_stats_atom, std::string>::with<CollectionInfo>,
-    caf::replies_to<vec_upsert_atom, std::string, VectorUpsert>::with<uint64_t>,
+    caf::replies_to<vec_upsert_atom, std::string, VectorUpsert>::with<WriteInfo>,
     caf::replies_to<vec_batch_atom, std::string, std::vector<VectorUpsert>>::with<
         std::vector<uint64_t>>,
     caf::replies_to<vec_get_atom, std::string, std::string>::with<MaybeVectorEntry>,
     caf::replies_to<vec_get_at_atom, std::string, std::string, uint64_t>::with<MaybeVectorEntry>,
-    caf::replies_to<vec_del_atom, std::string, std::string>::with<bool>,
+    caf::replies_to<vec_del_atom, std::string, std::string>::with<WriteInfo>,
     caf::replies_to<vec_keys_atom, std::string>::with<std::vector<std::string>>,
     /// (collection, query, k, filter).
     caf::replies_to<vec_search_atom, std::string, std::vector<float>, uint64_t,
@@ -111,7 +113,7 @@ using space_actor = caf::typed_actor<
         std::vector<CollectionInfo>>,
     caf::replies_to<vec_keys_at_atom, std::string, uint64_t>::with<std::vector<std::string>>,
     // Event log (SPEC 5.2).
-    caf::replies_to<event_append_atom, std::string, Value>::with<uint64_t>,
+    caf::replies_to<event_append_atom, std::string, Value>::with<WriteInfo>,
     caf::replies_to<event_batch_atom, std::vector<EventEntry>>::with<std::vector<BatchItemResult>>,
     caf::replies_to<event_get_atom, uint64_t>::with<MaybeEvent>,
     /// (type, after, limit, as_of).

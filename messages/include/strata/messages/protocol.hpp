@@ -419,7 +419,13 @@ typename Inspector::result_type inspect(Inspector& f, ScanPage& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, CasOutcome& x) {
   OptionalRef<VersionedValue> current{x.current};
-  return f(caf::meta::type_name("strata::CasOutcome"), x.swapped, x.version, current);
+  return f(caf::meta::type_name("strata::CasOutcome"), x.swapped, x.version, x.timestamp,
+           current);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, WriteInfo& x) {
+  return f(caf::meta::type_name("strata::WriteInfo"), x.version, x.timestamp);
 }
 
 template <class Inspector>
@@ -437,7 +443,7 @@ typename Inspector::result_type inspect(Inspector& f, StoreCheck& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BatchItemResult& x) {
   OptionalRef<uint64_t> version{x.version};
-  return f(caf::meta::type_name("strata::BatchItemResult"), version, x.error);
+  return f(caf::meta::type_name("strata::BatchItemResult"), version, x.error, x.timestamp);
 }
 
 template <class Inspector>
@@ -511,4 +517,5 @@ CAF_BEGIN_TYPE_ID_BLOCK(strata, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(strata, (strata::TxnTicket))
   CAF_ADD_TYPE_ID(strata, (strata::CasOutcome))
   CAF_ADD_TYPE_ID(strata, (strata::ScanPage))
+  CAF_ADD_TYPE_ID(strata, (strata::WriteInfo))
 CAF_END_TYPE_ID_BLOCK(strata)

@@ -35,14 +35,38 @@ struct KvEntry {
   Value value;
 };
 
-/// The outcome of one item of a batch: a version, or the error that item
-/// got (the other items are still written; SPEC 5.1).
+/// The outcome of one item of a batch: a version with its commit
+/// timestamp, or the error that item got (the other items are still
+/// written; SPEC 5.1).
 struct BatchItemResult {
   std::optional<uint64_t> version;
   caf::error error;
+  /// The item's commit timestamp (microseconds since the epoch); 0 with an
+  /// error, and for a transaction's buffered write (its timestamp is the
+  /// commit's: Session::last_commit_timestamp).
+  uint64_t timestamp = 0;
 
   bool ok() const { return version.has_value(); }
 };
+
+/// What a write did, answered by the `*_versioned` forms of the writes
+/// (Strata::kv_put_versioned, ...): the version it created — an event's
+/// sequence number — and its commit timestamp in microseconds since the
+/// epoch, the same timestamp that kv_get_versioned, getv and the `*_at`
+/// reads see. A delete that found nothing live writes nothing and answers
+/// {0, 0}. Inside a transaction the timestamp is 0: it is the commit's,
+/// known once the commit succeeds (Session::last_commit_timestamp).
+struct WriteInfo {
+  uint64_t version = 0;
+  uint64_t timestamp = 0;
+};
+
+inline bool operator==(const WriteInfo& a, const WriteInfo& b) {
+  return a.version == b.version && a.timestamp == b.timestamp;
+}
+inline bool operator!=(const WriteInfo& a, const WriteInfo& b) {
+  return !(a == b);
+}
 
 /// One item of a batch of event appends.
 struct EventEntry {
@@ -89,6 +113,9 @@ struct CasOutcome {
   bool swapped = false;
   /// The new version when swapped; 0 on a miss.
   uint64_t version = 0;
+  /// The write's commit timestamp when swapped (0 inside a transaction,
+  /// whose commit decides it); 0 on a miss.
+  uint64_t timestamp = 0;
   /// On a miss, the cell's live value with its version and timestamp
   /// (empty when the cell is absent or deleted); empty when swapped.
   std::optional<VersionedValue> current;

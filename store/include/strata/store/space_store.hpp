@@ -108,10 +108,12 @@ class SpaceStore {
   // -- KV (SPEC 5.1) ---------------------------------------------------------
 
   /// Creates or overwrites `key`. Returns the new per-key version (1 for the
-  /// first write; numbers are never reused, also across deletes).
+  /// first write; numbers are never reused, also across deletes) with its
+  /// commit timestamp. (Every single write of this class answers a
+  /// WriteInfo; a delete that found nothing live answers {0, 0}.)
   /// Errors: InvalidInput / ConstraintViolation for a bad key or value (and
   /// nothing is written); Io.
-  [[nodiscard]] result<uint64_t> kv_put(std::string_view key, const Value& value);
+  [[nodiscard]] result<WriteInfo> kv_put(std::string_view key, const Value& value);
 
   /// Writes all valid items in one atomic LevelDB batch. Invalid items get
   /// their error in the result and are skipped (SPEC 5.1).
@@ -136,9 +138,10 @@ class SpaceStore {
   /// Empty optional when the key was never written.
   [[nodiscard]] result<std::optional<std::vector<VersionedValue>>> kv_getv(std::string_view key);
 
-  /// Removes `key`. Returns true when it was live. It is not an error if the
-  /// key did not exist (returns false, writes nothing).
-  [[nodiscard]] result<bool> kv_delete(std::string_view key);
+  /// Removes `key`: writes a deletion and answers its version and
+  /// timestamp. It is not an error if the key was not live (answers
+  /// {0, 0}, writes nothing).
+  [[nodiscard]] result<WriteInfo> kv_delete(std::string_view key);
 
   /// Live keys, ascending by bytes, filtered and paged by `opts`.
   [[nodiscard]] result<std::vector<std::string>> kv_list(const ListOptions& opts);
@@ -161,7 +164,7 @@ class SpaceStore {
   // Cell names follow the key rules. Versions behave as KV versions.
 
   /// Unconditional write; returns the new version.
-  [[nodiscard]] result<uint64_t> state_set(std::string_view cell, const Value& value);
+  [[nodiscard]] result<WriteInfo> state_set(std::string_view cell, const Value& value);
   [[nodiscard]] result<std::vector<BatchItemResult>> state_batch_set(
       const std::vector<KvEntry>& entries);
   [[nodiscard]] result<std::optional<VersionedValue>> state_get(std::string_view cell);
@@ -170,8 +173,9 @@ class SpaceStore {
   [[nodiscard]] result<std::optional<std::vector<VersionedValue>>> state_getv(
       std::string_view cell);
   /// Creates the cell with `value` only when it is absent (returns its new
-  /// version); when present, writes nothing and returns the current version.
-  [[nodiscard]] result<uint64_t> state_init(std::string_view cell, const Value& value);
+  /// version); when present, writes nothing and returns the current version
+  /// (each with its timestamp).
+  [[nodiscard]] result<WriteInfo> state_init(std::string_view cell, const Value& value);
   /// Compare-and-swap: with `expected` empty, writes only when the cell is
   /// absent; otherwise only when the cell exists at exactly version
   /// `*expected`. Returns the new version (swapped), or on a miss the
@@ -179,7 +183,7 @@ class SpaceStore {
   /// writes nothing).
   [[nodiscard]] result<CasOutcome> state_cas(std::string_view cell,
                                              std::optional<uint64_t> expected, const Value& value);
-  [[nodiscard]] result<bool> state_delete(std::string_view cell);
+  [[nodiscard]] result<WriteInfo> state_delete(std::string_view cell);
   /// Live cell names, ascending, filtered by prefix (no paging).
   [[nodiscard]] result<std::vector<std::string>> state_list(std::string_view prefix);
   /// Cells live at `as_of`, ascending.
@@ -192,14 +196,14 @@ class SpaceStore {
 
   /// Sets `value` at `path` of document `key` (created when missing: at the
   /// root the value becomes the document, at a sub-path an empty object is
-  /// created first). Returns the new document version.
+  /// created first). Returns the new document version and its timestamp.
   /// Errors: InvalidPath (syntax, index out of bounds), WrongType (member of
   /// a non-object, index into a non-array), Serialization (NaN or infinity
   /// in the value), ConstraintViolation (document over 16 MiB, deeper than
   /// 100, an array over 1,000,000 elements; the key rules); nothing is
   /// written on error.
-  [[nodiscard]] result<uint64_t> json_set(std::string_view key, std::string_view path,
-                                          const Value& value);
+  [[nodiscard]] result<WriteInfo> json_set(std::string_view key, std::string_view path,
+                                           const Value& value);
   [[nodiscard]] result<std::vector<BatchItemResult>> json_batch_set(
       const std::vector<JsonEntry>& entries);
   /// The value at `path`, or empty when the document or the path is missing.
@@ -211,10 +215,11 @@ class SpaceStore {
   [[nodiscard]] result<std::optional<VersionedValue>> json_get_document(std::string_view key);
   /// Whole-document history, newest first.
   [[nodiscard]] result<std::optional<std::vector<VersionedValue>>> json_getv(std::string_view key);
-  /// Deletes at `path`: the root destroys the document (1 if it existed,
-  /// else 0); a sub-path removes that member or element (later elements
-  /// shift) and returns 1, or 0 when the path was missing (nothing written).
-  [[nodiscard]] result<uint64_t> json_delete(std::string_view key, std::string_view path);
+  /// Deletes at `path`: the root destroys the document; a sub-path removes
+  /// that member or element (later elements shift). Answers the new
+  /// version (a deletion's at the root) and its timestamp, or {0, 0} when
+  /// the document or the path was missing (nothing written).
+  [[nodiscard]] result<WriteInfo> json_delete(std::string_view key, std::string_view path);
   /// Document keys after `cursor`, at most `limit`, by prefix; the page's
   /// cursor is set only when more keys remain.
   [[nodiscard]] result<JsonListPage> json_list(const ListOptions& opts);
@@ -238,9 +243,9 @@ class SpaceStore {
   /// Inserts or replaces a vector. Errors: CollectionNotFound,
   /// DimensionMismatch, ConstraintViolation (over Limits::max_vector_dim,
   /// metadata limits), InvalidInput (key rules).
-  [[nodiscard]] result<uint64_t> vector_upsert(std::string_view collection, std::string_view key,
-                                               const std::vector<float>& embedding,
-                                               const std::optional<Value>& metadata);
+  [[nodiscard]] result<WriteInfo> vector_upsert(std::string_view collection, std::string_view key,
+                                                const std::vector<float>& embedding,
+                                                const std::optional<Value>& metadata);
   /// Validates every entry first; any bad entry fails the whole batch and
   /// nothing is written. Returns the versions in entry order.
   [[nodiscard]] result<std::vector<uint64_t>> vector_batch_upsert(
@@ -251,7 +256,8 @@ class SpaceStore {
   [[nodiscard]] result<std::optional<VectorEntry>> vector_get_at(std::string_view collection,
                                                                  std::string_view key,
                                                                  uint64_t as_of);
-  [[nodiscard]] result<bool> vector_delete(std::string_view collection, std::string_view key);
+  [[nodiscard]] result<WriteInfo> vector_delete(std::string_view collection,
+                                                std::string_view key);
   /// The collections alive at `as_of` — all of them when `name` is empty,
   /// else at most the one named — with their config as of then
   /// (index_type: the configured kind; memory_bytes 0); `counts` also
@@ -309,7 +315,7 @@ class SpaceStore {
   /// Appends an event; returns its sequence number (1-based, contiguous).
   /// `payload` must be an Object with no NaN or infinity anywhere; `type` is
   /// 1-256 bytes. Errors: InvalidInput; ConstraintViolation (value limits).
-  [[nodiscard]] result<uint64_t> event_append(std::string_view type, const Value& payload);
+  [[nodiscard]] result<WriteInfo> event_append(std::string_view type, const Value& payload);
   /// Appends several events in one atomic batch; invalid items get their
   /// error and the valid ones are appended in order.
   [[nodiscard]] result<std::vector<BatchItemResult>> event_batch_append(
@@ -390,16 +396,19 @@ class SpaceStore {
                      const std::vector<std::string>* paths = nullptr, uint64_t step = 1);
   // Writes `value` (or a tombstone when null) as the next version of the
   // entry whose newest record is `prev`.
-  result<uint64_t> write_version(char tag, std::string_view key, const Head& prev,
+  result<WriteInfo> write_version(char tag, std::string_view key, const Head& prev,
                                  const Value* value,
                                  const std::vector<std::string>* paths = nullptr);
-  result<uint64_t> put(char tag, std::string_view key, const Value& value);
+  result<WriteInfo> put(char tag, std::string_view key, const Value& value);
   // `paths`, for JSON documents: per entry, the paths its new version
   // changed (absent: the whole document).
   result<std::vector<BatchItemResult>> batch_put(
       char tag, const std::vector<KvEntry>& entries,
       const std::vector<std::vector<std::string>>* paths = nullptr);
-  result<bool> remove(char tag, std::string_view key);
+  // vector_batch_upsert, answering each entry's version and timestamp.
+  result<std::vector<WriteInfo>> upsert_vectors(std::string_view collection,
+                                                const std::vector<VectorUpsert>& entries);
+  result<WriteInfo> remove(char tag, std::string_view key);
   result<std::vector<std::string>> list(char tag, const ListOptions& opts);
   result<std::vector<std::string>> list_at(char tag, std::string_view prefix, uint64_t as_of);
   // list_at without checking the prefix (a vector's holds a NUL).
