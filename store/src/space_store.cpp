@@ -735,11 +735,7 @@ result<CasOutcome> SpaceStore::state_cas(std::string_view cell, std::optional<ui
   auto written = write_version(keys::state, cell, *prev, &value);
   if (!written)
     return written.error();
-  CasOutcome swapped;
-  swapped.swapped = true;
-  swapped.version = written->version;
-  swapped.timestamp = written->timestamp;
-  return swapped;
+  return CasOutcome{true, written->version, written->timestamp, std::nullopt};
 }
 
 result<WriteInfo> SpaceStore::state_delete(std::string_view cell) {
