@@ -59,6 +59,14 @@ using out_t = result<typename C::output>;
 
 enum class Where { Root, Branch, Space };
 
+// A plan's message arguments: the command's own members by reference (the
+// command outlives the request that copies them into its message once),
+// values computed for the message by value.
+template <class... Xs>
+std::tuple<Xs...> message_args(Xs&&... xs) {
+  return std::tuple<Xs...>(std::forward<Xs>(xs)...);
+}
+
 namespace convert {
 
 template <class R>
@@ -126,7 +134,7 @@ struct has_precheck<C, std::void_t<decltype(Plan<C>::precheck(std::declval<const
   struct Plan<cmd::Cmd> {                                                  \
     static constexpr bool exists = true;                                   \
     static constexpr Where where = Where::Place;                            \
-    static auto args([[maybe_unused]] const cmd::Cmd& c) { return std::make_tuple(__VA_ARGS__); } \
+    static auto args([[maybe_unused]] const cmd::Cmd& c) { return message_args(__VA_ARGS__); } \
     template <class R>                                                     \
     static out_t<cmd::Cmd> convert(R&& r) {                                \
       return convert::Convert(std::move(r));                               \

@@ -72,7 +72,7 @@ result<WriteInfo> SpaceStore::json_set(std::string_view key, std::string_view pa
   auto parsed = JsonPath::parse(path);
   if (!parsed)
     return parsed.error();
-  auto prev = head_of(keys::json, key);
+  auto prev = head_of(keys::json, key, true, true);
   if (!prev)
     return prev.error();
   std::optional<Value> current;
@@ -184,7 +184,7 @@ result<WriteInfo> SpaceStore::json_delete(std::string_view key, std::string_view
     return remove(keys::json, key);
   if (auto err = validate_key(key, options_.limits))
     return err;
-  auto prev = head_of(keys::json, key);
+  auto prev = head_of(keys::json, key, true, true);
   if (!prev)
     return prev.error();
   if (!prev->live())

@@ -29,7 +29,9 @@
 //
 // Why this shape:
 // - The newest version of every entry is one point lookup (head-key), so
-//   get costs one LevelDB Get and a put one Get plus one batch.
+//   get costs one LevelDB Get and a put one Get plus one batch; the Get is
+//   skipped for entries the store recently overwrote (head_cache.hpp), so
+//   a rewrite of a hot entry is one batch and no read.
 // - Heads of one primitive are contiguous and sorted by user key, so a
 //   prefix listing is a single range scan without skipping old versions.
 // - User keys never contain 0x00 (validate_key rejects NUL), so the 0x00

@@ -11,7 +11,9 @@
 #include <leveldb/env.h>
 #include <leveldb/write_batch.h>
 
+#include "head_cache.hpp"
 #include "key_codec.hpp"
+#include "key_filter.hpp"
 #include "leveldb_util.hpp"
 #include "strata/store/files.hpp"
 #include "vector_collection.hpp"
@@ -43,7 +45,12 @@ VersionedValue to_versioned(VersionedRecord&& rec) {
 }  // namespace
 
 SpaceStore::SpaceStore(std::string dir, const StoreOptions& options, CommitClock& clock)
-    : dir_(std::move(dir)), options_(options), clock_(clock), faults_(as_fault_env(options.env)) {
+    : dir_(std::move(dir)),
+      options_(options),
+      clock_(clock),
+      faults_(as_fault_env(options.env)),
+      head_cache_(std::make_unique<HeadCache>(options.head_cache_bytes)),
+      key_filter_(std::make_unique<KeyFilter>(options.key_filter)) {
 }
 
 void SpaceStore::exception_point(const char* where) const {
@@ -80,6 +87,9 @@ caf::error SpaceStore::open_db(bool create) {
   if (!db)
     return db.error();
   db_ = std::move(*db);
+  // What was cached described the LevelDB that was closed.
+  head_cache_->clear();
+  key_filter_->reset();
   std::string meta_raw;
   auto st = db_->Get(read_options(), keys::meta("space"), &meta_raw);
   if (st.ok()) {
@@ -120,12 +130,14 @@ caf::error SpaceStore::write(leveldb::WriteBatch& batch, bool allow_sync) {
   wo.sync = allow_sync && options_.durability == Durability::Always;
   if (!allow_sync && options_.durability != Durability::Cache)
     group_sync_pending_ = true;
+  key_filter_->add_heads(batch);
   auto st = db_->Write(wo, &batch);
   if (!st.ok()) {
     auto err = io_error(st, "write failed in " + dir_);
     reopen_after_failed_write();
     return err;
   }
+  head_cache_->apply(batch);
   max_timestamp_ = std::max(max_timestamp_, clock_.last());
   if (options_.durability == Durability::Standard)
     ++unsynced_writes_;
@@ -309,24 +321,48 @@ caf::error SpaceStore::destroy() {
 
 // -- versioned entries (KV, state cells) ----------------------------------------
 
-result<SpaceStore::Head> SpaceStore::head_of(char tag, std::string_view key, bool with_value) {
+result<SpaceStore::Head> SpaceStore::head_of(char tag, std::string_view key, bool with_value,
+                                             bool for_write) {
   exception_point("a space store's read");
   if (broken_)
     return broken_;
   Head h;
   if (!db_)
     return h;
-  auto st = db_->Get(read_options(), keys::head(tag, key), &h.raw);
-  if (st.IsNotFound())
-    return h;
-  if (!st.ok())
-    return io_error(st, "read failed in " + dir_);
+  auto stored_key = keys::head(tag, key);
+  if (auto* cached = head_cache_->find(stored_key)) {
+    h.raw = *cached;
+  } else {
+    if (for_write && key_filter_->needs_build())
+      build_key_filter();
+    if (!key_filter_->may_contain(stored_key))
+      return h;
+    auto st = db_->Get(read_options(), stored_key, &h.raw);
+    if (st.IsNotFound())
+      return h;
+    if (!st.ok())
+      return io_error(st, "read failed in " + dir_);
+    if (for_write)
+      head_cache_->insert(stored_key, h.raw);
+  }
   auto rec = decode_versioned_record(h.raw, with_value);
   if (!rec)
     return rec.error();
   h.found = true;
   h.record = std::move(*rec);
   return h;
+}
+
+void SpaceStore::build_key_filter() {
+  key_filter_->start();
+  auto err = scan(std::string(1, keys::head_family), [&](std::string_view k, std::string_view) {
+    key_filter_->add(k);
+    return result<bool>{true};
+  });
+  if (err)
+    key_filter_->fail();  // writes read every head, as without a filter
+  else
+    key_filter_->finish();
 }
 
 SpaceStore::Head SpaceStore::stage_version(leveldb::WriteBatch& batch, char tag,
@@ -362,7 +398,7 @@ result<WriteInfo> SpaceStore::put(char tag, std::string_view key, const Value& v
     return err;
   if (auto err = validate_value(value, options_.limits))
     return err;
-  auto prev = head_of(tag, key, false);
+  auto prev = head_of(tag, key, false, true);
   if (!prev)
     return prev.error();
   return write_version(tag, key, *prev, &value);
@@ -391,7 +427,7 @@ result<std::vector<BatchItemResult>> SpaceStore::batch_put(
     if (auto it = pending.find(e.key); it != pending.end()) {
       prev = it->second;
     } else {
-      auto head = head_of(tag, e.key, false);
+      auto head = head_of(tag, e.key, false, true);
       if (!head) {
         results[i].error = head.error();
         continue;
@@ -475,7 +511,7 @@ result<std::optional<std::vector<VersionedValue>>> SpaceStore::history(char tag,
 result<WriteInfo> SpaceStore::remove(char tag, std::string_view key) {
   if (auto err = validate_entry_key(tag, key, options_.limits))
     return err;
-  auto prev = head_of(tag, key, false);
+  auto prev = head_of(tag, key, false, true);
   if (!prev)
     return prev.error();
   if (!prev->live())
@@ -706,7 +742,7 @@ result<std::optional<std::vector<VersionedValue>>> SpaceStore::state_getv(std::s
 result<WriteInfo> SpaceStore::state_init(std::string_view cell, const Value& value) {
   if (auto err = validate_entry(cell, value, options_.limits))
     return err;
-  auto prev = head_of(keys::state, cell, false);
+  auto prev = head_of(keys::state, cell, false, true);
   if (!prev)
     return prev.error();
   if (prev->live())
@@ -718,7 +754,7 @@ result<CasOutcome> SpaceStore::state_cas(std::string_view cell, std::optional<ui
                                          const Value& value) {
   if (auto err = validate_entry(cell, value, options_.limits))
     return err;
-  auto prev = head_of(keys::state, cell, false);
+  auto prev = head_of(keys::state, cell, false, true);
   if (!prev)
     return prev.error();
   if (!prev->cas_matches(expected)) {

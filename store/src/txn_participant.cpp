@@ -64,7 +64,8 @@ result<SpaceStore::Overlay*> SpaceStore::txn_entry(Overlays& entries, char tag,
     // it (a vector keeps its id from it; a vector write checks its
     // collection's config).
     auto head = head_of(tag, key,
-                        tag == keys::json || tag == keys::vector || tag == keys::collection);
+                        tag == keys::json || tag == keys::vector || tag == keys::collection,
+                        /*for_write=*/true);
     if (!head)
       return head.error();
     o.prev = std::move(*head);

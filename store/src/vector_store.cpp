@@ -204,7 +204,7 @@ result<uint64_t> SpaceStore::vector_create_collection(std::string_view name, uin
     return err;
   if (auto err = validate_dimension(dimension))
     return err;
-  auto prev = head_of(keys::collection, name, false);
+  auto prev = head_of(keys::collection, name, false, true);
   if (!prev)
     return prev.error();
   if (prev->live())
@@ -220,7 +220,7 @@ result<uint64_t> SpaceStore::vector_create_collection(std::string_view name, uin
 result<bool> SpaceStore::vector_delete_collection(std::string_view name) {
   if (auto err = validate_collection_name(name))
     return err;
-  auto prev = head_of(keys::collection, name, false);
+  auto prev = head_of(keys::collection, name, false, true);
   if (!prev)
     return prev.error();
   if (!prev->live())

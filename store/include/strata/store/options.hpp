@@ -34,6 +34,16 @@ struct StoreOptions {
   int max_open_files = 64;
   /// Memtable size per space before it is flushed to a table file.
   size_t write_buffer_bytes = 4u << 20;
+  /// Bytes per open space for the heads of recently overwritten entries
+  /// (a write of a cached entry needs no read; store/src/head_cache.hpp).
+  /// Only spaces that are open hold one, and a space holds what it
+  /// overwrote, so a database of many small idle spaces pays little.
+  /// 0 disables it.
+  size_t head_cache_bytes = 512u << 10;
+  /// Whether each open space keeps a Bloom filter of its keys in memory
+  /// (about 10 bits per key), so that a fresh entry's first write needs no
+  /// read (store/src/key_filter.hpp). Off: every write reads the head.
+  bool key_filter = true;
   Limits limits;
 };
 

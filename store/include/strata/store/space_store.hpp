@@ -34,6 +34,8 @@ class WriteBatch;
 
 namespace strata::store {
 class FaultEnv;
+class HeadCache;
+class KeyFilter;
 }  // namespace strata::store
 
 namespace strata {
@@ -386,7 +388,10 @@ class SpaceStore {
   };
   // Reads the head of (tag, key); `with_value` false skips decoding the
   // value (writes only need the version and timestamp that follow).
-  result<Head> head_of(char tag, std::string_view key, bool with_value = true);
+  // `for_write`: the caller is about to write the entry, so a head found on
+  // disk is kept in head_cache_ for its next write (head_cache.hpp).
+  result<Head> head_of(char tag, std::string_view key, bool with_value = true,
+                       bool for_write = false);
   // Stages version prev + `step` (a tombstone when `value` is null) at
   // timestamp `ts` into `batch`: the old head moves to history unchanged.
   // Returns the new head. (A transaction that wrote an entry n times
@@ -482,6 +487,13 @@ class SpaceStore {
   FaultEnv* faults_;  // nullptr unless a test injects faults
   caf::error broken_;  // set when reopening after a failed write failed
   std::unique_ptr<leveldb::DB> db_;
+  // The heads of recently overwritten entries; emptied whenever db_ opens.
+  std::unique_ptr<HeadCache> head_cache_;
+  // Which head-keys may exist, so a fresh entry's write skips its lookup
+  // (key_filter.hpp); reset whenever db_ opens, built by the first write
+  // that needs it.
+  std::unique_ptr<KeyFilter> key_filter_;
+  void build_key_filter();
   uint64_t unsynced_writes_ = 0;
   bool group_sync_pending_ = false;
   // Largest commit timestamp written; persisted in SpaceMeta on close so the
