@@ -15,11 +15,23 @@ const std::string* HeadCache::find(std::string_view key) {
 }
 
 void HeadCache::insert(std::string_view key, std::string_view record) {
-  if (auto it = index_.find(key); it != index_.end())
-    erase(it->second);
   // One record may take at most an eighth of the cache: a few huge values
   // must not flush every small hot entry.
-  if (key.size() + record.size() + kOverhead > capacity_ / 8)
+  bool fits = key.size() + record.size() + kOverhead <= capacity_ / 8;
+  if (auto it = index_.find(key); it != index_.end()) {
+    if (!fits) {
+      erase(it->second);
+      return;
+    }
+    // A rewrite of a cached entry: its record in place, no new node.
+    auto& e = *it->second;
+    bytes_ = bytes_ - e.record.size() + record.size();
+    e.record.assign(record.data(), record.size());
+    lru_.splice(lru_.begin(), lru_, it->second);
+    evict_to(capacity_);
+    return;
+  }
+  if (!fits)
     return;
   lru_.push_front(Entry{std::string(key), std::string(record)});
   index_.emplace(lru_.front().key, lru_.begin());

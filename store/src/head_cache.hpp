@@ -13,12 +13,14 @@
 // from the common write and serves reads of those entries too.
 //
 // What it holds, and why it cannot go stale: an entry is added only after
-// a write-path read found the head on disk (SpaceStore::head_of with
-// `for_write`), and refreshed from the contents of every batch the store
+// a write-path read found on disk the head of an entry already written
+// more than once (SpaceStore::head_of with `for_write`: a loaded key is not
+// cached on its first rewrite, so updates spread over many keys do not
+// churn the cache), and refreshed from the contents of every batch the store
 // successfully writes (SpaceStore::write calls `apply`), which is the only
 // way heads change while the store is open; the store clears it whenever it
 // (re)opens its LevelDB. A fresh key is never added on its first write, so
-// a bulk load does not churn the cache.
+// a bulk load does not churn the cache either.
 //
 // Bounded by bytes (keys, records and a per-entry overhead), least recently
 // used evicted first. Not thread-safe: one space actor owns its store.

@@ -86,7 +86,10 @@ bool KeyFilter::may_contain(std::string_view key) const {
   if (!usable())
     return true;
   Probe p(key);
-  for (const auto& layer : layers_) {
+  // Newest first: the newest layer holds about half the keys, so a key
+  // that is present is usually found there.
+  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) {
+    const auto& layer = *it;
     const uint64_t mask = layer.bits.size() * 64 - 1;
     bool all = true;
     for (int i = 0; i < layer.probes && all; ++i) {

@@ -330,24 +330,33 @@ result<SpaceStore::Head> SpaceStore::head_of(char tag, std::string_view key, boo
   if (!db_)
     return h;
   auto stored_key = keys::head(tag, key);
-  if (auto* cached = head_cache_->find(stored_key)) {
-    h.raw = *cached;
+  bool cached = false;
+  if (auto* hit = head_cache_->find(stored_key)) {
+    h.raw = *hit;
+    cached = true;
   } else {
-    if (for_write && key_filter_->needs_build())
-      build_key_filter();
-    if (!key_filter_->may_contain(stored_key))
-      return h;
+    // The filter serves writes, which mostly meet fresh keys; reads mostly
+    // find what they ask for and would only pay for the check.
+    if (for_write) {
+      if (key_filter_->needs_build())
+        build_key_filter();
+      if (!key_filter_->may_contain(stored_key))
+        return h;
+    }
     auto st = db_->Get(read_options(), stored_key, &h.raw);
     if (st.IsNotFound())
       return h;
     if (!st.ok())
       return io_error(st, "read failed in " + dir_);
-    if (for_write)
-      head_cache_->insert(stored_key, h.raw);
   }
   auto rec = decode_versioned_record(h.raw, with_value);
   if (!rec)
     return rec.error();
+  // Admission: an entry written more than once is being rewritten, and is
+  // likely to be again; one written once (a loaded key) is not cached on
+  // its first rewrite, so updates spread over many keys do not churn it.
+  if (for_write && !cached && rec->version >= 2)
+    head_cache_->insert(stored_key, h.raw);
   h.found = true;
   h.record = std::move(*rec);
   return h;

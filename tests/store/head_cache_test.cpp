@@ -186,13 +186,14 @@ BOOST_AUTO_TEST_CASE(a_failed_write_leaves_the_cached_head_as_stored) {
   s.options.env = &env;
   s.reopen();
   s.put("k", "v1");
-  s.put("k", "v2");  // now cached
+  s.put("k", "v2");
+  s.put("k", "v3");  // its lookup found version 2: now cached
   env.fail(store::FaultEnv::Op::Append, "", 0, 1);
   BOOST_TEST(!s.db->kv_put("k", Value{"lost"}));
   env.clear();
-  BOOST_TEST(s.put("k", "v3") == 3u);
-  BOOST_TEST(s.get("k")->value.to_json() == "\"v3\"");
-  BOOST_TEST(observed(*s.db, false, "k") == "head 3: 3=\"v3\" 2=\"v2\" 1=\"v1\"");
+  BOOST_TEST(s.put("k", "v4") == 4u);
+  BOOST_TEST(s.get("k")->value.to_json() == "\"v4\"");
+  BOOST_TEST(observed(*s.db, false, "k") == "head 4: 4=\"v4\" 3=\"v3\" 2=\"v2\" 1=\"v1\"");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
