@@ -1,7 +1,5 @@
 #include "head_cache.hpp"
 
-#include <leveldb/write_batch.h>
-
 #include "key_codec.hpp"
 
 namespace strata::store {
@@ -15,23 +13,11 @@ const std::string* HeadCache::find(std::string_view key) {
 }
 
 void HeadCache::insert(std::string_view key, std::string_view record) {
-  // One record may take at most an eighth of the cache: a few huge values
-  // must not flush every small hot entry.
-  bool fits = key.size() + record.size() + kOverhead <= capacity_ / 8;
   if (auto it = index_.find(key); it != index_.end()) {
-    if (!fits) {
-      erase(it->second);
-      return;
-    }
-    // A rewrite of a cached entry: its record in place, no new node.
-    auto& e = *it->second;
-    bytes_ = bytes_ - e.record.size() + record.size();
-    e.record.assign(record.data(), record.size());
-    lru_.splice(lru_.begin(), lru_, it->second);
-    evict_to(capacity_);
+    replace(it->second, record);
     return;
   }
-  if (!fits)
+  if (!fits(key, record))
     return;
   lru_.push_front(Entry{std::string(key), std::string(record)});
   index_.emplace(lru_.front().key, lru_.begin());
@@ -42,31 +28,32 @@ void HeadCache::insert(std::string_view key, std::string_view record) {
 void HeadCache::apply(const leveldb::WriteBatch& batch) {
   if (index_.empty())
     return;
-  struct Refresh : leveldb::WriteBatch::Handler {
-    HeadCache* cache;
-    static bool is_head(const leveldb::Slice& key) {
-      return !key.empty() && key[0] == keys::head_family;
-    }
-    void Put(const leveldb::Slice& key, const leveldb::Slice& value) override {
-      if (!is_head(key))
-        return;
-      std::string_view k(key.data(), key.size());
-      if (auto it = cache->index_.find(k); it != cache->index_.end())
-        cache->insert(k, std::string_view(value.data(), value.size()));
-    }
-    void Delete(const leveldb::Slice& key) override {
-      if (!is_head(key))
-        return;
-      if (auto it = cache->index_.find(std::string_view(key.data(), key.size()));
-          it != cache->index_.end())
-        cache->erase(it->second);
-    }
-  } refresh;
-  refresh.cache = this;
+  bool parsed = keys::visit_heads(
+      batch,
+      [this](std::string_view key, std::string_view record) {
+        if (auto it = index_.find(key); it != index_.end())
+          replace(it->second, record);
+      },
+      [this](std::string_view key) {
+        if (auto it = index_.find(key); it != index_.end())
+          erase(it->second);
+      });
   // A batch that LevelDB just wrote parses; should it not, nothing cached
   // may be trusted any more.
-  if (!batch.Iterate(&refresh).ok())
+  if (!parsed)
     clear();
+}
+
+void HeadCache::replace(Lru::iterator it, std::string_view record) {
+  if (!fits(it->key, record)) {
+    erase(it);
+    return;
+  }
+  // A rewrite of a cached entry: its record in place, no new node.
+  bytes_ = bytes_ - it->record.size() + record.size();
+  it->record.assign(record.data(), record.size());
+  lru_.splice(lru_.begin(), lru_, it);
+  evict_to(capacity_);
 }
 
 void HeadCache::clear() {

@@ -71,6 +71,13 @@ class HeadCache {
   using Lru = std::list<Entry>;  // most recently used first
 
   static size_t cost(const Entry& e) { return e.key.size() + e.record.size() + kOverhead; }
+  // One record may take at most an eighth of the cache: a few huge values
+  // must not flush every small hot entry.
+  bool fits(std::string_view key, std::string_view record) const {
+    return key.size() + record.size() + kOverhead <= capacity_ / 8;
+  }
+  // Gives a cached entry a new record (dropping it if it no longer fits).
+  void replace(Lru::iterator it, std::string_view record);
   void erase(Lru::iterator it);
   void evict_to(size_t capacity);
 

@@ -40,7 +40,33 @@
 
 #include "key_codec.hpp"
 
+#include <leveldb/write_batch.h>
+
 namespace strata::store::keys {
+
+bool visit_heads(const leveldb::WriteBatch& batch,
+                 const std::function<void(std::string_view, std::string_view)>& put,
+                 const std::function<void(std::string_view)>& erase) {
+  struct Heads : leveldb::WriteBatch::Handler {
+    const std::function<void(std::string_view, std::string_view)>* put;
+    const std::function<void(std::string_view)>* erase;
+    static bool is_head(const leveldb::Slice& key) {
+      return !key.empty() && key[0] == head_family;
+    }
+    void Put(const leveldb::Slice& key, const leveldb::Slice& value) override {
+      if (is_head(key))
+        (*put)(std::string_view(key.data(), key.size()),
+               std::string_view(value.data(), value.size()));
+    }
+    void Delete(const leveldb::Slice& key) override {
+      if (is_head(key))
+        (*erase)(std::string_view(key.data(), key.size()));
+    }
+  } heads;
+  heads.put = &put;
+  heads.erase = &erase;
+  return batch.Iterate(&heads).ok();
+}
 
 void append_be64(std::string& out, uint64_t x) {
   for (int shift = 56; shift >= 0; shift -= 8)

@@ -4,10 +4,15 @@
 // key_codec.cpp.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
 #include "strata/messages/txn_types.hpp"
+
+namespace leveldb {
+class WriteBatch;
+}
 
 namespace strata::store::keys {
 
@@ -54,6 +59,14 @@ std::string applied(uint64_t txn_id);
 
 /// The user key of a head key (REQUIRES: a head key).
 std::string_view user_key_of_head(std::string_view stored);
+
+/// Calls `put(key, record)` for each head key `batch` puts and `erase(key)`
+/// for each it deletes, in batch order (the head cache and key filter
+/// follow what the store writes this way). False if the batch does not
+/// parse.
+bool visit_heads(const leveldb::WriteBatch& batch,
+                 const std::function<void(std::string_view, std::string_view)>& put,
+                 const std::function<void(std::string_view)>& erase);
 
 }  // namespace strata::store::keys
 

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <functional>
 
-#include <leveldb/write_batch.h>
-
 #include "key_codec.hpp"
 
 namespace strata::store {
@@ -64,21 +62,18 @@ void KeyFilter::add(std::string_view key) {
 void KeyFilter::add_heads(const leveldb::WriteBatch& batch) {
   if (!usable())
     return;
-  struct Heads : leveldb::WriteBatch::Handler {
-    KeyFilter* filter;
-    void Put(const leveldb::Slice& key, const leveldb::Slice&) override {
-      // A key that may be present already has all its bits set in some
-      // layer; adding it again would only count it twice.
-      std::string_view k(key.data(), key.size());
-      if (!k.empty() && k[0] == keys::head_family && !filter->may_contain(k))
-        filter->add(k);
-    }
-    void Delete(const leveldb::Slice&) override {}
-  } heads;
-  heads.filter = this;
+  bool parsed = keys::visit_heads(
+      batch,
+      [this](std::string_view key, std::string_view) {
+        // A key that may be present already has all its bits set in some
+        // layer; adding it again would only count it twice.
+        if (!may_contain(key))
+          add(key);
+      },
+      [](std::string_view) {});  // a filter cannot forget; "maybe" stays right
   // A batch the store built parses; should it not, the filter may miss a
   // key, so it stops answering.
-  if (!batch.Iterate(&heads).ok())
+  if (!parsed)
     off_ = true;
 }
 

@@ -52,6 +52,21 @@ std::string observed(store::SpaceStore& db, bool cell, const std::string& key) {
   return out;
 }
 
+// A MemStore whose in-memory files sit behind a fault injector (`env`).
+// Members are destroyed in reverse order, so the store closes before the
+// injector and the files it writes through go.
+struct FaultyStore {
+  explicit FaultyStore(Durability durability) {
+    s.db.reset();
+    s.options.env = &env;
+    s.options.durability = durability;
+    s.reopen();
+  }
+  std::unique_ptr<leveldb::Env> mem{leveldb::NewMemEnv(leveldb::Env::Default())};
+  store::FaultEnv env{mem.get()};
+  MemStore s;
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(head_cache)
@@ -180,14 +195,9 @@ BOOST_AUTO_TEST_CASE(a_store_answers_the_same_with_and_without_it) {
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_write_leaves_the_cached_head_as_stored) {
-  // The fault injector sits between the store and its in-memory files;
-  // both outlive the store.
-  std::unique_ptr<leveldb::Env> mem{leveldb::NewMemEnv(leveldb::Env::Default())};
-  store::FaultEnv env(mem.get());
-  MemStore s;
-  s.db.reset();
-  s.options.env = &env;
-  s.reopen();
+  FaultyStore f(Durability::Cache);
+  auto& s = f.s;
+  auto& env = f.env;
   s.put("k", "v1");
   s.put("k", "v2");
   s.put("k", "v3");  // its lookup found version 2: now cached
@@ -205,13 +215,9 @@ BOOST_AUTO_TEST_CASE(a_write_that_failed_but_reached_the_log_is_not_overwritten)
   // log, and the reopen after the failed write replays it. The cache and
   // filter of this same store object must not keep describing the store
   // before that write, or the next put would reuse its version.
-  std::unique_ptr<leveldb::Env> mem{leveldb::NewMemEnv(leveldb::Env::Default())};
-  store::FaultEnv env(mem.get());
-  MemStore s;
-  s.db.reset();
-  s.options.env = &env;
-  s.options.durability = Durability::Always;
-  s.reopen();
+  FaultyStore f(Durability::Always);
+  auto& s = f.s;
+  auto& env = f.env;
   s.put("k", "v1");
   s.put("k", "v2");
   s.put("k", "v3");  // cached
