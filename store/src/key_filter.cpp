@@ -11,14 +11,29 @@ namespace {
 
 constexpr size_t min_bits = 1024;  // the first layer; each next one doubles
 
-// Two hashes from one (Kirsch and Mitzenmacher): probe i is h1 + i * h2.
+// A blocked Bloom filter: a key's probes all fall in one 512-bit block
+// (one cache line) of a layer, chosen by its hash; a second hash gives the
+// probes inside it (Kirsch and Mitzenmacher: probe i is a + i * b). A key
+// absent from a layer costs one cache miss there instead of one per probe
+// — and a fresh key is absent from every layer: with one bit per probe
+// spread over megabytes, the filter was 10% of a fill's time. Blocks err
+// a little more at the same bits per key, so layers get two bits more.
+constexpr size_t block_words = 8;  // 512 bits
+
 struct Probe {
-  uint64_t h1, h2;
+  uint64_t h;
+  uint32_t a, b;
   explicit Probe(std::string_view key) {
-    h1 = std::hash<std::string_view>{}(key);
-    h2 = (h1 >> 33 | h1 << 31) | 1;
+    h = std::hash<std::string_view>{}(key);
+    uint64_t g = (h ^ (h >> 31)) * 0x9e3779b97f4a7c15ULL;
+    g ^= g >> 29;
+    a = static_cast<uint32_t>(g);
+    b = static_cast<uint32_t>(g >> 32) | 1;
   }
-  uint64_t at(int i) const { return h1 + static_cast<uint64_t>(i) * h2; }
+  // The first word of the key's block in a layer of `blocks` blocks (a
+  // power of two).
+  size_t block(size_t blocks) const { return (h & (blocks - 1)) * block_words; }
+  uint32_t at(int i) const { return (a + static_cast<uint32_t>(i) * b) >> 23; }  // 9 bits
 };
 
 }  // namespace
@@ -32,7 +47,7 @@ void KeyFilter::reset() {
 
 void KeyFilter::add_layer() {
   size_t i = layers_.size();
-  size_t bits_per_key = 10 + i;  // layer i errs ~0.6185^(10 + i)
+  size_t bits_per_key = 12 + i;  // blocked: layer i errs about as a plain one of 10 + i
   // ln 2 * bits per key probes minimise the false positives.
   int probes = static_cast<int>(bits_per_key * 69 / 100);
   layers_.push_back(Layer{std::vector<uint64_t>((min_bits << i) / 64), bits_per_key, probes});
@@ -50,11 +65,11 @@ void KeyFilter::add(std::string_view key) {
   if (layers_.empty() || layers_.back().keys >= layers_.back().capacity())
     add_layer();
   auto& layer = layers_.back();
-  const uint64_t mask = layer.bits.size() * 64 - 1;
   Probe p(key);
+  uint64_t* block = layer.bits.data() + p.block(layer.bits.size() / block_words);
   for (int i = 0; i < layer.probes; ++i) {
-    uint64_t bit = p.at(i) & mask;
-    layer.bits[bit >> 6] |= uint64_t{1} << (bit & 63);
+    uint32_t bit = p.at(i);
+    block[bit >> 6] |= uint64_t{1} << (bit & 63);
   }
   ++layer.keys;
 }
@@ -85,11 +100,11 @@ bool KeyFilter::may_contain(std::string_view key) const {
   // that is present is usually found there.
   for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) {
     const auto& layer = *it;
-    const uint64_t mask = layer.bits.size() * 64 - 1;
+    const uint64_t* block = layer.bits.data() + p.block(layer.bits.size() / block_words);
     bool all = true;
     for (int i = 0; i < layer.probes && all; ++i) {
-      uint64_t bit = p.at(i) & mask;
-      all = (layer.bits[bit >> 6] >> (bit & 63)) & 1;
+      uint32_t bit = p.at(i);
+      all = (block[bit >> 6] >> (bit & 63)) & 1;
     }
     if (all)
       return true;
