@@ -2,6 +2,8 @@
 // side by side in one run (issue 13's targets):
 //   1. cmd::KvPut pipelined through service() from one user actor, window
 //      1 / 16 / 256, vs the handle's kv_put (target: window 16 >= 1.5x);
+//      window 16 again with a 1 s timeout on each request (what CAF 0.17
+//      charges for a finite timeout);
 //   2. execute_batch of 64 KvPut commands vs kv_batch_put of 64 entries
 //      (target: >= 90%).
 // Standard durability, on disk; medians of alternating rounds.
@@ -28,11 +30,14 @@ namespace {
 // `n` puts through the service, at most `window` in flight at once, from
 // one event-based actor; returns puts per second.
 double pipelined(caf::actor_system& sys, strata::service svc, size_t n, size_t window,
-                 size_t round) {
-  return pipelined_requests(sys, svc, n, window, [n, round](size_t i) {
-    return strata::Command{
-        cmd::KvPut{{"default", "svc"}, "k" + std::to_string(round * n + i), 1}};
-  });
+                 size_t round, caf::duration timeout = caf::duration{caf::infinite}) {
+  return pipelined_requests(
+      sys, svc, n, window,
+      [n, round](size_t i) {
+        return strata::Command{
+            cmd::KvPut{{"default", "svc"}, "k" + std::to_string(round * n + i), 1}};
+      },
+      timeout);
 }
 
 }  // namespace
@@ -53,13 +58,15 @@ int main(int argc, char** argv) {
   constexpr int rounds = 5;
   std::vector<double> sync;
   std::vector<std::vector<double>> async(3);
+  std::vector<double> timed;  // window 16, each request with a 1 s timeout
   const size_t windows[] = {1, 16, 256};
   for (int round = 0; round < rounds; ++round) {
     sync.push_back(ops_per_sec(n, [&](size_t i) {
       check(bool(db->kv_put("k" + std::to_string(round * n + i), 1)), "kv_put");
     }));
     for (size_t w = 0; w < 3; ++w)
-      async[w].push_back(pipelined(sys, svc, n, windows[w], round * 3 + w));
+      async[w].push_back(pipelined(sys, svc, n, windows[w], round * 4 + w));
+    timed.push_back(pipelined(sys, svc, n, 16, round * 4 + 3, caf::duration{std::chrono::seconds(1)}));
   }
   std::printf("1. kv_put through service() from one actor vs the handle (standard, %zu puts x %d)\n",
               n, rounds);
@@ -67,6 +74,8 @@ int main(int argc, char** argv) {
   for (size_t w = 0; w < 3; ++w)
     std::printf("   window %3zu: %.0f ops/s: %.2fx%s\n", windows[w], median(async[w]),
                 median(async[w]) / median(sync), windows[w] == 16 ? " (target >= 1.5x)" : "");
+  std::printf("   window  16, 1 s timeout per request: %.0f ops/s: %.2fx\n", median(timed),
+              median(timed) / median(sync));
 
   // 2. execute_batch of 64 puts vs kv_batch_put.
   size_t batches = n / 64;

@@ -212,8 +212,10 @@ std::vector<HeldKey> vector_keys(const std::string& coll, const std::vector<std:
   return out;
 }
 
-std::vector<HeldKey> keys_of(Primitive tag, const std::vector<KvEntry>& entries) {
+template <class Entry>
+std::vector<HeldKey> keys_of(Primitive tag, const std::vector<Entry>& entries) {
   std::vector<HeldKey> out;
+  out.reserve(entries.size());
   for (const auto& e : entries)
     out.emplace_back(tag, e.key);
   return out;
@@ -247,6 +249,18 @@ auto write_entry(self_ptr self, Primitive tag, const std::string& key, Call call
     return written(self, call(*self->state.store, args...));
   return write_on(self, {{tag, key}},
                   [self, call, args...] { return call(*self->state.store, args...); });
+}
+
+// write_on for a batch of entries: like write_entry, the common case calls
+// the store on the message's own entries (no held-key list, no copy of
+// the batch into a closure). The service sends plain writes that meet a
+// busy space as such batches, so this is a put's path under load.
+template <class Entry, class Call>
+auto write_entries(self_ptr self, Primitive tag, const std::vector<Entry>& entries, Call call) {
+  if (self->state.txns.none_held())
+    return written(self, call(*self->state.store, entries));
+  return write_on(self, keys_of(tag, entries),
+                  [self, call, entries] { return call(*self->state.store, entries); });
 }
 
 }  // namespace
@@ -525,8 +539,8 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
         const std::vector<KvEntry>& entries) -> caf::result<std::vector<BatchItemResult>> {
       if (auto held = admit<std::vector<BatchItemResult>>(self, guard()))
         return std::move(*held);
-      return write_on(self, keys_of(Primitive::Kv, entries),
-                      [=] { return self->state.store->kv_batch_put(entries); });
+      return write_entries(self, Primitive::Kv, entries,
+                           [](store::SpaceStore& s, const auto& es) { return s.kv_batch_put(es); });
     },
     // -- state cells --
     [=](state_set_atom, const std::string& cell, const Value& value) -> caf::result<WriteInfo> {
@@ -541,8 +555,9 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
         const std::vector<KvEntry>& entries) -> caf::result<std::vector<BatchItemResult>> {
       if (auto held = admit<std::vector<BatchItemResult>>(self, guard()))
         return std::move(*held);
-      return write_on(self, keys_of(Primitive::State, entries),
-                      [=] { return self->state.store->state_batch_set(entries); });
+      return write_entries(
+          self, Primitive::State, entries,
+          [](store::SpaceStore& s, const auto& es) { return s.state_batch_set(es); });
     },
     [=](state_get_atom, const std::string& cell) -> caf::result<MaybeVersioned> {
       if (auto held = admit<MaybeVersioned>(self, guard()))
@@ -608,11 +623,9 @@ space_actor::behavior_type space_behavior(space::self_ptr self, SpaceActorArgs a
         const std::vector<JsonEntry>& entries) -> caf::result<std::vector<BatchItemResult>> {
       if (auto held = admit<std::vector<BatchItemResult>>(self, guard()))
         return std::move(*held);
-      std::vector<HeldKey> keys;
-      for (const auto& e : entries)
-        keys.emplace_back(Primitive::Json, e.key);
-      return write_on(self, std::move(keys),
-                      [=] { return self->state.store->json_batch_set(entries); });
+      return write_entries(
+          self, Primitive::Json, entries,
+          [](store::SpaceStore& s, const auto& es) { return s.json_batch_set(es); });
     },
     [=](json_get_atom, const std::string& key, const std::string& path) -> caf::result<MaybeValue> {
       if (auto held = admit<MaybeValue>(self, guard()))

@@ -527,11 +527,49 @@ struct Exec {
   }
 };
 
+/// The batch request and item type of a plain write that travels grouped:
+/// consecutive commands of one such kind on one space (outside a
+/// transaction) go to the space actor as one batch message, from
+/// execute_batch and from the service while that space is busy. Only
+/// kinds whose batch answers each item exactly as the command alone would
+/// (its own version and timestamp): not JsonSet, whose batch gives all the
+/// sets of one document a single version.
+template <class C>
+struct Grouped {
+  static constexpr bool exists = false;
+};
+template <>
+struct Grouped<cmd::KvPut> {
+  static constexpr bool exists = true;
+  using atom = kv_batch_atom;
+  static KvEntry item(const cmd::KvPut& c) { return {c.key, c.value}; }
+};
+template <>
+struct Grouped<cmd::StateSet> {
+  static constexpr bool exists = true;
+  using atom = state_batch_atom;
+  static KvEntry item(const cmd::StateSet& c) { return {c.cell, c.value}; }
+};
+template <>
+struct Grouped<cmd::EventAppend> {
+  static constexpr bool exists = true;
+  using atom = event_batch_atom;
+  static EventEntry item(const cmd::EventAppend& c) { return {c.type, c.payload}; }
+};
+
+/// One item of a grouped batch's answer as its command's own answer (each
+/// grouped command answers a WriteInfo).
+inline result<Output> grouped_output(BatchItemResult&& r) {
+  if (!r.ok())
+    return std::move(r.error);
+  return Output{WriteInfo{*r.version, r.timestamp}};
+}
+
 /// Runs any command on `h` (a fresh handle for composites from `handle`).
 result<Output> execute(HandleImpl& h, Strata (*handle)(HandleImpl&), const Command& c);
 
 /// Runs `cmds` in order; consecutive plain writes of one kind to one space
-/// (KvPut, StateSet, EventAppend, JsonSet) travel as one batch request.
+/// (KvPut, StateSet, EventAppend: Grouped) travel as one batch request.
 std::vector<result<Output>> execute_batch(HandleImpl& h, Strata (*handle)(HandleImpl&),
                                           const std::vector<Command>& cmds);
 

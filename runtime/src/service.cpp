@@ -127,13 +127,39 @@ struct AddrHash {
   }
 };
 
+using Deliver = std::function<void(result<Output>)>;
+
+/// Plain writes of one kind to one space (Grouped), held back to travel as
+/// one batch request, each with the callback its answer goes to.
+struct Held {
+  Target at;
+  std::vector<Command> cmds;
+  std::vector<Deliver> delivers;
+};
+
+/// What the service knows of one space: its actor, how many of the
+/// service's requests to it are unanswered, and the plain writes held back
+/// meanwhile. A write that finds the space busy waits for it to go quiet
+/// and then travels with the writes that arrived after it as one batch
+/// (one LevelDB write, one fsync in always mode) instead of queueing in the
+/// space's mailbox as its own request: under load, a put costs the space
+/// actor a share of a batch. A space that is idle gets each write at once,
+/// so a lone request waits for nothing.
+struct SpaceLane {
+  actors::space_actor actor;
+  size_t in_flight = 0;
+  Held held;
+};
+
+using LanePtr = std::shared_ptr<SpaceLane>;
+
 struct ServiceState {
   Database* db = nullptr;
   /// The actors commands with a plan go to, resolved once and cached; a
   /// target being resolved holds the commands that arrive for it meanwhile
   /// (run in arrival order once it is known).
   std::map<std::string, actors::branch_actor> branches;
-  std::map<std::pair<std::string, std::string>, actors::space_actor> spaces;
+  std::map<std::pair<std::string, std::string>, LanePtr> spaces;
   std::map<std::pair<std::string, std::string>, std::vector<std::function<void(caf::error)>>>
       resolving;
   std::vector<caf::actor> executors;
@@ -218,7 +244,9 @@ void when_resolved(self_ptr self, const Target& at, bool space,
                   at.space)
         .then(
             [self, key, finish](actors::space_actor& actor) {
-              self->state.spaces[key] = std::move(actor);
+              auto lane = std::make_shared<SpaceLane>();
+              lane->actor = std::move(actor);
+              self->state.spaces[key] = std::move(lane);
               finish({});
             },
             [finish](caf::error& err) { finish(std::move(err)); });
@@ -244,13 +272,26 @@ bool receiver_down(const caf::error& err) {
          err.code() == static_cast<uint8_t>(caf::sec::request_receiver_down);
 }
 
-// Forgets the cached actors of `at` (they are gone: deleted, restarted).
-void forget(self_ptr self, const Target& at) {
-  self->state.spaces.erase(Key{at.branch, at.space});
+// Forgets the cached actors of `at` (they are gone: deleted, restarted)
+// and returns the writes its space held back, for the caller to send again
+// after its own request (they arrived after it).
+Held forget(self_ptr self, const Target& at) {
+  Held held;
+  auto it = self->state.spaces.find(Key{at.branch, at.space});
+  if (it != self->state.spaces.end()) {
+    held = std::move(it->second->held);
+    self->state.spaces.erase(it);
+  }
   self->state.branches.erase(at.branch);
+  return held;
 }
 
 constexpr int max_resends = 100;
+
+/// Held writes travel as soon as this many have gathered, busy or not.
+constexpr size_t max_held = 256;
+
+void resend_held(self_ptr self, Held held, int attempt);
 
 // The actor type a plan sends to, and the type of its reply.
 template <Where W>
@@ -290,6 +331,110 @@ result<Output> failed(caf::error err) {
   return Output{std::move(*out)};
 }
 
+// A reply from the space of `lane` came in: once none is outstanding,
+// the writes held back meanwhile go as one batch.
+void send_held(self_ptr self, const LanePtr& lane);
+
+void answered(self_ptr self, const LanePtr& lane) {
+  if (--lane->in_flight == 0 && !lane->held.cmds.empty())
+    send_held(self, lane);
+}
+
+// The error every command of a batch that could not be delivered gets.
+caf::error undeliverable(const Target& at, caf::error err) {
+  if (receiver_down(err))
+    return make_error(errc::BranchClosed,
+                      "branch \"" + at.branch + "\" was deleted or restarted during the call");
+  return err;
+}
+
+// Sends `held` (commands of kind C) to the space of `lane` as one batch
+// request and hands each command its item of the answer.
+template <class C>
+void send_group(self_ptr self, const LanePtr& lane, Held held, int attempt) {
+  using Item = decltype(Grouped<C>::item(std::declval<const C&>()));
+  std::vector<Item> items;
+  items.reserve(held.cmds.size());
+  for (auto& c : held.cmds)
+    items.push_back(Grouped<C>::item(std::get<C>(c)));
+  auto group = std::make_shared<Held>(std::move(held));
+  ++lane->in_flight;
+  self->request(lane->actor, caf::infinite, typename Grouped<C>::atom{}, std::move(items))
+      .then(
+          [self, lane, group](std::vector<BatchItemResult>& rs) {
+            answered(self, lane);
+            for (size_t k = 0; k < group->delivers.size(); ++k) {
+              if (k < rs.size())
+                group->delivers[k](grouped_output(std::move(rs[k])));
+              else
+                group->delivers[k](make_error(errc::Internal, "a batch answered " +
+                                                                  std::to_string(rs.size()) +
+                                                                  " items for " +
+                                                                  std::to_string(k + 1)));
+            }
+          },
+          [self, lane, group, attempt](caf::error& err) {
+            answered(self, lane);
+            if (receiver_down(err) && attempt < max_resends) {
+              auto later = forget(self, group->at);
+              resend_held(self, std::move(*group), attempt + 1);
+              if (!later.cmds.empty())
+                resend_held(self, std::move(later), 0);
+              return;
+            }
+            err = undeliverable(group->at, std::move(err));
+            for (auto& deliver : group->delivers)
+              deliver(failed<C>(err));
+          });
+}
+
+// Sends `held`, whatever kind of write it holds, as one batch.
+void send_group_any(self_ptr self, const LanePtr& lane, Held held, int attempt) {
+  std::visit(
+      [&](const auto& first) {
+        using C = std::decay_t<decltype(first)>;
+        if constexpr (Grouped<C>::exists)
+          send_group<C>(self, lane, std::move(held), attempt);
+      },
+      held.cmds.front());
+}
+
+void send_held(self_ptr self, const LanePtr& lane) {
+  auto held = std::move(lane->held);
+  lane->held = Held{};
+  send_group_any(self, lane, std::move(held), 0);
+}
+
+// Sends held writes whose space was found gone once it is resolved again.
+void resend_held(self_ptr self, Held held, int attempt) {
+  auto group = std::make_shared<Held>(std::move(held));
+  auto at = group->at;
+  when_resolved(self, at, true, [self, group, attempt](caf::error err) {
+    if (err) {
+      for (auto& deliver : group->delivers)
+        deliver(err);
+      return;
+    }
+    auto lane = self->state.spaces[Key{group->at.branch, group->at.space}];
+    send_group_any(self, lane, std::move(*group), attempt);
+  });
+}
+
+// Holds write `c` back until its busy space goes quiet, behind the writes
+// held before it; a write of another kind first sends those.
+template <class C>
+void hold(self_ptr self, const LanePtr& lane, C&& c, Deliver deliver) {
+  auto& held = lane->held;
+  if (!held.cmds.empty() && !std::holds_alternative<C>(held.cmds.front()))
+    send_held(self, lane);
+  if (held.cmds.empty())
+    held.at = c.at;
+  held.cmds.emplace_back(std::move(c));
+  held.delivers.push_back(std::move(deliver));
+  if (held.cmds.size() >= max_held)
+    send_held(self, lane);
+}
+
 // Sends command `c` (which has a plan) to the actor owning its target and
 // hands the converted reply to `deliver`. A target actor found dead (its
 // space restarted, its branch deleted) bounces the request unprocessed: the
@@ -310,35 +455,51 @@ void run_plan(self_ptr self, C c, std::function<void(result<Output>)> deliver, i
     }
   }
   constexpr auto where = Plan<C>::where;
-  auto send = [self, c, deliver, attempt](caf::error err) {
+  Target at = c.at;
+  auto send = [self, c = std::move(c), deliver, attempt](caf::error err) mutable {
     if (err) {
       deliver(failed<C>(std::move(err)));
       return;
     }
     auto& st = self->state;
-    auto on_reply = [deliver](reply_t<C>& reply) {
+    LanePtr lane;
+    if constexpr (where == Where::Space) {
+      lane = st.spaces[Key{c.at.branch, c.at.space}];
+      if constexpr (Grouped<C>::exists) {
+        if (lane->in_flight > 0) {
+          hold(self, lane, std::move(c), std::move(deliver));
+          return;
+        }
+      } else if (!lane->held.cmds.empty()) {
+        send_held(self, lane);  // they came first
+      }
+      ++lane->in_flight;
+    }
+    auto on_reply = [self, lane, deliver](reply_t<C>& reply) {
+      if (lane)
+        answered(self, lane);
       auto out = Plan<C>::convert(std::move(reply));
       if (out)
         deliver(Output{std::move(*out)});
       else
         deliver(std::move(out.error()));
     };
-    auto on_error = [self, c, deliver, attempt](caf::error& err) {
+    auto on_error = [self, lane, c, deliver, attempt](caf::error& err) {
+      if (lane)
+        answered(self, lane);
       if (receiver_down(err) && attempt < max_resends) {
-        forget(self, c.at);
+        auto later = forget(self, c.at);
         run_plan(self, c, deliver, attempt + 1);
+        if (!later.cmds.empty())
+          resend_held(self, std::move(later), 0);
         return;
       }
-      if (receiver_down(err))
-        err = make_error(errc::BranchClosed,
-                         "branch \"" + c.at.branch + "\" was deleted or restarted during the call");
-      deliver(failed<C>(std::move(err)));
+      deliver(failed<C>(undeliverable(c.at, std::move(err))));
     };
     std::apply(
         [&](const auto&... xs) {
           if constexpr (where == Where::Space)
-            self->request(st.spaces[Key{c.at.branch, c.at.space}], caf::infinite, xs...)
-                .then(on_reply, on_error);
+            self->request(lane->actor, caf::infinite, xs...).then(on_reply, on_error);
           else if constexpr (where == Where::Branch)
             self->request(st.branches[c.at.branch], caf::infinite, xs...).then(on_reply, on_error);
           else
@@ -349,7 +510,7 @@ void run_plan(self_ptr self, C c, std::function<void(result<Output>)> deliver, i
   if constexpr (where == Where::Root)
     send({});
   else
-    when_resolved(self, c.at, where == Where::Space, std::move(send));
+    when_resolved(self, at, where == Where::Space, std::move(send));
 }
 
 // Whether `c` runs on the actors directly (it has a plan and names no

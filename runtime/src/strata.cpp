@@ -82,32 +82,6 @@ result<Output> execute(HandleImpl& h, Strata (*handle)(HandleImpl&), const Comma
 
 namespace {
 
-// The batch request and item type of a plain write that execute_batch
-// groups: consecutive commands of one such kind on one space (outside a
-// transaction) travel as one batch message.
-template <class C>
-struct Grouped;
-template <>
-struct Grouped<cmd::KvPut> {
-  using atom = kv_batch_atom;
-  static KvEntry item(const cmd::KvPut& c) { return {c.key, c.value}; }
-};
-template <>
-struct Grouped<cmd::StateSet> {
-  using atom = state_batch_atom;
-  static KvEntry item(const cmd::StateSet& c) { return {c.cell, c.value}; }
-};
-template <>
-struct Grouped<cmd::EventAppend> {
-  using atom = event_batch_atom;
-  static EventEntry item(const cmd::EventAppend& c) { return {c.type, c.payload}; }
-};
-template <>
-struct Grouped<cmd::JsonSet> {
-  using atom = json_batch_atom;
-  static JsonEntry item(const cmd::JsonSet& c) { return {c.key, c.path, c.value}; }
-};
-
 bool same_target(const Target& a, const Target& b) {
   return a.txn == 0 && b.txn == 0 && a.space == b.space && a.branch == b.branch;
 }
@@ -139,10 +113,8 @@ size_t run_group(HandleImpl& h, const std::vector<Command>& cmds, size_t i,
   for (size_t k = 0; k < items.size(); ++k) {
     if (!r)
       out.emplace_back(r.error());
-    else if ((*r)[k].ok())
-      out.emplace_back(Output{WriteInfo{*(*r)[k].version, (*r)[k].timestamp}});
     else
-      out.emplace_back((*r)[k].error);
+      out.push_back(grouped_output(std::move((*r)[k])));
   }
   return j;
 }
@@ -169,8 +141,6 @@ std::vector<result<Output>> execute_batch(HandleImpl& h, Strata (*handle)(Handle
       i = run_group<cmd::StateSet>(h, cmds, i, out);
     else if (groupable<cmd::EventAppend>(cmds, i))
       i = run_group<cmd::EventAppend>(h, cmds, i, out);
-    else if (groupable<cmd::JsonSet>(cmds, i))
-      i = run_group<cmd::JsonSet>(h, cmds, i, out);
     else
       out.push_back(execute(h, handle, cmds[i++]));
   }

@@ -101,6 +101,33 @@ BOOST_AUTO_TEST_CASE(a_batch_runs_in_order_with_one_result_per_command) {
   BOOST_TEST(e2->timestamp == std::get<strata::WriteInfo>(*out[69]).timestamp);
 }
 
+// Consecutive sets of one document in a batch answer what each answers
+// alone: a version each, and the commit timestamp the store keeps. (They
+// once travelled as one JsonBatchSet, which gives the document a single
+// version for all of them, and answered timestamp 0.)
+BOOST_AUTO_TEST_CASE(a_batch_sets_one_document_a_version_per_command) {
+  auto db = STRATA_REQUIRE_OK(Strata::cache());
+  Target t{"default", "j"};
+  auto out = STRATA_REQUIRE_OK(db.execute_batch(
+      {cmd::JsonSet{t, "d", "$.a", 1}, cmd::JsonSet{t, "d", "$.b", 2}, cmd::JsonSet{t, "d", "$[", 3},
+       cmd::JsonSet{t, "d", "$.a", 4}}));
+  BOOST_REQUIRE(out.size() == 4u);
+  BOOST_TEST(std::get<strata::WriteInfo>(*out[0]).version == 1u);
+  BOOST_TEST(std::get<strata::WriteInfo>(*out[1]).version == 2u);
+  BOOST_TEST(strata::is(out[2].error(), errc::InvalidPath));
+  BOOST_TEST(std::get<strata::WriteInfo>(*out[3]).version == 3u);
+  STRATA_REQUIRE_DONE(db.set_space("j"));
+  auto doc = STRATA_REQUIRE_OK(db.json_getv("d"));
+  BOOST_REQUIRE(doc.has_value());
+  BOOST_REQUIRE(doc->size() == 3u);
+  for (size_t i : {0, 1}) {
+    const auto& w = std::get<strata::WriteInfo>(*out[i]);
+    auto it = std::find_if(doc->begin(), doc->end(), [&](const auto& v) { return v.version == w.version; });
+    BOOST_REQUIRE(it != doc->end());
+    BOOST_TEST(it->timestamp == w.timestamp);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(transactions_by_id_are_atomic_and_isolated) {
   auto db = STRATA_REQUIRE_OK(Strata::cache());
   auto id = STRATA_REQUIRE_OK(strata::output_as<uint64_t>(db.execute(cmd::Begin{})));

@@ -190,6 +190,66 @@ BOOST_AUTO_TEST_CASE(commands_to_one_space_run_in_the_order_sent) {
   BOOST_TEST(STRATA_REQUIRE_OK(db.kv_get("k")) == std::optional<Value>(n - 1));
 }
 
+// Writes that meet a busy space travel to it grouped (service.cpp): a
+// mixed stream of writes of four kinds, invalid ones and reads between
+// them, all sent at once to one space, answers exactly what the same
+// commands give one by one through execute — versions, event sequence
+// numbers, each invalid write its own error, each read what the writes
+// before it left.
+BOOST_AUTO_TEST_CASE(pipelined_writes_and_reads_answer_as_if_sent_one_by_one) {
+  UserSystem user;
+  auto db = STRATA_REQUIRE_OK(Strata::cache(*user.sys));
+  auto oracle = STRATA_REQUIRE_OK(Strata::cache());
+  Target t{"default", "busy"};
+  std::vector<Command> script;
+  for (int i = 0; i < 250; ++i) {  // under the 256 in flight a client may have
+    auto k = "k" + std::to_string(i % 4);
+    auto path = "$.f" + std::to_string(i % 3);
+    switch (i % 10) {
+      // Reads right behind writes they must see: held writes go first.
+      case 0: script.push_back(cmd::KvPut{t, k, i}); break;
+      case 1: script.push_back(cmd::KvPut{t, k, i}); break;  // the same key again
+      case 2: script.push_back(cmd::KvGet{t, k}); break;
+      case 3: script.push_back(cmd::StateSet{t, "c" + std::to_string(i % 3), i}); break;
+      case 4: script.push_back(cmd::EventAppend{t, "e", strata::Object{{"i", i}}}); break;
+      case 5: script.push_back(cmd::EventLen{t}); break;
+      case 6: script.push_back(cmd::JsonSet{t, "d", path, i}); break;
+      case 7: script.push_back(cmd::JsonSet{t, "d", path, i}); break;  // the same document
+      case 8: script.push_back(cmd::KvPut{t, "", i}); break;  // invalid key
+      default: script.push_back(cmd::JsonSet{t, "d", "$[", i}); break;  // invalid path
+    }
+  }
+  std::vector<std::string> got(script.size());
+  std::atomic<size_t> answered{0};
+  std::promise<void> done;
+  auto svc = db.service();
+  user.sys->spawn([&](caf::event_based_actor* self) {
+    for (size_t i = 0; i < script.size(); ++i) {
+      auto finish = [&, i](std::string text) {
+        got[i] = std::move(text);
+        if (++answered == script.size())
+          done.set_value();
+      };
+      self->request(svc, caf::infinite, script[i])
+          .then([finish](Output& out) { finish(strata::test::render(std::move(out))); },
+                [finish](caf::error& err) { finish("error " + strata::describe(err)); });
+    }
+  });
+  done.get_future().wait();
+  size_t errors = 0;
+  for (size_t i = 0; i < script.size(); ++i) {
+    auto want = strata::test::render(oracle.execute(script[i]));
+    errors += want.rfind("error", 0) == 0;
+    BOOST_TEST(got[i] == want, "command " << i << " (" << strata::command_name(script[i])
+                                          << "): the service gave " << got[i]
+                                          << ", one by one " << want);
+  }
+  BOOST_TEST(errors == 2 * script.size() / 10);  // the invalid ones, no more
+  STRATA_REQUIRE_DONE(db.set_space("busy"));
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_len()) == script.size() / 10);
+  BOOST_TEST(STRATA_REQUIRE_OK(db.event_verify_chain()).valid);
+}
+
 BOOST_AUTO_TEST_CASE(a_batch_message_runs_in_order_with_one_outcome_each) {
   UserSystem user;
   auto db = STRATA_REQUIRE_OK(Strata::cache(*user.sys));
