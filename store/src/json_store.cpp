@@ -143,6 +143,7 @@ result<std::vector<BatchItemResult>> SpaceStore::json_batch_set(
       continue;
     auto& item = (*written)[doc_of_entry[i]];
     results[i].version = item.version;
+    results[i].timestamp = item.timestamp;
     results[i].error = item.error;
   }
   return results;

@@ -137,6 +137,17 @@ BOOST_AUTO_TEST_CASE(batch_set_applies_items_in_order) {
   BOOST_TEST(r[3].ok());
   BOOST_TEST(STRATA_REQUIRE_OK(db.json_get("a"))->to_json() == R"({"x":1,"y":2})");
   BOOST_TEST(!STRATA_REQUIRE_OK(db.json_get("b")).has_value());
+  // One version of "a" for its three sets, each answered with that
+  // version's commit timestamp (as kv_batch_put answers); the failed item
+  // with none.
+  auto a = STRATA_REQUIRE_OK(db.json_get_versioned("a"));
+  BOOST_REQUIRE(a.has_value());
+  for (size_t i : {0, 1, 3}) {
+    BOOST_TEST(*r[i].version == a->version);
+    BOOST_TEST(r[i].timestamp == a->timestamp);
+  }
+  BOOST_TEST(a->timestamp != 0u);
+  BOOST_TEST(r[2].timestamp == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(documents_persist_across_reopen) {
