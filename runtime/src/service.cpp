@@ -153,8 +153,20 @@ struct SpaceLane {
 
 using LanePtr = std::shared_ptr<SpaceLane>;
 
+/// What a service runs on: its database (null for a protocol test's
+/// service, which has stand-in actors behind it and no executors), where
+/// to find the database root (replaced after a crash, so asked each time),
+/// and its bounds.
+struct ServiceSetup {
+  Database* db = nullptr;
+  std::function<actors::database_actor()> root;
+  size_t max_in_flight = 0;
+  size_t executors = 0;
+};
+
 struct ServiceState {
   Database* db = nullptr;
+  std::function<actors::database_actor()> root;
   /// The actors commands with a plan go to, resolved once and cached; a
   /// target being resolved holds the commands that arrive for it meanwhile
   /// (run in arrival order once it is known).
@@ -255,7 +267,7 @@ void when_resolved(self_ptr self, const Target& at, bool space,
     resolve_space({});
     return;
   }
-  self->request(st.db->root(), caf::infinite, branch_open_atom::value, at.branch)
+  self->request(st.root(), caf::infinite, branch_open_atom::value, at.branch)
       .then(
           [self, at, space, finish, resolve_space](actors::branch_actor& actor) {
             self->state.branches[at.branch] = std::move(actor);
@@ -503,7 +515,7 @@ void run_plan(self_ptr self, C c, std::function<void(result<Output>)> deliver, i
           else if constexpr (where == Where::Branch)
             self->request(st.branches[c.at.branch], caf::infinite, xs...).then(on_reply, on_error);
           else
-            self->request(st.db->root(), caf::infinite, xs...).then(on_reply, on_error);
+            self->request(st.root(), caf::infinite, xs...).then(on_reply, on_error);
         },
         Plan<C>::args(c));
   };
@@ -568,6 +580,10 @@ caf::result<Output> on_command(self_ptr self, Command& c) {
         c);
     return rp;
   }
+  if (st.executors.empty()) {
+    rp.deliver(make_error(errc::Unavailable, "this service runs no executors"));
+    return rp;
+  }
   auto& exec = st.executors[executor_for(st, target_of(c))];
   if (!begin) {
     forget_txn(cl, c);
@@ -621,6 +637,8 @@ caf::result<std::vector<Outcome>> on_batch(self_ptr self, std::vector<Command>& 
     route = target_of(cs.front());
   for (const auto& c : cs)
     forget_txn(cl, c);
+  if (st.executors.empty())
+    return make_error(errc::Unavailable, "this service runs no executors");
   auto rp = self->make_response_promise<std::vector<Outcome>>();
   rp.delegate(st.executors[executor_for(st, route)], std::move(cs), std::move(*ticket));
   return rp;
@@ -634,13 +652,13 @@ void start_executor(self_ptr self, size_t i) {
   st.executors[i] = std::move(exec);
 }
 
-service::behavior_type service_behavior(self_ptr self, Database* db) {
+service::behavior_type service_behavior(self_ptr self, ServiceSetup setup) {
   self->set_exception_handler(actors::exception_error);
   auto& st = self->state;
-  st.db = db;
-  const auto& opts = db->options();
-  st.max_in_flight = opts.service_max_in_flight;
-  st.executors.resize(opts.service_executors);
+  st.db = setup.db;
+  st.root = std::move(setup.root);
+  st.max_in_flight = setup.max_in_flight;
+  st.executors.resize(setup.executors);
   for (size_t i = 0; i < st.executors.size(); ++i)
     start_executor(self, i);
   self->set_down_handler([self](const caf::down_msg& msg) {
@@ -670,6 +688,10 @@ service::behavior_type service_behavior(self_ptr self, Database* db) {
     if (st.stopping > 0 || msg.reason == caf::exit_reason::normal)
       return;
     st.stopping = st.executors.size();
+    if (st.stopping == 0) {  // a protocol test's service: nothing to wait for
+      self->quit(msg.reason);
+      return;
+    }
     for (auto& exec : st.executors)
       self->send_exit(exec, msg.reason);
   });
@@ -684,7 +706,16 @@ service::behavior_type service_behavior(self_ptr self, Database* db) {
 }  // namespace
 
 caf::actor spawn_service(Database& db) {
-  return caf::actor_cast<caf::actor>(db.system().spawn(service_behavior, &db));
+  const auto& opts = db.options();
+  ServiceSetup setup{&db, [&db] { return db.root(); }, opts.service_max_in_flight,
+                     opts.service_executors};
+  return caf::actor_cast<caf::actor>(db.system().spawn(service_behavior, std::move(setup)));
+}
+
+caf::actor spawn_service_on(caf::actor_system& sys, caf::actor root, size_t max_in_flight) {
+  auto typed = caf::actor_cast<actors::database_actor>(root);
+  ServiceSetup setup{nullptr, [typed] { return typed; }, max_in_flight, 0};
+  return caf::actor_cast<caf::actor>(sys.spawn(service_behavior, std::move(setup)));
 }
 
 std::string render_error(uint8_t code, caf::atom_value, const caf::message& ctx) {
