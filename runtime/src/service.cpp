@@ -172,6 +172,9 @@ struct ServiceState {
   /// (run in arrival order once it is known).
   std::map<std::string, actors::branch_actor> branches;
   std::map<std::pair<std::string, std::string>, LanePtr> spaces;
+  /// The spaces whose lanes hold writes back (so a branch's are found
+  /// without walking all its spaces).
+  std::set<std::pair<std::string, std::string>> holding;
   std::map<std::pair<std::string, std::string>, std::vector<std::function<void(caf::error)>>>
       resolving;
   std::vector<caf::actor> executors;
@@ -292,6 +295,8 @@ Held forget(self_ptr self, const Target& at) {
   auto it = self->state.spaces.find(Key{at.branch, at.space});
   if (it != self->state.spaces.end()) {
     held = std::move(it->second->held);
+    it->second->held = Held{};
+    self->state.holding.erase(it->first);
     self->state.spaces.erase(it);
   }
   self->state.branches.erase(at.branch);
@@ -414,7 +419,23 @@ void send_group_any(self_ptr self, const LanePtr& lane, Held held, int attempt) 
 void send_held(self_ptr self, const LanePtr& lane) {
   auto held = std::move(lane->held);
   lane->held = Held{};
+  self->state.holding.erase(Key{held.at.branch, held.at.space});
   send_group_any(self, lane, std::move(held), 0);
+}
+
+// Sends the writes held for every space of `branch`: a command that is not
+// a request to one space (a space or branch command, a fork, a merge, an
+// export, a transaction's commit) sees the writes a client sent before it,
+// as it would had they gone to their spaces at once.
+void flush_branch(self_ptr self, const std::string& branch) {
+  auto& st = self->state;
+  auto it = st.holding.lower_bound(Key{branch, std::string{}});
+  while (it != st.holding.end() && it->first == branch) {
+    auto key = *it++;  // send_held erases it
+    auto lane = st.spaces.find(key);
+    if (lane != st.spaces.end())
+      send_held(self, lane->second);
+  }
 }
 
 // Sends held writes whose space was found gone once it is resolved again.
@@ -439,8 +460,10 @@ void hold(self_ptr self, const LanePtr& lane, C&& c, Deliver deliver) {
   auto& held = lane->held;
   if (!held.cmds.empty() && !std::holds_alternative<C>(held.cmds.front()))
     send_held(self, lane);
-  if (held.cmds.empty())
+  if (held.cmds.empty()) {
     held.at = c.at;
+    self->state.holding.insert(Key{c.at.branch, c.at.space});
+  }
   held.cmds.emplace_back(std::move(c));
   held.delivers.push_back(std::move(deliver));
   if (held.cmds.size() >= max_held)
@@ -486,6 +509,8 @@ void run_plan(self_ptr self, C c, std::function<void(result<Output>)> deliver, i
         send_held(self, lane);  // they came first
       }
       ++lane->in_flight;
+    } else {
+      flush_branch(self, c.at.branch);
     }
     auto on_reply = [self, lane, deliver](reply_t<C>& reply) {
       if (lane)
@@ -584,6 +609,7 @@ caf::result<Output> on_command(self_ptr self, Command& c) {
     rp.deliver(make_error(errc::Unavailable, "this service runs no executors"));
     return rp;
   }
+  flush_branch(self, target_of(c).branch);
   auto& exec = st.executors[executor_for(st, target_of(c))];
   if (!begin) {
     forget_txn(cl, c);
@@ -639,6 +665,8 @@ caf::result<std::vector<Outcome>> on_batch(self_ptr self, std::vector<Command>& 
     forget_txn(cl, c);
   if (st.executors.empty())
     return make_error(errc::Unavailable, "this service runs no executors");
+  for (const auto& c : cs)
+    flush_branch(self, target_of(c).branch);
   auto rp = self->make_response_promise<std::vector<Outcome>>();
   rp.delegate(st.executors[executor_for(st, route)], std::move(cs), std::move(*ticket));
   return rp;

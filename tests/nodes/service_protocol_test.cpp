@@ -105,9 +105,12 @@ struct Fixture {
     });
     auto sp = space;
     branch = sys->spawn([sp](caf::event_based_actor*) -> caf::behavior {
-      return {[sp](strata::space_resolve_atom, const std::string&) {
-        return caf::actor_cast<strata::actors::space_actor>(sp);
-      }};
+      return {
+          [sp](strata::space_resolve_atom, const std::string&) {
+            return caf::actor_cast<strata::actors::space_actor>(sp);
+          },
+          [](strata::space_list_atom) { return std::vector<std::string>{"s"}; },
+      };
     });
     auto br = branch;
     root = sys->spawn([br](caf::event_based_actor*) -> caf::behavior {
@@ -229,6 +232,26 @@ BOOST_AUTO_TEST_CASE(a_failed_item_of_a_batch_fails_its_own_command_only) {
   BOOST_REQUIRE(!r);
   BOOST_TEST(strata::is(r.error(), errc::InvalidInput));
   BOOST_TEST(version_of(ok2) == 1u);
+}
+
+// A command that is not a request to one space (here ListSpaces, which
+// goes to the branch) first sends the writes held for the spaces of its
+// branch: it sees what the client sent before it.
+BOOST_AUTO_TEST_CASE(a_branch_command_sends_the_held_writes_first) {
+  auto a = put("a");
+  auto b = put("b");
+  drain();
+  BOOST_TEST(log->got == (Log{"put a"}));
+  auto list = (*me)->request(svc, caf::infinite, Command{cmd::ListSpaces{t}});
+  drain();
+  BOOST_TEST(log->got == (Log{"put a", "batch b"}));
+  auto r = take(list);
+  BOOST_REQUIRE(r);
+  BOOST_TEST(std::get<std::vector<std::string>>(*r) == (std::vector<std::string>{"s"}));
+  answer();
+  answer();
+  BOOST_TEST(version_of(a) == 1u);
+  BOOST_TEST(version_of(b) == 1u);
 }
 
 // Held writes go as soon as 256 have gathered, busy or not, so a batch is
