@@ -237,30 +237,33 @@ auto write_on(self_ptr self, std::vector<HeldKey> keys, F fn)
                });
 }
 
-// write_on for one entry, the store call's arguments passed through: the
-// common case (no prepared transaction here) calls the store at once on the
-// message's own key and value, building no held-key list and copying
-// nothing; only a deferred write copies them into its closure. (Issue 15:
-// those copies were a measurable share of a put's path.)
+// write_on with the store call's arguments passed through: the common case
+// (no prepared transaction here) calls the store at once on the message's
+// own key and value — or entries — building no held-key list (`keys` is
+// only called when the write must wait) and copying nothing; only a
+// deferred write copies the arguments into its closure. (Issue 15: those
+// copies were a measurable share of a put's path; the service's grouped
+// writes take the batch form under load.)
+template <class Keys, class Call, class... Args>
+auto write_direct(self_ptr self, Keys keys, Call call, const Args&... args) {
+  if (self->state.txns.none_held())
+    return written(self, call(*self->state.store, args...));
+  return write_on(self, keys(), [self, call, args...] { return call(*self->state.store, args...); });
+}
+
+// write_direct for one entry.
 template <class Call, class... Args>
 auto write_entry(self_ptr self, Primitive tag, const std::string& key, Call call,
                  const Args&... args) {
-  if (self->state.txns.none_held())
-    return written(self, call(*self->state.store, args...));
-  return write_on(self, {{tag, key}},
-                  [self, call, args...] { return call(*self->state.store, args...); });
+  return write_direct(
+      self, [&] { return std::vector<HeldKey>{{tag, key}}; }, call, args...);
 }
 
-// write_on for a batch of entries: like write_entry, the common case calls
-// the store on the message's own entries (no held-key list, no copy of
-// the batch into a closure). The service sends plain writes that meet a
-// busy space as such batches, so this is a put's path under load.
+// write_direct for a batch of entries.
 template <class Entry, class Call>
 auto write_entries(self_ptr self, Primitive tag, const std::vector<Entry>& entries, Call call) {
-  if (self->state.txns.none_held())
-    return written(self, call(*self->state.store, entries));
-  return write_on(self, keys_of(tag, entries),
-                  [self, call, entries] { return call(*self->state.store, entries); });
+  return write_direct(
+      self, [&] { return keys_of(tag, entries); }, call, entries);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include <memory>
 #include <set>
 #include <unordered_map>
+#include <utility>
 
 #include <caf/all.hpp>
 
@@ -294,8 +295,7 @@ Held forget(self_ptr self, const Target& at) {
   Held held;
   auto it = self->state.spaces.find(Key{at.branch, at.space});
   if (it != self->state.spaces.end()) {
-    held = std::move(it->second->held);
-    it->second->held = Held{};
+    held = std::exchange(it->second->held, Held{});
     self->state.holding.erase(it->first);
     self->state.spaces.erase(it);
   }
@@ -417,8 +417,7 @@ void send_group_any(self_ptr self, const LanePtr& lane, Held held, int attempt) 
 }
 
 void send_held(self_ptr self, const LanePtr& lane) {
-  auto held = std::move(lane->held);
-  lane->held = Held{};
+  auto held = std::exchange(lane->held, Held{});
   self->state.holding.erase(Key{held.at.branch, held.at.space});
   send_group_any(self, lane, std::move(held), 0);
 }
@@ -521,7 +520,20 @@ void run_plan(self_ptr self, C c, std::function<void(result<Output>)> deliver, i
       else
         deliver(std::move(out.error()));
     };
-    auto on_error = [self, lane, c, deliver, attempt](caf::error& err) {
+    auto request = std::apply(
+        [&](const auto&... xs) {
+          if constexpr (where == Where::Space)
+            return self->request(lane->actor, caf::infinite, xs...);
+          else if constexpr (where == Where::Branch)
+            return self->request(st.branches[c.at.branch], caf::infinite, xs...);
+          else
+            return self->request(st.root(), caf::infinite, xs...);
+        },
+        Plan<C>::args(c));
+    // The message holds its own copy of the arguments: the command moves
+    // into the handler that would send it again (no copy per request).
+    request.then(std::move(on_reply), [self, lane, c = std::move(c), deliver = std::move(deliver),
+                                        attempt](caf::error& err) {
       if (lane)
         answered(self, lane);
       if (receiver_down(err) && attempt < max_resends) {
@@ -532,17 +544,7 @@ void run_plan(self_ptr self, C c, std::function<void(result<Output>)> deliver, i
         return;
       }
       deliver(failed<C>(undeliverable(c.at, std::move(err))));
-    };
-    std::apply(
-        [&](const auto&... xs) {
-          if constexpr (where == Where::Space)
-            self->request(lane->actor, caf::infinite, xs...).then(on_reply, on_error);
-          else if constexpr (where == Where::Branch)
-            self->request(st.branches[c.at.branch], caf::infinite, xs...).then(on_reply, on_error);
-          else
-            self->request(st.root(), caf::infinite, xs...).then(on_reply, on_error);
-        },
-        Plan<C>::args(c));
+    });
   };
   if constexpr (where == Where::Root)
     send({});
