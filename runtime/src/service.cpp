@@ -229,18 +229,12 @@ void forget_txn(ClientState& c, const Command& cmd) {
 
 using Key = std::pair<std::string, std::string>;
 
-// Runs `then` once the actors of `at` (its branch supervisor; its space
-// actor when `space`) are resolved and cached, or `fail` with the error.
-// Commands for one target keep their order while it resolves.
-void when_resolved(self_ptr self, const Target& at, bool space,
-                   std::function<void(caf::error)> then) {
+// Resolves the actors of `at` (its branch supervisor; its space actor when
+// `space`), caches them and runs `then`, or `then` with the error. Commands
+// for one target keep their order while it resolves.
+void resolve(self_ptr self, const Target& at, bool space, std::function<void(caf::error)> then) {
   auto& st = self->state;
   Key key{at.branch, space ? at.space : std::string{}};
-  bool known = space ? st.spaces.count(key) != 0 : st.branches.count(at.branch) != 0;
-  if (known) {
-    then({});
-    return;
-  }
   auto& waiting = st.resolving[key];
   waiting.push_back(std::move(then));
   if (waiting.size() > 1)
@@ -281,6 +275,19 @@ void when_resolved(self_ptr self, const Target& at, bool space,
               finish({});
           },
           [finish](caf::error& err) { finish(std::move(err)); });
+}
+
+// Runs `then` once the actors of `at` are resolved and cached (at once when
+// they are: the common case makes no std::function), or with the error.
+template <class F>
+void when_resolved(self_ptr self, const Target& at, bool space, F&& then) {
+  auto& st = self->state;
+  bool known = space ? st.spaces.count(Key{at.branch, at.space}) != 0
+                     : st.branches.count(at.branch) != 0;
+  if (known)
+    then(caf::error{});
+  else
+    resolve(self, at, space, std::function<void(caf::error)>{std::forward<F>(then)});
 }
 
 bool receiver_down(const caf::error& err) {
@@ -473,8 +480,11 @@ void hold(self_ptr self, const LanePtr& lane, C&& c, Deliver deliver) {
 // hands the converted reply to `deliver`. A target actor found dead (its
 // space restarted, its branch deleted) bounces the request unprocessed: the
 // command is resolved and sent again.
-template <class C>
-void run_plan(self_ptr self, C c, std::function<void(result<Output>)> deliver, int attempt = 0) {
+//
+// `deliver` is any copyable callable taking result<Output> (a template
+// parameter rather than a std::function: the common path allocates none).
+template <class C, class D>
+void run_plan(self_ptr self, C c, D deliver, int attempt = 0) {
   if (auto err = refused_on(self->state.db, c)) {
     deliver(std::move(err));
     return;
@@ -501,7 +511,7 @@ void run_plan(self_ptr self, C c, std::function<void(result<Output>)> deliver, i
       lane = st.spaces[Key{c.at.branch, c.at.space}];
       if constexpr (Grouped<C>::exists) {
         if (lane->in_flight > 0) {
-          hold(self, lane, std::move(c), std::move(deliver));
+          hold(self, lane, std::move(c), Deliver{std::move(deliver)});
           return;
         }
       } else if (!lane->held.cmds.empty()) {
@@ -511,7 +521,7 @@ void run_plan(self_ptr self, C c, std::function<void(result<Output>)> deliver, i
     } else {
       flush_branch(self, c.at.branch);
     }
-    auto on_reply = [self, lane, deliver](reply_t<C>& reply) {
+    auto on_reply = [self, lane, deliver](reply_t<C>& reply) mutable {
       if (lane)
         answered(self, lane);
       auto out = Plan<C>::convert(std::move(reply));
@@ -533,7 +543,7 @@ void run_plan(self_ptr self, C c, std::function<void(result<Output>)> deliver, i
     // The message holds its own copy of the arguments: the command moves
     // into the handler that would send it again (no copy per request).
     request.then(std::move(on_reply), [self, lane, c = std::move(c), deliver = std::move(deliver),
-                                        attempt](caf::error& err) {
+                                        attempt](caf::error& err) mutable {
       if (lane)
         answered(self, lane);
       if (receiver_down(err) && attempt < max_resends) {

@@ -133,9 +133,9 @@ inline std::vector<Command> command_script(const std::string& dir) {
       // that is not one, refused at its last chunk.
       BundleRead{d, "fork", "", 0}, BundleRead{d, "none", "", 0},
       BundleRead{d, "fork", "0123456789abcdef", 0}, BundleRead{d, "fork", "../../x", 0},
-      BundleRead{d, "fork", "", 7}, BundleWrite{d, "", 3, "abc", false},
-      BundleWrite{d, "", 0, "not a bundle", true},
-      BundleWrite{d, "0123456789abcdef", 0, "x", false},
+      BundleRead{d, "fork", "", 7}, BundleWrite{d, "", 3, "abc", false, ""},
+      BundleWrite{d, "", 0, "not a bundle", true, ""},
+      BundleWrite{d, "0123456789abcdef", 0, "x", false, ""},
       // Integrity: every store of the branches above, all sound.
       Check{d}};
 }
