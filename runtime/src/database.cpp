@@ -1,5 +1,6 @@
 #include "database.hpp"
 
+#include "strata/store/cache_env.hpp"
 #include "strata/store/files.hpp"
 
 #include <atomic>
@@ -19,7 +20,6 @@
 #include <leveldb/cache.h>
 #include <leveldb/env.h>
 #include <leveldb/filter_policy.h>
-#include <leveldb/helpers/memenv.h>
 
 #include "strata/actors/client.hpp"
 #include "strata/actors/database_root.hpp"
@@ -295,7 +295,7 @@ result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path
       return make_error(errc::InvalidInput,
                         "OpenOptions::read_only needs a database directory (a cache database "
                         "starts empty)");
-    db->mem_env_.reset(leveldb::NewMemEnv(leveldb::Env::Default()));
+    db->mem_env_ = store::new_cache_env(leveldb::Env::Default());
     ctx->root = "/strata-cache";
     ctx->store_options.env = db->mem_env_.get();
     ctx->store_options.durability = Durability::Cache;
