@@ -22,19 +22,11 @@ class CacheEnv final : public leveldb::EnvWrapper {
       : leveldb::EnvWrapper(mem.get()), mem_(std::move(mem)) {}
 
   leveldb::Status NewWritableFile(const std::string& f, leveldb::WritableFile** r) override {
-    std::lock_guard<std::mutex> guard{mtx_};
-    auto s = target()->NewWritableFile(f, r);
-    if (s.ok())
-      files_.insert(f);
-    return s;
+    return create(f, [&] { return target()->NewWritableFile(f, r); });
   }
 
   leveldb::Status NewAppendableFile(const std::string& f, leveldb::WritableFile** r) override {
-    std::lock_guard<std::mutex> guard{mtx_};
-    auto s = target()->NewAppendableFile(f, r);
-    if (s.ok())
-      files_.insert(f);
-    return s;
+    return create(f, [&] { return target()->NewAppendableFile(f, r); });
   }
 
   leveldb::Status RemoveFile(const std::string& f) override {
@@ -76,6 +68,15 @@ class CacheEnv final : public leveldb::EnvWrapper {
   }
 
  private:
+  template <class Open>
+  leveldb::Status create(const std::string& f, Open open) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    auto s = open();
+    if (s.ok())
+      files_.insert(f);
+    return s;
+  }
+
   std::unique_ptr<leveldb::Env> mem_;
   std::mutex mtx_;
   std::set<std::string> files_;  // every path MemEnv holds
