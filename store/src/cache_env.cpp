@@ -25,8 +25,15 @@ class CacheEnv final : public leveldb::EnvWrapper {
     return create(f, [&] { return target()->NewWritableFile(f, r); });
   }
 
+  // LevelDB 1.23's MemEnv leaves a null entry behind when asked to append
+  // to a file it does not hold (the next access to it crashes): a missing
+  // file is created as an empty one instead, which is what appending to it
+  // means.
   leveldb::Status NewAppendableFile(const std::string& f, leveldb::WritableFile** r) override {
-    return create(f, [&] { return target()->NewAppendableFile(f, r); });
+    return create(f, [&] {
+      return files_.count(f) != 0 ? target()->NewAppendableFile(f, r)
+                                  : target()->NewWritableFile(f, r);
+    });
   }
 
   leveldb::Status RemoveFile(const std::string& f) override {

@@ -60,7 +60,8 @@ BOOST_AUTO_TEST_CASE(lists_what_memenv_lists_after_every_step) {
     auto p = path();
     if (op == 0 || op == 1) {
       // Appending only to a file that exists, as LevelDB does (reuse_logs):
-      // LevelDB 1.23's MemEnv leaves a null entry for a missing one.
+      // LevelDB 1.23's MemEnv leaves a null entry for a missing one (the
+      // cache Env creates it instead: a case below).
       bool append = op == 1 && mem->FileExists(p);
       BOOST_TEST(touch(*cache, p, append).ok() == touch(*mem, p, append).ok());
     } else if (op == 2) {
@@ -91,6 +92,18 @@ BOOST_AUTO_TEST_CASE(a_file_renamed_onto_itself_stays) {
   uint64_t size = 0;
   BOOST_TEST(env->GetFileSize("/d/f", &size).ok());
   BOOST_TEST(size == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(appending_to_a_missing_file_creates_it) {
+  auto env = strata::store::new_cache_env(leveldb::Env::Default());
+  BOOST_REQUIRE(touch(*env, "/d/new", true).ok());  // MemEnv alone crashes below
+  BOOST_REQUIRE(touch(*env, "/d/new", true).ok());
+  uint64_t size = 0;
+  BOOST_TEST(env->GetFileSize("/d/new", &size).ok());
+  BOOST_TEST(size == 2u);  // both appends kept
+  BOOST_TEST(children(*env, "/d") == std::vector<std::string>{"new"});
+  BOOST_TEST(env->RemoveFile("/d/new").ok());
+  BOOST_TEST(children(*env, "/d").empty());
 }
 
 BOOST_AUTO_TEST_CASE(the_deprecated_delete_updates_the_listing_too) {
