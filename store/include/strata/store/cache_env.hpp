@@ -15,7 +15,10 @@
 // Same behaviour as MemEnv otherwise, listing included: GetChildren(dir)
 // answers every file under `dir` (nested ones too, as "sub/name": MemEnv
 // has no directories, only paths), in name order, and an unknown
-// directory lists as empty. Thread-safe, as every leveldb::Env must be.
+// directory lists as empty. Two MemEnv bugs are avoided: a file renamed
+// onto itself stays (MemEnv frees it), and appending to a missing file
+// creates it (MemEnv leaves a null entry). Thread-safe, as every
+// leveldb::Env must be.
 
 #include <memory>
 
