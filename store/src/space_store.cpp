@@ -42,6 +42,12 @@ VersionedValue to_versioned(VersionedRecord&& rec) {
   return VersionedValue{std::move(rec.value), rec.version, rec.timestamp};
 }
 
+// Whether a stored key is data a bundle or a fork carries: two-phase
+// commit bookkeeping (applied markers) is local to this store.
+bool is_data(std::string_view stored) {
+  return stored.empty() || stored[0] != keys::applied_family;
+}
+
 }  // namespace
 
 SpaceStore::SpaceStore(std::string dir, const StoreOptions& options, CommitClock& clock)
@@ -155,13 +161,16 @@ void SpaceStore::reopen_after_failed_write() {
   max_timestamp_ = std::max(max_timestamp_, written_up_to);
 }
 
-caf::error SpaceStore::scan(std::string_view prefix, const ScanFn& visit, std::string_view from) {
+caf::error SpaceStore::scan(std::string_view prefix, const ScanFn& visit, std::string_view from,
+                            Pass pass) {
   exception_point("a space store's scan");
   if (broken_)
     return broken_;
   if (!db_)
     return {};
-  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(read_options())};
+  auto ro = read_options();
+  ro.fill_cache = pass == Pass::Cached;
+  std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(ro)};
   auto start = from.empty() ? prefix : from;
   it->Seek(leveldb::Slice(start.data(), start.size()));
   for (; it->Valid() && starts_with(it->key(), prefix); it->Next()) {
@@ -221,12 +230,14 @@ result<std::optional<std::pair<uint64_t, uint64_t>>> SpaceStore::time_range() {
 
 result<std::vector<StoredPair>> SpaceStore::dump() {
   std::vector<StoredPair> out;
-  auto err = scan("", [&](std::string_view k, std::string_view v) -> result<bool> {
-    // Two-phase commit bookkeeping is local to this store, not data.
-    if (k.empty() || k[0] != keys::applied_family)
-      out.push_back(StoredPair{std::string(k), std::string(v)});
-    return true;
-  });
+  auto err = scan(
+      "",
+      [&](std::string_view k, std::string_view v) -> result<bool> {
+        if (is_data(k))
+          out.push_back(StoredPair{std::string(k), std::string(v)});
+        return true;
+      },
+      {}, Pass::Once);
   if (err)
     return err;
   return out;
@@ -238,18 +249,17 @@ result<std::optional<uint64_t>> SpaceStore::copy_to(const std::string& dest_dir)
   if (auto err = sync())
     return err;
   // What a bundle of the space would hold (dump): a count of keys, no
-  // values decoded. A pass over the whole store would evict the cached
-  // blocks of the entries in use for ones read once: none are cached.
+  // values decoded.
   uint64_t records = 0;
-  {
-    auto ro = read_options();
-    ro.fill_cache = false;
-    std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(ro)};
-    for (it->SeekToFirst(); it->Valid(); it->Next())
-      records += it->key().empty() || it->key()[0] != keys::applied_family;
-    if (!it->status().ok())
-      return io_error(it->status(), "cannot count the records of " + dir_);
-  }
+  auto counted = scan(
+      "",
+      [&](std::string_view k, std::string_view) -> result<bool> {
+        records += is_data(k);
+        return true;
+      },
+      {}, Pass::Once);
+  if (counted)
+    return counted;
   db_.reset();
   auto err = copy_db_dir(options_.env, dir_, dest_dir, options_.durability != Durability::Cache);
   // Reopen whatever happened: the source must stay usable.

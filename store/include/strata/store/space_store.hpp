@@ -361,11 +361,17 @@ class SpaceStore {
   // Writes a batch; with allow_sync=false it never fsyncs and leaves that
   // to sync() or sync_job().
   caf::error write(leveldb::WriteBatch& batch, bool allow_sync = true);
+  // How a scan reads table blocks: Cached keeps them in the block cache;
+  // Once is for a pass over the whole store whose blocks will not be read
+  // again soon (a fork's count, a bundle's dump), which would otherwise
+  // evict the blocks of the entries in use.
+  enum class Pass : bool { Cached, Once };
   // Visits the stored pairs whose key starts with `prefix`, in key order,
   // from `from` (a key inside the range; empty: the start of the range)
   // until `visit` returns false. Errors: the first one `visit` returns, Io.
   using ScanFn = std::function<result<bool>(std::string_view key, std::string_view value)>;
-  caf::error scan(std::string_view prefix, const ScanFn& visit, std::string_view from = {});
+  caf::error scan(std::string_view prefix, const ScanFn& visit, std::string_view from = {},
+                  Pass pass = Pass::Cached);
   // Visits the older versions of an entry, newest first (decoded).
   caf::error scan_history(char tag, std::string_view key,
                           const std::function<result<bool>(VersionedRecord&&)>& visit);
