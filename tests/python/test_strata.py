@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 
 import pytest
 
@@ -467,6 +468,23 @@ def test_a_shared_handle_is_serialized_not_corrupted(db):
     assert len(db.kv_list()) == 400
 
 
+def wait_stopped(pid, timeout=30.0):
+    """Returns once every thread of process `pid` is stopped (state T)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        states = []
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{task}/stat") as f:
+                    states.append(f.read().rsplit(")", 1)[1].split()[0])
+            except FileNotFoundError:
+                pass  # a thread that ended meanwhile
+        if states and all(state in ("T", "t") for state in states):
+            return
+        assert time.monotonic() < deadline, f"process {pid} did not stop: {states}"
+        time.sleep(0.001)  # polling the condition, not waiting in its place
+
+
 def test_a_call_waiting_on_a_node_releases_the_gil(tmp_path):
     """While one thread waits inside a call, Python code runs on another.
 
@@ -502,6 +520,10 @@ def test_a_call_waiting_on_a_node_releases_the_gil(tmp_path):
         sys.setswitchinterval(100)  # no preemptive hand-over of the GIL
         try:
             node.send_signal(signal.SIGSTOP)
+            # kill() only queues the stop: each of the node's threads stops
+            # when it next enters the kernel. Until all have, the node could
+            # still answer the call below (seen once in CI).
+            wait_stopped(node.pid)
             t = threading.Thread(target=waiter)
             t.start()
             started.wait()
