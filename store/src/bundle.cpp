@@ -28,6 +28,7 @@
 #include <openssl/evp.h>
 #include <zstd.h>
 
+#include "key_codec.hpp"
 #include "leveldb_util.hpp"
 
 namespace strata::store {
@@ -256,6 +257,13 @@ result<Bundle> parse_bundle(const std::string& file) {
 
 caf::error load_space_store(const StoreOptions& options, const std::string& dir,
                             const std::vector<StoredPair>& entries) {
+  // A bundle carries data only (SpaceStore::dump): a key that only a store
+  // itself writes (an applied marker, the record count) is not data.
+  for (const auto& e : entries)
+    if (!keys::is_data(e.key))
+      return make_error(errc::InvalidInput,
+                        "invalid bundle: it holds a store's own bookkeeping key " +
+                            keys::show_key(e.key) + " (bundles carry data keys only)");
   auto opened = open_leveldb(options, dir, OpenMode::CreateNew, "space store");
   if (!opened)
     return opened.error();
@@ -274,8 +282,14 @@ caf::error load_space_store(const StoreOptions& options, const std::string& dir,
       in_batch = 0;
     }
   }
-  if (st.ok())
+  if (st.ok()) {
+    // As a store closed cleanly holding these records: forking it does
+    // not count them again.
+    std::string count;
+    keys::append_be64(count, entries.size());
+    batch.Put(keys::record_count(), count);
     st = db->Write(wo, &batch);
+  }
   if (!st.ok())
     return make_error(errc::Io, "cannot write space store " + dir + ": " + st.ToString());
   return {};

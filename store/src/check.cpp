@@ -51,24 +51,6 @@ leveldb::ReadOptions scan_options() {
   return ro;
 }
 
-// Printable form of a stored key for a problem report.
-std::string show(std::string_view key) {
-  static const char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : key.substr(0, 80)) {
-    if (c >= 0x20 && c < 0x7f && c != '\\') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += "\\x";
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
-  if (key.size() > 80)
-    out += "...";
-  return out;
-}
-
 bool known_tag(char tag) {
   return tag == keys::kv || tag == keys::state || tag == keys::json ||
          tag == keys::collection || tag == keys::vector;
@@ -102,6 +84,7 @@ StoreCheck SpaceStore::check() {
   if (!db_)
     return out;  // nothing written here yet
   Problems problems{out};
+  uint64_t bookkeeping = 0;  // the stored record count: not a data key
   auto ro = scan_options();
   std::unique_ptr<leveldb::Iterator> it{db_->NewIterator(ro)};
   std::unique_ptr<leveldb::Iterator> hist{db_->NewIterator(ro)};
@@ -113,30 +96,30 @@ StoreCheck SpaceStore::check() {
   // version `head`, reporting those of entries without a head on the way.
   auto walk_history = [&](std::string_view entry, uint64_t head) {
     for (; history_valid(); hist->Next()) {
-      ++out.records;
       auto k = view(hist->key());
       auto parsed = parse_history(k);
+      if (parsed && parsed->entry > entry)
+        return;  // belongs to a later entry: counted when its head walks it
+      ++out.records;
       if (!parsed) {
-        problems.add("malformed history key " + show(k));
+        problems.add("malformed history key " + keys::show_key(k));
         continue;
       }
-      if (parsed->entry > entry)
-        return;  // belongs to a later entry
       auto rec = decode_versioned_record(view(hist->value()), true);
       if (!rec) {
-        problems.add("history record " + show(k) + " does not decode: " + message_of(rec.error()));
+        problems.add("history record " + keys::show_key(k) + " does not decode: " + message_of(rec.error()));
         continue;
       }
       if (parsed->entry < entry) {
-        problems.add("history record " + show(k) + " has no head record");
+        problems.add("history record " + keys::show_key(k) + " has no head record");
         continue;
       }
       if (rec->version != parsed->version)
-        problems.add("history record " + show(k) + " holds version " +
+        problems.add("history record " + keys::show_key(k) + " holds version " +
                      std::to_string(rec->version) + ", its key says " +
                      std::to_string(parsed->version));
       if (parsed->version >= head)
-        problems.add("history record " + show(k) + " (version " +
+        problems.add("history record " + keys::show_key(k) + " (version " +
                      std::to_string(parsed->version) + ") is not older than its head (version " +
                      std::to_string(head) + ")");
     }
@@ -157,17 +140,17 @@ StoreCheck SpaceStore::check() {
       case keys::head_family: {
         ++out.records;
         if (k.size() < 2 || !known_tag(k[1])) {
-          problems.add("malformed head key " + show(k));
+          problems.add("malformed head key " + keys::show_key(k));
           break;
         }
         auto rec = decode_versioned_record(v, true);
         if (!rec) {
-          problems.add("head record " + show(k) + " does not decode: " + message_of(rec.error()));
+          problems.add("head record " + keys::show_key(k) + " does not decode: " + message_of(rec.error()));
           walk_history(k.substr(1), ~uint64_t{0});
           break;
         }
         if (rec->version == 0)
-          problems.add("head record " + show(k) + " holds version 0");
+          problems.add("head record " + keys::show_key(k) + " holds version 0");
         walk_history(k.substr(1), rec->version);
         break;
       }
@@ -178,12 +161,17 @@ StoreCheck SpaceStore::check() {
         if (k == keys::meta("space"))
           if (auto meta = decode_space_meta(v); !meta)
             problems.add("space metadata does not decode: " + message_of(meta.error()));
+        if (k == keys::record_count()) {
+          ++bookkeeping;
+          if (v.size() != 8)
+            problems.add("record count of " + std::to_string(v.size()) + " bytes (8 expected)");
+        }
         break;
       }
       case keys::event_family: {
         ++out.records;
         if (k.size() != 9) {
-          problems.add("malformed event key " + show(k));
+          problems.add("malformed event key " + keys::show_key(k));
           break;
         }
         auto seq = keys::sequence_of_event(k);
@@ -216,15 +204,15 @@ StoreCheck SpaceStore::check() {
       case keys::event_type_family: {
         ++out.records;
         if (k.size() < 1 + 2 + 8) {
-          problems.add("malformed event type index key " + show(k));
+          problems.add("malformed event type index key " + keys::show_key(k));
           break;
         }
         std::string ignored;
         auto st = db_->Get(ro, keys::event(keys::sequence_of_type_entry(k)), &ignored);
         if (st.IsNotFound())
-          problems.add("event type index entry " + show(k) + " names a missing event");
+          problems.add("event type index entry " + keys::show_key(k) + " names a missing event");
         else if (!st.ok())
-          problems.add("event type index entry " + show(k) + ": " + st.ToString());
+          problems.add("event type index entry " + keys::show_key(k) + ": " + st.ToString());
         break;
       }
       case keys::applied_family:
@@ -233,7 +221,7 @@ StoreCheck SpaceStore::check() {
         break;
       default:
         ++out.records;
-        problems.add("unknown record " + show(k));
+        problems.add("unknown record " + keys::show_key(k));
     }
   }
   if (!it->status().ok())
@@ -242,6 +230,11 @@ StoreCheck SpaceStore::check() {
   walk_history(std::string_view("\xff\xff", 2), ~uint64_t{0});
   if (!hist->status().ok())
     problems.add(hist->status().ToString());
+  // The count a fork reports (record_count) against the keys just read.
+  uint64_t data = out.records - out.txn_markers - bookkeeping;
+  if (records_known_ && records_ != data && it->status().ok() && hist->status().ok())
+    problems.add("the store's record count says " + std::to_string(records_) + " records, " +
+                 std::to_string(data) + " are stored");
   problems.finish();
   return out;
 }
@@ -270,11 +263,11 @@ StoreCheck TxnLog::check() {
           err = p.error();
         break;
       default:
-        problems.add("unknown record " + show(k));
+        problems.add("unknown record " + keys::show_key(k));
         continue;
     }
     if (err)
-      problems.add("record " + show(k) + " does not decode: " + message_of(err));
+      problems.add("record " + keys::show_key(k) + " does not decode: " + message_of(err));
   }
   if (!it->status().ok())
     problems.add(it->status().ToString());

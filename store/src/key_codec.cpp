@@ -8,7 +8,14 @@
 //   history-key := 'v' tag user-key 0x00 inv-version
 //                  -> VersionedRecord: an older version of the entry
 //   meta-key    := 'm' name
-//                  -> per-space bookkeeping (SpaceMeta under "space")
+//                  -> per-space bookkeeping (SpaceMeta under "space");
+//                     under "records", uint64 big-endian: how many data
+//                     keys (every key but applied-keys and this one) the
+//                     store holds. Written when a store closes cleanly
+//                     and before a fork copies it, deleted by the first
+//                     write after an open, so it is there only while it
+//                     is true; a store without it (after a crash or a
+//                     repair) is counted by one pass when a fork needs it
 //   event-key   := 'e' seq
 //                  -> EventRecord
 //   type-key    := 't' type-length type seq
@@ -41,6 +48,8 @@
 #include "key_codec.hpp"
 
 #include <leveldb/write_batch.h>
+
+#include <unordered_map>
 
 namespace strata::store::keys {
 
@@ -107,6 +116,106 @@ std::string meta(std::string_view name) {
   out.push_back(meta_family);
   out.append(name);
   return out;
+}
+
+std::string show_key(std::string_view key) {
+  static const char hex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : key.substr(0, 80)) {
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += "\\x";
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    }
+  }
+  if (key.size() > 80)
+    out += "...";
+  return out;
+}
+
+std::string record_count() {
+  return meta("records");
+}
+
+bool is_data(std::string_view stored) {
+  if (!stored.empty() && stored[0] == applied_family)
+    return false;
+  return !(stored.size() == 8 && stored[0] == meta_family && stored.substr(1) == "records");
+}
+
+namespace {
+
+std::string_view view_of(const leveldb::Slice& s) {
+  return std::string_view(s.data(), s.size());
+}
+
+// Whether `history` is a history-key of the entry whose head-key is `head`.
+bool history_of(std::string_view history, std::string_view head) {
+  return history.size() == head.size() + 9 && history[0] == history_family &&
+         history.substr(1, head.size() - 1) == head.substr(1) && history[head.size()] == '\0';
+}
+
+// The common batch: puts only. Each put of a head, event or type key adds
+// one key: a fresh entry's head is new, and an existing entry's head is
+// overwritten while the history record of its previous version is new.
+struct CountPuts : leveldb::WriteBatch::Handler {
+  int64_t added = 0;
+  bool deletes = false;
+  void Put(const leveldb::Slice& key, const leveldb::Slice&) override {
+    if (key.empty())
+      return;
+    char family = key[0];
+    added += family == head_family || family == event_family || family == event_type_family;
+  }
+  void Delete(const leveldb::Slice& key) override { deletes = deletes || is_data(view_of(key)); }
+};
+
+// A batch that deletes (a vector collection's drop) may put a key it
+// deleted, so every key's presence is followed through the batch: before
+// its first operation a deleted key was present, a history, event or type
+// key absent, and a head present exactly when the history record of its
+// previous version was put just before it.
+struct FollowKeys : leveldb::WriteBatch::Handler {
+  int64_t added = 0;
+  std::unordered_map<std::string, bool> present;  // keys seen in the batch
+  std::string last_put;
+  void Put(const leveldb::Slice& key, const leveldb::Slice&) override {
+    auto k = view_of(key);
+    if (is_data(k)) {
+      auto [it, first] = present.try_emplace(std::string(k), false);
+      if (first && !k.empty() && k[0] != history_family && k[0] != event_family &&
+          k[0] != event_type_family)
+        it->second = k[0] == head_family ? history_of(last_put, k) : true;
+      added += !it->second;
+      it->second = true;
+    }
+    last_put.assign(k);
+  }
+  void Delete(const leveldb::Slice& key) override {
+    auto k = view_of(key);
+    if (is_data(k)) {
+      auto [it, first] = present.try_emplace(std::string(k), true);
+      added -= it->second;
+      it->second = false;
+    }
+    last_put.clear();
+  }
+};
+
+}  // namespace
+
+std::optional<int64_t> record_delta(const leveldb::WriteBatch& batch) {
+  CountPuts puts;
+  if (!batch.Iterate(&puts).ok())
+    return std::nullopt;
+  if (!puts.deletes)
+    return puts.added;
+  FollowKeys keys;
+  if (!batch.Iterate(&keys).ok())
+    return std::nullopt;
+  return keys.added;
 }
 
 std::string event(uint64_t seq) {

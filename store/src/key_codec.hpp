@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -56,6 +57,25 @@ std::string event_type_prefix(std::string_view type);
 
 /// The key of the marker left when a prepared transaction is applied.
 std::string applied(uint64_t txn_id);
+
+/// A stored key for an error message: printable ASCII as is, other bytes
+/// as \xNN, at most 80 bytes shown.
+std::string show_key(std::string_view stored);
+
+/// The meta-key of a closed store's record count (the grammar in
+/// key_codec.cpp says when it is present).
+std::string record_count();
+/// Whether a stored key is data that a fork or a bundle carries: not an
+/// applied marker (two-phase commit bookkeeping, local to its store) and
+/// not the record count (which describes one store's files).
+bool is_data(std::string_view stored);
+/// How many data keys (is_data) writing `batch` adds to the store (less
+/// those it removes), from the batch alone, or nothing if it does not
+/// parse. Relies on how the store writes: a versioned entry's head is put
+/// right after the history record of its previous version when it had one
+/// (SpaceStore::stage_version); history, event and type keys are put once;
+/// a delete removes a key that exists.
+std::optional<int64_t> record_delta(const leveldb::WriteBatch& batch);
 
 /// The user key of a head key (REQUIRES: a head key).
 std::string_view user_key_of_head(std::string_view stored);

@@ -1,4 +1,6 @@
 #include "leveldb_util.hpp"
+
+#include "key_codec.hpp"
 #include "strata/store/log_tail.hpp"
 
 #include <filesystem>
@@ -87,6 +89,15 @@ caf::error repair_store(const std::string& dir) {
   auto st = leveldb::RepairDB(dir, opts);
   if (!st.ok())
     return io_error(st, "cannot repair " + dir);
+  // What a repair salvaged is not what a space store's record count
+  // counted (key_codec.cpp): the store counts again when it needs to.
+  leveldb::DB* raw = nullptr;
+  st = leveldb::DB::Open(opts, dir, &raw);
+  std::unique_ptr<leveldb::DB> db{raw};
+  if (st.ok())
+    st = db->Delete(leveldb::WriteOptions{}, keys::record_count());
+  if (!st.ok())
+    return io_error(st, "cannot reopen " + dir + " after its repair");
   return {};
 }
 

@@ -42,12 +42,6 @@ VersionedValue to_versioned(VersionedRecord&& rec) {
   return VersionedValue{std::move(rec.value), rec.version, rec.timestamp};
 }
 
-// Whether a stored key is data a bundle or a fork carries: two-phase
-// commit bookkeeping (applied markers) is local to this store.
-bool is_data(std::string_view stored) {
-  return stored.empty() || stored[0] != keys::applied_family;
-}
-
 }  // namespace
 
 SpaceStore::SpaceStore(std::string dir, const StoreOptions& options, CommitClock& clock)
@@ -72,6 +66,8 @@ SpaceStore::~SpaceStore() {
       (void)db_->Put(leveldb::WriteOptions{}, keys::meta("space"), out);
       ++unsynced_writes_;
     }
+    if (save_record_count())
+      ++unsynced_writes_;
     // Leave the log durable on a clean close in standard mode.
     (void)sync();
   }
@@ -96,6 +92,8 @@ caf::error SpaceStore::open_db(bool create) {
   // What was cached described the LevelDB that was closed.
   head_cache_->clear();
   key_filter_->reset();
+  if (auto err = load_record_count())
+    return err;
   std::string meta_raw;
   auto st = db_->Get(read_options(), keys::meta("space"), &meta_raw);
   if (st.ok()) {
@@ -113,6 +111,10 @@ caf::error SpaceStore::open_db(bool create) {
     st = db_->Put(leveldb::WriteOptions{}, keys::meta("space"), out);
     if (!st.ok())
       return io_error(st, "cannot initialise space store " + dir_);
+    // Nothing is written before this record (a bundle's store is loaded
+    // with its own): the store holds it alone.
+    records_ = 1;
+    records_known_ = true;
   } else {
     return io_error(st, "cannot read space store " + dir_);
   }
@@ -137,12 +139,23 @@ caf::error SpaceStore::write(leveldb::WriteBatch& batch, bool allow_sync) {
   if (!allow_sync && options_.durability != Durability::Cache)
     group_sync_pending_ = true;
   key_filter_->add_heads(batch);
+  std::optional<int64_t> delta;
+  if (records_known_)
+    delta = keys::record_delta(batch);
+  // The stored count stops being true with this write: it goes with it.
+  if (record_count_stored_)
+    batch.Delete(keys::record_count());
   auto st = db_->Write(wo, &batch);
   if (!st.ok()) {
     auto err = io_error(st, "write failed in " + dir_);
     reopen_after_failed_write();
     return err;
   }
+  record_count_stored_ = false;
+  if (delta)
+    records_ += static_cast<uint64_t>(*delta);
+  else
+    records_known_ = false;
   head_cache_->apply(batch);
   max_timestamp_ = std::max(max_timestamp_, clock_.last());
   if (options_.durability == Durability::Standard)
@@ -233,7 +246,7 @@ result<std::vector<StoredPair>> SpaceStore::dump() {
   auto err = scan(
       "",
       [&](std::string_view k, std::string_view v) -> result<bool> {
-        if (is_data(k))
+        if (keys::is_data(k))
           out.push_back(StoredPair{std::string(k), std::string(v)});
         return true;
       },
@@ -248,18 +261,12 @@ result<std::optional<uint64_t>> SpaceStore::copy_to(const std::string& dest_dir)
     return std::optional<uint64_t>{};
   if (auto err = sync())
     return err;
-  // What a bundle of the space would hold (dump): a count of keys, no
-  // values decoded.
-  uint64_t records = 0;
-  auto counted = scan(
-      "",
-      [&](std::string_view k, std::string_view) -> result<bool> {
-        records += is_data(k);
-        return true;
-      },
-      {}, Pass::Once);
-  if (counted)
-    return counted;
+  auto records = record_count();
+  if (!records)
+    return records.error();
+  // The copy starts with the count (the log is copied as the OS holds
+  // it), so that forking the fork is as cheap.
+  (void)save_record_count();
   db_.reset();
   auto err = copy_db_dir(options_.env, dir_, dest_dir, options_.durability != Durability::Cache);
   // Reopen whatever happened: the source must stay usable.
@@ -267,7 +274,58 @@ result<std::optional<uint64_t>> SpaceStore::copy_to(const std::string& dest_dir)
     return reopen;
   if (err)
     return err;
-  return std::optional<uint64_t>{records};
+  return std::optional<uint64_t>{*records};
+}
+
+result<uint64_t> SpaceStore::record_count() {
+  if (!db_)
+    return uint64_t{0};
+  if (records_known_)
+    return records_;
+  // Unknown since a crash or a repair: one pass, which reads every key
+  // but no value, and does not fill the block cache.
+  uint64_t records = 0;
+  auto counted = scan(
+      "",
+      [&](std::string_view k, std::string_view) -> result<bool> {
+        records += keys::is_data(k);
+        return true;
+      },
+      {}, Pass::Once);
+  if (counted)
+    return counted;
+  records_ = records;
+  records_known_ = true;
+  return records;
+}
+
+caf::error SpaceStore::load_record_count() {
+  records_known_ = record_count_stored_ = false;
+  std::string raw;
+  auto st = db_->Get(read_options(), keys::record_count(), &raw);
+  if (st.IsNotFound())
+    return {};
+  if (!st.ok())
+    return io_error(st, "cannot read the record count of " + dir_);
+  if (raw.size() != 8)
+    return make_error(errc::Corruption, "space store " + dir_ + ": record count of " +
+                                            std::to_string(raw.size()) + " bytes (8 expected)");
+  records_ = 0;
+  for (char c : raw)
+    records_ = (records_ << 8) | static_cast<unsigned char>(c);
+  records_known_ = record_count_stored_ = true;
+  return {};
+}
+
+bool SpaceStore::save_record_count() {
+  if (!records_known_ || record_count_stored_ || broken_)
+    return false;
+  std::string raw;
+  keys::append_be64(raw, records_);
+  if (!db_->Put(leveldb::WriteOptions{}, keys::record_count(), raw).ok())
+    return false;  // the next open counts
+  record_count_stored_ = true;
+  return true;
 }
 
 caf::error SpaceStore::sync() {

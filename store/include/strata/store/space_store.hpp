@@ -88,6 +88,14 @@ class SpaceStore {
   /// Errors: Io.
   [[nodiscard]] result<std::optional<uint64_t>> copy_to(const std::string& dest_dir);
 
+  /// How many records dump() would return (0 when the store is absent).
+  /// Kept up to date by every write and stored on a clean close, so this
+  /// is a pass over the store only after a crash or a repair (once).
+  /// Errors: Io.
+  [[nodiscard]] result<uint64_t> record_count();
+  /// Whether record_count() will answer without a pass (for tests).
+  bool record_count_known() const { return records_known_; }
+
   /// Every stored key and record, in key order, except transaction votes
   /// (for bundles). Empty when the store is absent.
   [[nodiscard]] result<std::vector<StoredPair>> dump();
@@ -506,6 +514,17 @@ class SpaceStore {
   // branch clock never hands out an older one after reopen.
   uint64_t max_timestamp_ = 0;
   uint64_t stored_max_timestamp_ = 0;
+  // The number of data keys (record_count), while known: from the stored
+  // count at open, followed through every write (keys::record_delta).
+  // The stored count is deleted by the first write after an open
+  // (record_count_stored_ until then), so a crash never leaves a stale one.
+  uint64_t records_ = 0;
+  bool records_known_ = false;
+  bool record_count_stored_ = false;
+  // Reads the stored count when the database opens.
+  caf::error load_record_count();
+  // Stores the count (on close, before a fork's copy); true if it wrote.
+  bool save_record_count();
 };
 
 }  // namespace strata::store
