@@ -93,12 +93,18 @@ std::vector<std::shared_ptr<OpenStores::Entry>> OpenStores::pick_locked(size_t t
 }
 
 size_t OpenStores::capacity_for(uint64_t fd_limit) {
-  // An open LevelDB keeps 4 descriptors (lock, info log, log, manifest)
-  // plus one per table file it has open; small spaces have few.
-  constexpr uint64_t reserved = 96, per_store = 8;
-  if (fd_limit <= reserved + 8 * per_store)
+  // An open store holds one descriptor, its log: no info log, and the
+  // disk Env (store/disk_env.hpp) holds no lock file and closes the
+  // MANIFEST between its writes. Table files are LevelDB's to bound: its
+  // Env maps up to 1,000 of them (no descriptor) and keeps at most a fifth
+  // of the limit open beyond that, opening the others per read. The rest
+  // is kept for everything else (sockets, bundles, a MANIFEST being
+  // synced, a table being written, a sync thread's open log).
+  constexpr uint64_t reserved = 128;
+  uint64_t tables = fd_limit / 5;
+  if (fd_limit <= reserved + tables + 8)
     return 8;
-  return static_cast<size_t>(std::min<uint64_t>((fd_limit - reserved) / per_store, 1u << 20));
+  return static_cast<size_t>(std::min<uint64_t>(fd_limit - reserved - tables, 1u << 20));
 }
 
 }  // namespace strata::actors

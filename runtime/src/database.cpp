@@ -1,6 +1,7 @@
 #include "database.hpp"
 
 #include "strata/store/cache_env.hpp"
+#include "strata/store/disk_env.hpp"
 #include "strata/store/files.hpp"
 
 #include <atomic>
@@ -283,10 +284,10 @@ result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path
     if (!options.read_only)
       remove_stale_snapshots(std::filesystem::path(root) / readers_dir_name);
     ctx->root = root;
-    ctx->store_options.env = leveldb::Env::Default();
+    ctx->store_options.env = store::disk_env();
     if (options.testing.faults) {
       db->faults_ = options.testing.faults;
-      ctx->store_options.env = &db->faults_->impl().env;
+      ctx->store_options.env = &db->faults_->impl().env;  // over disk_env()
     }
     ctx->syncer = std::make_shared<actors::SyncWorker>();
     ctx->store_options.durability = options.durability;
@@ -295,9 +296,9 @@ result<std::shared_ptr<Database>> Database::open(std::optional<std::string> path
       return make_error(errc::InvalidInput,
                         "OpenOptions::read_only needs a database directory (a cache database "
                         "starts empty)");
-    db->mem_env_ = store::new_cache_env(leveldb::Env::Default());
+    db->env_ = store::new_cache_env(leveldb::Env::Default());
     ctx->root = "/strata-cache";
-    ctx->store_options.env = db->mem_env_.get();
+    ctx->store_options.env = db->env_.get();
     ctx->store_options.durability = Durability::Cache;
     db->options_.durability = Durability::Cache;
   }

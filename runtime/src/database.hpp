@@ -77,7 +77,8 @@ class Database : public std::enable_shared_from_this<Database> {
   /// A test's fault injector, whose Env every store writes through: kept
   /// alive until the stores are closed.
   std::shared_ptr<testing::FaultInjector> faults_;
-  std::unique_ptr<leveldb::Env> mem_env_;
+  /// A cache database's in-memory Env (on disk: store::disk_env()).
+  std::unique_ptr<leveldb::Env> env_;
   std::unique_ptr<leveldb::Cache> block_cache_;
   std::unique_ptr<const leveldb::FilterPolicy> filter_;
   std::shared_ptr<actors::DatabaseContext> context_;

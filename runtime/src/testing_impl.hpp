@@ -6,13 +6,14 @@
 
 #include <leveldb/env.h>
 
+#include "strata/store/disk_env.hpp"
 #include "strata/store/fault_env.hpp"
 #include "strata/testing.hpp"
 
 namespace strata::testing {
 
 struct FaultInjector::Impl {
-  store::FaultEnv env{leveldb::Env::Default()};
+  store::FaultEnv env{store::disk_env()};
   /// crash_at: the step (-1: none) and how many passes are left before it.
   std::atomic<int> crash_step{-1};
   std::atomic<int64_t> crash_countdown{0};

@@ -100,8 +100,8 @@ struct OpenOptions {
   /// How many space stores may be open at once; idle spaces beyond it close
   /// their store (keeping nothing open) and reopen it on their next
   /// request. 0: as many as the process's file descriptor limit
-  /// (RLIMIT_NOFILE at open) allows, counting 8 descriptors per store
-  /// (unbounded for a cache database, which uses none).
+  /// (RLIMIT_NOFILE at open) allows, one descriptor per store and a fifth
+  /// for table files (unbounded for a cache database, which uses none).
   size_t max_open_spaces = 0;
   /// Hooks for Strata's own crash and recovery tests; leave the defaults.
   struct TestHooks {

@@ -72,9 +72,9 @@ class OpenStores {
   /// descriptors).
   void make_room(size_t room);
 
-  /// The capacity that fits `fd_limit` open files: each open store is
-  /// counted at 8 descriptors, with 96 kept for everything else, and at
-  /// least 8 stores.
+  /// The capacity that fits `fd_limit` open files: one descriptor per
+  /// open store, a fifth of the limit for table files and 128 kept for
+  /// everything else; at least 8 stores.
   static size_t capacity_for(uint64_t fd_limit);
 
  private:
