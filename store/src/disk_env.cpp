@@ -45,17 +45,27 @@ leveldb::Status posix_error(const std::string& context, int error) {
 class LogFile final : public leveldb::WritableFile {
  public:
   LogFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  // As LevelDB's own file: what is buffered is written (LevelDB deletes
+  // its log without closing it).
   ~LogFile() override {
     if (fd_ >= 0)
-      ::close(fd_);
+      (void)Close();
   }
 
   leveldb::Status Append(const leveldb::Slice& data) override {
+    if (!broken_.ok())
+      return broken_;
     buf_.append(data.data(), data.size());
     return buf_.size() >= flush_bytes ? Flush() : leveldb::Status::OK();
   }
 
+  // A failed write breaks the file for good: LevelDB goes on writing a
+  // log after a failed record, and what it wrote next would follow a torn
+  // one — damage, not a tail (log_tail.cpp). Every later call fails
+  // instead, and the store reopens (which cuts the torn tail).
   leveldb::Status Flush() override {
+    if (!broken_.ok())
+      return broken_;
     const char* p = buf_.data();
     size_t left = buf_.size();
     while (left > 0) {
@@ -63,7 +73,9 @@ class LogFile final : public leveldb::WritableFile {
       if (n < 0) {
         if (errno == EINTR)
           continue;
-        return posix_error(path_, errno);
+        broken_ = posix_error(path_, errno);
+        std::string().swap(buf_);
+        return broken_;
       }
       p += n;
       left -= static_cast<size_t>(n);
@@ -84,7 +96,7 @@ class LogFile final : public leveldb::WritableFile {
   }
 
   leveldb::Status Close() override {
-    auto s = Flush();
+    auto s = broken_.ok() ? Flush() : broken_;
     if (::close(fd_) != 0 && s.ok())
       s = posix_error(path_, errno);
     fd_ = -1;
@@ -97,6 +109,7 @@ class LogFile final : public leveldb::WritableFile {
   std::string path_;
   int fd_;
   std::string buf_;
+  leveldb::Status broken_;
 };
 
 leveldb::Status open_log(const std::string& path, int flags, leveldb::WritableFile** r) {

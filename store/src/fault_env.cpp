@@ -10,15 +10,24 @@ namespace strata::store {
 
 namespace {
 
-// A writable file whose appends and syncs the FaultEnv sees.
+// A writable file whose appends and syncs the FaultEnv sees. Once an
+// append failed, every later one fails the same way, as on a file whose
+// write failed for real (store/src/disk_env.cpp's log): LevelDB goes on
+// writing a log after a failed append, so a record written after the
+// failed one — by a write that was already queued behind it — would land
+// after half a record, damage the next open must refuse.
 class FaultFile final : public leveldb::WritableFile {
  public:
   FaultFile(FaultEnv& env, std::string path, leveldb::WritableFile* base)
       : env_(env), path_(std::move(path)), base_(base) {}
 
   leveldb::Status Append(const leveldb::Slice& data) override {
-    if (auto st = env_.check(FaultEnv::Op::Append, path_); !st.ok())
+    if (!failed_.ok())
+      return failed_;
+    if (auto st = env_.check(FaultEnv::Op::Append, path_); !st.ok()) {
+      failed_ = st;
       return st;
+    }
     auto st = base_->Append(data);
     if (st.ok())
       env_.appended(path_, data.size());
@@ -39,6 +48,7 @@ class FaultFile final : public leveldb::WritableFile {
   FaultEnv& env_;
   std::string path_;
   std::unique_ptr<leveldb::WritableFile> base_;
+  leveldb::Status failed_;
 };
 
 uint64_t size_on_disk(const std::string& path) {
