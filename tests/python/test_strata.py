@@ -12,7 +12,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 
 import pytest
 
@@ -468,21 +467,11 @@ def test_a_shared_handle_is_serialized_not_corrupted(db):
     assert len(db.kv_list()) == 400
 
 
-def wait_stopped(pid, timeout=30.0):
-    """Returns once every thread of process `pid` is stopped (state T)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        states = []
-        for task in os.listdir(f"/proc/{pid}/task"):
-            try:
-                with open(f"/proc/{pid}/task/{task}/stat") as f:
-                    states.append(f.read().rsplit(")", 1)[1].split()[0])
-            except FileNotFoundError:
-                pass  # a thread that ended meanwhile
-        if states and all(state in ("T", "t") for state in states):
-            return
-        assert time.monotonic() < deadline, f"process {pid} did not stop: {states}"
-        time.sleep(0.001)  # polling the condition, not waiting in its place
+def wait_stopped(child):
+    """Returns once child process `child` has stopped: the kernel reports a
+    stop to the parent only when every thread of the child has stopped."""
+    pid, status = os.waitpid(child.pid, os.WUNTRACED)
+    assert pid == child.pid and os.WIFSTOPPED(status), f"child {child.pid}: status {status}"
 
 
 def test_a_call_waiting_on_a_node_releases_the_gil(tmp_path):
@@ -523,7 +512,7 @@ def test_a_call_waiting_on_a_node_releases_the_gil(tmp_path):
             # kill() only queues the stop: each of the node's threads stops
             # when it next enters the kernel. Until all have, the node could
             # still answer the call below (seen once in CI).
-            wait_stopped(node.pid)
+            wait_stopped(node)
             t = threading.Thread(target=waiter)
             t.start()
             started.wait()
