@@ -56,13 +56,6 @@ bool known_tag(char tag) {
          tag == keys::collection || tag == keys::vector;
 }
 
-uint64_t read_be64(std::string_view s) {
-  uint64_t x = 0;
-  for (unsigned char c : s.substr(0, 8))
-    x = (x << 8) | c;
-  return x;
-}
-
 // The entry a history key belongs to (tag and user key), and the version
 // it names; nullopt when the key is malformed.
 struct HistoryKey {
@@ -74,7 +67,7 @@ std::optional<HistoryKey> parse_history(std::string_view key) {
   // 'v' tag user-key 0x00 inv-version(8)
   if (key.size() < 2 + 1 + 8 || key[key.size() - 9] != '\0' || !known_tag(key[1]))
     return std::nullopt;
-  return HistoryKey{key.substr(1, key.size() - 1 - 9), ~read_be64(key.substr(key.size() - 8))};
+  return HistoryKey{key.substr(1, key.size() - 1 - 9), ~keys::read_be64(key.substr(key.size() - 8))};
 }
 
 }  // namespace

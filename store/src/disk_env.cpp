@@ -96,7 +96,7 @@ class LogFile final : public leveldb::WritableFile {
   }
 
   leveldb::Status Close() override {
-    auto s = broken_.ok() ? Flush() : broken_;
+    auto s = Flush();  // a broken file answers its error
     if (::close(fd_) != 0 && s.ok())
       s = posix_error(path_, errno);
     fd_ = -1;
@@ -179,24 +179,12 @@ class DiskEnv final : public leveldb::EnvWrapper {
  public:
   DiskEnv() : leveldb::EnvWrapper(leveldb::Env::Default()) {}
 
-  // LevelDB creates (or truncates) a MANIFEST here and writes it at once;
-  // the file is made, then written by the first Append.
   leveldb::Status NewWritableFile(const std::string& f, leveldb::WritableFile** r) override {
-    if (is_log(f))
-      return open_log(f, O_TRUNC, r);
-    if (!is_manifest(f))
-      return target()->NewWritableFile(f, r);
-    return manifest(f, r, &leveldb::Env::NewWritableFile);
+    return open(f, r, O_TRUNC, &leveldb::Env::NewWritableFile);
   }
 
-  // Reusing a MANIFEST on open: it must be appendable now (LevelDB starts
-  // a new one otherwise), so it is opened and closed once.
   leveldb::Status NewAppendableFile(const std::string& f, leveldb::WritableFile** r) override {
-    if (is_log(f))
-      return open_log(f, O_APPEND, r);
-    if (!is_manifest(f))
-      return target()->NewAppendableFile(f, r);
-    return manifest(f, r, &leveldb::Env::NewAppendableFile);
+    return open(f, r, O_APPEND, &leveldb::Env::NewAppendableFile);
   }
 
   leveldb::Status LockFile(const std::string& f, leveldb::FileLock** lock) override {
@@ -220,11 +208,19 @@ class DiskEnv final : public leveldb::EnvWrapper {
  private:
   using Open = leveldb::Status (leveldb::Env::*)(const std::string&, leveldb::WritableFile**);
 
-  // Opens MANIFEST `f` with the base Env's `open` and closes it again: a
-  // ManifestFile opens it for each append.
-  leveldb::Status manifest(const std::string& f, leveldb::WritableFile** r, Open open) {
+  // Opens `f` for writing, from its start (`log_flags` O_TRUNC, `base`
+  // NewWritableFile) or at its end (O_APPEND, NewAppendableFile). A log is
+  // this Env's LogFile; a MANIFEST is opened with the base Env's `base`
+  // and closed again (LevelDB creates one and writes it at once, or reuses
+  // one on open only if it can be appended to now), then a ManifestFile
+  // opens it for each append; any other file is the base Env's.
+  leveldb::Status open(const std::string& f, leveldb::WritableFile** r, int log_flags, Open base) {
+    if (is_log(f))
+      return open_log(f, log_flags, r);
+    if (!is_manifest(f))
+      return (target()->*base)(f, r);
     leveldb::WritableFile* opened = nullptr;
-    auto s = (target()->*open)(f, &opened);
+    auto s = (target()->*base)(f, &opened);
     if (!s.ok())
       return s;
     std::unique_ptr<leveldb::WritableFile> file{opened};

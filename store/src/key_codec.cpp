@@ -224,16 +224,12 @@ std::string event(uint64_t seq) {
   return out;
 }
 
-namespace {
-
 uint64_t read_be64(std::string_view bytes) {
   uint64_t x = 0;
   for (size_t i = 0; i < 8 && i < bytes.size(); ++i)
     x = (x << 8) | static_cast<unsigned char>(bytes[i]);
   return x;
 }
-
-}  // namespace
 
 uint64_t sequence_of_event(std::string_view stored) {
   return read_be64(stored.substr(1));

@@ -34,6 +34,8 @@ inline constexpr char applied_family = 'a';
 
 /// Appends `x` big-endian (8 bytes), so that numbers sort as their keys.
 void append_be64(std::string& out, uint64_t x);
+/// The number append_be64 wrote at the start of `bytes` (its first 8).
+uint64_t read_be64(std::string_view bytes);
 
 std::string head(char tag, std::string_view user_key);
 /// The prefix shared by all heads of `tag` whose user key starts with

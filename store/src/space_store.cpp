@@ -310,9 +310,7 @@ caf::error SpaceStore::load_record_count() {
   if (raw.size() != 8)
     return make_error(errc::Corruption, "space store " + dir_ + ": record count of " +
                                             std::to_string(raw.size()) + " bytes (8 expected)");
-  records_ = 0;
-  for (char c : raw)
-    records_ = (records_ << 8) | static_cast<unsigned char>(c);
+  records_ = keys::read_be64(raw);
   records_known_ = record_count_stored_ = true;
   return {};
 }
