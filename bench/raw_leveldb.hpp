@@ -3,8 +3,8 @@
 // Raw LevelDB opened with the options Strata gives each space's store
 // (store/src/leveldb_util.cpp open_leveldb, runtime/src/database.cpp), so
 // that a side-by-side ratio measures what Strata adds on top of the same
-// engine: a bloom filter of 10 bits a key, a 32 MiB block cache, 64 open
-// files, a 4 MiB write buffer, paranoid checks, reused logs and no info
+// engine: a bloom filter of 10 bits a key, a 32 MiB block cache, 1,000 open
+// table files, a 4 MiB write buffer, paranoid checks, reused logs and no info
 // log. Reads should set ReadOptions::verify_checksums, as Strata's do.
 
 #include <cstdarg>
@@ -40,7 +40,7 @@ struct RawLevelDb {
     o.paranoid_checks = true;
     o.block_cache = cache.get();
     o.filter_policy = filter.get();
-    o.max_open_files = 64;
+    o.max_open_files = 1000;
     o.write_buffer_size = 4u << 20;
     o.reuse_logs = true;
     o.info_log = &null_log;
