@@ -36,7 +36,7 @@ struct StoreOptions {
   /// beyond that, opening the rest per read. A space with few tables pays
   /// nothing for a large value; a large space evicting tables re-reads
   /// their index and filter on every miss (at 64, random gets on a space
-  /// of a million records ran at 37%-46% of this setting's rate).
+  /// of a million records ran at 43%-45% of this setting's rate).
   int max_open_files = 1000;
   /// Memtable size per space before it is flushed to a table file.
   size_t write_buffer_bytes = 4u << 20;
