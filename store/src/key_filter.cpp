@@ -20,11 +20,14 @@ constexpr size_t min_bits = 1024;  // the first layer; each next one doubles
 // a little more at the same bits per key, so layers get two bits more.
 constexpr size_t block_words = 8;  // 512 bits
 
+uint64_t hash_of(std::string_view key) {
+  return std::hash<std::string_view>{}(key);
+}
+
 struct Probe {
   uint64_t h;
   uint32_t a, b;
-  explicit Probe(std::string_view key) {
-    h = std::hash<std::string_view>{}(key);
+  explicit Probe(uint64_t hash) : h(hash) {
     uint64_t g = (h ^ (h >> 31)) * 0x9e3779b97f4a7c15ULL;
     g ^= g >> 29;
     a = static_cast<uint32_t>(g);
@@ -40,6 +43,7 @@ struct Probe {
 
 void KeyFilter::reset() {
   layers_.clear();
+  absent_.clear();
   keys_ = 0;
   built_ = false;
   off_ = !enabled_;
@@ -54,6 +58,10 @@ void KeyFilter::add_layer() {
 }
 
 void KeyFilter::add(std::string_view key) {
+  add_hash(hash_of(key));
+}
+
+void KeyFilter::add_hash(uint64_t h) {
   if (off_)
     return;
   if (++keys_ > max_keys) {
@@ -65,7 +73,7 @@ void KeyFilter::add(std::string_view key) {
   if (layers_.empty() || layers_.back().keys >= layers_.back().capacity())
     add_layer();
   auto& layer = layers_.back();
-  Probe p(key);
+  Probe p(h);
   uint64_t* block = layer.bits.data() + p.block(layer.bits.size() / block_words);
   for (int i = 0; i < layer.probes; ++i) {
     uint32_t bit = p.at(i);
@@ -80,22 +88,43 @@ void KeyFilter::add_heads(const leveldb::WriteBatch& batch) {
   bool parsed = keys::visit_heads(
       batch,
       [this](std::string_view key, std::string_view) {
+        uint64_t h = hash_of(key);
+        // Asked about just before (a fresh key's write): absent, so no
+        // second look. Taken out, so that a second put of the key in this
+        // batch finds it present.
+        auto known = std::find(absent_.begin(), absent_.end(), h);
+        if (known != absent_.end()) {
+          *known = absent_.back();
+          absent_.pop_back();
+          add_hash(h);
+          return;
+        }
         // A key that may be present already has all its bits set in some
         // layer; adding it again would only count it twice.
-        if (!may_contain(key))
-          add(key);
+        if (!contains_hash(h))
+          add_hash(h);
       },
       [](std::string_view) {});  // a filter cannot forget; "maybe" stays right
   // A batch the store built parses; should it not, the filter may miss a
   // key, so it stops answering.
   if (!parsed)
     off_ = true;
+  absent_.clear();
 }
 
 bool KeyFilter::may_contain(std::string_view key) const {
   if (!usable())
     return true;
-  Probe p(key);
+  uint64_t h = hash_of(key);
+  if (contains_hash(h))
+    return true;
+  if (absent_.size() < max_absent)
+    absent_.push_back(h);
+  return false;
+}
+
+bool KeyFilter::contains_hash(uint64_t h) const {
+  Probe p(h);
   // Newest first: the newest layer holds about half the keys, so a key
   // that is present is usually found there.
   for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) {

@@ -70,7 +70,10 @@ class KeyFilter {
   /// unless usable (a later build finds them on disk).
   void add_heads(const leveldb::WriteBatch& batch);
 
-  /// False only if `key` was certainly never added.
+  /// False only if `key` was certainly never added. A key answered false
+  /// is remembered (the last 64), so that add_heads adds it without
+  /// looking it up again: a fresh key's write asks before building its
+  /// batch, and the batch then adds it.
   bool may_contain(std::string_view key) const;
 
   /// Memory held by the bit arrays.
@@ -85,8 +88,16 @@ class KeyFilter {
     size_t capacity() const { return bits.size() * 64 / bits_per_key; }
   };
   void add_layer();
+  // The same, given the key's hash (a key's bits depend on nothing else).
+  void add_hash(uint64_t h);
+  bool contains_hash(uint64_t h) const;
+
+  static constexpr size_t max_absent = 64;
 
   std::vector<Layer> layers_;  // the last takes new keys
+  // Hashes may_contain answered false for since the last add_heads (at
+  // most max_absent): none of them is in the filter, as nothing else adds.
+  mutable std::vector<uint64_t> absent_;
   size_t keys_ = 0;
   bool enabled_;
   bool built_ = false;

@@ -275,6 +275,48 @@ BOOST_AUTO_TEST_CASE(learns_the_heads_of_a_batch_and_rewrites_do_not_grow_it) {
   BOOST_TEST(f.bytes() == bytes);
 }
 
+BOOST_AUTO_TEST_CASE(a_fresh_key_asked_about_then_written_is_learned_once) {
+  KeyFilter f;
+  f.start();
+  f.finish();
+  size_t first_layer = 0;  // the filter's bytes once its first key is in
+  // A write asks about its fresh key, then its batch (here with the key
+  // twice) adds it: remembered as absent, it is added once, with no
+  // second lookup. 80 keys fit the first layer (85) only if none of them
+  // counts twice.
+  for (int i = 0; i < 80; ++i) {
+    auto key = "hk" + std::to_string(i);
+    BOOST_REQUIRE(!f.may_contain(key));
+    leveldb::WriteBatch batch;
+    batch.Put(key, "v1");
+    batch.Put(key, "v2");
+    f.add_heads(batch);
+    BOOST_REQUIRE(f.may_contain(key));
+    if (i == 0)
+      first_layer = f.bytes();
+  }
+  BOOST_TEST(first_layer > 0u);
+  BOOST_TEST(f.bytes() == first_layer);
+  // A key asked about but never written stays absent; the batch after it
+  // is learned as usual.
+  BOOST_TEST(!f.may_contain("hkasked"));
+  leveldb::WriteBatch other;
+  other.Put("hkother", "v");
+  f.add_heads(other);
+  BOOST_TEST(f.may_contain("hkother"));
+  BOOST_TEST(!f.may_contain("hkasked"));
+  // More fresh keys asked about than it remembers: the rest are looked up.
+  leveldb::WriteBatch many;
+  for (int i = 0; i < 200; ++i) {
+    auto key = "hkm" + std::to_string(i);
+    BOOST_REQUIRE(!f.may_contain(key));
+    many.Put(key, "v");
+  }
+  f.add_heads(many);
+  for (int i = 0; i < 200; ++i)
+    BOOST_REQUIRE(f.may_contain("hkm" + std::to_string(i)));
+}
+
 BOOST_AUTO_TEST_CASE(a_disabled_or_failed_filter_admits_everything) {
   KeyFilter off(false);
   off.start();
