@@ -543,18 +543,23 @@ struct Grouped<cmd::KvPut> {
   static constexpr bool exists = true;
   using atom = kv_batch_atom;
   static KvEntry item(const cmd::KvPut& c) { return {c.key, c.value}; }
+  static KvEntry item(cmd::KvPut&& c) { return {std::move(c.key), std::move(c.value)}; }
 };
 template <>
 struct Grouped<cmd::StateSet> {
   static constexpr bool exists = true;
   using atom = state_batch_atom;
   static KvEntry item(const cmd::StateSet& c) { return {c.cell, c.value}; }
+  static KvEntry item(cmd::StateSet&& c) { return {std::move(c.cell), std::move(c.value)}; }
 };
 template <>
 struct Grouped<cmd::EventAppend> {
   static constexpr bool exists = true;
   using atom = event_batch_atom;
   static EventEntry item(const cmd::EventAppend& c) { return {c.type, c.payload}; }
+  static EventEntry item(cmd::EventAppend&& c) {
+    return {std::move(c.type), std::move(c.payload)};
+  }
 };
 
 /// One item of a grouped batch's answer as its command's own answer (each
@@ -569,8 +574,9 @@ inline result<Output> grouped_output(BatchItemResult&& r) {
 result<Output> execute(HandleImpl& h, Strata (*handle)(HandleImpl&), const Command& c);
 
 /// Runs `cmds` in order; consecutive plain writes of one kind to one space
-/// (KvPut, StateSet, EventAppend: Grouped) travel as one batch request.
+/// (KvPut, StateSet, EventAppend: Grouped) travel as one batch request,
+/// their keys and values moved out of `cmds` into it (no copy).
 std::vector<result<Output>> execute_batch(HandleImpl& h, Strata (*handle)(HandleImpl&),
-                                          const std::vector<Command>& cmds);
+                                          std::vector<Command>& cmds);
 
 }  // namespace strata::detail

@@ -87,10 +87,10 @@ bool same_target(const Target& a, const Target& b) {
 }
 
 // Runs cmds[i..] while they are C on the same target as cmds[i] as one
-// batch request; appends their results to `out` and returns the index
-// after the group.
+// batch request, moving their keys and values into it; appends their
+// results to `out` and returns the index after the group.
 template <class C>
-size_t run_group(HandleImpl& h, const std::vector<Command>& cmds, size_t i,
+size_t run_group(HandleImpl& h, std::vector<Command>& cmds, size_t i,
                  std::vector<result<Output>>& out) {
   const auto& first = std::get<C>(cmds[i]);
   if (auto err = refused_on(h.db.get(), first)) {  // each command of the group gets it
@@ -104,10 +104,10 @@ size_t run_group(HandleImpl& h, const std::vector<Command>& cmds, size_t i,
   std::vector<Item> items;
   size_t j = i;
   for (; j < cmds.size(); ++j) {
-    const auto* c = std::get_if<C>(&cmds[j]);
+    auto* c = std::get_if<C>(&cmds[j]);
     if (!c || !same_target(c->at, first.at))
       break;
-    items.push_back(Grouped<C>::item(*c));
+    items.push_back(Grouped<C>::item(std::move(*c)));  // leaves its target (`first`'s too)
   }
   auto r = h.on_space_at(first.at.branch, first.at.space, typename Grouped<C>::atom{}, items);
   for (size_t k = 0; k < items.size(); ++k) {
@@ -131,7 +131,7 @@ bool groupable(const std::vector<Command>& cmds, size_t i) {
 }  // namespace
 
 std::vector<result<Output>> execute_batch(HandleImpl& h, Strata (*handle)(HandleImpl&),
-                                          const std::vector<Command>& cmds) {
+                                          std::vector<Command>& cmds) {
   std::vector<result<Output>> out;
   out.reserve(cmds.size());
   for (size_t i = 0; i < cmds.size();) {

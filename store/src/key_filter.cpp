@@ -90,12 +90,12 @@ void KeyFilter::add_heads(const leveldb::WriteBatch& batch) {
       [this](std::string_view key, std::string_view) {
         uint64_t h = hash_of(key);
         // Asked about just before (a fresh key's write): absent, so no
-        // second look. Taken out, so that a second put of the key in this
-        // batch finds it present.
-        auto known = std::find(absent_.begin(), absent_.end(), h);
+        // second look. Taken out (every copy: it may have been asked about
+        // twice), so that a second put of the key in this batch finds it
+        // present.
+        auto known = std::remove(absent_.begin(), absent_.end(), h);
         if (known != absent_.end()) {
-          *known = absent_.back();
-          absent_.pop_back();
+          absent_.erase(known, absent_.end());
           add_hash(h);
           return;
         }

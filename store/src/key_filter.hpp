@@ -70,10 +70,10 @@ class KeyFilter {
   /// unless usable (a later build finds them on disk).
   void add_heads(const leveldb::WriteBatch& batch);
 
-  /// False only if `key` was certainly never added. A key answered false
-  /// is remembered (the last 64), so that add_heads adds it without
-  /// looking it up again: a fresh key's write asks before building its
-  /// batch, and the batch then adds it.
+  /// False only if `key` was certainly never added. Keys answered false
+  /// are remembered until the next add_heads (up to 64 of them), which
+  /// adds them without looking them up again: a fresh key's write asks
+  /// before building its batch, and the batch then adds it.
   bool may_contain(std::string_view key) const;
 
   /// Memory held by the bit arrays.
