@@ -107,7 +107,8 @@ size_t run_group(HandleImpl& h, std::vector<Command>& cmds, size_t i,
     auto* c = std::get_if<C>(&cmds[j]);
     if (!c || !same_target(c->at, first.at))
       break;
-    items.push_back(Grouped<C>::item(std::move(*c)));  // leaves its target (`first`'s too)
+    // Moves the key and value only: the target, which `first` reads, stays.
+    items.push_back(Grouped<C>::item(std::move(*c)));
   }
   auto r = h.on_space_at(first.at.branch, first.at.space, typename Grouped<C>::atom{}, items);
   for (size_t k = 0; k < items.size(); ++k) {

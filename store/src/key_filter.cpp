@@ -92,16 +92,12 @@ void KeyFilter::add_heads(const leveldb::WriteBatch& batch) {
         // Asked about just before (a fresh key's write): absent, so no
         // second look. Taken out (every copy: it may have been asked about
         // twice), so that a second put of the key in this batch finds it
-        // present.
-        auto known = std::remove(absent_.begin(), absent_.end(), h);
-        if (known != absent_.end()) {
-          absent_.erase(known, absent_.end());
-          add_hash(h);
-          return;
-        }
-        // A key that may be present already has all its bits set in some
-        // layer; adding it again would only count it twice.
-        if (!contains_hash(h))
+        // present. Otherwise a key that may be present already has all its
+        // bits set in some layer; adding it again would only count it twice.
+        auto asked = std::remove(absent_.begin(), absent_.end(), h);
+        bool known_absent = asked != absent_.end();
+        absent_.erase(asked, absent_.end());
+        if (known_absent || !contains_hash(h))
           add_hash(h);
       },
       [](std::string_view) {});  // a filter cannot forget; "maybe" stays right
