@@ -171,12 +171,22 @@ result<T> decode_message(std::string_view bytes, const char* what, Read&& read) 
                                                std::to_string(bytes.size()) +
                                                " is not a whole number of words");
   size_t n_words = bytes.size() / sizeof(capnp::word);
+  // Cap'n Proto reads words in place, so bytes that are not word-aligned
+  // (a value inside a LevelDB block, as a scan sees each one) are copied
+  // first: onto the stack when small (most records: a scan paid a malloc
+  // and a free per entry for these copies), else to the heap.
+  constexpr size_t stack_words = 64;
+  capnp::word small[stack_words];
   kj::Array<capnp::word> copy;
   const capnp::word* words = reinterpret_cast<const capnp::word*>(bytes.data());
   if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(capnp::word) != 0) {
-    copy = kj::heapArray<capnp::word>(n_words);
-    std::memcpy(copy.begin(), bytes.data(), bytes.size());
-    words = copy.begin();
+    capnp::word* to = small;
+    if (n_words > stack_words) {
+      copy = kj::heapArray<capnp::word>(n_words);
+      to = copy.begin();
+    }
+    std::memcpy(to, bytes.data(), bytes.size());
+    words = to;
   }
   capnp::ReaderOptions opts;
   // Traversal is bounded by the input size, which defeats amplification

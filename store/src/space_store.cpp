@@ -670,6 +670,9 @@ result<ScanPage> SpaceStore::kv_scan_at(const ListOptions& opts, uint64_t as_of)
   ScanPage page;
   if (!db_ || range->limit == 0)
     return page;
+  // Pages are usually full: room for one up front instead of growing
+  // through eight reallocations (capped: a limit is not a promise).
+  page.items.reserve(std::min<size_t>(range->limit, 256));
   const auto& from = range->from;
   auto err = scan(range->prefix, [&](std::string_view k, std::string_view v) -> result<bool> {
     if (!from.empty() && k == from)

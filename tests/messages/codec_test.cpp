@@ -402,6 +402,34 @@ BOOST_AUTO_TEST_CASE(misaligned_input_decodes_correctly) {
   }
 }
 
+// A misaligned record is copied before decoding: onto the stack up to a
+// size, to the heap beyond it. Records on both sides of that size, and
+// right at it, decode whole from every misaligned offset.
+BOOST_AUTO_TEST_CASE(misaligned_records_of_every_size_around_the_copy_limit_decode_whole) {
+  bool small = false, large = false;
+  for (size_t len = 400; len <= 640; len += 8) {
+    const std::string text(len, 'v');
+    std::string bytes;
+    const Value value{text};
+    encode_record(7, 9, &value, bytes);
+    small |= bytes.size() <= 512;
+    large |= bytes.size() > 512;
+    for (size_t offset = 1; offset < 8; offset += 3) {
+      BOOST_TEST_INFO("value of " << len << " bytes at offset " << offset);
+      AlignedBuffer buf{bytes.size() + 8};
+      char* at = buf.data() + offset;
+      std::memcpy(at, bytes.data(), bytes.size());
+      auto rec = decode_versioned_record(std::string_view(at, bytes.size()));
+      BOOST_REQUIRE_MESSAGE(rec, test::why(rec));
+      BOOST_TEST(rec->version == 7u);
+      BOOST_TEST(rec->timestamp == 9u);
+      BOOST_TEST((rec->value == value));
+    }
+  }
+  BOOST_TEST(small);
+  BOOST_TEST(large);
+}
+
 BOOST_AUTO_TEST_CASE(a_prepared_transaction_round_trips_with_its_ticket) {
   PreparedTxn txn;
   txn.txn_id = 77;
