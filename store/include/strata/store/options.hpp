@@ -46,9 +46,10 @@ struct StoreOptions {
   /// overwrote, so a database of many small idle spaces pays little.
   /// 0 disables it.
   size_t head_cache_bytes = 512u << 10;
-  /// Whether each open space keeps a Bloom filter of its keys in memory
-  /// (about 10 bits per key), so that a fresh entry's first write needs no
-  /// read (store/src/key_filter.hpp). Off: every write reads the head.
+  /// Whether each open space keeps a set of fingerprints of its keys in
+  /// memory (5 to 11 bytes per key), so that a fresh entry's first write
+  /// needs no read (store/src/key_filter.hpp). Off: every write reads the
+  /// head.
   bool key_filter = true;
   Limits limits;
 };
