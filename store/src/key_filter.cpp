@@ -21,11 +21,15 @@ uint32_t print_of(std::string_view key) {
 }  // namespace
 
 void KeyFilter::reset() {
+  release();
+  built_ = false;
+  off_ = !enabled_;
+}
+
+void KeyFilter::release() {
   slots_.clear();
   slots_.shrink_to_fit();
   count_ = 0;
-  built_ = false;
-  off_ = !enabled_;
 }
 
 void KeyFilter::add(std::string_view key) {
@@ -33,13 +37,15 @@ void KeyFilter::add(std::string_view key) {
 }
 
 void KeyFilter::insert(uint32_t print) {
-  if (off_ || contains(print))
+  if (off_)
+    return;
+  // One probe: it ends at the fingerprint or at the empty slot it goes in.
+  size_t at = slots_.empty() ? 0 : slot_of(print);
+  if (!slots_.empty() && slots_[at] == print)
     return;
   if (count_ >= max_keys) {
     off_ = true;
-    slots_.clear();
-    slots_.shrink_to_fit();
-    count_ = 0;
+    release();
     return;
   }
   // At most 3/4 full: a fresh key's probe sequence stays a few slots long.
@@ -48,28 +54,23 @@ void KeyFilter::insert(uint32_t print) {
     slots_.assign(old.empty() ? min_slots : old.size() * 2, 0);
     for (uint32_t p : old)
       if (p != 0)
-        place(p);
+        slots_[slot_of(p)] = p;
+    at = slot_of(print);
   }
-  place(print);
+  slots_[at] = print;
   ++count_;
 }
 
-void KeyFilter::place(uint32_t print) {
+size_t KeyFilter::slot_of(uint32_t print) const {
   size_t mask = slots_.size() - 1;
   size_t i = print & mask;
-  while (slots_[i] != 0)
+  while (slots_[i] != 0 && slots_[i] != print)
     i = (i + 1) & mask;
-  slots_[i] = print;
+  return i;
 }
 
 bool KeyFilter::contains(uint32_t print) const {
-  if (slots_.empty())
-    return false;
-  size_t mask = slots_.size() - 1;
-  for (size_t i = print & mask; slots_[i] != 0; i = (i + 1) & mask)
-    if (slots_[i] == print)
-      return true;
-  return false;
+  return !slots_.empty() && slots_[slot_of(print)] == print;
 }
 
 void KeyFilter::add_heads(const leveldb::WriteBatch& batch) {

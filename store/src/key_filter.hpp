@@ -87,7 +87,11 @@ class KeyFilter {
   // Adds a fingerprint unless held; grows the table first when full.
   void insert(uint32_t print);
   bool contains(uint32_t print) const;
-  void place(uint32_t print);  // REQUIRES: room, and not held
+  // The slot holding `print`, else the empty slot ending its probe
+  // sequence. REQUIRES: a table with an empty slot.
+  size_t slot_of(uint32_t print) const;
+  // Frees the table.
+  void release();
 
   std::vector<uint32_t> slots_;  // a power of two; 0 is an empty slot
   size_t count_ = 0;

@@ -283,8 +283,7 @@ BOOST_AUTO_TEST_CASE(a_fresh_key_asked_about_then_written_is_learned_once) {
   f.start();
   f.finish();
   // A write asks about its fresh key, then its batch (here with the key
-  // twice) adds it: remembered as absent, it is added once, with no
-  // second lookup.
+  // twice) adds it: once.
   for (int i = 0; i < 80; ++i) {
     auto key = "hk" + std::to_string(i);
     BOOST_REQUIRE(!f.may_contain(key));
@@ -303,7 +302,7 @@ BOOST_AUTO_TEST_CASE(a_fresh_key_asked_about_then_written_is_learned_once) {
   f.add_heads(other);
   BOOST_TEST(f.may_contain("hkother"));
   BOOST_TEST(!f.may_contain("hkasked"));
-  // More fresh keys asked about than it remembers: the rest are looked up.
+  // Many fresh keys asked about, then written in one batch.
   leveldb::WriteBatch many;
   for (int i = 0; i < 200; ++i) {
     auto key = "hkm" + std::to_string(i);
