@@ -40,9 +40,12 @@ void KeyFilter::insert(uint32_t print) {
   if (off_)
     return;
   // One probe: it ends at the fingerprint or at the empty slot it goes in.
-  size_t at = slots_.empty() ? 0 : slot_of(print);
-  if (!slots_.empty() && slots_[at] == print)
-    return;
+  size_t at = 0;
+  if (!slots_.empty()) {
+    at = slot_of(print);
+    if (slots_[at] == print)
+      return;
+  }
   if (count_ >= max_keys) {
     off_ = true;
     release();
